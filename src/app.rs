@@ -1,0 +1,75 @@
+//! Wiring: from a [`Config`] to a served router. Binaries call this and
+//! hold no logic of their own.
+
+use crate::auth::dev::DevTokens;
+use crate::auth::jwks::JwksVerifier;
+use crate::auth::Authenticator;
+use crate::config::Config;
+use crate::delivery::broker::Broker;
+use crate::delivery::push::MemoryPushRegistry;
+use crate::graphql::{build_schema, Limits};
+use crate::http::{router, AppState};
+use crate::service::rate_limit::RateLimiter;
+use crate::service::Service;
+use crate::store::memory::MemoryStore;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// The authenticator the configuration asks for.
+pub fn authenticator(config: &Config) -> Authenticator {
+    let dev = config.dev_secret.clone().map(DevTokens::new);
+    let jwks = config.jwks.clone().map(|source| {
+        JwksVerifier::new(
+            source,
+            config.jwt_issuers.clone(),
+            config.jwt_audiences.clone(),
+            config.jwks_min_refresh,
+        )
+    });
+    Authenticator::new(dev, jwks)
+}
+
+/// The whole local application on a store: service, schema, router.
+pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
+    let broker = Arc::new(Broker::new());
+    let service = Arc::new(Service::new(
+        store,
+        broker.clone(),
+        Arc::new(MemoryPushRegistry::default()),
+        RateLimiter::new(config.rate_burst, config.rate_per_sec),
+    ));
+    let limits = Limits {
+        depth: config.max_query_depth,
+        complexity: config.max_query_complexity,
+        introspection: config.introspection,
+    };
+    let schema = build_schema(service.clone(), broker, limits);
+    router(AppState {
+        schema,
+        auth: Arc::new(authenticator(config)),
+        service,
+        max_body_bytes: config.max_body_bytes,
+    })
+}
+
+/// Serves the local server until Ctrl-C.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = local_app(&config, Arc::new(MemoryStore::new()));
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        "chorus listening on http://{addr} (GraphiQL at /, GraphQL and subscriptions at /graphql)"
+    );
+    tracing::info!("store: embedded in-memory (data is lost when the process stops)");
+    if config.dev_secret.is_some() {
+        tracing::info!(
+            "get a token with: cargo run -- dev-token <user-id> [--name <display name>]"
+        );
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Who is calling: bearer tokens to a verified [`Profile`].
+//!
+//! Two verifiers, chosen by the token's `alg` and nothing else:
+//! - RS256 ID tokens (Cognito, Google, any OIDC issuer) against a JWKS,
+//!   with issuer and audience checks;
+//! - HS256 dev tokens signed with the local dev secret, when one is set.
+//!
+//! `alg: none`, any other algorithm, or an algorithm whose verifier is not
+//! configured is refused, so an HS256 token signed with a public RSA key
+//! (the classic confusion) never reaches a key it could fool.
+
+pub mod dev;
+pub mod jwks;
+
+use crate::domain::user::Profile;
+use crate::domain::{DomainError, UserId};
+use jsonwebtoken::{Algorithm, TokenData};
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("malformed token")]
+    Malformed,
+    #[error("token algorithm not accepted")]
+    Algorithm,
+    #[error("token signed by an unknown key")]
+    UnknownKey,
+    #[error("token expired")]
+    Expired,
+    #[error("invalid token: {0}")]
+    Invalid(String),
+    #[error("signing keys unavailable")]
+    KeysUnavailable(#[source] crate::domain::error::Cause),
+}
+
+impl From<AuthError> for DomainError {
+    fn from(err: AuthError) -> Self {
+        match err {
+            AuthError::KeysUnavailable(cause) => DomainError::Internal(cause),
+            other => DomainError::Unauthenticated(other.to_string()),
+        }
+    }
+}
+
+impl From<jsonwebtoken::errors::Error> for AuthError {
+    fn from(err: jsonwebtoken::errors::Error) -> Self {
+        use jsonwebtoken::errors::ErrorKind as K;
+        match err.kind() {
+            K::ExpiredSignature => Self::Expired,
+            K::InvalidIssuer => Self::Invalid("wrong issuer".into()),
+            K::InvalidAudience => Self::Invalid("wrong audience".into()),
+            K::InvalidSignature => Self::Invalid("bad signature".into()),
+            K::ImmatureSignature => Self::Invalid("token not yet valid".into()),
+            K::MissingRequiredClaim(claim) => Self::Invalid(format!("missing claim {claim}")),
+            K::InvalidAlgorithm => Self::Algorithm,
+            _ => Self::Malformed,
+        }
+    }
+}
+
+/// The claims chorus reads from any accepted token.
+#[derive(Debug, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub picture: Option<String>,
+    #[serde(rename = "cognito:username")]
+    pub cognito_username: Option<String>,
+}
+
+impl Claims {
+    fn into_profile(self) -> Result<Profile, AuthError> {
+        let id = UserId::parse(&self.sub).map_err(|_| AuthError::Invalid("bad subject".into()))?;
+        let name = self
+            .name
+            .or_else(|| {
+                self.email
+                    .as_ref()
+                    .and_then(|e| e.split('@').next().map(str::to_owned))
+            })
+            .or(self.cognito_username)
+            .unwrap_or_else(|| "Anonymous".to_owned());
+        Ok(Profile {
+            id,
+            name,
+            email: self.email,
+            picture_url: self.picture,
+        })
+    }
+}
+
+/// Verifies bearer tokens with whichever verifiers are configured.
+pub struct Authenticator {
+    dev: Option<dev::DevTokens>,
+    jwks: Option<jwks::JwksVerifier>,
+}
+
+impl Authenticator {
+    pub fn new(dev: Option<dev::DevTokens>, jwks: Option<jwks::JwksVerifier>) -> Self {
+        Self { dev, jwks }
+    }
+
+    /// Verifies `Bearer <token>` (or a bare token) and returns its holder.
+    pub async fn authenticate(&self, credential: &str) -> Result<Profile, AuthError> {
+        let token = credential
+            .strip_prefix("Bearer ")
+            .unwrap_or(credential)
+            .trim();
+        if token.is_empty() || token.len() > 16 * 1024 {
+            return Err(AuthError::Malformed);
+        }
+        let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Malformed)?;
+        let data: TokenData<Claims> = match (header.alg, &self.dev, &self.jwks) {
+            (Algorithm::HS256, Some(dev), _) => dev.verify(token)?,
+            (Algorithm::RS256, _, Some(jwks)) => jwks.verify(token, header.kid.as_deref()).await?,
+            _ => return Err(AuthError::Algorithm),
+        };
+        data.claims.into_profile()
+    }
+}

@@ -1,0 +1,175 @@
+//! Configuration: one struct, read once from the environment at start.
+
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The dev secret used when none is configured and no JWKS is set: tokens
+/// signed with it only work on a server that has no real identity
+/// provider, i.e. a local one.
+pub const LOCAL_DEV_SECRET: &str = "chorus-local-dev-secret";
+
+#[derive(Debug)]
+pub struct Config {
+    /// `CHORUS_LISTEN`: the local server's address (default 127.0.0.1:8080).
+    pub listen: SocketAddr,
+    /// `CHORUS_DEV_SECRET`: HS256 secret of dev tokens. Defaults to
+    /// [`LOCAL_DEV_SECRET`] when no JWKS is configured; with a JWKS, dev
+    /// tokens are accepted only if this is set explicitly.
+    pub dev_secret: Option<SecretString>,
+    /// `CHORUS_JWKS_URL` or `CHORUS_JWKS_FILE`: where ID-token keys live.
+    pub jwks: Option<crate::auth::jwks::JwksSource>,
+    /// `CHORUS_JWT_ISSUERS`: accepted `iss` values, comma-separated (e.g.
+    /// `https://cognito-idp.<region>.amazonaws.com/<pool-id>`).
+    pub jwt_issuers: Vec<String>,
+    /// `CHORUS_JWT_AUDIENCES`: accepted `aud` values (the app client ids).
+    pub jwt_audiences: Vec<String>,
+    /// `CHORUS_JWKS_MIN_REFRESH_SECS`: least time between JWKS refetches
+    /// triggered by unknown key ids (default 30).
+    pub jwks_min_refresh: Duration,
+    /// `CHORUS_INTROSPECTION`: schema introspection on (default true).
+    pub introspection: bool,
+    /// `CHORUS_MAX_BODY_BYTES`: largest accepted request body (default 256 KiB).
+    pub max_body_bytes: usize,
+    /// `CHORUS_MAX_QUERY_DEPTH` (default 16).
+    pub max_query_depth: usize,
+    /// `CHORUS_MAX_QUERY_COMPLEXITY` (default 5000; a connection field counts
+    /// its page size times its selection).
+    pub max_query_complexity: usize,
+    /// `CHORUS_RATE_BURST` and `CHORUS_RATE_PER_SEC`: the per-user mutation
+    /// budget (default 120 at once, refilled at 20 per second).
+    pub rate_burst: u32,
+    pub rate_per_sec: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {name}: {problem}")]
+pub struct ConfigError {
+    name: &'static str,
+    problem: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `get` (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let parsed = |name: &'static str, default: &str| -> Result<String, ConfigError> {
+            Ok(get(name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned()))
+        };
+        fn parse<T: std::str::FromStr>(name: &'static str, raw: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            raw.trim().parse().map_err(|e: T::Err| ConfigError {
+                name,
+                problem: e.to_string(),
+            })
+        }
+        let list = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let jwks = match (get("CHORUS_JWKS_URL"), get("CHORUS_JWKS_FILE")) {
+            (Some(url), _) if !url.is_empty() => Some(crate::auth::jwks::JwksSource::Url(url)),
+            (_, Some(file)) if !file.is_empty() => {
+                Some(crate::auth::jwks::JwksSource::File(PathBuf::from(file)))
+            }
+            _ => None,
+        };
+        let (jwt_issuers, jwt_audiences) =
+            (list("CHORUS_JWT_ISSUERS"), list("CHORUS_JWT_AUDIENCES"));
+        if jwks.is_some() && (jwt_issuers.is_empty() || jwt_audiences.is_empty()) {
+            return Err(ConfigError {
+                name: "CHORUS_JWT_ISSUERS/CHORUS_JWT_AUDIENCES",
+                problem: "both must be set when a JWKS is configured".into(),
+            });
+        }
+        let dev_secret = match get("CHORUS_DEV_SECRET").filter(|s| !s.is_empty()) {
+            Some(secret) => Some(SecretString::from(secret)),
+            None if jwks.is_none() => Some(SecretString::from(LOCAL_DEV_SECRET)),
+            None => None,
+        };
+        Ok(Self {
+            listen: parse("CHORUS_LISTEN", parsed("CHORUS_LISTEN", "127.0.0.1:8080")?)?,
+            dev_secret,
+            jwks,
+            jwt_issuers,
+            jwt_audiences,
+            jwks_min_refresh: Duration::from_secs(parse(
+                "CHORUS_JWKS_MIN_REFRESH_SECS",
+                parsed("CHORUS_JWKS_MIN_REFRESH_SECS", "30")?,
+            )?),
+            introspection: parse(
+                "CHORUS_INTROSPECTION",
+                parsed("CHORUS_INTROSPECTION", "true")?,
+            )?,
+            max_body_bytes: parse(
+                "CHORUS_MAX_BODY_BYTES",
+                parsed("CHORUS_MAX_BODY_BYTES", "262144")?,
+            )?,
+            max_query_depth: parse(
+                "CHORUS_MAX_QUERY_DEPTH",
+                parsed("CHORUS_MAX_QUERY_DEPTH", "16")?,
+            )?,
+            max_query_complexity: parse(
+                "CHORUS_MAX_QUERY_COMPLEXITY",
+                parsed("CHORUS_MAX_QUERY_COMPLEXITY", "5000")?,
+            )?,
+            rate_burst: parse("CHORUS_RATE_BURST", parsed("CHORUS_RATE_BURST", "120")?)?,
+            rate_per_sec: parse("CHORUS_RATE_PER_SEC", parsed("CHORUS_RATE_PER_SEC", "20")?)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_locally_with_dev_tokens() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.dev_secret.is_some());
+        assert!(c.introspection);
+    }
+
+    #[test]
+    fn a_jwks_without_issuer_and_audience_is_refused_and_disables_dev_tokens() {
+        assert!(config(&[("CHORUS_JWKS_URL", "https://x/jwks")]).is_err());
+        let c = config(&[
+            ("CHORUS_JWKS_URL", "https://x/jwks"),
+            ("CHORUS_JWT_ISSUERS", "https://issuer"),
+            ("CHORUS_JWT_AUDIENCES", "client-a, client-b"),
+        ])
+        .unwrap();
+        assert!(c.dev_secret.is_none());
+        assert_eq!(c.jwt_audiences, vec!["client-a", "client-b"]);
+    }
+
+    #[test]
+    fn a_bad_listen_address_names_the_variable() {
+        let err = config(&[("CHORUS_LISTEN", "nowhere")]).unwrap_err();
+        assert!(err.to_string().contains("CHORUS_LISTEN"));
+    }
+}

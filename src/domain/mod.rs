@@ -1,0 +1,19 @@
+//! The chorus domain: values, rules and events. No I/O lives here.
+
+pub mod cursor;
+pub mod error;
+pub mod event;
+pub mod group;
+pub mod ids;
+pub mod membership;
+pub mod message;
+pub mod page;
+pub mod push;
+pub mod text;
+pub mod user;
+
+pub use error::{DomainError, DomainResult};
+pub use ids::{GroupId, MessageId, UserId};
+
+/// Every instant in chorus is UTC.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,42 @@
+//! What a resolver reads from the context.
+
+use super::errors::{ApiError, ApiResult};
+use super::loaders::StoreLoader;
+use crate::delivery::broker::Broker;
+use crate::domain::{DomainError, UserId};
+use crate::service::Service;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::Context;
+use std::sync::Arc;
+
+/// The authenticated caller of one request or WebSocket connection.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer(pub Option<UserId>);
+
+fn data<'a, T: Send + Sync + 'static>(ctx: &'a Context<'_>) -> ApiResult<&'a T> {
+    ctx.data::<T>().map_err(|_| {
+        ApiError::from(DomainError::Internal(
+            format!("missing context data {}", std::any::type_name::<T>()).into(),
+        ))
+    })
+}
+
+/// The signed-in user, or UNAUTHENTICATED.
+pub fn viewer<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a UserId> {
+    match ctx.data_opt::<Viewer>() {
+        Some(Viewer(Some(user))) => Ok(user),
+        _ => Err(DomainError::Unauthenticated("sign in first".into()).into()),
+    }
+}
+
+pub fn service<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Arc<Service>> {
+    data(ctx)
+}
+
+pub fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<StoreLoader>> {
+    data(ctx)
+}
+
+pub fn broker<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Arc<Broker>> {
+    data(ctx)
+}

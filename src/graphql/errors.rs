@@ -1,0 +1,57 @@
+//! The API boundary of the error policy (see `domain::error`): every
+//! resolver returns [`ApiResult`], whose error becomes a GraphQL error with
+//! `extensions.code`. Internal causes are logged here, with their chain, and
+//! reach the client only as "internal error".
+//!
+//! `ApiError` deliberately does not implement `Display`: async-graphql's
+//! blanket `From<T: Display>` would otherwise let a `?` leak internal text.
+
+use crate::domain::DomainError;
+use async_graphql::ErrorExtensions;
+use std::sync::Arc;
+
+/// Shared (`Arc`) because async-graphql clones resolver errors and a
+/// DataLoader hands one error to a whole batch.
+#[derive(Debug, Clone)]
+pub struct ApiError(Arc<DomainError>);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        Self(Arc::new(err))
+    }
+}
+
+impl From<Arc<DomainError>> for ApiError {
+    fn from(err: Arc<DomainError>) -> Self {
+        Self(err)
+    }
+}
+
+/// A GraphQL error with the given code, for errors raised outside resolvers.
+pub fn coded(message: impl Into<String>, code: &'static str) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        let domain = err.0.as_ref();
+        if let DomainError::Internal(cause) = domain {
+            let mut chain = cause.to_string();
+            let mut source = cause.source();
+            while let Some(s) = source {
+                chain.push_str(": ");
+                chain.push_str(&s.to_string());
+                source = s.source();
+            }
+            tracing::error!(error = %chain, "internal error");
+        }
+        let mut error = coded(domain.to_string(), domain.code());
+        if let DomainError::RateLimited { retry_after_ms } = domain {
+            let retry = *retry_after_ms;
+            error = error.extend_with(|_, ext| ext.set("retryAfterMs", retry));
+        }
+        error
+    }
+}

@@ -1,0 +1,64 @@
+//! Batched loads of related objects (no N+1): every `author`, `group`,
+//! `parent` and `viewerMembership` of one request goes out as one store call
+//! per kind.
+
+use crate::domain::group::Group;
+use crate::domain::membership::Membership;
+use crate::domain::message::Message;
+use crate::domain::user::User;
+use crate::domain::{DomainError, GroupId, MessageId, UserId};
+use crate::store::Store;
+use async_graphql::dataloader::Loader;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub struct StoreLoader(pub Arc<dyn Store>);
+
+type Loaded<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
+
+fn shared(err: crate::store::StoreError) -> Arc<DomainError> {
+    Arc::new(err.into())
+}
+
+impl Loader<UserId> for StoreLoader {
+    type Value = User;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[UserId]) -> Loaded<UserId, User> {
+        let users = self.0.users(keys).await.map_err(shared)?;
+        Ok(users.into_iter().map(|u| (u.id.clone(), u)).collect())
+    }
+}
+
+impl Loader<GroupId> for StoreLoader {
+    type Value = Group;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[GroupId]) -> Loaded<GroupId, Group> {
+        let groups = self.0.groups(keys).await.map_err(shared)?;
+        Ok(groups.into_iter().map(|g| (g.id.clone(), g)).collect())
+    }
+}
+
+impl Loader<MessageId> for StoreLoader {
+    type Value = Message;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[MessageId]) -> Loaded<MessageId, Message> {
+        let messages = self.0.messages(keys).await.map_err(shared)?;
+        Ok(messages.into_iter().map(|m| (m.id.clone(), m)).collect())
+    }
+}
+
+impl Loader<(GroupId, UserId)> for StoreLoader {
+    type Value = Membership;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[(GroupId, UserId)]) -> Loaded<(GroupId, UserId), Membership> {
+        let found = self.0.memberships(keys).await.map_err(shared)?;
+        Ok(found
+            .into_iter()
+            .map(|m| ((m.group_id.clone(), m.user_id.clone()), m))
+            .collect())
+    }
+}

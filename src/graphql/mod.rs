@@ -1,0 +1,54 @@
+//! The GraphQL schema: one value served by the local server and the Lambda.
+
+pub mod context;
+pub mod errors;
+pub mod loaders;
+mod mutation;
+pub mod pagination;
+mod query;
+mod subscription;
+pub mod types;
+
+use crate::delivery::broker::Broker;
+use crate::service::Service;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::Schema;
+pub use context::Viewer;
+use std::sync::Arc;
+
+pub use mutation::Mutation;
+pub use query::Query;
+pub use subscription::Subscription;
+
+pub type ChorusSchema = Schema<Query, Mutation, Subscription>;
+
+/// Limits on what one operation may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub depth: usize,
+    pub complexity: usize,
+    pub introspection: bool,
+}
+
+/// Builds the schema over a service. `broker` feeds subscriptions where
+/// the process itself delivers them (the local server).
+pub fn build_schema(service: Arc<Service>, broker: Arc<Broker>, limits: Limits) -> ChorusSchema {
+    let loader = DataLoader::new(loaders::StoreLoader(service.store().clone()), tokio::spawn);
+    let mut builder = Schema::build(Query, Mutation::default(), Subscription)
+        .data(service)
+        .data(broker)
+        .data(loader)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity);
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as written to `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query, Mutation::default(), Subscription)
+        .finish()
+        .sdl()
+}

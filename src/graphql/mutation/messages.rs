@@ -1,0 +1,80 @@
+use super::{group_id, message_id};
+use crate::domain::text;
+use crate::graphql::context::{service, viewer};
+use crate::graphql::errors::ApiResult;
+use crate::graphql::types::MessageObject;
+use async_graphql::{Context, InputObject, Object, ID};
+
+#[derive(InputObject)]
+pub struct PostMessageInput {
+    group_id: ID,
+    body: String,
+    /// An idempotency key: resending with the same key returns the first message.
+    client_message_id: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ReplyToMessageInput {
+    parent_id: ID,
+    body: String,
+    client_message_id: Option<String>,
+}
+
+#[derive(Default)]
+pub struct MessageMutation;
+
+#[Object]
+impl MessageMutation {
+    async fn post_message(
+        &self,
+        ctx: &Context<'_>,
+        input: PostMessageInput,
+    ) -> ApiResult<MessageObject> {
+        let viewer = viewer(ctx)?;
+        let group = group_id(&input.group_id)?;
+        let body = text::message_body(&input.body)?;
+        let cid = text::client_message_id(input.client_message_id.as_deref())?;
+        Ok(MessageObject(
+            service(ctx)?
+                .post_message(viewer, &group, body, cid)
+                .await?,
+        ))
+    }
+
+    /// Replies to any message, at any depth.
+    async fn reply_to_message(
+        &self,
+        ctx: &Context<'_>,
+        input: ReplyToMessageInput,
+    ) -> ApiResult<MessageObject> {
+        let viewer = viewer(ctx)?;
+        let parent = message_id(&input.parent_id)?;
+        let body = text::message_body(&input.body)?;
+        let cid = text::client_message_id(input.client_message_id.as_deref())?;
+        Ok(MessageObject(
+            service(ctx)?.reply(viewer, &parent, body, cid).await?,
+        ))
+    }
+
+    async fn edit_message(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        body: String,
+    ) -> ApiResult<MessageObject> {
+        let viewer = viewer(ctx)?;
+        let (id, body) = (message_id(&id)?, text::message_body(&body)?);
+        Ok(MessageObject(
+            service(ctx)?.edit_message(viewer, &id, body).await?,
+        ))
+    }
+
+    /// Deletes a message, leaving a tombstone so replies stay reachable.
+    async fn delete_message(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MessageObject> {
+        let viewer = viewer(ctx)?;
+        let id = message_id(&id)?;
+        Ok(MessageObject(
+            service(ctx)?.delete_message(viewer, &id).await?,
+        ))
+    }
+}

@@ -1,0 +1,28 @@
+mod groups;
+mod membership;
+mod messages;
+mod push;
+
+use crate::domain::{GroupId, MessageId, UserId};
+use crate::graphql::errors::ApiResult;
+use async_graphql::{MergedObject, ID};
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    groups::GroupMutation,
+    membership::MembershipMutation,
+    messages::MessageMutation,
+    push::PushMutation,
+);
+
+fn group_id(id: &ID) -> ApiResult<GroupId> {
+    Ok(GroupId::parse(id)?)
+}
+
+fn user_id(id: &ID) -> ApiResult<UserId> {
+    Ok(UserId::parse(id)?)
+}
+
+fn message_id(id: &ID) -> ApiResult<MessageId> {
+    Ok(MessageId::parse(id)?)
+}

@@ -1,0 +1,119 @@
+use super::context::{service, viewer};
+use super::errors::ApiResult;
+use super::pagination::{connection, Args, GroupConnection};
+use super::types::{GroupObject, MembershipObject, MessageObject, UserObject};
+use crate::domain::{cursor, GroupId, MessageId};
+use async_graphql::{Context, Object, ID};
+
+#[derive(Default)]
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The signed-in user.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<UserObject> {
+        Ok(UserObject(service(ctx)?.user(viewer(ctx)?).await?))
+    }
+
+    /// A group's public face; its content is for members.
+    async fn group(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<GroupObject>> {
+        let viewer = viewer(ctx)?;
+        let Ok(id) = GroupId::parse(&id) else {
+            return Ok(None);
+        };
+        Ok(service(ctx)?.group(viewer, &id).await?.map(GroupObject))
+    }
+
+    /// Groups the viewer is a member of, in the order they joined.
+    #[graphql(complexity = "super::types::page_cost(first, last, child_complexity)")]
+    async fn my_groups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<GroupConnection> {
+        let viewer = viewer(ctx)?;
+        let request = Args {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request(cursor::MY_GROUPS, viewer.as_str())?;
+        let page = service(ctx)?.my_groups(viewer, request).await?;
+        let groups = super::context::loader(ctx)?
+            .load_many(page.items.iter().map(|m| m.group_id.clone()))
+            .await?;
+        let page = crate::domain::page::Page {
+            items: page
+                .items
+                .into_iter()
+                .filter_map(|m| groups.get(&m.group_id).cloned().map(|g| (m, g)))
+                .collect(),
+            has_previous: page.has_previous,
+            has_next: page.has_next,
+        };
+        Ok(connection(
+            page,
+            cursor::MY_GROUPS,
+            viewer.as_str(),
+            |(m, _)| (m.since.timestamp_micros(), m.group_id.clone()),
+            |(_, g)| GroupObject(g),
+        ))
+    }
+
+    /// Finds groups to apply to by name (case-insensitive substring).
+    #[graphql(complexity = "super::types::page_cost(first, None, child_complexity)")]
+    async fn search_groups(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<GroupConnection> {
+        let viewer = viewer(ctx)?;
+        let scope = query.trim().to_lowercase();
+        let request = Args {
+            first,
+            after,
+            last: None,
+            before: None,
+        }
+        .request(cursor::SEARCH, &scope)?;
+        let page = service(ctx)?.search_groups(viewer, &query, request).await?;
+        Ok(connection(
+            page,
+            cursor::SEARCH,
+            &scope,
+            |g| g.search_key(),
+            GroupObject,
+        ))
+    }
+
+    /// A message, for those who may read its group (FORBIDDEN otherwise).
+    async fn message(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<MessageObject>> {
+        let viewer = viewer(ctx)?;
+        let Ok(id) = MessageId::parse(&id) else {
+            return Ok(None);
+        };
+        Ok(service(ctx)?.message(viewer, &id).await?.map(MessageObject))
+    }
+
+    /// The viewer's membership of one group (null if none).
+    async fn membership(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+    ) -> ApiResult<Option<MembershipObject>> {
+        let viewer = viewer(ctx)?;
+        let Ok(id) = GroupId::parse(&group_id) else {
+            return Ok(None);
+        };
+        Ok(service(ctx)?
+            .membership_of(&id, viewer)
+            .await?
+            .map(MembershipObject))
+    }
+}

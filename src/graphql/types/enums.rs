@@ -1,0 +1,38 @@
+use async_graphql::Enum;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "Visibility", remote = "crate::domain::group::Visibility")]
+pub enum VisibilityGql {
+    Private,
+    Public,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(
+    name = "MembershipState",
+    remote = "crate::domain::membership::MembershipState"
+)]
+pub enum MembershipStateGql {
+    Applied,
+    Member,
+    Rejected,
+    Left,
+    Banned,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "Role", remote = "crate::domain::membership::Role")]
+pub enum RoleGql {
+    Owner,
+    Admin,
+    Member,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::event::EventKind")]
+pub enum GroupEventType {
+    MessagePosted,
+    MessageEdited,
+    MessageDeleted,
+    MembershipChanged,
+}

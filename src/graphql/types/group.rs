@@ -1,0 +1,133 @@
+use super::{MembershipObject, MessageObject, VisibilityGql};
+use crate::domain::cursor;
+use crate::domain::group::Group;
+use crate::domain::message::Parent;
+use crate::graphql::context::{loader, service, viewer};
+use crate::graphql::errors::ApiResult;
+use crate::graphql::pagination::{connection, Args, MembershipConnection, MessageConnection};
+use async_graphql::{Context, Object, ID};
+
+pub struct GroupObject(pub Group);
+
+#[Object(name = "Group")]
+impl GroupObject {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn visibility(&self) -> VisibilityGql {
+        self.0.visibility.into()
+    }
+
+    async fn created_at(&self) -> crate::domain::Timestamp {
+        self.0.created_at
+    }
+
+    async fn member_count(&self) -> i64 {
+        i64::try_from(self.0.member_count).unwrap_or(i64::MAX)
+    }
+
+    /// The viewer's own membership; null when the viewer never applied.
+    async fn viewer_membership(&self, ctx: &Context<'_>) -> ApiResult<Option<MembershipObject>> {
+        let key = (self.0.id.clone(), viewer(ctx)?.clone());
+        Ok(loader(ctx)?.load_one(key).await?.map(MembershipObject))
+    }
+
+    /// Top-level messages, oldest first. Members only (any signed-in user
+    /// for PUBLIC groups).
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<MessageConnection> {
+        let scope = self.0.id.as_str();
+        let request = Args {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request(cursor::MESSAGES, scope)?;
+        let parent = Parent::Group(self.0.id.clone());
+        let page = service(ctx)?.thread(viewer(ctx)?, &parent, request).await?;
+        Ok(connection(
+            page,
+            cursor::MESSAGES,
+            scope,
+            |m| m.seq,
+            MessageObject,
+        ))
+    }
+
+    /// Members, longest-standing first.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<MembershipConnection> {
+        let scope = self.0.id.as_str();
+        let request = Args {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request(cursor::MEMBERS, scope)?;
+        let page = service(ctx)?
+            .members(viewer(ctx)?, &self.0.id, request)
+            .await?;
+        Ok(connection(
+            page,
+            cursor::MEMBERS,
+            scope,
+            |m| m.list_key(),
+            MembershipObject,
+        ))
+    }
+
+    /// Pending applications, oldest first. Owner and admins only.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<MembershipConnection> {
+        let scope = self.0.id.as_str();
+        let request = Args {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request(cursor::APPLICATIONS, scope)?;
+        let page = service(ctx)?
+            .applications(viewer(ctx)?, &self.0.id, request)
+            .await?;
+        Ok(connection(
+            page,
+            cursor::APPLICATIONS,
+            scope,
+            |m| m.list_key(),
+            MembershipObject,
+        ))
+    }
+}

@@ -1,0 +1,106 @@
+use super::{load_related, GroupObject, UserObject};
+use crate::domain::cursor;
+use crate::domain::message::{Message, Parent};
+use crate::domain::Timestamp;
+use crate::graphql::context::{loader, service, viewer};
+use crate::graphql::errors::ApiResult;
+use crate::graphql::pagination::{connection, Args, MessageConnection};
+use async_graphql::{Context, Object, ID};
+
+pub struct MessageObject(pub Message);
+
+#[Object(name = "Message")]
+impl MessageObject {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn group(&self, ctx: &Context<'_>) -> ApiResult<GroupObject> {
+        load_related(ctx, self.0.group_id.clone(), "group")
+            .await
+            .map(GroupObject)
+    }
+
+    async fn author(&self, ctx: &Context<'_>) -> ApiResult<UserObject> {
+        load_related(ctx, self.0.author_id.clone(), "user")
+            .await
+            .map(UserObject)
+    }
+
+    /// Null once deleted.
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+
+    async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<MessageObject>> {
+        match &self.0.parent_id {
+            None => Ok(None),
+            Some(id) => Ok(loader(ctx)?.load_one(id.clone()).await?.map(MessageObject)),
+        }
+    }
+
+    /// Root first, parent last; empty for top-level messages.
+    async fn ancestors(&self, ctx: &Context<'_>) -> ApiResult<Vec<MessageObject>> {
+        let chain = service(ctx)?.ancestors(viewer(ctx)?, &self.0).await?;
+        Ok(chain.into_iter().map(MessageObject).collect())
+    }
+
+    /// 0 for top-level messages.
+    async fn depth(&self) -> i32 {
+        i32::try_from(self.0.depth).unwrap_or(i32::MAX)
+    }
+
+    async fn reply_count(&self) -> i64 {
+        i64::try_from(self.0.reply_count).unwrap_or(i64::MAX)
+    }
+
+    /// Position among its parent's children (1, 2, ...).
+    async fn seq(&self) -> i64 {
+        i64::try_from(self.0.seq).unwrap_or(i64::MAX)
+    }
+
+    async fn client_message_id(&self) -> Option<&str> {
+        self.0.client_message_id.as_deref()
+    }
+
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at
+    }
+
+    async fn edited_at(&self) -> Option<Timestamp> {
+        self.0.edited_at
+    }
+
+    async fn deleted_at(&self) -> Option<Timestamp> {
+        self.0.deleted_at
+    }
+
+    /// Direct replies, oldest first.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn replies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<MessageConnection> {
+        let scope = self.0.id.as_str();
+        let request = Args {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request(cursor::MESSAGES, scope)?;
+        let parent = Parent::Message(self.0.id.clone());
+        let page = service(ctx)?.thread(viewer(ctx)?, &parent, request).await?;
+        Ok(connection(
+            page,
+            cursor::MESSAGES,
+            scope,
+            |m| m.seq,
+            MessageObject,
+        ))
+    }
+}

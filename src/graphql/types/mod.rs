@@ -1,0 +1,45 @@
+//! GraphQL wrappers of domain values (the domain stays free of GraphQL).
+
+mod enums;
+mod event;
+mod group;
+mod membership;
+mod message;
+mod user;
+
+pub use enums::{GroupEventType, MembershipStateGql, RoleGql, VisibilityGql};
+pub use event::GroupEventObject;
+pub use group::GroupObject;
+pub use membership::MembershipObject;
+pub use message::MessageObject;
+pub use user::{PushSubscriptionObject, UserObject};
+
+use super::context::loader;
+use super::errors::ApiResult;
+use crate::domain::DomainError;
+use async_graphql::Context;
+
+/// Loads a related object that must exist (a dangling reference is an
+/// internal error, not a client's problem).
+async fn load_related<K, V>(ctx: &Context<'_>, key: K, what: &'static str) -> ApiResult<V>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    V: Send + Sync + Clone + 'static,
+    super::loaders::StoreLoader:
+        async_graphql::dataloader::Loader<K, Value = V, Error = std::sync::Arc<DomainError>>,
+{
+    loader(ctx)?.load_one(key).await?.ok_or_else(|| {
+        DomainError::Internal(format!("dangling reference to a {what}").into()).into()
+    })
+}
+
+/// Query complexity of a connection field: its page size times the cost of
+/// one node, so `first: 100` nested three deep is refused, not executed.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .map_or(crate::domain::page::DEFAULT_PAGE_SIZE, |n| {
+            n.clamp(1, 100) as usize
+        });
+    size.saturating_mul(child_complexity).saturating_add(1)
+}

@@ -1,0 +1,190 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP spec): POST with
+//! `application/json`, GET for queries, answers in
+//! `application/graphql-response+json` when the client accepts it (with the
+//! spec's status codes) and in `application/json` otherwise.
+
+use super::{ws, AppState};
+use crate::graphql::errors::coded;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql_axum::GraphQLProtocol;
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+pub async fn post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let modern = wants_graphql_response(&parts.headers);
+    let is_json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !is_json {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as application/json",
+            modern,
+        );
+    }
+    let Ok(bytes) = to_bytes(body, state.max_body_bytes).await else {
+        let msg = format!("request body is larger than {} bytes", state.max_body_bytes);
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &msg, modern);
+    };
+    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&bytes) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "the body is not a GraphQL request in JSON",
+            modern,
+        );
+    };
+    execute(&state, &parts.headers, request, modern).await
+}
+
+pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    if parts.headers.contains_key(header::UPGRADE) {
+        let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
+            Ok(protocol) => protocol,
+            Err(rejection) => return rejection.into_response(),
+        };
+        return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+            Ok(upgrade) => ws::upgrade(state, protocol, upgrade),
+            Err(rejection) => rejection.into_response(),
+        };
+    }
+    let modern = wants_graphql_response(&parts.headers);
+    let Ok(request) =
+        async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default())
+    else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "malformed GraphQL query string",
+            modern,
+        );
+    };
+    if !is_query(&request) {
+        let mut response = refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only queries may be sent with GET",
+            modern,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return response;
+    }
+    execute(&state, &parts.headers, request, modern).await
+}
+
+/// Whether the operation to run is a query (unparsable documents pass, so
+/// that execution reports the syntax error).
+fn is_query(request: &async_graphql::Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return true;
+    };
+    let ty = match (&doc.operations, &request.operation_name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name.as_str()).map(|op| op.node.ty)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    ty.is_none_or(|ty| ty == OperationType::Query)
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    modern: bool,
+) -> Response {
+    let credential = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer = match state.viewer(credential).await {
+        Ok(viewer) => viewer,
+        Err(err) => {
+            let err = async_graphql::Error::from(crate::graphql::errors::ApiError::from(err));
+            return respond(
+                StatusCode::UNAUTHORIZED,
+                errors_only(vec![err.into_server_error(Default::default())]),
+                modern,
+            );
+        }
+    };
+    let mut response = state.schema.execute(request.data(viewer)).await;
+    for error in &mut response.errors {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", "BAD_USER_INPUT");
+        }
+    }
+    // A request error (syntax, validation, limits): execution never started.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if request_error {
+        let status = if modern {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        return respond(status, errors_only(response.errors), modern);
+    }
+    respond(
+        StatusCode::OK,
+        serde_json::to_value(&response).unwrap_or_default(),
+        modern,
+    )
+}
+
+fn errors_only(errors: Vec<async_graphql::ServerError>) -> serde_json::Value {
+    serde_json::json!({ "errors": errors })
+}
+
+fn refuse(status: StatusCode, message: &str, modern: bool) -> Response {
+    let error = coded(message, "BAD_USER_INPUT").into_server_error(Default::default());
+    respond(status, errors_only(vec![error]), modern)
+}
+
+fn respond(status: StatusCode, body: serde_json::Value, modern: bool) -> Response {
+    let content_type = if modern {
+        GRAPHQL_RESPONSE_JSON
+    } else {
+        "application/json"
+    };
+    let mut response = (status, Body::from(body.to_string())).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// The client lists `application/graphql-response+json` in `Accept` and
+/// prefers it to (or does not list) `application/json`.
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let position = |mime: &str| {
+        accept
+            .split(',')
+            .position(|part| part.trim().starts_with(mime))
+    };
+    match (
+        position(GRAPHQL_RESPONSE_JSON),
+        position("application/json"),
+    ) {
+        (Some(modern), Some(legacy)) => modern < legacy,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}

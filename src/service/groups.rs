@@ -1,0 +1,72 @@
+use super::Service;
+use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::membership::Membership;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{DomainError, DomainResult, GroupId, UserId};
+use crate::store::{MyGroupKey, SearchKey};
+
+const SEARCH_QUERY_MAX: usize = 100;
+
+impl Service {
+    /// Any signed-in user sees a group's public face (name, description,
+    /// member count); content is guarded by `readable_group`.
+    #[tracing::instrument(skip(self))]
+    pub async fn group(&self, _viewer: &UserId, id: &GroupId) -> DomainResult<Option<Group>> {
+        let groups = self.store.groups(std::slice::from_ref(id)).await?;
+        Ok(groups.into_iter().next())
+    }
+
+    #[tracing::instrument(skip(self, group))]
+    pub async fn create_group(&self, viewer: &UserId, group: NewGroup) -> DomainResult<Group> {
+        self.throttle(viewer)?;
+        let (group, _owner) = self.store.create_group(&group, viewer, Self::now()).await?;
+        tracing::info!(group = %group.id, "group created");
+        Ok(group)
+    }
+
+    #[tracing::instrument(skip(self, patch))]
+    pub async fn update_group(
+        &self,
+        viewer: &UserId,
+        id: &GroupId,
+        patch: GroupPatch,
+    ) -> DomainResult<Group> {
+        self.throttle(viewer)?;
+        match self.membership_of(id, viewer).await? {
+            Some(m) if m.is_admin() => {}
+            _ => {
+                self.load_group(id).await?;
+                return Err(DomainError::forbidden(
+                    "only the group's owner and admins can update it",
+                ));
+            }
+        }
+        Ok(self.store.update_group(id, &patch).await?)
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn search_groups(
+        &self,
+        _viewer: &UserId,
+        query: &str,
+        page: PageRequest<SearchKey>,
+    ) -> DomainResult<Page<Group>> {
+        let query = query.trim();
+        if query.chars().count() > SEARCH_QUERY_MAX {
+            return Err(DomainError::invalid(format!(
+                "query is longer than {SEARCH_QUERY_MAX} characters"
+            )));
+        }
+        Ok(self.store.search_groups(query, page).await?)
+    }
+
+    /// The viewer's memberships in state MEMBER, oldest first.
+    #[tracing::instrument(skip(self))]
+    pub async fn my_groups(
+        &self,
+        viewer: &UserId,
+        page: PageRequest<MyGroupKey>,
+    ) -> DomainResult<Page<Membership>> {
+        Ok(self.store.user_memberships(viewer, page).await?)
+    }
+}

@@ -1,0 +1,96 @@
+use super::Service;
+use crate::domain::event::DomainEvent;
+use crate::domain::group::Group;
+use crate::domain::membership::{Action, Membership, MembershipState};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{DomainError, DomainResult, GroupId, UserId};
+use crate::store::MemberKey;
+
+impl Service {
+    /// Runs one membership transition (judged atomically by the store with
+    /// `domain::membership::decide`) and announces the result.
+    #[tracing::instrument(skip(self))]
+    pub async fn change_membership(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        target: &UserId,
+        action: Action,
+    ) -> DomainResult<Membership> {
+        self.throttle(viewer)?;
+        if target != viewer
+            && self
+                .store
+                .users(std::slice::from_ref(target))
+                .await?
+                .is_empty()
+        {
+            return Err(DomainError::NotFound("user"));
+        }
+        let now = Self::now();
+        let decision = self
+            .store
+            .transition(group, viewer, target, &action, now)
+            .await?;
+        if let Some(actor) = decision.actor {
+            self.publish(DomainEvent::membership(actor, now)).await;
+        }
+        self.publish(DomainEvent::membership(decision.target.clone(), now))
+            .await;
+        Ok(decision.target)
+    }
+
+    pub async fn transfer_ownership(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        to: &UserId,
+    ) -> DomainResult<Group> {
+        self.change_membership(viewer, group, to, Action::TransferOwnership)
+            .await?;
+        self.load_group(group).await
+    }
+
+    /// Members (state MEMBER), for whoever may read the group's content.
+    #[tracing::instrument(skip(self))]
+    pub async fn members(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        page: PageRequest<MemberKey>,
+    ) -> DomainResult<Page<Membership>> {
+        self.readable_group(viewer, group).await?;
+        Ok(self
+            .store
+            .group_memberships(group, MembershipState::Member, page)
+            .await?)
+    }
+
+    /// Pending applications, for the group's owner and admins.
+    #[tracing::instrument(skip(self))]
+    pub async fn applications(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        page: PageRequest<MemberKey>,
+    ) -> DomainResult<Page<Membership>> {
+        if !self.require_member(viewer, group).await?.is_admin() {
+            return Err(DomainError::forbidden(
+                "only the group's owner and admins see applications",
+            ));
+        }
+        Ok(self
+            .store
+            .group_memberships(group, MembershipState::Applied, page)
+            .await?)
+    }
+
+    /// Who may open a `groupEvents` subscription: members only.
+    pub async fn authorize_subscription(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+    ) -> DomainResult<()> {
+        self.require_member(viewer, group).await.map(|_| ())
+    }
+}

@@ -1,0 +1,173 @@
+use super::Service;
+use crate::domain::event::{DomainEvent, EventKind};
+use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
+
+impl Service {
+    async fn load_message(&self, id: &MessageId) -> DomainResult<Message> {
+        let found = self.store.messages(std::slice::from_ref(id)).await?;
+        found
+            .into_iter()
+            .next()
+            .ok_or(DomainError::NotFound("message"))
+    }
+
+    /// A message, if the viewer may read its group; `None` if it does not exist.
+    #[tracing::instrument(skip(self))]
+    pub async fn message(&self, viewer: &UserId, id: &MessageId) -> DomainResult<Option<Message>> {
+        let Some(message) = self
+            .store
+            .messages(std::slice::from_ref(id))
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        self.readable_group(viewer, &message.group_id).await?;
+        Ok(Some(message))
+    }
+
+    /// Top-level messages of a group, or replies to a message.
+    #[tracing::instrument(skip(self))]
+    pub async fn thread(
+        &self,
+        viewer: &UserId,
+        parent: &Parent,
+        page: PageRequest<u64>,
+    ) -> DomainResult<Page<Message>> {
+        let group = match parent {
+            Parent::Group(id) => id.clone(),
+            Parent::Message(id) => self.load_message(id).await?.group_id,
+        };
+        self.readable_group(viewer, &group).await?;
+        Ok(self.store.children(parent, page).await?)
+    }
+
+    #[tracing::instrument(skip(self, message))]
+    pub async fn ancestors(
+        &self,
+        viewer: &UserId,
+        message: &Message,
+    ) -> DomainResult<Vec<Message>> {
+        if message.parent_id.is_none() {
+            return Ok(Vec::new());
+        }
+        self.readable_group(viewer, &message.group_id).await?;
+        Ok(self.store.ancestors(&message.id).await?)
+    }
+
+    #[tracing::instrument(skip(self, body, client_message_id))]
+    pub async fn post_message(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        body: String,
+        client_message_id: Option<String>,
+    ) -> DomainResult<Message> {
+        self.send(viewer, group.clone(), None, body, client_message_id)
+            .await
+    }
+
+    #[tracing::instrument(skip(self, body, client_message_id))]
+    pub async fn reply(
+        &self,
+        viewer: &UserId,
+        parent: &MessageId,
+        body: String,
+        client_message_id: Option<String>,
+    ) -> DomainResult<Message> {
+        let group = self.load_message(parent).await?.group_id;
+        self.send(viewer, group, Some(parent.clone()), body, client_message_id)
+            .await
+    }
+
+    async fn send(
+        &self,
+        viewer: &UserId,
+        group_id: GroupId,
+        parent_id: Option<MessageId>,
+        body: String,
+        client_message_id: Option<String>,
+    ) -> DomainResult<Message> {
+        self.throttle(viewer)?;
+        self.require_member(viewer, &group_id).await?;
+        let now = Self::now();
+        let new = NewMessage {
+            group_id,
+            parent_id,
+            author_id: viewer.clone(),
+            body,
+            client_message_id,
+            now,
+        };
+        let posted = self.store.post_message(&new).await?;
+        if posted.created {
+            self.publish(DomainEvent::message(
+                EventKind::MessagePosted,
+                posted.message.clone(),
+                now,
+            ))
+            .await;
+        }
+        Ok(posted.message)
+    }
+
+    /// Authors edit their own messages while they are members.
+    #[tracing::instrument(skip(self, body))]
+    pub async fn edit_message(
+        &self,
+        viewer: &UserId,
+        id: &MessageId,
+        body: String,
+    ) -> DomainResult<Message> {
+        self.throttle(viewer)?;
+        let message = self.load_message(id).await?;
+        self.require_member(viewer, &message.group_id).await?;
+        if &message.author_id != viewer {
+            return Err(DomainError::forbidden("only the author can edit a message"));
+        }
+        let now = Self::now();
+        let edited = self
+            .store
+            .change_message(id, &MessageChange::Edit { body, at: now })
+            .await?;
+        self.publish(DomainEvent::message(
+            EventKind::MessageEdited,
+            edited.clone(),
+            now,
+        ))
+        .await;
+        Ok(edited)
+    }
+
+    /// The author (while a member) or a group admin deletes a message; its
+    /// tombstone keeps the thread intact. Deleting twice is harmless.
+    #[tracing::instrument(skip(self))]
+    pub async fn delete_message(&self, viewer: &UserId, id: &MessageId) -> DomainResult<Message> {
+        self.throttle(viewer)?;
+        let message = self.load_message(id).await?;
+        let membership = self.require_member(viewer, &message.group_id).await?;
+        if &message.author_id != viewer && !membership.is_admin() {
+            return Err(DomainError::forbidden(
+                "only the author or an admin can delete a message",
+            ));
+        }
+        if message.is_deleted() {
+            return Ok(message);
+        }
+        let now = Self::now();
+        let deleted = self
+            .store
+            .change_message(id, &MessageChange::Delete { at: now })
+            .await?;
+        self.publish(DomainEvent::message(
+            EventKind::MessageDeleted,
+            deleted.clone(),
+            now,
+        ))
+        .await;
+        Ok(deleted)
+    }
+}

@@ -1,0 +1,135 @@
+//! Use cases. Every public method takes the acting user and decides what
+//! that user may do before touching the store; resolvers only translate.
+
+mod groups;
+mod membership;
+mod messages;
+mod push;
+pub mod rate_limit;
+
+use crate::delivery::push::PushRegistry;
+use crate::delivery::EventPublisher;
+use crate::domain::event::DomainEvent;
+use crate::domain::group::Group;
+use crate::domain::membership::{can_read_content, Membership};
+use crate::domain::user::{Profile, User};
+use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
+use crate::store::Store;
+use parking_lot::Mutex;
+use rate_limit::RateLimiter;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Users whose profile this process already wrote, so a request does not
+/// upsert its user every time. Cleared when full.
+const SEEN_USERS_CAP: usize = 10_000;
+
+pub struct Service {
+    store: Arc<dyn Store>,
+    events: Arc<dyn EventPublisher>,
+    push: Arc<dyn PushRegistry>,
+    limiter: RateLimiter,
+    seen: Mutex<HashMap<UserId, Profile>>,
+}
+
+impl Service {
+    pub fn new(
+        store: Arc<dyn Store>,
+        events: Arc<dyn EventPublisher>,
+        push: Arc<dyn PushRegistry>,
+        limiter: RateLimiter,
+    ) -> Self {
+        Self {
+            store,
+            events,
+            push,
+            limiter,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn now() -> Timestamp {
+        chrono::Utc::now()
+    }
+
+    /// Records the user behind a verified token (created on first use,
+    /// refreshed when the token's name or picture changed).
+    #[tracing::instrument(skip_all, fields(user = %profile.id))]
+    pub async fn sign_in(&self, profile: &Profile) -> DomainResult<()> {
+        if self.seen.lock().get(&profile.id) == Some(profile) {
+            return Ok(());
+        }
+        self.store.upsert_user(profile, Self::now()).await?;
+        let mut seen = self.seen.lock();
+        if seen.len() >= SEEN_USERS_CAP {
+            seen.clear();
+        }
+        seen.insert(profile.id.clone(), profile.clone());
+        Ok(())
+    }
+
+    pub async fn user(&self, id: &UserId) -> DomainResult<User> {
+        let users = self.store.users(std::slice::from_ref(id)).await?;
+        users
+            .into_iter()
+            .next()
+            .ok_or(DomainError::NotFound("user"))
+    }
+
+    /// Counts a mutation against the user's rate limit.
+    fn throttle(&self, user: &UserId) -> DomainResult<()> {
+        self.limiter.check(user)
+    }
+
+    async fn load_group(&self, id: &GroupId) -> DomainResult<Group> {
+        let groups = self.store.groups(std::slice::from_ref(id)).await?;
+        groups
+            .into_iter()
+            .next()
+            .ok_or(DomainError::NotFound("group"))
+    }
+
+    pub async fn membership_of(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> DomainResult<Option<Membership>> {
+        let found = self
+            .store
+            .memberships(&[(group.clone(), user.clone())])
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// The group, if `viewer` may read its messages and members.
+    async fn readable_group(&self, viewer: &UserId, id: &GroupId) -> DomainResult<Group> {
+        let group = self.load_group(id).await?;
+        let membership = self.membership_of(id, viewer).await?;
+        if can_read_content(group.visibility, membership.as_ref()) {
+            Ok(group)
+        } else {
+            Err(DomainError::forbidden(
+                "only members can read this group's messages and members",
+            ))
+        }
+    }
+
+    /// The viewer's membership, if it is an active one.
+    async fn require_member(&self, viewer: &UserId, group: &GroupId) -> DomainResult<Membership> {
+        self.load_group(group).await?;
+        match self.membership_of(group, viewer).await? {
+            Some(m) if m.is_member() => Ok(m),
+            _ => Err(DomainError::forbidden(
+                "only members of this group can do this",
+            )),
+        }
+    }
+
+    async fn publish(&self, event: DomainEvent) {
+        self.events.publish(event).await;
+    }
+}

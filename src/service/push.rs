@@ -1,0 +1,47 @@
+use super::Service;
+use crate::domain::push::{self, PushSubscription};
+use crate::domain::{DomainError, DomainResult, UserId};
+
+impl Service {
+    #[tracing::instrument(skip_all, fields(user = %viewer))]
+    pub async fn register_push(
+        &self,
+        viewer: &UserId,
+        endpoint: &str,
+        p256dh: &str,
+        auth: &str,
+    ) -> DomainResult<PushSubscription> {
+        self.throttle(viewer)?;
+        let endpoint = push::endpoint(endpoint)?;
+        let (p256dh, auth) = push::keys(p256dh, auth)?;
+        let subscription = PushSubscription {
+            user_id: viewer.clone(),
+            endpoint,
+            p256dh,
+            auth,
+            created_at: Self::now(),
+        };
+        self.push
+            .put(&subscription)
+            .await
+            .map_err(|e| DomainError::Internal(Box::new(e)))?;
+        Ok(subscription)
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %viewer))]
+    pub async fn unregister_push(&self, viewer: &UserId, endpoint: &str) -> DomainResult<bool> {
+        self.throttle(viewer)?;
+        self.push
+            .remove(viewer, endpoint)
+            .await
+            .map_err(|e| DomainError::Internal(Box::new(e)))
+    }
+
+    /// The user's push subscriptions (what a delivery would reach).
+    pub async fn push_subscriptions(&self, viewer: &UserId) -> DomainResult<Vec<PushSubscription>> {
+        self.push
+            .of_users(std::slice::from_ref(viewer))
+            .await
+            .map_err(|e| DomainError::Internal(Box::new(e)))
+    }
+}

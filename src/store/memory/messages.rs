@@ -1,0 +1,145 @@
+//! Message writes and thread reads of the memory store.
+
+use super::{keyset, FilterSome, MessageRow, State};
+use crate::domain::message::{Message, NewMessage, Parent, Posted};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{DomainError, MessageId};
+use crate::store::{StoreError, StoreResult};
+use std::collections::BTreeMap;
+
+impl State {
+    pub(super) fn post_message(&mut self, new: &NewMessage) -> StoreResult<Posted> {
+        let idempotency_key = new
+            .client_message_id
+            .as_ref()
+            .map(|cid| (new.group_id.clone(), new.author_id.clone(), cid.clone()));
+        if let Some(existing) = idempotency_key
+            .as_ref()
+            .and_then(|k| self.client_ids.get(k))
+        {
+            let row = self
+                .messages
+                .get(existing)
+                .ok_or(StoreError::NotFound("message"))?;
+            return Ok(Posted {
+                message: row.message.clone(),
+                created: false,
+            });
+        }
+        if !self.groups.contains_key(&new.group_id) {
+            return Err(StoreError::NotFound("group"));
+        }
+        let id = MessageId::generate();
+        let (seq, root_id, depth) = match &new.parent_id {
+            None => {
+                let row = self
+                    .groups
+                    .get_mut(&new.group_id)
+                    .ok_or(StoreError::NotFound("group"))?;
+                let seq = row.next_seq;
+                row.next_seq += 1;
+                (seq, id.clone(), 0)
+            }
+            Some(parent_id) => {
+                let row = self
+                    .messages
+                    .get_mut(parent_id)
+                    .ok_or(StoreError::NotFound("message"))?;
+                let parent = &mut row.message;
+                if parent.group_id != new.group_id {
+                    return Err(StoreError::NotFound("message"));
+                }
+                if parent.is_deleted() {
+                    return Err(StoreError::Rejected(DomainError::conflict(
+                        "cannot reply to a deleted message",
+                    )));
+                }
+                let seq = row.next_seq;
+                row.next_seq += 1;
+                parent.reply_count += 1;
+                (seq, parent.root_id.clone(), parent.depth + 1)
+            }
+        };
+        let message = Message {
+            id: id.clone(),
+            group_id: new.group_id.clone(),
+            author_id: new.author_id.clone(),
+            body: Some(new.body.clone()),
+            parent_id: new.parent_id.clone(),
+            root_id,
+            depth,
+            seq,
+            reply_count: 0,
+            client_message_id: new.client_message_id.clone(),
+            created_at: new.now,
+            edited_at: None,
+            deleted_at: None,
+        };
+        self.children
+            .entry(message.parent().key().to_owned())
+            .or_default()
+            .insert(seq, id.clone());
+        if let Some(key) = idempotency_key {
+            self.client_ids.insert(key, id.clone());
+        }
+        self.messages.insert(
+            id,
+            MessageRow {
+                message: message.clone(),
+                next_seq: 1,
+            },
+        );
+        Ok(Posted {
+            message,
+            created: true,
+        })
+    }
+
+    pub(super) fn children(
+        &self,
+        parent: &Parent,
+        page: &PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        let exists = match parent {
+            Parent::Group(id) => self.groups.contains_key(id),
+            Parent::Message(id) => self.messages.contains_key(id),
+        };
+        if !exists {
+            return Err(StoreError::NotFound(match parent {
+                Parent::Group(_) => "group",
+                Parent::Message(_) => "message",
+            }));
+        }
+        let empty = BTreeMap::new();
+        let thread = self.children.get(parent.key()).unwrap_or(&empty);
+        let page = keyset::page(
+            thread,
+            page,
+            |_, _| true,
+            |_, id| self.messages.get(id).map(|r| r.message.clone()),
+        );
+        Ok(page.filter_some())
+    }
+
+    pub(super) fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
+        let mut chain = Vec::new();
+        let mut next = self
+            .messages
+            .get(id)
+            .ok_or(StoreError::NotFound("message"))?
+            .message
+            .parent_id
+            .clone();
+        while let Some(parent_id) = next {
+            let parent = &self
+                .messages
+                .get(&parent_id)
+                .ok_or(StoreError::NotFound("message"))?
+                .message;
+            chain.push(parent.clone());
+            next = parent.parent_id.clone();
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+}

@@ -1,0 +1,337 @@
+//! The embedded store: everything in process memory, behind one mutex.
+//!
+//! A product feature, not a test double: `cargo run` serves on it. Each
+//! trait method holds the lock for one short synchronous section, so every
+//! read-modify-write is atomic and the invariants the Neo4j store keeps with
+//! transactions (gap-free `seq`, exact counters, one winner per membership
+//! transition, one message per client id) hold here by construction.
+
+mod keyset;
+mod messages;
+
+use super::{MemberKey, MyGroupKey, SearchKey, Store, StoreError, StoreResult};
+use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::membership::{self, Action, Decision, Membership, MembershipState, Role};
+use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::user::{Profile, User};
+use crate::domain::{GroupId, MessageId, Timestamp, UserId};
+use async_trait::async_trait;
+use parking_lot::Mutex;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[derive(Default)]
+struct State {
+    users: HashMap<UserId, User>,
+    groups: HashMap<GroupId, GroupRow>,
+    /// Group search order.
+    by_name: BTreeMap<SearchKey, ()>,
+    memberships: HashMap<(GroupId, UserId), Membership>,
+    /// Member and application lists: (group, state) -> ordered keys.
+    by_state: HashMap<(GroupId, MembershipState), BTreeMap<MemberKey, ()>>,
+    /// A user's groups (state MEMBER).
+    by_user: HashMap<UserId, BTreeMap<MyGroupKey, ()>>,
+    messages: HashMap<MessageId, MessageRow>,
+    /// Thread order: parent key -> seq -> child.
+    children: HashMap<String, BTreeMap<u64, MessageId>>,
+    /// Idempotent sends: (group, author, client id) -> message.
+    client_ids: HashMap<(GroupId, UserId, String), MessageId>,
+}
+
+struct GroupRow {
+    group: Group,
+    next_seq: u64,
+}
+
+struct MessageRow {
+    message: Message,
+    next_seq: u64,
+}
+
+impl State {
+    /// Replaces a membership and keeps the list indexes in step.
+    fn put_membership(&mut self, m: Membership) {
+        let key = (m.group_id.clone(), m.user_id.clone());
+        if let Some(old) = self.memberships.remove(&key) {
+            if let Some(list) = self.by_state.get_mut(&(old.group_id.clone(), old.state)) {
+                list.remove(&old.list_key());
+            }
+            if old.is_member() {
+                if let Some(list) = self.by_user.get_mut(&old.user_id) {
+                    list.remove(&(old.since.timestamp_micros(), old.group_id.clone()));
+                }
+            }
+        }
+        self.by_state
+            .entry((m.group_id.clone(), m.state))
+            .or_default()
+            .insert(m.list_key(), ());
+        if m.is_member() {
+            self.by_user
+                .entry(m.user_id.clone())
+                .or_default()
+                .insert((m.since.timestamp_micros(), m.group_id.clone()), ());
+        }
+        self.memberships.insert(key, m);
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User> {
+        let mut state = self.state.lock();
+        let user = state
+            .users
+            .entry(profile.id.clone())
+            .or_insert_with(|| User {
+                id: profile.id.clone(),
+                name: profile.name.clone(),
+                email: profile.email.clone(),
+                picture_url: profile.picture_url.clone(),
+                created_at: now,
+            });
+        user.name.clone_from(&profile.name);
+        user.email.clone_from(&profile.email);
+        user.picture_url.clone_from(&profile.picture_url);
+        Ok(user.clone())
+    }
+
+    async fn users(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.users.get(id).cloned())
+            .collect())
+    }
+
+    async fn create_group(
+        &self,
+        new: &NewGroup,
+        owner: &UserId,
+        now: Timestamp,
+    ) -> StoreResult<(Group, Membership)> {
+        let group = Group {
+            id: GroupId::generate(),
+            name: new.name.clone(),
+            description: new.description.clone(),
+            visibility: new.visibility,
+            created_at: now,
+            member_count: 1,
+        };
+        let membership = Membership {
+            group_id: group.id.clone(),
+            user_id: owner.clone(),
+            state: MembershipState::Member,
+            role: Some(Role::Owner),
+            note: None,
+            reason: None,
+            since: now,
+            updated_at: now,
+        };
+        let mut state = self.state.lock();
+        state.by_name.insert(group.search_key(), ());
+        state.groups.insert(
+            group.id.clone(),
+            GroupRow {
+                group: group.clone(),
+                next_seq: 1,
+            },
+        );
+        state.put_membership(membership.clone());
+        Ok((group, membership))
+    }
+
+    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
+        let mut state = self.state.lock();
+        let row = state
+            .groups
+            .get_mut(id)
+            .ok_or(StoreError::NotFound("group"))?;
+        let old_key = row.group.search_key();
+        patch.apply(&mut row.group);
+        let (group, new_key) = (row.group.clone(), row.group.search_key());
+        state.by_name.remove(&old_key);
+        state.by_name.insert(new_key, ());
+        Ok(group)
+    }
+
+    async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.groups.get(id).map(|r| r.group.clone()))
+            .collect())
+    }
+
+    async fn search_groups(
+        &self,
+        query: &str,
+        page: PageRequest<SearchKey>,
+    ) -> StoreResult<Page<Group>> {
+        let needle = query.to_lowercase();
+        let state = self.state.lock();
+        let page = keyset::page(
+            &state.by_name,
+            &page,
+            |(name, _), _| name.contains(&needle),
+            |(_, id), _| id.clone(),
+        );
+        Ok(page
+            .map(|id| state.groups.get(&id).map(|r| r.group.clone()))
+            .filter_some())
+    }
+
+    async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
+        let state = self.state.lock();
+        Ok(keys
+            .iter()
+            .filter_map(|k| state.memberships.get(k).cloned())
+            .collect())
+    }
+
+    async fn transition(
+        &self,
+        group: &GroupId,
+        actor: &UserId,
+        target: &UserId,
+        action: &Action,
+        now: Timestamp,
+    ) -> StoreResult<Decision> {
+        let mut state = self.state.lock();
+        if !state.groups.contains_key(group) {
+            return Err(StoreError::NotFound("group"));
+        }
+        let actor_m = state.memberships.get(&(group.clone(), actor.clone()));
+        let target_m = state.memberships.get(&(group.clone(), target.clone()));
+        let situation = membership::Situation {
+            group_id: group,
+            actor_id: actor,
+            target_id: target,
+            actor: actor_m,
+            target: target_m,
+            now,
+        };
+        let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
+        if let Some(row) = state.groups.get_mut(group) {
+            row.group.member_count = row
+                .group
+                .member_count
+                .saturating_add_signed(decision.member_delta);
+        }
+        state.put_membership(decision.target.clone());
+        if let Some(actor_m) = &decision.actor {
+            state.put_membership(actor_m.clone());
+        }
+        Ok(decision)
+    }
+
+    async fn group_memberships(
+        &self,
+        group: &GroupId,
+        wanted: MembershipState,
+        page: PageRequest<MemberKey>,
+    ) -> StoreResult<Page<Membership>> {
+        let state = self.state.lock();
+        let Some(list) = state.by_state.get(&(group.clone(), wanted)) else {
+            return Ok(Page::empty());
+        };
+        let page = keyset::page(
+            list,
+            &page,
+            |_, _| true,
+            |(_, user), _| {
+                state
+                    .memberships
+                    .get(&(group.clone(), user.clone()))
+                    .cloned()
+            },
+        );
+        Ok(page.filter_some())
+    }
+
+    async fn user_memberships(
+        &self,
+        user: &UserId,
+        page: PageRequest<MyGroupKey>,
+    ) -> StoreResult<Page<Membership>> {
+        let state = self.state.lock();
+        let Some(list) = state.by_user.get(user) else {
+            return Ok(Page::empty());
+        };
+        let page = keyset::page(
+            list,
+            &page,
+            |_, _| true,
+            |(_, group), _| {
+                state
+                    .memberships
+                    .get(&(group.clone(), user.clone()))
+                    .cloned()
+            },
+        );
+        Ok(page.filter_some())
+    }
+
+    async fn post_message(&self, new: &NewMessage) -> StoreResult<Posted> {
+        self.state.lock().post_message(new)
+    }
+
+    async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.messages.get(id).map(|r| r.message.clone()))
+            .collect())
+    }
+
+    async fn children(
+        &self,
+        parent: &Parent,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        self.state.lock().children(parent, &page)
+    }
+
+    async fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
+        self.state.lock().ancestors(id)
+    }
+
+    async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message> {
+        let mut state = self.state.lock();
+        let row = state
+            .messages
+            .get_mut(id)
+            .ok_or(StoreError::NotFound("message"))?;
+        change
+            .apply(&mut row.message)
+            .map_err(StoreError::Rejected)?;
+        Ok(row.message.clone())
+    }
+}
+
+trait FilterSome<T> {
+    fn filter_some(self) -> Page<T>;
+}
+
+impl<T> FilterSome<T> for Page<Option<T>> {
+    /// Drops index entries whose row vanished (never happens under the lock,
+    /// but an index must not be trusted to panic on).
+    fn filter_some(self) -> Page<T> {
+        Page {
+            items: self.items.into_iter().flatten().collect(),
+            has_previous: self.has_previous,
+            has_next: self.has_next,
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The storage port. One trait, two implementations (`memory`, and Neo4j),
+//! one conformance suite (`tests/api/conformance`).
+//!
+//! Every method is one atomic unit: implementations make each read-modify-
+//! write (sequence numbers, counters, membership transitions, idempotent
+//! sends) correct under any number of concurrent callers.
+
+pub mod memory;
+
+use crate::domain::error::Cause;
+use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::membership::{Action, Decision, Membership, MembershipState};
+use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::user::{Profile, User};
+use crate::domain::{DomainError, GroupId, MessageId, Timestamp, UserId};
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A domain rule refused the change, judged on the state read inside
+    /// the transaction.
+    #[error(transparent)]
+    Rejected(DomainError),
+    /// A uniqueness constraint refused the write.
+    #[error("{0}")]
+    Conflict(String),
+    /// The backend could not be reached or gave up after retries.
+    #[error("store unavailable")]
+    Unavailable(#[source] Cause),
+    #[error("store failure")]
+    Internal(#[source] Cause),
+}
+
+impl From<StoreError> for DomainError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(what) => DomainError::NotFound(what),
+            StoreError::Rejected(domain) => domain,
+            StoreError::Conflict(msg) => DomainError::Conflict(msg),
+            StoreError::Unavailable(cause) | StoreError::Internal(cause) => {
+                DomainError::Internal(cause)
+            }
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Key of member and application lists: (since in µs, user id).
+pub type MemberKey = (i64, UserId);
+/// Key of a user's group list: (membership since in µs, group id).
+pub type MyGroupKey = (i64, GroupId);
+/// Key of group search: (lower-cased name, group id).
+pub type SearchKey = (String, GroupId);
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates the user on first sign-in; refreshes name and picture later.
+    async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User>;
+    /// The users that exist among `ids`, in any order.
+    async fn users(&self, ids: &[UserId]) -> StoreResult<Vec<User>>;
+
+    /// Creates a group with `owner` as its OWNER member (member count 1).
+    async fn create_group(
+        &self,
+        group: &NewGroup,
+        owner: &UserId,
+        now: Timestamp,
+    ) -> StoreResult<(Group, Membership)>;
+    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group>;
+    async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>>;
+    /// Groups whose name contains `query` (case-insensitive), by name.
+    async fn search_groups(
+        &self,
+        query: &str,
+        page: PageRequest<SearchKey>,
+    ) -> StoreResult<Page<Group>>;
+
+    async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>>;
+    /// Reads the actor's and target's memberships, judges `action` with
+    /// `domain::membership::decide` and writes the decision, atomically.
+    async fn transition(
+        &self,
+        group: &GroupId,
+        actor: &UserId,
+        target: &UserId,
+        action: &Action,
+        now: Timestamp,
+    ) -> StoreResult<Decision>;
+    /// A group's memberships in one state, oldest `since` first.
+    async fn group_memberships(
+        &self,
+        group: &GroupId,
+        state: MembershipState,
+        page: PageRequest<MemberKey>,
+    ) -> StoreResult<Page<Membership>>;
+    /// The memberships in state MEMBER of one user.
+    async fn user_memberships(
+        &self,
+        user: &UserId,
+        page: PageRequest<MyGroupKey>,
+    ) -> StoreResult<Page<Membership>>;
+
+    /// Creates a message with the parent's next `seq` (and bumps the
+    /// parent's `replyCount`), or returns the author's earlier message with
+    /// the same `client_message_id` in that group.
+    async fn post_message(&self, message: &NewMessage) -> StoreResult<Posted>;
+    async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>>;
+    /// The children of a group (top-level messages) or of a message, by seq.
+    async fn children(&self, parent: &Parent, page: PageRequest<u64>)
+        -> StoreResult<Page<Message>>;
+    /// The message's ancestors, root first, parent last.
+    async fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>>;
+    async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message>;
+}
