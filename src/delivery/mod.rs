@@ -2,6 +2,7 @@
 //! live. Locally both are in process; on AWS, SNS and DynamoDB.
 
 pub mod broker;
+pub mod websocket;
 pub mod push;
 
 use crate::domain::event::DomainEvent;

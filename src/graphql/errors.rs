@@ -55,3 +55,14 @@ impl From<ApiError> for async_graphql::Error {
         error
     }
 }
+
+/// Gives every error without a code (syntax, validation, limits: all
+/// refusals of the request as sent) the code `BAD_USER_INPUT`.
+pub fn fill_codes(errors: &mut [async_graphql::ServerError]) {
+    for error in errors {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", "BAD_USER_INPUT");
+        }
+    }
+}

@@ -4,9 +4,8 @@
 //! spec's status codes) and in `application/json` otherwise.
 
 use super::{ws, AppState};
-use crate::graphql::errors::coded;
+use crate::graphql::errors::{coded, fill_codes};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql_axum::GraphQLProtocol;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -50,12 +49,8 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
 pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
     if parts.headers.contains_key(header::UPGRADE) {
-        let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
-            Ok(protocol) => protocol,
-            Err(rejection) => return rejection.into_response(),
-        };
         return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
-            Ok(upgrade) => ws::upgrade(state, protocol, upgrade),
+            Ok(upgrade) => ws::upgrade(state, upgrade),
             Err(rejection) => rejection.into_response(),
         };
     }
@@ -120,12 +115,7 @@ async fn execute(
         }
     };
     let mut response = state.schema.execute(request.data(viewer)).await;
-    for error in &mut response.errors {
-        let ext = error.extensions.get_or_insert_with(Default::default);
-        if ext.get("code").is_none() {
-            ext.set("code", "BAD_USER_INPUT");
-        }
-    }
+    fill_codes(&mut response.errors);
     // A request error (syntax, validation, limits): execution never started.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

@@ -7,6 +7,7 @@ use async_graphql::{Context, InputObject, Object};
 #[derive(InputObject)]
 pub struct PushSubscriptionInput {
     endpoint: String,
+    #[graphql(name = "p256dh")]
     p256dh: String,
     auth: String,
 }

@@ -1,0 +1,82 @@
+//! The store conformance suite: written once against the `Store` trait and
+//! run against every implementation. `conformance_suite!(name, factory)`
+//! instantiates every case for a store built by `factory().await`.
+
+pub mod concurrency;
+pub mod groups;
+pub mod messages;
+
+use chrono::Utc;
+use chorus::domain::group::{Group, NewGroup, Visibility};
+use chorus::domain::membership::Action;
+use chorus::domain::user::Profile;
+use chorus::domain::{GroupId, UserId};
+use chorus::store::Store;
+use std::sync::Arc;
+
+pub type DynStore = Arc<dyn Store>;
+
+pub fn uid(s: &str) -> UserId {
+    UserId::parse(s).unwrap()
+}
+
+pub async fn user(store: &DynStore, id: &str) -> UserId {
+    let profile = Profile { id: uid(id), name: format!("{id} name"), email: None, picture_url: None };
+    store.upsert_user(&profile, Utc::now()).await.unwrap();
+    profile.id
+}
+
+pub async fn group(store: &DynStore, owner: &UserId, name: &str) -> Group {
+    let new = NewGroup { name: name.into(), description: None, visibility: Visibility::Private };
+    store.create_group(&new, owner, Utc::now()).await.unwrap().0
+}
+
+/// Applies and approves `member` into `group` (owned by `owner`).
+pub async fn admit(store: &DynStore, group: &GroupId, owner: &UserId, member: &UserId) {
+    let now = Utc::now();
+    store.transition(group, member, member, &Action::Apply { note: None }, now).await.unwrap();
+    store.transition(group, owner, member, &Action::Approve, now).await.unwrap();
+}
+
+macro_rules! conformance_suite {
+    ($name:ident, $factory:expr) => {
+        mod $name {
+            use crate::conformance::{concurrency, groups, messages};
+
+            macro_rules! case {
+                ($module:ident :: $case:ident) => {
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $case() {
+                        $module::$case($factory().await).await
+                    }
+                };
+            }
+
+            case!(groups::upserting_a_user_creates_then_refreshes_the_profile);
+            case!(groups::creating_a_group_makes_the_creator_its_owning_member);
+            case!(groups::updating_a_group_changes_only_the_given_fields);
+            case!(groups::search_finds_groups_by_name_case_insensitively_in_name_order);
+            case!(groups::transitions_follow_the_state_machine_and_keep_member_count);
+            case!(groups::refused_transitions_change_nothing);
+            case!(groups::member_lists_page_in_both_directions);
+            case!(groups::user_memberships_list_only_active_memberships);
+            case!(groups::missing_groups_are_not_found);
+            case!(messages::top_level_messages_and_replies_get_their_parents_next_seq);
+            case!(messages::ancestors_run_from_root_to_parent);
+            case!(messages::threads_page_forward_and_backward_with_exact_flags);
+            case!(messages::a_client_message_id_is_honoured_once_per_author_and_group);
+            case!(messages::edits_and_deletes_keep_the_tree);
+            case!(messages::replies_to_deleted_or_foreign_messages_are_refused);
+            case!(concurrency::concurrent_replies_get_gap_free_seq_and_exact_reply_count);
+            case!(concurrency::concurrent_sends_with_one_client_id_make_one_message);
+            case!(concurrency::concurrent_approve_and_reject_have_one_winner);
+            case!(concurrency::concurrent_top_level_posts_get_gap_free_seq);
+        }
+    };
+}
+
+async fn memory_store() -> DynStore {
+    Arc::new(chorus::store::memory::MemoryStore::new())
+}
+
+conformance_suite!(memory, crate::conformance::memory_store);

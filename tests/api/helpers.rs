@@ -1,0 +1,145 @@
+//! `spawn_app()` and a small GraphQL client for the tests.
+
+use chorus::auth::dev::DevTokens;
+use chorus::config::Config;
+use chorus::store::memory::MemoryStore;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const DEV_SECRET: &str = "integration-test-secret";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+}
+
+/// The local server on the memory store, on a free port.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The local server with some configuration variables set.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let mut env: HashMap<String, String> = HashMap::from([("CHORUS_DEV_SECRET".into(), DEV_SECRET.into())]);
+    env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
+    let router = chorus::app::local_app(&config, Arc::new(MemoryStore::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    TestApp { addr, http: reqwest::Client::new() }
+}
+
+pub fn token(user: &str) -> String {
+    DevTokens::new(DEV_SECRET.to_owned().into()).issue(user, &format!("{user} name")).unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client acting as `user` (signed in with a dev token).
+    pub fn user(&self, user: &str) -> Client<'_> {
+        Client { app: self, token: Some(token(user)), id: user.to_owned() }
+    }
+
+    /// A client with no credentials.
+    pub fn anonymous(&self) -> Client<'_> {
+        Client { app: self, token: None, id: String::new() }
+    }
+
+    /// POSTs a GraphQL request with an optional bearer token; the raw reply.
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> reqwest::Response {
+        let mut request = self.http.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    pub token: Option<String>,
+    pub id: String,
+}
+
+impl Client<'_> {
+    /// The whole GraphQL response.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.app.post(self.token.as_deref(), query, variables).await.json().await.unwrap()
+    }
+
+    /// `data`, asserting there were no errors.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let response = self.gql(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response}");
+        response["data"].clone()
+    }
+
+    /// The `extensions.code` of the first error, asserting there was one.
+    pub async fn err(&self, query: &str, variables: Value) -> String {
+        let response = self.gql(query, variables).await;
+        error_code(&response).unwrap_or_else(|| panic!("expected an error: {response}"))
+    }
+
+    pub async fn create_group(&self, name: &str) -> String {
+        let data = self
+            .ok(
+                "mutation($n: String!) { createGroup(input: {name: $n}) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        data["createGroup"]["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn apply(&self, group: &str) {
+        self.ok(
+            "mutation($g: ID!) { applyToGroup(groupId: $g) { state } }",
+            json!({ "g": group }),
+        )
+        .await;
+    }
+
+    /// Approves `user`'s application (self is an admin).
+    pub async fn approve(&self, group: &str, user: &str) {
+        self.ok(
+            "mutation($g: ID!, $u: ID!) { approveApplication(groupId: $g, userId: $u) { state } }",
+            json!({ "g": group, "u": user }),
+        )
+        .await;
+    }
+
+    /// Makes `member` a member of `group` (self is an admin).
+    pub async fn admit(&self, group: &str, member: &Client<'_>) {
+        member.apply(group).await;
+        self.approve(group, &member.id).await;
+    }
+
+    pub async fn post(&self, group: &str, body: &str) -> String {
+        let data = self
+            .ok(
+                "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { id } }",
+                json!({ "g": group, "b": body }),
+            )
+            .await;
+        data["postMessage"]["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn reply(&self, parent: &str, body: &str) -> String {
+        let data = self
+            .ok(
+                "mutation($p: ID!, $b: String!) { replyToMessage(input: {parentId: $p, body: $b}) { id } }",
+                json!({ "p": parent, "b": body }),
+            )
+            .await;
+        data["replyToMessage"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+pub fn error_code(response: &Value) -> Option<String> {
+    response["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+}

@@ -1,0 +1,16 @@
+//! The integration suite: drives the real router over HTTP and WebSocket.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod authorization;
+mod concurrency;
+mod conformance;
+mod groups;
+mod http_protocol;
+mod membership;
+mod messages;
+mod pagination;
+mod schema;
+mod subscriptions;

@@ -1,0 +1,194 @@
+//! Live subscriptions over a real `graphql-transport-ws` exchange.
+
+use crate::helpers::{spawn_app, token, TestApp};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message as Frame;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub struct Ws(Socket);
+
+const EVENTS: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type groupId cursor
+    message { id body author { id } } membership { state user { id } } } }";
+
+impl Ws {
+    /// Opens a socket speaking `graphql-transport-ws`, without initialising.
+    pub async fn open(app: &TestApp) -> Self {
+        let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+        request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+        let (socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+        assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
+        Self(socket)
+    }
+
+    /// Opens and initialises a connection as `user`.
+    pub async fn connect(app: &TestApp, user: &str) -> Self {
+        let mut ws = Self::open(app).await;
+        ws.send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {}", token(user))}})).await;
+        assert_eq!(ws.recv().await["type"], "connection_ack");
+        ws
+    }
+
+    pub async fn send(&mut self, message: Value) {
+        self.0.send(Frame::text(message.to_string())).await.unwrap();
+    }
+
+    /// The next protocol message (or a `{"close": code}` marker).
+    pub async fn recv(&mut self) -> Value {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.0.next())
+                .await
+                .expect("no message within 5 s")
+                .expect("socket ended");
+            match frame {
+                Ok(Frame::Text(text)) => return serde_json::from_str(&text).unwrap(),
+                Ok(Frame::Close(close)) => return json!({ "close": close.map(|c| u16::from(c.code)) }),
+                Err(err) => return json!({ "close": null, "error": err.to_string() }),
+                Ok(_) => continue,
+            }
+        }
+    }
+
+    pub async fn subscribe(&mut self, id: &str, group: &str) {
+        self.send(json!({"id": id, "type": "subscribe", "payload": {"query": EVENTS, "variables": {"g": group}}})).await;
+    }
+}
+
+/// The `extensions.code` of an operation's failure, sent as `error` or as a
+/// `next` carrying errors.
+fn failure_code(message: &Value) -> Option<&str> {
+    let errors = match message["type"].as_str() {
+        Some("error") => &message["payload"],
+        Some("next") => &message["payload"]["errors"],
+        _ => return None,
+    };
+    errors[0]["extensions"]["code"].as_str()
+}
+
+#[tokio::test]
+async fn a_member_receives_a_posted_message_within_milliseconds() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let bob = app.user("bob");
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    let mut ws = Ws::connect(&app, "bob").await;
+    ws.subscribe("s1", &g).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    let id = alice.post(&g, "hello bob").await;
+    let event = ws.recv().await;
+    let latency = started.elapsed();
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(event["id"], "s1");
+    let data = &event["payload"]["data"]["groupEvents"];
+    assert_eq!(data["type"], "MESSAGE_POSTED");
+    assert_eq!(data["message"], json!({"id": id, "body": "hello bob", "author": {"id": "alice"}}));
+    assert!(data["cursor"].is_string());
+    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    let edited = alice.ok("mutation($m: ID!) { editMessage(id: $m, body: \"edited\") { id } }", json!({"m": id})).await;
+    assert!(edited["editMessage"].is_object());
+    let event = ws.recv().await;
+    assert_eq!(event["payload"]["data"]["groupEvents"]["type"], "MESSAGE_EDITED");
+    alice.ok("mutation($m: ID!) { deleteMessage(id: $m) { id } }", json!({"m": id})).await;
+    let event = ws.recv().await;
+    assert_eq!(event["payload"]["data"]["groupEvents"]["type"], "MESSAGE_DELETED");
+    assert_eq!(event["payload"]["data"]["groupEvents"]["message"]["body"], json!(null));
+}
+
+#[tokio::test]
+async fn the_event_cursor_lets_a_client_catch_up_on_what_came_after() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Club").await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.subscribe("s", &g).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    alice.post(&g, "seen").await;
+    let cursor = ws.recv().await["payload"]["data"]["groupEvents"]["cursor"].clone();
+    alice.post(&g, "missed").await;
+    let q = "query($g: ID!, $c: String) { group(id: $g) { messages(after: $c) { edges { node { body } } } } }";
+    let data = alice.ok(q, json!({"g": g, "c": cursor})).await;
+    assert_eq!(data["group"]["messages"]["edges"], json!([{"node": {"body": "missed"}}]));
+}
+
+#[tokio::test]
+async fn a_non_member_cannot_subscribe() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Club").await;
+    app.user("eve").apply(&g).await;
+    let mut ws = Ws::connect(&app, "eve").await;
+    ws.subscribe("s1", &g).await;
+    let reply = ws.recv().await;
+    assert_eq!(failure_code(&reply), Some("FORBIDDEN"), "{reply}");
+}
+
+#[tokio::test]
+async fn an_anonymous_connection_cannot_subscribe() {
+    let app = spawn_app().await;
+    let g = app.user("alice").create_group("Club").await;
+    let mut ws = Ws::open(&app).await;
+    ws.send(json!({"type": "connection_init"})).await;
+    assert_eq!(ws.recv().await["type"], "connection_ack");
+    ws.subscribe("s1", &g).await;
+    assert_eq!(failure_code(&ws.recv().await), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn a_bad_token_in_connection_init_closes_the_socket_with_4403() {
+    let app = spawn_app().await;
+    let mut ws = Ws::open(&app).await;
+    ws.send(json!({"type": "connection_init", "payload": {"authorization": "Bearer not-a-token"}})).await;
+    let reply = ws.recv().await;
+    assert_eq!(reply["close"], 4403, "{reply}");
+}
+
+#[tokio::test]
+async fn ping_is_answered_with_pong() {
+    let app = spawn_app().await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.send(json!({"type": "ping"})).await;
+    assert_eq!(ws.recv().await["type"], "pong");
+}
+
+#[tokio::test]
+async fn a_removed_member_gets_the_membership_change_and_then_the_stream_completes() {
+    let app = spawn_app().await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    let mut ws = Ws::connect(&app, "bob").await;
+    ws.subscribe("s1", &g).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    alice
+        .ok("mutation($g: ID!) { removeMember(groupId: $g, userId: \"bob\") { state } }", json!({"g": g}))
+        .await;
+    let event = ws.recv().await;
+    assert_eq!(
+        event["payload"]["data"]["groupEvents"]["membership"],
+        json!({"state": "LEFT", "user": {"id": "bob"}})
+    );
+    assert_eq!(ws.recv().await, json!({"id": "s1", "type": "complete"}));
+    alice.post(&g, "after bob left").await;
+    ws.send(json!({"type": "ping"})).await;
+    assert_eq!(ws.recv().await["type"], "pong", "nothing else arrived before the pong");
+}
+
+#[tokio::test]
+async fn members_see_membership_changes_of_others() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Club").await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.subscribe("s1", &g).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.user("carol").apply(&g).await;
+    let event = ws.recv().await;
+    let data = &event["payload"]["data"]["groupEvents"];
+    assert_eq!(data["type"], "MEMBERSHIP_CHANGED");
+    assert_eq!(data["membership"], json!({"state": "APPLIED", "user": {"id": "carol"}}));
+}
