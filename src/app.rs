@@ -7,7 +7,7 @@ use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::delivery::broker::Broker;
 use crate::delivery::push::MemoryPushRegistry;
-use crate::graphql::{build_schema, Limits};
+use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::{router, AppState};
 use crate::service::rate_limit::RateLimiter;
 use crate::service::Service;
@@ -29,8 +29,9 @@ pub fn authenticator(config: &Config) -> Authenticator {
     Authenticator::new(dev, jwks)
 }
 
-/// The whole local application on a store: service, schema, router.
-pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
+/// The local service and schema on a store: in-process events and push
+/// registry.
+fn local_parts(config: &Config, store: Arc<dyn Store>) -> (Arc<Service>, ChorusSchema) {
     let broker = Arc::new(Broker::new());
     let service = Arc::new(Service::new(
         store,
@@ -44,6 +45,17 @@ pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
         introspection: config.introspection,
     };
     let schema = build_schema(service.clone(), broker, limits);
+    (service, schema)
+}
+
+/// The local schema alone (benches and tools run it without HTTP).
+pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> ChorusSchema {
+    local_parts(config, store).1
+}
+
+/// The whole local application on a store: service, schema, router.
+pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
+    let (service, schema) = local_parts(config, store);
     router(AppState {
         schema,
         auth: Arc::new(authenticator(config)),

@@ -2,8 +2,8 @@
 //! live. Locally both are in process; on AWS, SNS and DynamoDB.
 
 pub mod broker;
-pub mod websocket;
 pub mod push;
+pub mod websocket;
 
 use crate::domain::event::DomainEvent;
 use async_trait::async_trait;

@@ -1,7 +1,9 @@
 use super::context::{service, viewer};
 use super::errors::ApiResult;
 use super::pagination::{connection, Args, GroupConnection};
-use super::types::{GroupObject, MembershipObject, MessageObject, PushSubscriptionObject, UserObject};
+use super::types::{
+    GroupObject, MembershipObject, MessageObject, PushSubscriptionObject, UserObject,
+};
 use crate::domain::{cursor, GroupId, MessageId};
 use async_graphql::{Context, Object, ID};
 
@@ -102,7 +104,10 @@ impl Query {
     }
 
     /// The viewer's Web Push subscriptions.
-    async fn my_push_subscriptions(&self, ctx: &Context<'_>) -> ApiResult<Vec<PushSubscriptionObject>> {
+    async fn my_push_subscriptions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<PushSubscriptionObject>> {
         let subs = service(ctx)?.push_subscriptions(viewer(ctx)?).await?;
         Ok(subs.into_iter().map(PushSubscriptionObject).collect())
     }

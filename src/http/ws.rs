@@ -42,7 +42,13 @@ struct Connection {
 async fn serve(state: AppState, socket: WebSocket) {
     let (mut sink, mut incoming) = socket.split();
     let (outgoing, mut results) = mpsc::channel(256);
-    let mut conn = Connection { state, init_seen: false, viewer: None, subscriptions: HashMap::new(), outgoing };
+    let mut conn = Connection {
+        state,
+        init_seen: false,
+        viewer: None,
+        subscriptions: HashMap::new(),
+        outgoing,
+    };
     let deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(deadline);
     let close = loop {
@@ -76,7 +82,10 @@ async fn serve(state: AppState, socket: WebSocket) {
         handle.abort();
     }
     if let Some(close) = close {
-        let frame = CloseFrame { code: close.code(), reason: close.reason().into() };
+        let frame = CloseFrame {
+            code: close.code(),
+            reason: close.reason().into(),
+        };
         let _ = sink.send(Message::Close(Some(frame))).await;
     }
 }
@@ -89,7 +98,11 @@ impl Connection {
                     return Err(Close::TooManyInit);
                 }
                 let credential = protocol::credential(payload.as_ref());
-                let viewer = self.state.viewer(credential).await.map_err(|_| Close::Forbidden)?;
+                let viewer = self
+                    .state
+                    .viewer(credential)
+                    .await
+                    .map_err(|_| Close::Forbidden)?;
                 self.viewer = Some(viewer);
                 Ok(Some(ServerMessage::ConnectionAck))
             }
@@ -128,13 +141,20 @@ impl Connection {
             let mut first = true;
             while let Some(mut response) = results.next().await {
                 fill_codes(&mut response.errors);
-                let failed_at_start = first && response.data == async_graphql::Value::Null && response.is_err();
+                let failed_at_start =
+                    first && response.data == async_graphql::Value::Null && response.is_err();
                 let message = if failed_at_start {
                     let payload = serde_json::to_value(&response.errors).unwrap_or_default();
-                    ServerMessage::Error { id: id.clone(), payload }
+                    ServerMessage::Error {
+                        id: id.clone(),
+                        payload,
+                    }
                 } else {
                     let payload = serde_json::to_value(&response).unwrap_or_default();
-                    ServerMessage::Next { id: id.clone(), payload }
+                    ServerMessage::Next {
+                        id: id.clone(),
+                        payload,
+                    }
                 };
                 first = false;
                 if out.send(Outgoing::Send(message)).await.is_err() || failed_at_start {
@@ -142,7 +162,9 @@ impl Connection {
                     return;
                 }
             }
-            let _ = out.send(Outgoing::Send(ServerMessage::Complete { id: id.clone() })).await;
+            let _ = out
+                .send(Outgoing::Send(ServerMessage::Complete { id: id.clone() }))
+                .await;
             let _ = out.send(Outgoing::Finished(id)).await;
         });
         task.abort_handle()

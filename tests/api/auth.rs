@@ -39,7 +39,10 @@ fn claims(sub: &str) -> Value {
 async fn jwks_server(initial: &str) -> (String, Arc<Mutex<String>>) {
     let keys = Arc::new(Mutex::new(fixture(initial)));
     let served = keys.clone();
-    let router = axum::Router::new().route("/jwks.json", get(move || async move { served.lock().unwrap().clone() }));
+    let router = axum::Router::new().route(
+        "/jwks.json",
+        get(move || async move { served.lock().unwrap().clone() }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -59,7 +62,9 @@ async fn production_app(jwks_url: &str) -> TestApp {
 
 /// Status and error code of `{ me { id } }` with this bearer token.
 async fn me_with(app: &TestApp, token: &str) -> (StatusCode, Option<String>, Value) {
-    let response = app.post(Some(token), "{ me { id name pictureUrl } }", json!({})).await;
+    let response = app
+        .post(Some(token), "{ me { id name pictureUrl } }", json!({}))
+        .await;
     let status = response.status();
     let body: Value = response.json().await.unwrap();
     (status, error_code(&body), body)
@@ -73,21 +78,38 @@ async fn a_dev_token_signs_in_and_no_token_is_unauthenticated() {
     assert_eq!(body["data"]["me"]["id"], "alice");
     let anonymous = app.anonymous().gql("{ me { id } }", json!({})).await;
     assert_eq!(error_code(&anonymous).as_deref(), Some("UNAUTHENTICATED"));
-    let anonymous = app.anonymous().gql("mutation { createGroup(input: {name: \"x\"}) { id } }", json!({})).await;
+    let anonymous = app
+        .anonymous()
+        .gql(
+            "mutation { createGroup(input: {name: \"x\"}) { id } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&anonymous).as_deref(), Some("UNAUTHENTICATED"));
 }
 
 #[tokio::test]
 async fn expired_forged_and_unsigned_dev_tokens_are_refused() {
     let app = spawn_app().await;
-    let expired = DevTokens::new(DEV_SECRET.to_owned().into()).issue_at("alice", "A", now() - 40 * 24 * 3600).unwrap();
-    let forged = DevTokens::new("another-secret".to_owned().into()).issue("alice", "A").unwrap();
+    let expired = DevTokens::new(DEV_SECRET.to_owned().into())
+        .issue_at("alice", "A", now() - 40 * 24 * 3600)
+        .unwrap();
+    let forged = DevTokens::new("another-secret".to_owned().into())
+        .issue("alice", "A")
+        .unwrap();
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(json!({"sub": "alice", "exp": now() + 600, "iss": "chorus-dev", "aud": "chorus-local"}).to_string());
+    let payload = URL_SAFE_NO_PAD.encode(
+        json!({"sub": "alice", "exp": now() + 600, "iss": "chorus-dev", "aud": "chorus-local"})
+            .to_string(),
+    );
     let unsigned = format!("{header}.{payload}.");
     for bad in [expired, forged, unsigned, "garbage".to_owned()] {
         let (status, code, _) = me_with(&app, &bad).await;
-        assert_eq!((status, code.as_deref()), (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")), "{bad}");
+        assert_eq!(
+            (status, code.as_deref()),
+            (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")),
+            "{bad}"
+        );
     }
 }
 
@@ -115,7 +137,11 @@ async fn id_tokens_with_a_wrong_issuer_audience_or_expiry_are_refused() {
     expired["exp"] = json!(now() - 3600);
     for bad in [wrong_issuer, wrong_audience, expired] {
         let (status, code, _) = me_with(&app, &id_token("key1", bad.clone())).await;
-        assert_eq!((status, code.as_deref()), (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")), "{bad}");
+        assert_eq!(
+            (status, code.as_deref()),
+            (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")),
+            "{bad}"
+        );
     }
 }
 
@@ -125,9 +151,17 @@ async fn a_new_signing_key_is_fetched_on_first_sight_of_its_kid() {
     let app = production_app(&url).await;
     assert_eq!(me_with(&app, &id_token("key1", claims("u1"))).await.1, None);
     let rotated = id_token("key2", claims("u1"));
-    assert_eq!(me_with(&app, &rotated).await.1.as_deref(), Some("UNAUTHENTICATED"), "unknown key");
+    assert_eq!(
+        me_with(&app, &rotated).await.1.as_deref(),
+        Some("UNAUTHENTICATED"),
+        "unknown key"
+    );
     *keys.lock().unwrap() = fixture("jwks-both.json");
-    assert_eq!(me_with(&app, &rotated).await.1, None, "accepted after the issuer published key2");
+    assert_eq!(
+        me_with(&app, &rotated).await.1,
+        None,
+        "accepted after the issuer published key2"
+    );
 }
 
 #[tokio::test]
@@ -137,16 +171,31 @@ async fn hs256_tokens_signed_with_the_public_key_and_dev_tokens_are_refused_in_p
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("key1".into());
     let public_pem = fixture("key1.pub.pem");
-    let confused = jsonwebtoken::encode(&header, &claims("u1"), &EncodingKey::from_secret(public_pem.as_bytes())).unwrap();
+    let confused = jsonwebtoken::encode(
+        &header,
+        &claims("u1"),
+        &EncodingKey::from_secret(public_pem.as_bytes()),
+    )
+    .unwrap();
     let (status, code, _) = me_with(&app, &confused).await;
-    assert_eq!((status, code.as_deref()), (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")));
+    assert_eq!(
+        (status, code.as_deref()),
+        (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED"))
+    );
     let (status, _, _) = me_with(&app, &token("alice")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "dev tokens are off when a JWKS is configured");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "dev tokens are off when a JWKS is configured"
+    );
 }
 
 #[tokio::test]
 async fn an_rs256_token_is_refused_by_a_server_without_a_jwks() {
     let app = spawn_app().await;
     let (status, code, _) = me_with(&app, &id_token("key1", claims("u1"))).await;
-    assert_eq!((status, code.as_deref()), (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")));
+    assert_eq!(
+        (status, code.as_deref()),
+        (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED"))
+    );
 }

@@ -5,8 +5,24 @@ use crate::subscriptions::Ws;
 use serde_json::json;
 use std::time::Duration;
 
-const ROLES: [&str; 7] = ["anonymous", "outsider", "applicant", "member", "admin", "owner", "banned"];
-const ACTIONS: [&str; 7] = ["read group", "read messages", "post", "reply", "approve", "ban", "subscribe"];
+const ROLES: [&str; 7] = [
+    "anonymous",
+    "outsider",
+    "applicant",
+    "member",
+    "admin",
+    "owner",
+    "banned",
+];
+const ACTIONS: [&str; 7] = [
+    "read group",
+    "read messages",
+    "post",
+    "reply",
+    "approve",
+    "ban",
+    "subscribe",
+];
 
 /// The expected outcome of each (role, action): `None` allowed, else the code.
 fn expected(role: &str, action: &str) -> Option<&'static str> {
@@ -38,8 +54,18 @@ async fn world(app: &TestApp) -> World<'_> {
         .await;
     app.user("applicant").apply(&group).await;
     owner.admit(&group, &app.user("banned")).await;
-    owner.ok("mutation($g: ID!) { banMember(groupId: $g, userId: \"banned\") { state } }", json!({"g": group})).await;
-    World { app, owner, group, message }
+    owner
+        .ok(
+            "mutation($g: ID!) { banMember(groupId: $g, userId: \"banned\") { state } }",
+            json!({"g": group}),
+        )
+        .await;
+    World {
+        app,
+        owner,
+        group,
+        message,
+    }
 }
 
 fn client<'a>(app: &'a TestApp, role: &str) -> Client<'a> {
@@ -55,10 +81,34 @@ async fn attempt(w: &World<'_>, role: &str, action: &str) -> Option<String> {
     let c = client(w.app, role);
     let g = &w.group;
     let response = match action {
-        "read group" => c.gql("query($g: ID!) { group(id: $g) { id name } }", json!({"g": g})).await,
-        "read messages" => c.gql("query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }", json!({"g": g})).await,
-        "post" => c.gql("mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"hi\"}) { id } }", json!({"g": g})).await,
-        "reply" => c.gql("mutation($m: ID!) { replyToMessage(input: {parentId: $m, body: \"hi\"}) { id } }", json!({"m": w.message})).await,
+        "read group" => {
+            c.gql(
+                "query($g: ID!) { group(id: $g) { id name } }",
+                json!({"g": g}),
+            )
+            .await
+        }
+        "read messages" => {
+            c.gql(
+                "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
+                json!({"g": g}),
+            )
+            .await
+        }
+        "post" => {
+            c.gql(
+                "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"hi\"}) { id } }",
+                json!({"g": g}),
+            )
+            .await
+        }
+        "reply" => {
+            c.gql(
+                "mutation($m: ID!) { replyToMessage(input: {parentId: $m, body: \"hi\"}) { id } }",
+                json!({"m": w.message}),
+            )
+            .await
+        }
         "approve" => {
             let target = format!("applicant-for-{role}");
             w.app.user(&target).apply(g).await;
@@ -67,7 +117,11 @@ async fn attempt(w: &World<'_>, role: &str, action: &str) -> Option<String> {
         "ban" => {
             let target = w.app.user(&format!("target-for-{role}"));
             w.owner.admit(g, &target).await;
-            c.gql("mutation($g: ID!, $u: ID!) { banMember(groupId: $g, userId: $u) { state } }", json!({"g": g, "u": target.id})).await
+            c.gql(
+                "mutation($g: ID!, $u: ID!) { banMember(groupId: $g, userId: $u) { state } }",
+                json!({"g": g, "u": target.id}),
+            )
+            .await
         }
         "subscribe" => return subscribe(w, role).await,
         _ => unreachable!(),
@@ -75,7 +129,14 @@ async fn attempt(w: &World<'_>, role: &str, action: &str) -> Option<String> {
     if let Some(code) = error_code(&response) {
         return Some(code);
     }
-    assert!(response["data"].as_object().unwrap().values().all(|v| !v.is_null()), "{response}");
+    assert!(
+        response["data"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| !v.is_null()),
+        "{response}"
+    );
     None
 }
 
@@ -92,11 +153,18 @@ async fn subscribe(w: &World<'_>, role: &str) -> Option<String> {
     tokio::time::sleep(Duration::from_millis(50)).await;
     w.owner.post(&w.group, "event").await;
     let reply = ws.recv().await;
-    let errors = if reply["type"] == "error" { &reply["payload"] } else { &reply["payload"]["errors"] };
+    let errors = if reply["type"] == "error" {
+        &reply["payload"]
+    } else {
+        &reply["payload"]["errors"]
+    };
     match errors[0]["extensions"]["code"].as_str() {
         Some(code) => Some(code.to_owned()),
         None => {
-            assert_eq!(reply["payload"]["data"]["groupEvents"]["type"], "MESSAGE_POSTED", "{reply}");
+            assert_eq!(
+                reply["payload"]["data"]["groupEvents"]["type"], "MESSAGE_POSTED",
+                "{reply}"
+            );
             None
         }
     }

@@ -18,8 +18,16 @@ async fn twenty_concurrent_posts_with_one_client_message_id_make_one_message() {
         .map(|d| d["postMessage"]["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 1);
-    let page = alice.ok("query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }", json!({"g": g})).await;
-    assert_eq!(page["group"]["messages"]["edges"].as_array().unwrap().len(), 1);
+    let page = alice
+        .ok(
+            "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
+            json!({"g": g}),
+        )
+        .await;
+    assert_eq!(
+        page["group"]["messages"]["edges"].as_array().unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -37,6 +45,11 @@ async fn concurrent_replies_over_http_number_the_thread_without_gaps() {
         .collect();
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=60).collect::<Vec<i64>>());
-    let m = alice.ok("query($m: ID!) { message(id: $m) { replyCount } }", json!({"m": root})).await;
+    let m = alice
+        .ok(
+            "query($m: ID!) { message(id: $m) { replyCount } }",
+            json!({"m": root}),
+        )
+        .await;
     assert_eq!(m["message"]["replyCount"], 60);
 }

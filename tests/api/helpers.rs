@@ -22,18 +22,24 @@ pub async fn spawn_app() -> TestApp {
 
 /// The local server with some configuration variables set.
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
-    let mut env: HashMap<String, String> = HashMap::from([("CHORUS_DEV_SECRET".into(), DEV_SECRET.into())]);
+    let mut env: HashMap<String, String> =
+        HashMap::from([("CHORUS_DEV_SECRET".into(), DEV_SECRET.into())]);
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
     let router = chorus::app::local_app(&config, Arc::new(MemoryStore::new()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestApp { addr, http: reqwest::Client::new() }
+    TestApp {
+        addr,
+        http: reqwest::Client::new(),
+    }
 }
 
 pub fn token(user: &str) -> String {
-    DevTokens::new(DEV_SECRET.to_owned().into()).issue(user, &format!("{user} name")).unwrap()
+    DevTokens::new(DEV_SECRET.to_owned().into())
+        .issue(user, &format!("{user} name"))
+        .unwrap()
 }
 
 impl TestApp {
@@ -43,17 +49,33 @@ impl TestApp {
 
     /// A client acting as `user` (signed in with a dev token).
     pub fn user(&self, user: &str) -> Client<'_> {
-        Client { app: self, token: Some(token(user)), id: user.to_owned() }
+        Client {
+            app: self,
+            token: Some(token(user)),
+            id: user.to_owned(),
+        }
     }
 
     /// A client with no credentials.
     pub fn anonymous(&self) -> Client<'_> {
-        Client { app: self, token: None, id: String::new() }
+        Client {
+            app: self,
+            token: None,
+            id: String::new(),
+        }
     }
 
     /// POSTs a GraphQL request with an optional bearer token; the raw reply.
-    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> reqwest::Response {
-        let mut request = self.http.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+    pub async fn post(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -70,13 +92,21 @@ pub struct Client<'a> {
 impl Client<'_> {
     /// The whole GraphQL response.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        self.app.post(self.token.as_deref(), query, variables).await.json().await.unwrap()
+        self.app
+            .post(self.token.as_deref(), query, variables)
+            .await
+            .json()
+            .await
+            .unwrap()
     }
 
     /// `data`, asserting there were no errors.
     pub async fn ok(&self, query: &str, variables: Value) -> Value {
         let response = self.gql(query, variables).await;
-        assert!(response.get("errors").is_none(), "unexpected errors: {response}");
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response}"
+        );
         response["data"].clone()
     }
 
@@ -141,5 +171,7 @@ impl Client<'_> {
 }
 
 pub fn error_code(response: &Value) -> Option<String> {
-    response["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
 }

@@ -1,7 +1,8 @@
 use crate::helpers::spawn_app;
 use serde_json::json;
 
-const MESSAGE: &str = "query($id: ID!) { message(id: $id) { body depth replyCount parent { id } ancestors { id }
+const MESSAGE: &str =
+    "query($id: ID!) { message(id: $id) { body depth replyCount parent { id } ancestors { id }
     author { id name } group { id } editedAt deletedAt } }";
 
 #[tokio::test]
@@ -22,10 +23,25 @@ async fn replies_nest_to_any_depth_with_parent_ancestors_and_counts() {
     assert_eq!(m["author"], json!({"id": "alice", "name": "alice name"}));
     assert_eq!(m["group"]["id"], g.as_str());
     let data = alice.ok(MESSAGE, json!({"id": root})).await;
-    assert_eq!((data["message"]["replyCount"].as_i64(), data["message"]["depth"].as_i64()), (Some(2), Some(0)));
+    assert_eq!(
+        (
+            data["message"]["replyCount"].as_i64(),
+            data["message"]["depth"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
     assert_eq!(data["message"]["ancestors"], json!([]));
-    let top = alice.ok("query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }", json!({"g": g})).await;
-    assert_eq!(top["group"]["messages"]["edges"], json!([{"node": {"body": "root"}}]), "replies are not top-level");
+    let top = alice
+        .ok(
+            "query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }",
+            json!({"g": g}),
+        )
+        .await;
+    assert_eq!(
+        top["group"]["messages"]["edges"],
+        json!([{"node": {"body": "root"}}]),
+        "replies are not top-level"
+    );
 }
 
 #[tokio::test]
@@ -36,12 +52,22 @@ async fn the_author_edits_and_others_cannot() {
     alice.admit(&g, &bob).await;
     let m = bob.post(&g, "typo").await;
     let q = "mutation($id: ID!, $b: String!) { editMessage(id: $id, body: $b) { body editedAt } }";
-    assert_eq!(alice.err(q, json!({"id": m, "b": "hijack"})).await, "FORBIDDEN");
+    assert_eq!(
+        alice.err(q, json!({"id": m, "b": "hijack"})).await,
+        "FORBIDDEN"
+    );
     let data = bob.ok(q, json!({"id": m, "b": "fixed"})).await;
     assert_eq!(data["editMessage"]["body"], "fixed");
     assert!(data["editMessage"]["editedAt"].is_string());
-    assert_eq!(bob.err(q, json!({"id": m, "b": "  "})).await, "BAD_USER_INPUT");
-    assert_eq!(bob.ok(MESSAGE, json!({"id": m})).await["message"]["body"], "fixed", "a refused edit changes nothing");
+    assert_eq!(
+        bob.err(q, json!({"id": m, "b": "  "})).await,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        bob.ok(MESSAGE, json!({"id": m})).await["message"]["body"],
+        "fixed",
+        "a refused edit changes nothing"
+    );
 }
 
 #[tokio::test]
@@ -54,17 +80,37 @@ async fn an_admin_deletes_a_message_leaving_a_tombstone_whose_replies_remain() {
     let m = bob.post(&g, "spam").await;
     let reply = carol.reply(&m, "don't").await;
     let q = "mutation($id: ID!) { deleteMessage(id: $id) { body deletedAt replyCount } }";
-    assert_eq!(carol.err(q, json!({"id": m})).await, "FORBIDDEN", "another member cannot delete");
+    assert_eq!(
+        carol.err(q, json!({"id": m})).await,
+        "FORBIDDEN",
+        "another member cannot delete"
+    );
     let data = alice.ok(q, json!({"id": m})).await;
     assert_eq!(data["deleteMessage"]["body"], json!(null));
     assert!(data["deleteMessage"]["deletedAt"].is_string());
-    assert_eq!(alice.ok(q, json!({"id": m})).await["deleteMessage"]["deletedAt"], data["deleteMessage"]["deletedAt"], "deleting twice is harmless");
-    let replies = carol.ok("query($id: ID!) { message(id: $id) { replies { edges { node { id body } } } } }", json!({"id": m})).await;
-    assert_eq!(replies["message"]["replies"]["edges"], json!([{"node": {"id": reply, "body": "don't"}}]));
+    assert_eq!(
+        alice.ok(q, json!({"id": m})).await["deleteMessage"]["deletedAt"],
+        data["deleteMessage"]["deletedAt"],
+        "deleting twice is harmless"
+    );
+    let replies = carol
+        .ok(
+            "query($id: ID!) { message(id: $id) { replies { edges { node { id body } } } } }",
+            json!({"id": m}),
+        )
+        .await;
+    assert_eq!(
+        replies["message"]["replies"]["edges"],
+        json!([{"node": {"id": reply, "body": "don't"}}])
+    );
     let edit = "mutation($id: ID!) { editMessage(id: $id, body: \"back\") { body } }";
     assert_eq!(bob.err(edit, json!({"id": m})).await, "CONFLICT");
     let own = carol.ok(q, json!({"id": reply})).await;
-    assert_eq!(own["deleteMessage"]["body"], json!(null), "authors delete their own messages");
+    assert_eq!(
+        own["deleteMessage"]["body"],
+        json!(null),
+        "authors delete their own messages"
+    );
 }
 
 #[tokio::test]
@@ -79,9 +125,23 @@ async fn a_retried_post_with_the_same_client_message_id_returns_the_first_messag
     assert_eq!(first["postMessage"]["clientMessageId"], "c-1");
     let r = "mutation($p: ID!) { replyToMessage(input: {parentId: $p, body: \"r\", clientMessageId: \"c-2\"}) { id } }";
     let parent = first["postMessage"]["id"].as_str().unwrap();
-    assert_eq!(alice.ok(r, json!({"p": parent})).await, alice.ok(r, json!({"p": parent})).await);
-    let count = alice.ok("query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }", json!({"g": g})).await;
-    assert_eq!(count["group"]["messages"]["edges"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        alice.ok(r, json!({"p": parent})).await,
+        alice.ok(r, json!({"p": parent})).await
+    );
+    let count = alice
+        .ok(
+            "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
+            json!({"g": g}),
+        )
+        .await;
+    assert_eq!(
+        count["group"]["messages"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -89,22 +149,57 @@ async fn message_bodies_must_be_one_to_ten_thousand_characters_after_trimming() 
     let app = spawn_app().await;
     let alice = app.user("alice");
     let g = alice.create_group("Club").await;
-    let q = "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { body } }";
-    assert_eq!(alice.err(q, json!({"g": g, "b": " \n\t "})).await, "BAD_USER_INPUT");
-    assert_eq!(alice.err(q, json!({"g": g, "b": "ж".repeat(10_001)})).await, "BAD_USER_INPUT");
-    let ok = alice.ok(q, json!({"g": g, "b": format!("  {}  ", "ж".repeat(10_000))})).await;
-    assert_eq!(ok["postMessage"]["body"].as_str().unwrap().chars().count(), 10_000);
+    let q =
+        "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { body } }";
+    assert_eq!(
+        alice.err(q, json!({"g": g, "b": " \n\t "})).await,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        alice.err(q, json!({"g": g, "b": "ж".repeat(10_001)})).await,
+        "BAD_USER_INPUT"
+    );
+    let ok = alice
+        .ok(
+            q,
+            json!({"g": g, "b": format!("  {}  ", "ж".repeat(10_000))}),
+        )
+        .await;
+    assert_eq!(
+        ok["postMessage"]["body"].as_str().unwrap().chars().count(),
+        10_000
+    );
     let q2 = "mutation($g: ID!, $c: String!) { postMessage(input: {groupId: $g, body: \"x\", clientMessageId: $c}) { id } }";
-    assert_eq!(alice.err(q2, json!({"g": g, "c": "k".repeat(200)})).await, "BAD_USER_INPUT");
-    let count = alice.ok("query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }", json!({"g": g})).await;
-    assert_eq!(count["group"]["messages"]["edges"].as_array().unwrap().len(), 1, "refused posts left nothing");
+    assert_eq!(
+        alice.err(q2, json!({"g": g, "c": "k".repeat(200)})).await,
+        "BAD_USER_INPUT"
+    );
+    let count = alice
+        .ok(
+            "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
+            json!({"g": g}),
+        )
+        .await;
+    assert_eq!(
+        count["group"]["messages"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "refused posts left nothing"
+    );
 }
 
 #[tokio::test]
 async fn unknown_messages_are_null_or_not_found() {
     let app = spawn_app().await;
     let alice = app.user("alice");
-    assert_eq!(alice.ok("{ message(id: \"m_nope\") { id } }", json!({})).await["message"], json!(null));
+    assert_eq!(
+        alice
+            .ok("{ message(id: \"m_nope\") { id } }", json!({}))
+            .await["message"],
+        json!(null)
+    );
     let q = "mutation { replyToMessage(input: {parentId: \"m_nope\", body: \"x\"}) { id } }";
     assert_eq!(alice.err(q, json!({})).await, "NOT_FOUND");
 }
@@ -113,18 +208,57 @@ async fn unknown_messages_are_null_or_not_found() {
 async fn push_subscriptions_are_registered_validated_and_unregistered() {
     let app = spawn_app().await;
     let alice = app.user("alice");
-    let p256dh = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
+    let p256dh =
+        "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
     let auth = "tBHItJI5svbpez7KI4CCXg";
     let q = "mutation($e: String!, $p: String!, $a: String!) { registerPushSubscription(input: {endpoint: $e, p256dh: $p, auth: $a}) { endpoint createdAt } }";
-    let data = alice.ok(q, json!({"e": "https://push.example.com/sub/1", "p": p256dh, "a": auth})).await;
-    assert_eq!(data["registerPushSubscription"]["endpoint"], "https://push.example.com/sub/1");
-    assert_eq!(alice.err(q, json!({"e": "ftp://x", "p": p256dh, "a": auth})).await, "BAD_USER_INPUT");
-    assert_eq!(alice.err(q, json!({"e": "https://x/y", "p": "short", "a": auth})).await, "BAD_USER_INPUT");
-    let listed = alice.ok("{ myPushSubscriptions { endpoint } }", json!({})).await;
-    assert_eq!(listed["myPushSubscriptions"], json!([{"endpoint": "https://push.example.com/sub/1"}]));
+    let data = alice
+        .ok(
+            q,
+            json!({"e": "https://push.example.com/sub/1", "p": p256dh, "a": auth}),
+        )
+        .await;
+    assert_eq!(
+        data["registerPushSubscription"]["endpoint"],
+        "https://push.example.com/sub/1"
+    );
+    assert_eq!(
+        alice
+            .err(q, json!({"e": "ftp://x", "p": p256dh, "a": auth}))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        alice
+            .err(q, json!({"e": "https://x/y", "p": "short", "a": auth}))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    let listed = alice
+        .ok("{ myPushSubscriptions { endpoint } }", json!({}))
+        .await;
+    assert_eq!(
+        listed["myPushSubscriptions"],
+        json!([{"endpoint": "https://push.example.com/sub/1"}])
+    );
     let un = "mutation($e: String!) { unregisterPushSubscription(endpoint: $e) }";
     let bob = app.user("bob");
-    assert_eq!(bob.ok(un, json!({"e": "https://push.example.com/sub/1"})).await["unregisterPushSubscription"], false, "not bob's");
-    assert_eq!(alice.ok(un, json!({"e": "https://push.example.com/sub/1"})).await["unregisterPushSubscription"], true);
-    assert_eq!(alice.ok("{ myPushSubscriptions { endpoint } }", json!({})).await["myPushSubscriptions"], json!([]));
+    assert_eq!(
+        bob.ok(un, json!({"e": "https://push.example.com/sub/1"}))
+            .await["unregisterPushSubscription"],
+        false,
+        "not bob's"
+    );
+    assert_eq!(
+        alice
+            .ok(un, json!({"e": "https://push.example.com/sub/1"}))
+            .await["unregisterPushSubscription"],
+        true
+    );
+    assert_eq!(
+        alice
+            .ok("{ myPushSubscriptions { endpoint } }", json!({}))
+            .await["myPushSubscriptions"],
+        json!([])
+    );
 }

@@ -8,7 +8,8 @@ const CONTRACT: &str = include_str!("../fixtures/api-contract.graphql");
 
 #[test]
 fn schema_graphql_is_up_to_date() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
     assert!(
         committed == chorus::graphql::sdl(),
         "schema.graphql is stale: run `cargo run -- export-schema` and commit it"
@@ -20,14 +21,36 @@ fn shape(sdl: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let doc = parse_schema(sdl).unwrap();
     let mut types = BTreeMap::new();
     for def in doc.definitions {
-        let TypeSystemDefinition::Type(ty) = def else { continue };
+        let TypeSystemDefinition::Type(ty) = def else {
+            continue;
+        };
         let members: BTreeMap<String, String> = match &ty.node.kind {
-            TypeKind::Object(o) => o.fields.iter().map(|f| {
-                let args: Vec<String> = f.node.arguments.iter().map(|a| format!("{}: {}", a.node.name.node, a.node.ty.node)).collect();
-                (f.node.name.node.to_string(), format!("({}) {}", args.join(", "), f.node.ty.node))
-            }).collect(),
-            TypeKind::InputObject(i) => i.fields.iter().map(|f| (f.node.name.node.to_string(), f.node.ty.node.to_string())).collect(),
-            TypeKind::Enum(e) => e.values.iter().map(|v| (v.node.value.node.to_string(), String::new())).collect(),
+            TypeKind::Object(o) => o
+                .fields
+                .iter()
+                .map(|f| {
+                    let args: Vec<String> = f
+                        .node
+                        .arguments
+                        .iter()
+                        .map(|a| format!("{}: {}", a.node.name.node, a.node.ty.node))
+                        .collect();
+                    (
+                        f.node.name.node.to_string(),
+                        format!("({}) {}", args.join(", "), f.node.ty.node),
+                    )
+                })
+                .collect(),
+            TypeKind::InputObject(i) => i
+                .fields
+                .iter()
+                .map(|f| (f.node.name.node.to_string(), f.node.ty.node.to_string()))
+                .collect(),
+            TypeKind::Enum(e) => e
+                .values
+                .iter()
+                .map(|v| (v.node.value.node.to_string(), String::new()))
+                .collect(),
             _ => BTreeMap::new(),
         };
         types.insert(ty.node.name.node.to_string(), members);
@@ -39,7 +62,9 @@ fn shape(sdl: &str) -> BTreeMap<String, BTreeMap<String, String>> {
 fn every_type_field_and_argument_of_the_client_contract_exists_unchanged() {
     let ours = shape(&chorus::graphql::sdl());
     for (name, members) in shape(CONTRACT) {
-        let mine = ours.get(&name).unwrap_or_else(|| panic!("type {name} is missing"));
+        let mine = ours
+            .get(&name)
+            .unwrap_or_else(|| panic!("type {name} is missing"));
         for (member, signature) in members {
             assert_eq!(mine.get(&member), Some(&signature), "{name}.{member}");
         }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as Frame;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub struct Ws(Socket);
 
@@ -17,10 +18,18 @@ const EVENTS: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type gr
 impl Ws {
     /// Opens a socket speaking `graphql-transport-ws`, without initialising.
     pub async fn open(app: &TestApp) -> Self {
-        let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
-        request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+        let mut request = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
         let (socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
-        assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "graphql-transport-ws"
+        );
         Self(socket)
     }
 
@@ -45,7 +54,9 @@ impl Ws {
                 .expect("socket ended");
             match frame {
                 Ok(Frame::Text(text)) => return serde_json::from_str(&text).unwrap(),
-                Ok(Frame::Close(close)) => return json!({ "close": close.map(|c| u16::from(c.code)) }),
+                Ok(Frame::Close(close)) => {
+                    return json!({ "close": close.map(|c| u16::from(c.code)) })
+                }
                 Err(err) => return json!({ "close": null, "error": err.to_string() }),
                 Ok(_) => continue,
             }
@@ -86,17 +97,39 @@ async fn a_member_receives_a_posted_message_within_milliseconds() {
     assert_eq!(event["id"], "s1");
     let data = &event["payload"]["data"]["groupEvents"];
     assert_eq!(data["type"], "MESSAGE_POSTED");
-    assert_eq!(data["message"], json!({"id": id, "body": "hello bob", "author": {"id": "alice"}}));
+    assert_eq!(
+        data["message"],
+        json!({"id": id, "body": "hello bob", "author": {"id": "alice"}})
+    );
     assert!(data["cursor"].is_string());
     assert!(latency < Duration::from_secs(1), "took {latency:?}");
-    let edited = alice.ok("mutation($m: ID!) { editMessage(id: $m, body: \"edited\") { id } }", json!({"m": id})).await;
+    let edited = alice
+        .ok(
+            "mutation($m: ID!) { editMessage(id: $m, body: \"edited\") { id } }",
+            json!({"m": id}),
+        )
+        .await;
     assert!(edited["editMessage"].is_object());
     let event = ws.recv().await;
-    assert_eq!(event["payload"]["data"]["groupEvents"]["type"], "MESSAGE_EDITED");
-    alice.ok("mutation($m: ID!) { deleteMessage(id: $m) { id } }", json!({"m": id})).await;
+    assert_eq!(
+        event["payload"]["data"]["groupEvents"]["type"],
+        "MESSAGE_EDITED"
+    );
+    alice
+        .ok(
+            "mutation($m: ID!) { deleteMessage(id: $m) { id } }",
+            json!({"m": id}),
+        )
+        .await;
     let event = ws.recv().await;
-    assert_eq!(event["payload"]["data"]["groupEvents"]["type"], "MESSAGE_DELETED");
-    assert_eq!(event["payload"]["data"]["groupEvents"]["message"]["body"], json!(null));
+    assert_eq!(
+        event["payload"]["data"]["groupEvents"]["type"],
+        "MESSAGE_DELETED"
+    );
+    assert_eq!(
+        event["payload"]["data"]["groupEvents"]["message"]["body"],
+        json!(null)
+    );
 }
 
 #[tokio::test]
@@ -112,7 +145,10 @@ async fn the_event_cursor_lets_a_client_catch_up_on_what_came_after() {
     alice.post(&g, "missed").await;
     let q = "query($g: ID!, $c: String) { group(id: $g) { messages(after: $c) { edges { node { body } } } } }";
     let data = alice.ok(q, json!({"g": g, "c": cursor})).await;
-    assert_eq!(data["group"]["messages"]["edges"], json!([{"node": {"body": "missed"}}]));
+    assert_eq!(
+        data["group"]["messages"]["edges"],
+        json!([{"node": {"body": "missed"}}])
+    );
 }
 
 #[tokio::test]
@@ -142,7 +178,8 @@ async fn an_anonymous_connection_cannot_subscribe() {
 async fn a_bad_token_in_connection_init_closes_the_socket_with_4403() {
     let app = spawn_app().await;
     let mut ws = Ws::open(&app).await;
-    ws.send(json!({"type": "connection_init", "payload": {"authorization": "Bearer not-a-token"}})).await;
+    ws.send(json!({"type": "connection_init", "payload": {"authorization": "Bearer not-a-token"}}))
+        .await;
     let reply = ws.recv().await;
     assert_eq!(reply["close"], 4403, "{reply}");
 }
@@ -165,7 +202,10 @@ async fn a_removed_member_gets_the_membership_change_and_then_the_stream_complet
     ws.subscribe("s1", &g).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     alice
-        .ok("mutation($g: ID!) { removeMember(groupId: $g, userId: \"bob\") { state } }", json!({"g": g}))
+        .ok(
+            "mutation($g: ID!) { removeMember(groupId: $g, userId: \"bob\") { state } }",
+            json!({"g": g}),
+        )
         .await;
     let event = ws.recv().await;
     assert_eq!(
@@ -175,7 +215,11 @@ async fn a_removed_member_gets_the_membership_change_and_then_the_stream_complet
     assert_eq!(ws.recv().await, json!({"id": "s1", "type": "complete"}));
     alice.post(&g, "after bob left").await;
     ws.send(json!({"type": "ping"})).await;
-    assert_eq!(ws.recv().await["type"], "pong", "nothing else arrived before the pong");
+    assert_eq!(
+        ws.recv().await["type"],
+        "pong",
+        "nothing else arrived before the pong"
+    );
 }
 
 #[tokio::test]
@@ -190,5 +234,70 @@ async fn members_see_membership_changes_of_others() {
     let event = ws.recv().await;
     let data = &event["payload"]["data"]["groupEvents"];
     assert_eq!(data["type"], "MEMBERSHIP_CHANGED");
-    assert_eq!(data["membership"], json!({"state": "APPLIED", "user": {"id": "carol"}}));
+    assert_eq!(
+        data["membership"],
+        json!({"state": "APPLIED", "user": {"id": "carol"}})
+    );
+}
+
+#[tokio::test]
+async fn protocol_violations_close_with_the_protocols_codes() {
+    let app = spawn_app().await;
+    let g = app.user("alice").create_group("Club").await;
+    let mut early = Ws::open(&app).await;
+    early.subscribe("s1", &g).await;
+    assert_eq!(
+        early.recv().await["close"],
+        4401,
+        "subscribe before connection_ack"
+    );
+    let mut junk = Ws::open(&app).await;
+    junk.send(json!({"type": "start", "id": "1"})).await;
+    assert_eq!(junk.recv().await["close"], 4400, "unknown message type");
+    let mut twice = Ws::connect(&app, "alice").await;
+    twice.send(json!({"type": "connection_init"})).await;
+    assert_eq!(twice.recv().await["close"], 4429, "second connection_init");
+    let mut duplicate = Ws::connect(&app, "alice").await;
+    duplicate.subscribe("same", &g).await;
+    duplicate.subscribe("same", &g).await;
+    assert_eq!(
+        duplicate.recv().await["close"],
+        4409,
+        "subscription id reused while live"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_subscription_stops_receiving_events() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Club").await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.subscribe("a", &g).await;
+    ws.subscribe("b", &g).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    ws.send(json!({"id": "a", "type": "complete"})).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    alice.post(&g, "only b hears this").await;
+    let event = ws.recv().await;
+    assert_eq!(event["id"], "b");
+    ws.send(json!({"type": "ping"})).await;
+    assert_eq!(
+        ws.recv().await["type"],
+        "pong",
+        "no event for the completed subscription"
+    );
+}
+
+#[tokio::test]
+async fn queries_also_run_over_the_socket() {
+    let app = spawn_app().await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.send(json!({"id": "q", "type": "subscribe", "payload": {"query": "{ me { id } }"}}))
+        .await;
+    assert_eq!(
+        ws.recv().await,
+        json!({"id": "q", "type": "next", "payload": {"data": {"me": {"id": "alice"}}}})
+    );
+    assert_eq!(ws.recv().await, json!({"id": "q", "type": "complete"}));
 }

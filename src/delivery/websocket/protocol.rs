@@ -56,10 +56,18 @@ pub enum ServerMessage {
         payload: Option<Value>,
     },
     /// One execution result (`{"data": ..., "errors": ...}`).
-    Next { id: String, payload: Value },
+    Next {
+        id: String,
+        payload: Value,
+    },
     /// The operation failed before producing results; no `complete` follows.
-    Error { id: String, payload: Value },
-    Complete { id: String },
+    Error {
+        id: String,
+        payload: Value,
+    },
+    Complete {
+        id: String,
+    },
 }
 
 impl ServerMessage {
@@ -133,24 +141,47 @@ mod tests {
 
     #[test]
     fn client_messages_parse_and_junk_is_a_bad_request() {
-        let sub = parse(r#"{"id":"1","type":"subscribe","payload":{"query":"subscription { x }"}}"#).unwrap();
+        let sub =
+            parse(r#"{"id":"1","type":"subscribe","payload":{"query":"subscription { x }"}}"#)
+                .unwrap();
         assert!(matches!(sub, ClientMessage::Subscribe { ref id, .. } if id == "1"));
-        assert_eq!(parse(r#"{"type":"connection_init"}"#).unwrap(), ClientMessage::ConnectionInit { payload: None });
-        for junk in ["", "{}", r#"{"type":"subscribe"}"#, r#"{"type":"start","id":"1"}"#, "[1]"] {
+        assert_eq!(
+            parse(r#"{"type":"connection_init"}"#).unwrap(),
+            ClientMessage::ConnectionInit { payload: None }
+        );
+        for junk in [
+            "",
+            "{}",
+            r#"{"type":"subscribe"}"#,
+            r#"{"type":"start","id":"1"}"#,
+            "[1]",
+        ] {
             assert_eq!(parse(junk).unwrap_err().code(), 4400, "{junk}");
         }
     }
 
     #[test]
     fn server_messages_serialize_as_the_protocol_says() {
-        let next = ServerMessage::Next { id: "7".into(), payload: json!({"data": {}}) };
-        assert_eq!(next.to_json(), r#"{"type":"next","id":"7","payload":{"data":{}}}"#);
-        assert_eq!(ServerMessage::ConnectionAck.to_json(), r#"{"type":"connection_ack"}"#);
+        let next = ServerMessage::Next {
+            id: "7".into(),
+            payload: json!({"data": {}}),
+        };
+        assert_eq!(
+            next.to_json(),
+            r#"{"type":"next","id":"7","payload":{"data":{}}}"#
+        );
+        assert_eq!(
+            ServerMessage::ConnectionAck.to_json(),
+            r#"{"type":"connection_ack"}"#
+        );
     }
 
     #[test]
     fn credentials_come_from_authorization_or_token() {
-        assert_eq!(credential(Some(&json!({"authorization": "Bearer t"}))), Some("Bearer t"));
+        assert_eq!(
+            credential(Some(&json!({"authorization": "Bearer t"}))),
+            Some("Bearer t")
+        );
         assert_eq!(credential(Some(&json!({"token": "t"}))), Some("t"));
         assert_eq!(credential(None), None);
     }

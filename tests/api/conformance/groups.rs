@@ -8,7 +8,12 @@ use chorus::store::StoreError;
 use chrono::Utc;
 
 pub async fn upserting_a_user_creates_then_refreshes_the_profile(store: DynStore) {
-    let mut profile = Profile { id: uid("ada"), name: "Ada".into(), email: Some("ada@example.com".into()), picture_url: None };
+    let mut profile = Profile {
+        id: uid("ada"),
+        name: "Ada".into(),
+        email: Some("ada@example.com".into()),
+        picture_url: None,
+    };
     let first = store.upsert_user(&profile, Utc::now()).await.unwrap();
     profile.name = "Ada L.".into();
     let second = store.upsert_user(&profile, Utc::now()).await.unwrap();
@@ -21,25 +26,62 @@ pub async fn upserting_a_user_creates_then_refreshes_the_profile(store: DynStore
 
 pub async fn creating_a_group_makes_the_creator_its_owning_member(store: DynStore) {
     let owner = user(&store, "owner").await;
-    let new = NewGroup { name: "Gardening".into(), description: Some("dirt".into()), visibility: Visibility::Public };
+    let new = NewGroup {
+        name: "Gardening".into(),
+        description: Some("dirt".into()),
+        visibility: Visibility::Public,
+    };
     let (group, membership) = store.create_group(&new, &owner, Utc::now()).await.unwrap();
-    assert_eq!((group.member_count, group.visibility), (1, Visibility::Public));
-    assert_eq!((membership.state, membership.role), (MembershipState::Member, Some(Role::Owner)));
+    assert_eq!(
+        (group.member_count, group.visibility),
+        (1, Visibility::Public)
+    );
+    assert_eq!(
+        (membership.state, membership.role),
+        (MembershipState::Member, Some(Role::Owner))
+    );
     let loaded = store.groups(std::slice::from_ref(&group.id)).await.unwrap();
     assert_eq!(loaded, vec![group.clone()]);
-    let found = store.memberships(&[(group.id.clone(), owner)]).await.unwrap();
+    let found = store
+        .memberships(&[(group.id.clone(), owner)])
+        .await
+        .unwrap();
     assert_eq!(found, vec![membership]);
 }
 
 pub async fn updating_a_group_changes_only_the_given_fields(store: DynStore) {
     let owner = user(&store, "owner").await;
     let g = group(&store, &owner, "Old name").await;
-    let patch = GroupPatch { name: Some("New name".into()), ..Default::default() };
+    let patch = GroupPatch {
+        name: Some("New name".into()),
+        ..Default::default()
+    };
     let updated = store.update_group(&g.id, &patch).await.unwrap();
-    assert_eq!((updated.name.as_str(), updated.visibility), ("New name", Visibility::Private));
-    let page = store.search_groups("new", PageRequest::Forward { after: None, limit: 10 }).await.unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.visibility),
+        ("New name", Visibility::Private)
+    );
+    let page = store
+        .search_groups(
+            "new",
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 1, "search follows the new name");
-    let page = store.search_groups("old", PageRequest::Forward { after: None, limit: 10 }).await.unwrap();
+    let page = store
+        .search_groups(
+            "old",
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
     assert!(page.items.is_empty());
 }
 
@@ -48,12 +90,30 @@ pub async fn search_finds_groups_by_name_case_insensitively_in_name_order(store:
     for name in ["Rust Berlin", "rust paris", "Go Paris", "RUST Tokyo"] {
         group(&store, &owner, name).await;
     }
-    let first = store.search_groups("rust", PageRequest::Forward { after: None, limit: 2 }).await.unwrap();
+    let first = store
+        .search_groups(
+            "rust",
+            PageRequest::Forward {
+                after: None,
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
     let names: Vec<_> = first.items.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["Rust Berlin", "rust paris"]);
     assert!(first.has_next && !first.has_previous);
     let after = first.items.last().unwrap().search_key();
-    let second = store.search_groups("rust", PageRequest::Forward { after: Some(after), limit: 2 }).await.unwrap();
+    let second = store
+        .search_groups(
+            "rust",
+            PageRequest::Forward {
+                after: Some(after),
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
     let names: Vec<_> = second.items.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["RUST Tokyo"]);
     assert!(!second.has_next && second.has_previous);
@@ -64,20 +124,68 @@ pub async fn transitions_follow_the_state_machine_and_keep_member_count(store: D
     let ann = user(&store, "ann").await;
     let g = group(&store, &owner, "Club").await;
     let now = Utc::now();
-    let applied = store.transition(&g.id, &ann, &ann, &Action::Apply { note: Some("hi".into()) }, now).await.unwrap();
-    assert_eq!((applied.target.state, applied.target.note.as_deref()), (MembershipState::Applied, Some("hi")));
-    store.transition(&g.id, &owner, &ann, &Action::Approve, now).await.unwrap();
-    assert_eq!(store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0].member_count, 2);
-    store.transition(&g.id, &owner, &ann, &Action::SetRole(Role::Admin), now).await.unwrap();
-    let transfer = store.transition(&g.id, &owner, &ann, &Action::TransferOwnership, now).await.unwrap();
+    let applied = store
+        .transition(
+            &g.id,
+            &ann,
+            &ann,
+            &Action::Apply {
+                note: Some("hi".into()),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (applied.target.state, applied.target.note.as_deref()),
+        (MembershipState::Applied, Some("hi"))
+    );
+    store
+        .transition(&g.id, &owner, &ann, &Action::Approve, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0].member_count,
+        2
+    );
+    store
+        .transition(&g.id, &owner, &ann, &Action::SetRole(Role::Admin), now)
+        .await
+        .unwrap();
+    let transfer = store
+        .transition(&g.id, &owner, &ann, &Action::TransferOwnership, now)
+        .await
+        .unwrap();
     assert_eq!(transfer.target.role, Some(Role::Owner));
-    let found = store.memberships(&[(g.id.clone(), owner.clone())]).await.unwrap();
-    assert_eq!(found[0].role, Some(Role::Admin), "the old owner is now an admin");
-    store.transition(&g.id, &owner, &owner, &Action::Leave, now).await.unwrap();
-    assert_eq!(store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0].member_count, 1);
-    store.transition(&g.id, &ann, &owner, &Action::Ban, now).await.unwrap();
-    let err = store.transition(&g.id, &owner, &owner, &Action::Apply { note: None }, now).await.unwrap_err();
-    assert!(matches!(err, StoreError::Rejected(ref e) if e.code() == "FORBIDDEN"), "{err:?}");
+    let found = store
+        .memberships(&[(g.id.clone(), owner.clone())])
+        .await
+        .unwrap();
+    assert_eq!(
+        found[0].role,
+        Some(Role::Admin),
+        "the old owner is now an admin"
+    );
+    store
+        .transition(&g.id, &owner, &owner, &Action::Leave, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0].member_count,
+        1
+    );
+    store
+        .transition(&g.id, &ann, &owner, &Action::Ban, now)
+        .await
+        .unwrap();
+    let err = store
+        .transition(&g.id, &owner, &owner, &Action::Apply { note: None }, now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rejected(ref e) if e.code() == "FORBIDDEN"),
+        "{err:?}"
+    );
 }
 
 pub async fn refused_transitions_change_nothing(store: DynStore) {
@@ -85,11 +193,24 @@ pub async fn refused_transitions_change_nothing(store: DynStore) {
     let bob = user(&store, "bob").await;
     let g = group(&store, &owner, "Club").await;
     let now = Utc::now();
-    let err = store.transition(&g.id, &owner, &bob, &Action::Approve, now).await.unwrap_err();
-    assert!(matches!(err, StoreError::Rejected(ref e) if e.code() == "CONFLICT"), "{err:?}");
-    let err = store.transition(&g.id, &owner, &owner, &Action::Leave, now).await.unwrap_err();
+    let err = store
+        .transition(&g.id, &owner, &bob, &Action::Approve, now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rejected(ref e) if e.code() == "CONFLICT"),
+        "{err:?}"
+    );
+    let err = store
+        .transition(&g.id, &owner, &owner, &Action::Leave, now)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)));
-    assert!(store.memberships(&[(g.id.clone(), bob)]).await.unwrap().is_empty());
+    assert!(store
+        .memberships(&[(g.id.clone(), bob)])
+        .await
+        .unwrap()
+        .is_empty());
     let after = &store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0];
     assert_eq!(after.member_count, 1);
 }
@@ -104,13 +225,27 @@ pub async fn member_lists_page_in_both_directions(store: DynStore) {
         expected.push(u);
     }
     let all = store
-        .group_memberships(&g.id, MembershipState::Member, PageRequest::Forward { after: None, limit: 10 })
+        .group_memberships(
+            &g.id,
+            MembershipState::Member,
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
         .await
         .unwrap();
     let ids: Vec<_> = all.items.iter().map(|m| m.user_id.clone()).collect();
     assert_eq!(ids, expected);
     let last_two = store
-        .group_memberships(&g.id, MembershipState::Member, PageRequest::Backward { before: None, limit: 2 })
+        .group_memberships(
+            &g.id,
+            MembershipState::Member,
+            PageRequest::Backward {
+                before: None,
+                limit: 2,
+            },
+        )
         .await
         .unwrap();
     let ids: Vec<_> = last_two.items.iter().map(|m| m.user_id.clone()).collect();
@@ -118,14 +253,28 @@ pub async fn member_lists_page_in_both_directions(store: DynStore) {
     assert!(last_two.has_previous && !last_two.has_next);
     let before = last_two.items[0].list_key();
     let middle = store
-        .group_memberships(&g.id, MembershipState::Member, PageRequest::Backward { before: Some(before), limit: 2 })
+        .group_memberships(
+            &g.id,
+            MembershipState::Member,
+            PageRequest::Backward {
+                before: Some(before),
+                limit: 2,
+            },
+        )
         .await
         .unwrap();
     let ids: Vec<_> = middle.items.iter().map(|m| m.user_id.clone()).collect();
     assert_eq!(ids, expected[2..4].to_vec());
     assert!(middle.has_previous && middle.has_next);
     let applied = store
-        .group_memberships(&g.id, MembershipState::Applied, PageRequest::Forward { after: None, limit: 10 })
+        .group_memberships(
+            &g.id,
+            MembershipState::Applied,
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
         .await
         .unwrap();
     assert!(applied.items.is_empty());
@@ -139,9 +288,24 @@ pub async fn user_memberships_list_only_active_memberships(store: DynStore) {
     let c = group(&store, &owner, "C").await;
     admit(&store, &a.id, &owner, &ann).await;
     admit(&store, &b.id, &owner, &ann).await;
-    store.transition(&c.id, &ann, &ann, &Action::Apply { note: None }, Utc::now()).await.unwrap();
-    store.transition(&a.id, &ann, &ann, &Action::Leave, Utc::now()).await.unwrap();
-    let page = store.user_memberships(&ann, PageRequest::Forward { after: None, limit: 10 }).await.unwrap();
+    store
+        .transition(&c.id, &ann, &ann, &Action::Apply { note: None }, Utc::now())
+        .await
+        .unwrap();
+    store
+        .transition(&a.id, &ann, &ann, &Action::Leave, Utc::now())
+        .await
+        .unwrap();
+    let page = store
+        .user_memberships(
+            &ann,
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
     let groups: Vec<GroupId> = page.items.iter().map(|m| m.group_id.clone()).collect();
     assert_eq!(groups, vec![b.id]);
 }
@@ -149,9 +313,21 @@ pub async fn user_memberships_list_only_active_memberships(store: DynStore) {
 pub async fn missing_groups_are_not_found(store: DynStore) {
     let owner = user(&store, "owner").await;
     let missing = GroupId::parse("g_missing").unwrap();
-    let err = store.transition(&missing, &owner, &owner, &Action::Apply { note: None }, Utc::now()).await.unwrap_err();
+    let err = store
+        .transition(
+            &missing,
+            &owner,
+            &owner,
+            &Action::Apply { note: None },
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
-    let err = store.update_group(&missing, &GroupPatch::default()).await.unwrap_err();
+    let err = store
+        .update_group(&missing, &GroupPatch::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     assert!(store.groups(&[missing]).await.unwrap().is_empty());
 }

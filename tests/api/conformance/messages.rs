@@ -5,7 +5,13 @@ use chorus::domain::{GroupId, MessageId, UserId};
 use chorus::store::StoreError;
 use chrono::Utc;
 
-pub fn new_message(group: &GroupId, parent: Option<&MessageId>, author: &UserId, body: &str, cid: Option<&str>) -> NewMessage {
+pub fn new_message(
+    group: &GroupId,
+    parent: Option<&MessageId>,
+    author: &UserId,
+    body: &str,
+    cid: Option<&str>,
+) -> NewMessage {
     NewMessage {
         group_id: group.clone(),
         parent_id: parent.cloned(),
@@ -16,12 +22,26 @@ pub fn new_message(group: &GroupId, parent: Option<&MessageId>, author: &UserId,
     }
 }
 
-pub async fn post(store: &DynStore, group: &GroupId, parent: Option<&MessageId>, author: &UserId, body: &str) -> Message {
-    store.post_message(&new_message(group, parent, author, body, None)).await.unwrap().message
+pub async fn post(
+    store: &DynStore,
+    group: &GroupId,
+    parent: Option<&MessageId>,
+    author: &UserId,
+    body: &str,
+) -> Message {
+    store
+        .post_message(&new_message(group, parent, author, body, None))
+        .await
+        .unwrap()
+        .message
 }
 
 async fn reload(store: &DynStore, id: &MessageId) -> Message {
-    store.messages(std::slice::from_ref(id)).await.unwrap().remove(0)
+    store
+        .messages(std::slice::from_ref(id))
+        .await
+        .unwrap()
+        .remove(0)
 }
 
 pub async fn top_level_messages_and_replies_get_their_parents_next_seq(store: DynStore) {
@@ -34,7 +54,11 @@ pub async fn top_level_messages_and_replies_get_their_parents_next_seq(store: Dy
     let r1 = post(&store, &g.id, Some(&first.id), &owner, "r1").await;
     let r2 = post(&store, &g.id, Some(&first.id), &owner, "r2").await;
     let rr = post(&store, &g.id, Some(&r2.id), &owner, "rr").await;
-    assert_eq!((r1.seq, r2.seq, rr.seq), (1, 2, 1), "each parent counts on its own");
+    assert_eq!(
+        (r1.seq, r2.seq, rr.seq),
+        (1, 2, 1),
+        "each parent counts on its own"
+    );
     assert_eq!((r1.depth, rr.depth), (1, 2));
     assert_eq!(rr.root_id, first.id);
     assert_eq!(rr.parent_id.as_ref(), Some(&r2.id));
@@ -68,21 +92,100 @@ pub async fn threads_page_forward_and_backward_with_exact_flags(store: DynStore)
         post(&store, &g.id, Some(&root.id), &owner, &format!("reply {i}")).await;
     }
     let parent = Parent::Message(root.id.clone());
-    let seqs = |p: &chorus::domain::page::Page<Message>| p.items.iter().map(|m| m.seq).collect::<Vec<_>>();
-    let first = store.children(&parent, PageRequest::Forward { after: None, limit: 3 }).await.unwrap();
-    assert_eq!((seqs(&first), first.has_previous, first.has_next), (vec![1, 2, 3], false, true));
-    let next = store.children(&parent, PageRequest::Forward { after: Some(3), limit: 3 }).await.unwrap();
-    assert_eq!((seqs(&next), next.has_previous, next.has_next), (vec![4, 5, 6], true, true));
-    let end = store.children(&parent, PageRequest::Forward { after: Some(6), limit: 3 }).await.unwrap();
-    assert_eq!((seqs(&end), end.has_previous, end.has_next), (vec![7], true, false));
-    let last = store.children(&parent, PageRequest::Backward { before: None, limit: 3 }).await.unwrap();
-    assert_eq!((seqs(&last), last.has_previous, last.has_next), (vec![5, 6, 7], true, false));
-    let back = store.children(&parent, PageRequest::Backward { before: Some(3), limit: 5 }).await.unwrap();
-    assert_eq!((seqs(&back), back.has_previous, back.has_next), (vec![1, 2], false, true));
-    let top = store.children(&Parent::Group(g.id.clone()), PageRequest::Forward { after: None, limit: 10 }).await.unwrap();
+    let seqs =
+        |p: &chorus::domain::page::Page<Message>| p.items.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let first = store
+        .children(
+            &parent,
+            PageRequest::Forward {
+                after: None,
+                limit: 3,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seqs(&first), first.has_previous, first.has_next),
+        (vec![1, 2, 3], false, true)
+    );
+    let next = store
+        .children(
+            &parent,
+            PageRequest::Forward {
+                after: Some(3),
+                limit: 3,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seqs(&next), next.has_previous, next.has_next),
+        (vec![4, 5, 6], true, true)
+    );
+    let end = store
+        .children(
+            &parent,
+            PageRequest::Forward {
+                after: Some(6),
+                limit: 3,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seqs(&end), end.has_previous, end.has_next),
+        (vec![7], true, false)
+    );
+    let last = store
+        .children(
+            &parent,
+            PageRequest::Backward {
+                before: None,
+                limit: 3,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seqs(&last), last.has_previous, last.has_next),
+        (vec![5, 6, 7], true, false)
+    );
+    let back = store
+        .children(
+            &parent,
+            PageRequest::Backward {
+                before: Some(3),
+                limit: 5,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seqs(&back), back.has_previous, back.has_next),
+        (vec![1, 2], false, true)
+    );
+    let top = store
+        .children(
+            &Parent::Group(g.id.clone()),
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(seqs(&top), vec![1], "replies are not top-level messages");
     let leaf = &next.items[0];
-    let empty = store.children(&Parent::Message(leaf.id.clone()), PageRequest::Forward { after: None, limit: 5 }).await.unwrap();
+    let empty = store
+        .children(
+            &Parent::Message(leaf.id.clone()),
+            PageRequest::Forward {
+                after: None,
+                limit: 5,
+            },
+        )
+        .await
+        .unwrap();
     assert!(empty.items.is_empty() && !empty.has_next && !empty.has_previous);
 }
 
@@ -92,15 +195,42 @@ pub async fn a_client_message_id_is_honoured_once_per_author_and_group(store: Dy
     let g = group(&store, &owner, "Club").await;
     let other = group(&store, &owner, "Other").await;
     admit(&store, &g.id, &owner, &ann).await;
-    let first = store.post_message(&new_message(&g.id, None, &owner, "hello", Some("k1"))).await.unwrap();
-    let again = store.post_message(&new_message(&g.id, None, &owner, "changed", Some("k1"))).await.unwrap();
+    let first = store
+        .post_message(&new_message(&g.id, None, &owner, "hello", Some("k1")))
+        .await
+        .unwrap();
+    let again = store
+        .post_message(&new_message(&g.id, None, &owner, "changed", Some("k1")))
+        .await
+        .unwrap();
     assert!(first.created && !again.created);
-    assert_eq!(again.message, first.message, "the original comes back unchanged");
-    let by_ann = store.post_message(&new_message(&g.id, None, &ann, "hello", Some("k1"))).await.unwrap();
+    assert_eq!(
+        again.message, first.message,
+        "the original comes back unchanged"
+    );
+    let by_ann = store
+        .post_message(&new_message(&g.id, None, &ann, "hello", Some("k1")))
+        .await
+        .unwrap();
     assert!(by_ann.created, "another author may use the same key");
-    let elsewhere = store.post_message(&new_message(&other.id, None, &owner, "hello", Some("k1"))).await.unwrap();
-    assert!(elsewhere.created, "the same key in another group is another message");
-    let page = store.children(&Parent::Group(g.id.clone()), PageRequest::Forward { after: None, limit: 10 }).await.unwrap();
+    let elsewhere = store
+        .post_message(&new_message(&other.id, None, &owner, "hello", Some("k1")))
+        .await
+        .unwrap();
+    assert!(
+        elsewhere.created,
+        "the same key in another group is another message"
+    );
+    let page = store
+        .children(
+            &Parent::Group(g.id.clone()),
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 2);
 }
 
@@ -110,17 +240,62 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
     let root = post(&store, &g.id, None, &owner, "root").await;
     let reply = post(&store, &g.id, Some(&root.id), &owner, "reply").await;
     let at = Utc::now();
-    let edited = store.change_message(&root.id, &MessageChange::Edit { body: "root v2".into(), at }).await.unwrap();
-    assert_eq!((edited.body.as_deref(), edited.edited_at.is_some()), (Some("root v2"), true));
-    let deleted = store.change_message(&root.id, &MessageChange::Delete { at }).await.unwrap();
+    let edited = store
+        .change_message(
+            &root.id,
+            &MessageChange::Edit {
+                body: "root v2".into(),
+                at,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (edited.body.as_deref(), edited.edited_at.is_some()),
+        (Some("root v2"), true)
+    );
+    let deleted = store
+        .change_message(&root.id, &MessageChange::Delete { at })
+        .await
+        .unwrap();
     assert_eq!((deleted.body, deleted.deleted_at.is_some()), (None, true));
     assert_eq!(deleted.reply_count, 1);
-    let again = store.change_message(&root.id, &MessageChange::Delete { at: Utc::now() }).await.unwrap();
-    assert_eq!(again.deleted_at, deleted.deleted_at, "a second delete changes nothing");
-    let err = store.change_message(&root.id, &MessageChange::Edit { body: "x".into(), at }).await.unwrap_err();
-    assert!(matches!(err, StoreError::Rejected(ref e) if e.code() == "CONFLICT"), "{err:?}");
-    let page = store.children(&Parent::Message(root.id.clone()), PageRequest::Forward { after: None, limit: 5 }).await.unwrap();
-    assert_eq!(page.items[0].id, reply.id, "replies of a tombstone stay reachable");
+    let again = store
+        .change_message(&root.id, &MessageChange::Delete { at: Utc::now() })
+        .await
+        .unwrap();
+    assert_eq!(
+        again.deleted_at, deleted.deleted_at,
+        "a second delete changes nothing"
+    );
+    let err = store
+        .change_message(
+            &root.id,
+            &MessageChange::Edit {
+                body: "x".into(),
+                at,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rejected(ref e) if e.code() == "CONFLICT"),
+        "{err:?}"
+    );
+    let page = store
+        .children(
+            &Parent::Message(root.id.clone()),
+            PageRequest::Forward {
+                after: None,
+                limit: 5,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items[0].id, reply.id,
+        "replies of a tombstone stay reachable"
+    );
 }
 
 pub async fn replies_to_deleted_or_foreign_messages_are_refused(store: DynStore) {
@@ -128,13 +303,29 @@ pub async fn replies_to_deleted_or_foreign_messages_are_refused(store: DynStore)
     let g = group(&store, &owner, "Club").await;
     let other = group(&store, &owner, "Other").await;
     let root = post(&store, &g.id, None, &owner, "root").await;
-    let err = store.post_message(&new_message(&other.id, Some(&root.id), &owner, "x", None)).await.unwrap_err();
+    let err = store
+        .post_message(&new_message(&other.id, Some(&root.id), &owner, "x", None))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
-    store.change_message(&root.id, &MessageChange::Delete { at: Utc::now() }).await.unwrap();
-    let err = store.post_message(&new_message(&g.id, Some(&root.id), &owner, "x", None)).await.unwrap_err();
+    store
+        .change_message(&root.id, &MessageChange::Delete { at: Utc::now() })
+        .await
+        .unwrap();
+    let err = store
+        .post_message(&new_message(&g.id, Some(&root.id), &owner, "x", None))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)), "{err:?}");
     let missing = MessageId::parse("m_missing").unwrap();
-    let err = store.post_message(&new_message(&g.id, Some(&missing), &owner, "x", None)).await.unwrap_err();
+    let err = store
+        .post_message(&new_message(&g.id, Some(&missing), &owner, "x", None))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
-    assert_eq!(reload(&store, &root.id).await.reply_count, 0, "nothing was added");
+    assert_eq!(
+        reload(&store, &root.id).await.reply_count,
+        0,
+        "nothing was added"
+    );
 }

@@ -6,12 +6,12 @@ pub mod concurrency;
 pub mod groups;
 pub mod messages;
 
-use chrono::Utc;
 use chorus::domain::group::{Group, NewGroup, Visibility};
 use chorus::domain::membership::Action;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, UserId};
 use chorus::store::Store;
+use chrono::Utc;
 use std::sync::Arc;
 
 pub type DynStore = Arc<dyn Store>;
@@ -21,21 +21,36 @@ pub fn uid(s: &str) -> UserId {
 }
 
 pub async fn user(store: &DynStore, id: &str) -> UserId {
-    let profile = Profile { id: uid(id), name: format!("{id} name"), email: None, picture_url: None };
+    let profile = Profile {
+        id: uid(id),
+        name: format!("{id} name"),
+        email: None,
+        picture_url: None,
+    };
     store.upsert_user(&profile, Utc::now()).await.unwrap();
     profile.id
 }
 
 pub async fn group(store: &DynStore, owner: &UserId, name: &str) -> Group {
-    let new = NewGroup { name: name.into(), description: None, visibility: Visibility::Private };
+    let new = NewGroup {
+        name: name.into(),
+        description: None,
+        visibility: Visibility::Private,
+    };
     store.create_group(&new, owner, Utc::now()).await.unwrap().0
 }
 
 /// Applies and approves `member` into `group` (owned by `owner`).
 pub async fn admit(store: &DynStore, group: &GroupId, owner: &UserId, member: &UserId) {
     let now = Utc::now();
-    store.transition(group, member, member, &Action::Apply { note: None }, now).await.unwrap();
-    store.transition(group, owner, member, &Action::Approve, now).await.unwrap();
+    store
+        .transition(group, member, member, &Action::Apply { note: None }, now)
+        .await
+        .unwrap();
+    store
+        .transition(group, owner, member, &Action::Approve, now)
+        .await
+        .unwrap();
 }
 
 macro_rules! conformance_suite {
