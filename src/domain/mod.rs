@@ -17,3 +17,9 @@ pub use ids::{GroupId, MessageId, UserId};
 
 /// Every instant in chorus is UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// The current time, to the microsecond (the precision stores keep).
+pub fn now() -> Timestamp {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}

@@ -53,7 +53,7 @@ impl Service {
     }
 
     fn now() -> Timestamp {
-        chrono::Utc::now()
+        crate::domain::now()
     }
 
     /// Records the user behind a verified token (created on first use,

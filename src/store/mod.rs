@@ -6,6 +6,7 @@
 //! sends) correct under any number of concurrent callers.
 
 pub mod memory;
+pub mod neo4j;
 
 use crate::domain::error::Cause;
 use crate::domain::group::{Group, GroupPatch, NewGroup};

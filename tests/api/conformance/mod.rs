@@ -62,7 +62,8 @@ macro_rules! conformance_suite {
                 ($module:ident :: $case:ident) => {
                     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                     async fn $case() {
-                        $module::$case($factory().await).await
+                        let (store, _keep) = $factory().await;
+                        $module::$case(store).await
                     }
                 };
             }
@@ -90,8 +91,20 @@ macro_rules! conformance_suite {
     };
 }
 
-async fn memory_store() -> DynStore {
-    Arc::new(chorus::store::memory::MemoryStore::new())
+/// A store for one case, and whatever must live as long as the case.
+pub type Fixture = (DynStore, Box<dyn std::any::Any + Send>);
+
+async fn memory_store() -> Fixture {
+    (
+        Arc::new(chorus::store::memory::MemoryStore::new()),
+        Box::new(()),
+    )
+}
+
+async fn neo4j_store() -> Fixture {
+    let under_test = crate::neo4j_support::neo4j_store().await;
+    (under_test.store.clone(), Box::new(under_test))
 }
 
 conformance_suite!(memory, crate::conformance::memory_store);
+conformance_suite!(neo4j, crate::conformance::neo4j_store);

@@ -1,0 +1,10 @@
+// Creates a group and its owner's MEMBER/OWNER membership.
+// Params: $id, $name, $nameKey, $description, $visibility, $ownerId, $now
+// Returns: id, name, description, visibility, createdAt, memberCount
+MATCH (u:User {id: $ownerId})
+CREATE (g:Group {id: $id, name: $name, nameKey: $nameKey, description: $description,
+                 visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, version: 0})
+CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'OWNER', note: null, reason: null,
+                         since: $now, updatedAt: $now}]->(g)
+RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS visibility,
+       g.createdAt AS createdAt, g.memberCount AS memberCount

@@ -1,0 +1,9 @@
+// Writes a membership decided by domain::membership::decide.
+// Params: $groupId, $userId, $state, $role, $note, $reason, $since, $updatedAt
+// Returns: groupId, userId, state, role, note, reason, since, updatedAt
+MATCH (u:User {id: $userId}), (g:Group {id: $groupId})
+MERGE (u)-[m:MEMBERSHIP]->(g)
+SET m.state = $state, m.role = $role, m.note = $note, m.reason = $reason,
+    m.since = $since, m.updatedAt = $updatedAt
+RETURN g.id AS groupId, u.id AS userId, m.state AS state, m.role AS role, m.note AS note,
+       m.reason AS reason, m.since AS since, m.updatedAt AS updatedAt

@@ -1,0 +1,10 @@
+// A message's ancestors along REPLY_TO, root first.
+// Params: $id
+// Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
+//          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch)
+MATCH (:Message {id: $id})-[:REPLY_TO*1..]->(m:Message)
+RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
+       m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
+       m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
+       m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt
+ORDER BY m.depth

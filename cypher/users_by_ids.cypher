@@ -1,0 +1,5 @@
+// Params: $ids (list of user ids)
+// Returns: id, name, email, pictureUrl, createdAt
+UNWIND $ids AS wanted
+MATCH (u:User {id: wanted})
+RETURN u.id AS id, u.name AS name, u.email AS email, u.pictureUrl AS pictureUrl, u.createdAt AS createdAt

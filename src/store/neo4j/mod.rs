@@ -1,0 +1,219 @@
+//! The production store: Neo4j 5 (or any Bolt server speaking its Cypher)
+//! through neo4rs, with the graph model of DESIGN.md section 3.
+//!
+//! Every read-modify-write is one transaction that first writes to the node
+//! it depends on (the parent's counter, the group's lock) and only then
+//! reads, so concurrent writers queue on that node's write lock; transient
+//! failures re-run the whole transaction (`tx::write`).
+
+mod groups;
+mod messages;
+mod queries;
+mod rows;
+mod tx;
+
+use crate::domain::page::{Page, PageRequest};
+use crate::store::{StoreError, StoreResult};
+use neo4rs::{ConfigBuilder, Graph, Query};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// How to reach Neo4j (`NEO4J_*` variables, see `config`).
+#[derive(Debug, Clone)]
+pub struct Neo4jConfig {
+    pub uri: String,
+    pub user: String,
+    pub password: SecretString,
+    pub database: Option<String>,
+    pub pool_size: usize,
+}
+
+pub struct Neo4jStore {
+    graph: Graph,
+    /// Failure injection for tests: the next send fails between taking its
+    /// seq and creating the message, proving the rollback.
+    fail_next_send: AtomicBool,
+}
+
+impl Neo4jStore {
+    /// Connects (the pool opens connections lazily).
+    pub async fn connect(config: &Neo4jConfig) -> StoreResult<Self> {
+        let mut builder = ConfigBuilder::default()
+            .uri(config.uri.as_str())
+            .user(config.user.as_str())
+            .password(config.password.expose_secret())
+            .max_connections(config.pool_size)
+            .fetch_size(500);
+        if let Some(db) = &config.database {
+            builder = builder.db(db.as_str());
+        }
+        let neo_config = builder.build().map_err(tx::driver)?;
+        let graph = Graph::connect(neo_config).await.map_err(tx::driver)?;
+        Ok(Self {
+            graph,
+            fail_next_send: AtomicBool::new(false),
+        })
+    }
+
+    /// Applies the schema (constraints and indexes), idempotently.
+    #[tracing::instrument(skip(self))]
+    pub async fn migrate(&self) -> StoreResult<()> {
+        for (name, statement) in queries::MIGRATIONS {
+            self.graph
+                .run(neo4rs::query(statement))
+                .await
+                .map_err(tx::driver)?;
+            tracing::info!(migration = name, "applied");
+        }
+        Ok(())
+    }
+
+    /// Deletes all data. For test databases only (`NEO4J_TEST_URI`).
+    pub async fn wipe_for_tests(&self) -> StoreResult<()> {
+        self.graph
+            .run(neo4rs::query(queries::ADMIN_DELETE_EVERYTHING))
+            .await
+            .map_err(tx::driver)
+    }
+
+    /// Makes the next `post_message` fail inside its transaction, after its
+    /// first write (tests use it to show that nothing is left behind).
+    pub fn fail_next_send(&self) {
+        self.fail_next_send.store(true, Ordering::SeqCst);
+    }
+
+    fn take_injected_failure(&self) -> bool {
+        self.fail_next_send.swap(false, Ordering::SeqCst)
+    }
+
+    /// One keyset page: `fetch(forward, cursor, limit)` reads limit+1 rows
+    /// in the page's direction; `exists(cursor, up_to)` says whether rows
+    /// lie on the other side of the cursor.
+    async fn page<K, R, T>(
+        &self,
+        request: &PageRequest<K>,
+        fetch: impl Fn(bool, Option<&K>, i64) -> Query,
+        exists: impl Fn(&K, bool) -> Query,
+    ) -> StoreResult<Page<T>>
+    where
+        R: serde::de::DeserializeOwned,
+        T: TryFrom<R, Error = StoreError>,
+    {
+        let (forward, cursor, limit) = match request {
+            PageRequest::Forward { after, limit } => (true, after.as_ref(), *limit),
+            PageRequest::Backward { before, limit } => (false, before.as_ref(), *limit),
+        };
+        let wanted = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+        let mut items: Vec<T> =
+            rows::convert(tx::read::<R>(&self.graph, fetch(forward, cursor, wanted)).await?)?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let beyond_cursor = match cursor {
+            Some(key) => {
+                let found = tx::read::<rows::Found>(&self.graph, exists(key, forward)).await?;
+                found.first().is_some_and(|f| f.found)
+            }
+            None => false,
+        };
+        if forward {
+            Ok(Page {
+                items,
+                has_previous: beyond_cursor,
+                has_next: more,
+            })
+        } else {
+            items.reverse();
+            Ok(Page {
+                items,
+                has_previous: more,
+                has_next: beyond_cursor,
+            })
+        }
+    }
+}
+
+use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::membership::{Action, Decision, Membership, MembershipState};
+use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
+use crate::domain::user::{Profile, User};
+use crate::domain::{GroupId, MessageId, Timestamp, UserId};
+use crate::store::{MemberKey, MyGroupKey, SearchKey, Store};
+
+#[async_trait::async_trait]
+impl Store for Neo4jStore {
+    async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User> {
+        self.upsert_user_impl(profile, now).await
+    }
+    async fn users(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
+        self.users_impl(ids).await
+    }
+    async fn create_group(
+        &self,
+        group: &NewGroup,
+        owner: &UserId,
+        now: Timestamp,
+    ) -> StoreResult<(Group, Membership)> {
+        self.create_group_impl(group, owner, now).await
+    }
+    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
+        self.update_group_impl(id, patch).await
+    }
+    async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>> {
+        self.groups_impl(ids).await
+    }
+    async fn search_groups(
+        &self,
+        query: &str,
+        page: PageRequest<SearchKey>,
+    ) -> StoreResult<Page<Group>> {
+        self.search_groups_impl(query, page).await
+    }
+    async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
+        self.memberships_impl(keys).await
+    }
+    async fn transition(
+        &self,
+        group: &GroupId,
+        actor: &UserId,
+        target: &UserId,
+        action: &Action,
+        now: Timestamp,
+    ) -> StoreResult<Decision> {
+        self.transition_impl(group, actor, target, action, now)
+            .await
+    }
+    async fn group_memberships(
+        &self,
+        group: &GroupId,
+        state: MembershipState,
+        page: PageRequest<MemberKey>,
+    ) -> StoreResult<Page<Membership>> {
+        self.group_memberships_impl(group, state, page).await
+    }
+    async fn user_memberships(
+        &self,
+        user: &UserId,
+        page: PageRequest<MyGroupKey>,
+    ) -> StoreResult<Page<Membership>> {
+        self.user_memberships_impl(user, page).await
+    }
+    async fn post_message(&self, message: &NewMessage) -> StoreResult<Posted> {
+        self.post_message_impl(message).await
+    }
+    async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>> {
+        self.messages_impl(ids).await
+    }
+    async fn children(
+        &self,
+        parent: &Parent,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        self.children_impl(parent, page).await
+    }
+    async fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
+        self.ancestors_impl(id).await
+    }
+    async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message> {
+        self.change_message_impl(id, change).await
+    }
+}

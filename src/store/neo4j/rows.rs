@@ -1,0 +1,168 @@
+//! Rows as Cypher returns them (aliases = field names) and their domain
+//! values. Times travel as integer microseconds since the epoch.
+
+use crate::domain::group::{Group, Visibility};
+use crate::domain::membership::{Membership, MembershipState, Role};
+use crate::domain::message::Message;
+use crate::domain::user::User;
+use crate::domain::{GroupId, MessageId, Timestamp, UserId};
+use crate::store::StoreError;
+use serde::Deserialize;
+
+pub fn micros(t: Timestamp) -> i64 {
+    t.timestamp_micros()
+}
+
+pub fn time(us: i64) -> Result<Timestamp, StoreError> {
+    chrono::DateTime::from_timestamp_micros(us)
+        .ok_or_else(|| StoreError::Internal(format!("bad time {us}").into()))
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRow {
+    id: UserId,
+    name: String,
+    email: Option<String>,
+    picture_url: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        Ok(User {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            picture_url: r.picture_url,
+            created_at: time(r.created_at)?,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRow {
+    id: GroupId,
+    name: String,
+    description: Option<String>,
+    visibility: Visibility,
+    created_at: i64,
+    member_count: i64,
+}
+
+impl TryFrom<GroupRow> for Group {
+    type Error = StoreError;
+    fn try_from(r: GroupRow) -> Result<Self, StoreError> {
+        Ok(Group {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            visibility: r.visibility,
+            created_at: time(r.created_at)?,
+            member_count: count(r.member_count),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipRow {
+    group_id: GroupId,
+    user_id: UserId,
+    state: MembershipState,
+    role: Option<Role>,
+    note: Option<String>,
+    reason: Option<String>,
+    since: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<MembershipRow> for Membership {
+    type Error = StoreError;
+    fn try_from(r: MembershipRow) -> Result<Self, StoreError> {
+        Ok(Membership {
+            group_id: r.group_id,
+            user_id: r.user_id,
+            state: r.state,
+            role: r.role,
+            note: r.note,
+            reason: r.reason,
+            since: time(r.since)?,
+            updated_at: time(r.updated_at)?,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRow {
+    id: MessageId,
+    group_id: GroupId,
+    author_id: UserId,
+    body: Option<String>,
+    parent_id: Option<MessageId>,
+    root_id: MessageId,
+    depth: i64,
+    seq: i64,
+    reply_count: i64,
+    client_message_id: Option<String>,
+    created_at: i64,
+    edited_at: Option<i64>,
+    deleted_at: Option<i64>,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StoreError;
+    fn try_from(r: MessageRow) -> Result<Self, StoreError> {
+        Ok(Message {
+            id: r.id,
+            group_id: r.group_id,
+            author_id: r.author_id,
+            body: r.body,
+            parent_id: r.parent_id,
+            root_id: r.root_id,
+            depth: u32::try_from(r.depth).unwrap_or(0),
+            seq: count(r.seq),
+            reply_count: count(r.reply_count),
+            client_message_id: r.client_message_id,
+            created_at: time(r.created_at)?,
+            edited_at: r.edited_at.map(time).transpose()?,
+            deleted_at: r.deleted_at.map(time).transpose()?,
+        })
+    }
+}
+
+/// `count(x) > 0 AS found`.
+#[derive(Deserialize)]
+pub struct Found {
+    pub found: bool,
+}
+
+/// Converts rows into domain values, failing on the first bad row.
+pub fn convert<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> Result<Vec<T>, StoreError> {
+    rows.into_iter().map(T::try_from).collect()
+}
+
+/// The string a domain enum is stored as (its serde name).
+pub fn name_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// A row whose columns do not matter (only that there was one).
+#[derive(Deserialize)]
+pub struct Ignored {}
+
+/// A seq handed out by a parent.
+#[derive(Deserialize)]
+pub struct ParentSeq {
+    pub seq: i64,
+}
