@@ -12,6 +12,7 @@ use crate::http::{router, AppState};
 use crate::service::rate_limit::RateLimiter;
 use crate::service::Service;
 use crate::store::memory::MemoryStore;
+use crate::store::neo4j::Neo4jStore;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -64,15 +65,38 @@ pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
     })
 }
 
+/// The store the configuration asks for: Neo4j (migrated) when `NEO4J_URI`
+/// is set, else the embedded store.
+pub async fn store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    match &config.neo4j {
+        Some(neo4j) => {
+            let store = Neo4jStore::connect(neo4j).await?;
+            store.migrate().await?;
+            tracing::info!(uri = %neo4j.uri, "store: Neo4j");
+            Ok(Arc::new(store))
+        }
+        None => Ok(Arc::new(MemoryStore::new())),
+    }
+}
+
+/// Applies the Neo4j schema (`chorus migrate`).
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let neo4j = config
+        .neo4j
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("set NEO4J_URI to migrate a Neo4j database"))?;
+    Neo4jStore::connect(neo4j).await?.migrate().await?;
+    Ok(())
+}
+
 /// Serves the local server until Ctrl-C.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let app = local_app(&config, Arc::new(MemoryStore::new()));
+    let app = local_app(&config, store(&config).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(
         "chorus listening on http://{addr} (GraphiQL at /, GraphQL and subscriptions at /graphql)"
     );
-    tracing::info!("store: embedded in-memory (data is lost when the process stops)");
     if config.dev_secret.is_some() {
         tracing::info!(
             "get a token with: cargo run -- dev-token <user-id> [--name <display name>]"

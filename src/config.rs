@@ -1,5 +1,6 @@
 //! Configuration: one struct, read once from the environment at start.
 
+use crate::store::neo4j::Neo4jConfig;
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,12 @@ pub struct Config {
     /// budget (default 120 at once, refilled at 20 per second).
     pub rate_burst: u32,
     pub rate_per_sec: u32,
+    /// `NEO4J_URI` (e.g. `neo4j+s://xxxx.databases.neo4j.io` or
+    /// `127.0.0.1:7687`): when set, the store is Neo4j, else the embedded
+    /// store. With it: `NEO4J_USER` (default `neo4j`), `NEO4J_PASSWORD`
+    /// (secret), `NEO4J_DATABASE` (default: the server's), `NEO4J_POOL_SIZE`
+    /// (default 16).
+    pub neo4j: Option<Neo4jConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +108,18 @@ impl Config {
             None if jwks.is_none() => Some(SecretString::from(LOCAL_DEV_SECRET)),
             None => None,
         };
+        let neo4j = match get("NEO4J_URI").filter(|u| !u.trim().is_empty()) {
+            None => None,
+            Some(uri) => Some(Neo4jConfig {
+                uri: uri.trim().to_owned(),
+                user: parsed("NEO4J_USER", "neo4j")?,
+                password: SecretString::from(get("NEO4J_PASSWORD").unwrap_or_default()),
+                database: get("NEO4J_DATABASE").filter(|d| !d.trim().is_empty()),
+                pool_size: parse("NEO4J_POOL_SIZE", parsed("NEO4J_POOL_SIZE", "16")?)?,
+            }),
+        };
         Ok(Self {
+            neo4j,
             listen: parse("CHORUS_LISTEN", parsed("CHORUS_LISTEN", "127.0.0.1:8080")?)?,
             dev_secret,
             jwks,
@@ -152,6 +170,26 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert!(c.dev_secret.is_some());
         assert!(c.introspection);
+        assert!(
+            c.neo4j.is_none(),
+            "the embedded store unless NEO4J_URI is set"
+        );
+    }
+
+    #[test]
+    fn neo4j_settings_come_with_its_uri() {
+        let c = config(&[
+            ("NEO4J_URI", "127.0.0.1:7687"),
+            ("NEO4J_PASSWORD", "pw"),
+            ("NEO4J_POOL_SIZE", "4"),
+        ])
+        .unwrap();
+        let neo = c.neo4j.unwrap();
+        assert_eq!(
+            (neo.uri.as_str(), neo.user.as_str(), neo.pool_size),
+            ("127.0.0.1:7687", "neo4j", 4)
+        );
+        assert!(config(&[("NEO4J_URI", "x"), ("NEO4J_POOL_SIZE", "many")]).is_err());
     }
 
     #[test]

@@ -21,6 +21,8 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Apply the Neo4j constraints and indexes (needs NEO4J_URI); idempotent.
+    Migrate,
     /// Write the schema SDL (default: schema.graphql; `-` for stdout).
     ExportSchema {
         #[arg(default_value = "schema.graphql")]
@@ -34,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => chorus::app::serve(config).await,
+        Command::Migrate => chorus::app::migrate(&config).await,
         Command::DevToken { user_id, name } => {
             let secret = config
                 .dev_secret

@@ -13,6 +13,20 @@ pub const DEV_SECRET: &str = "integration-test-secret";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub http: reqwest::Client,
+    /// Keeps the store's server (if any) alive as long as the app.
+    _store: Box<dyn std::any::Any + Send>,
+}
+
+/// The store the suite runs on: the embedded one, or Neo4j when
+/// `CHORUS_TEST_STORE=neo4j` (see `neo4j_support`).
+async fn test_store() -> (Arc<dyn chorus::store::Store>, Box<dyn std::any::Any + Send>) {
+    match std::env::var("CHORUS_TEST_STORE").as_deref() {
+        Ok("neo4j") => {
+            let under_test = crate::neo4j_support::neo4j_store().await;
+            (under_test.store.clone(), Box::new(under_test))
+        }
+        _ => (Arc::new(MemoryStore::new()), Box::new(())),
+    }
 }
 
 /// The local server on the memory store, on a free port.
@@ -26,13 +40,15 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         HashMap::from([("CHORUS_DEV_SECRET".into(), DEV_SECRET.into())]);
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
-    let router = chorus::app::local_app(&config, Arc::new(MemoryStore::new()));
+    let (store, keep) = test_store().await;
+    let router = chorus::app::local_app(&config, store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     TestApp {
         addr,
         http: reqwest::Client::new(),
+        _store: keep,
     }
 }
 

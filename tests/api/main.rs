@@ -4,6 +4,7 @@
 #[path = "../support/bolt_bridge/mod.rs"]
 mod bolt_bridge;
 mod helpers;
+mod neo4j_store;
 mod neo4j_support;
 
 mod auth;
