@@ -1,53 +1,84 @@
 //! Page cost over a big and a small reply thread: `cargo bench --bench
-//! thread_pages`. Builds a 100,000-reply and a 100-reply thread, then times
-//! 20-item pages forward and backward at the start, middle and end of each,
-//! through the store and through the whole GraphQL schema. Prints the
-//! median per case and the big/small ratio (1.0 = constant time per page).
+//! thread_pages`. For each store (the embedded one, and Neo4j through
+//! kglite-bolt-server and the Bolt bridge, or `NEO4J_BENCH_URI`), builds a
+//! 100,000-reply and a 100-reply thread through the store, then times 20-item
+//! pages forward and backward at the start, middle and end of each. Prints
+//! the median per case and the big/small ratio (1.0 = constant cost per
+//! page), and the median cost of a post and of a reply.
+//!
+//! `BENCH_STORES=memory` or `=neo4j` picks one; `BENCH_BIG=N` shrinks the
+//! big thread for a quick run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+// Its unit tests run in the api test crate; here they are only compiled.
+#[allow(unused_imports)]
+#[path = "../tests/support/bolt_bridge/mod.rs"]
+mod bolt_bridge;
 
 use chorus::domain::cursor;
 use chorus::domain::group::{NewGroup, Visibility};
 use chorus::domain::message::{NewMessage, Parent};
 use chorus::domain::page::PageRequest;
 use chorus::domain::user::Profile;
-use chorus::domain::{MessageId, UserId};
+use chorus::domain::{GroupId, MessageId, UserId};
 use chorus::store::memory::MemoryStore;
+use chorus::store::neo4j::{Neo4jConfig, Neo4jStore};
 use chorus::store::Store;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const BIG: u64 = 100_000;
 const SMALL: u64 = 100;
 const PAGE: usize = 20;
-const RUNS: usize = 300;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort_unstable();
     samples[samples.len() / 2]
 }
 
-async fn thread(
-    store: &Arc<dyn Store>,
-    author: &UserId,
-    group: &chorus::domain::GroupId,
-    replies: u64,
-) -> MessageId {
-    let post = |parent: Option<MessageId>| NewMessage {
+fn message(group: &GroupId, author: &UserId, parent: Option<MessageId>) -> NewMessage {
+    NewMessage {
         group_id: group.clone(),
         parent_id: parent,
         author_id: author.clone(),
         body: "a reply of ordinary length, about sixty characters long....".into(),
         client_message_id: None,
-        now: chrono::Utc::now(),
-    };
-    let root = store.post_message(&post(None)).await.unwrap().message.id;
-    for _ in 0..replies {
-        store.post_message(&post(Some(root.clone()))).await.unwrap();
+        now: chorus::domain::now(),
+    }
+}
+
+/// A root with `replies` replies, written by 8 concurrent writers.
+async fn thread(
+    store: &Arc<dyn Store>,
+    author: &UserId,
+    group: &GroupId,
+    replies: u64,
+) -> MessageId {
+    let root = store
+        .post_message(&message(group, author, None))
+        .await
+        .unwrap()
+        .message
+        .id;
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let (store, author, group, root) =
+                (store.clone(), author.clone(), group.clone(), root.clone());
+            tokio::spawn(async move {
+                for _ in (w..replies).step_by(8) {
+                    store
+                        .post_message(&message(&group, &author, Some(root.clone())))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
     }
     root
 }
 
-/// The page requests of one case: where in the thread, which direction.
 fn cases(size: u64) -> Vec<(&'static str, PageRequest<u64>)> {
     let middle = size / 2;
     vec![
@@ -96,21 +127,6 @@ fn cases(size: u64) -> Vec<(&'static str, PageRequest<u64>)> {
     ]
 }
 
-async fn store_page(
-    store: &Arc<dyn Store>,
-    root: &MessageId,
-    request: &PageRequest<u64>,
-) -> Duration {
-    let started = Instant::now();
-    let page = store
-        .children(&Parent::Message(root.clone()), request.clone())
-        .await
-        .unwrap();
-    let took = started.elapsed();
-    assert_eq!(page.items.len(), PAGE);
-    took
-}
-
 fn graphql_query(root: &MessageId, request: &PageRequest<u64>) -> String {
     let c = |seq: &u64| cursor::encode(cursor::MESSAGES, root.as_str(), seq);
     let args = match request {
@@ -126,9 +142,7 @@ fn graphql_query(root: &MessageId, request: &PageRequest<u64>) -> String {
     format!("{{ message(id: \"{root}\") {{ replies({args}) {{ edges {{ cursor node {{ id body author {{ name }} }} }} pageInfo {{ hasNextPage hasPreviousPage }} }} }} }}")
 }
 
-#[tokio::main]
-async fn main() {
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     let author = UserId::parse("bench").unwrap();
     let profile = Profile {
         id: author.clone(),
@@ -137,7 +151,7 @@ async fn main() {
         picture_url: None,
     };
     store
-        .upsert_user(&profile, chrono::Utc::now())
+        .upsert_user(&profile, chorus::domain::now())
         .await
         .unwrap();
     let new = NewGroup {
@@ -146,47 +160,74 @@ async fn main() {
         visibility: Visibility::Private,
     };
     let group = store
-        .create_group(&new, &author, chrono::Utc::now())
+        .create_group(&new, &author, chorus::domain::now())
         .await
         .unwrap()
         .0;
+
     let started = Instant::now();
-    let big = thread(&store, &author, &group.id, BIG).await;
-    let small = thread(&store, &author, &group.id, SMALL).await;
+    let big_root = thread(&store, &author, &group.id, big).await;
+    let small_root = thread(&store, &author, &group.id, SMALL).await;
     println!(
-        "memory store: built threads of {BIG} and {SMALL} replies in {:?}",
+        "\n== {label}: built threads of {big} and {SMALL} replies in {:.1?}",
         started.elapsed()
+    );
+
+    let mut posts = Vec::new();
+    let mut replies = Vec::new();
+    for _ in 0..runs.min(200) {
+        let t = Instant::now();
+        store
+            .post_message(&message(&group.id, &author, None))
+            .await
+            .unwrap();
+        posts.push(t.elapsed());
+        let t = Instant::now();
+        store
+            .post_message(&message(&group.id, &author, Some(small_root.clone())))
+            .await
+            .unwrap();
+        replies.push(t.elapsed());
+    }
+    println!(
+        "postMessage (store) median {:.1?}, replyToMessage (store) median {:.1?}",
+        median(posts),
+        median(replies)
     );
 
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
     let schema = chorus::app::local_schema(&config, store.clone());
     let viewer = chorus::graphql::Viewer(Some(author.clone()));
-
-    println!("\n20-item pages, median of {RUNS} runs");
+    println!("20-item pages, median of {runs} runs");
     println!(
         "{:<26} {:>12} {:>12} {:>7}",
-        "case", "100k thread", "100 thread", "ratio"
+        "case",
+        format!("{big} thread"),
+        "100 thread",
+        "ratio"
     );
     for layer in ["store", "graphql"] {
-        for ((name, big_req), (_, small_req)) in cases(BIG).into_iter().zip(cases(SMALL)) {
+        for ((name, big_req), (_, small_req)) in cases(big).into_iter().zip(cases(SMALL)) {
             let mut timings = [Vec::new(), Vec::new()];
-            for _ in 0..RUNS {
-                for (i, (root, request)) in [(&big, &big_req), (&small, &small_req)]
+            for _ in 0..runs {
+                for (i, (root, request)) in [(&big_root, &big_req), (&small_root, &small_req)]
                     .into_iter()
                     .enumerate()
                 {
-                    let took = if layer == "store" {
-                        store_page(&store, root, request).await
+                    let started = Instant::now();
+                    if layer == "store" {
+                        let page = store
+                            .children(&Parent::Message(root.clone()), request.clone())
+                            .await
+                            .unwrap();
+                        assert_eq!(page.items.len(), PAGE);
                     } else {
                         let q = async_graphql::Request::new(graphql_query(root, request))
                             .data(viewer.clone());
-                        let started = Instant::now();
                         let response = schema.execute(q).await;
-                        let took = started.elapsed();
                         assert!(response.errors.is_empty(), "{:?}", response.errors);
-                        took
-                    };
-                    timings[i].push(took);
+                    }
+                    timings[i].push(started.elapsed());
                 }
             }
             let [b, s] = timings.map(median);
@@ -199,5 +240,88 @@ async fn main() {
                 ratio
             );
         }
+    }
+}
+
+/// kglite-bolt-server on a free port behind the bridge (or NEO4J_BENCH_URI).
+async fn neo4j() -> (Arc<dyn Store>, Option<tokio::process::Child>) {
+    let (uri, child) = match std::env::var("NEO4J_BENCH_URI") {
+        Ok(uri) => (uri, None),
+        Err(_) => {
+            let binary = std::env::var("KGLITE_BOLT_SERVER").unwrap_or_else(|_| {
+                format!(
+                    "{}/.cache/chorus/tools/bin/kglite-bolt-server",
+                    std::env::var("HOME").unwrap_or_default()
+                )
+            });
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let dir = std::env::temp_dir().join(format!("chorus-bench-{port}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let child = tokio::process::Command::new(binary)
+                .args([
+                    "--graph",
+                    dir.join("b.kgl").to_str().unwrap(),
+                    "--storage",
+                    "memory",
+                    "--durability",
+                    "off",
+                ])
+                .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("kglite-bolt-server: run ./scripts/test once, or set KGLITE_BOLT_SERVER");
+            let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+            while tokio::net::TcpStream::connect(addr).await.is_err() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            (
+                bolt_bridge::start(addr).await.unwrap().to_string(),
+                Some(child),
+            )
+        }
+    };
+    let config = Neo4jConfig {
+        uri,
+        user: "neo4j".into(),
+        password: "neo4j".to_owned().into(),
+        database: None,
+        pool_size: 16,
+    };
+    let store = Neo4jStore::connect(&config).await.unwrap();
+    store.migrate().await.unwrap();
+    (Arc::new(store), child)
+}
+
+#[tokio::main]
+async fn main() {
+    let big: u64 = std::env::var("BENCH_BIG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let stores = std::env::var("BENCH_STORES").unwrap_or_else(|_| "memory,neo4j".into());
+    if stores.contains("memory") {
+        bench(
+            "embedded memory store",
+            Arc::new(MemoryStore::new()),
+            big,
+            300,
+        )
+        .await;
+    }
+    if stores.contains("neo4j") {
+        let (store, _server) = neo4j().await;
+        bench(
+            "Neo4j store (kglite-bolt-server 0.21.5 via the Bolt bridge)",
+            store,
+            big,
+            50,
+        )
+        .await;
     }
 }

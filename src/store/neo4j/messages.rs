@@ -1,7 +1,7 @@
 //! Messages and threads on Neo4j.
 
 use super::queries as q;
-use super::rows::{self, micros, MessageRow, ParentSeq};
+use super::rows::{self, micros, MessageRow, ParentSeq, Size};
 use super::tx::{self, write_txn, TxError};
 use super::Neo4jStore;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
@@ -163,43 +163,51 @@ impl Neo4jStore {
         )
     }
 
+    /// A page of a thread by direct addressing: the parent's child count
+    /// says which seqs exist (1..=size, gap-free), the request says which of
+    /// them form the page, and one indexed seek per seq fetches them.
     pub(super) async fn children_impl(
         &self,
         parent: &Parent,
         page: PageRequest<u64>,
     ) -> StoreResult<Page<Message>> {
-        let exists = match parent {
-            Parent::Group(id) => !self.groups_impl(std::slice::from_ref(id)).await?.is_empty(),
-            Parent::Message(id) => !self
-                .messages_impl(std::slice::from_ref(id))
-                .await?
-                .is_empty(),
+        let size = match parent {
+            Parent::Group(id) => {
+                let sized = tx::read::<Size>(
+                    &self.graph,
+                    query(q::GROUP_THREAD_SIZE).param("groupId", id.as_str()),
+                )
+                .await?;
+                sized.first().ok_or(StoreError::NotFound("group"))?.size
+            }
+            Parent::Message(id) => {
+                let found = self.messages_impl(std::slice::from_ref(id)).await?;
+                i64::try_from(
+                    found
+                        .first()
+                        .ok_or(StoreError::NotFound("message"))?
+                        .reply_count,
+                )
+                .unwrap_or(i64::MAX)
+            }
         };
-        if !exists {
-            return Err(StoreError::NotFound(match parent {
-                Parent::Group(_) => "group",
-                Parent::Message(_) => "message",
-            }));
-        }
-        let seq = |s: &u64| i64::try_from(*s).unwrap_or(i64::MAX);
-        let fetch = |forward: bool, key: Option<&u64>, limit: i64| {
-            query(if forward {
-                q::CHILDREN_FORWARD
-            } else {
-                q::CHILDREN_BACKWARD
-            })
-            .param("parentKey", parent.key())
-            .param("seq", key.map(seq))
-            .param("limit", limit)
-        };
-        let beyond = |key: &u64, up_to: bool| {
-            query(q::CHILDREN_EXISTS)
+        let window = SeqWindow::of(&page, u64::try_from(size).unwrap_or(0));
+        let seqs: Vec<i64> = (window.first..=window.last)
+            .filter_map(|s| i64::try_from(s).ok())
+            .collect();
+        let items = if seqs.is_empty() {
+            Vec::new()
+        } else {
+            let statement = query(q::CHILDREN_BY_SEQS)
                 .param("parentKey", parent.key())
-                .param("seq", seq(key))
-                .param("upTo", up_to)
+                .param("seqs", seqs);
+            rows::convert(tx::read::<MessageRow>(&self.graph, statement).await?)?
         };
-        self.page::<_, MessageRow, Message>(&page, fetch, beyond)
-            .await
+        Ok(Page {
+            items,
+            has_previous: window.has_previous,
+            has_next: window.has_next,
+        })
     }
 
     pub(super) async fn ancestors_impl(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
@@ -241,5 +249,123 @@ impl Neo4jStore {
                 .ok_or(StoreError::NotFound("message"))?;
             Ok(Message::try_from(row)?)
         })
+    }
+}
+
+/// The seqs a page covers in a thread of `size` children (seqs 1..=size).
+#[derive(Debug, PartialEq, Eq)]
+struct SeqWindow {
+    first: u64,
+    last: u64,
+    has_previous: bool,
+    has_next: bool,
+}
+
+impl SeqWindow {
+    fn of(page: &PageRequest<u64>, size: u64) -> Self {
+        let (first, last) = match page {
+            PageRequest::Forward { after, limit } => {
+                let first = after.unwrap_or(0).saturating_add(1);
+                (
+                    first,
+                    first
+                        .saturating_add(*limit as u64)
+                        .saturating_sub(1)
+                        .min(size),
+                )
+            }
+            PageRequest::Backward { before, limit } => {
+                let last = before.map_or(size, |b| b.saturating_sub(1)).min(size);
+                (
+                    last.saturating_sub(*limit as u64).saturating_add(1).max(1),
+                    last,
+                )
+            }
+        };
+        // Seqs 1..first-1 and last+1..=size lie outside the page.
+        Self {
+            first,
+            last,
+            has_previous: first > 1 && size > 0,
+            has_next: last < size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(page: PageRequest<u64>, size: u64) -> (u64, u64, bool, bool) {
+        let w = SeqWindow::of(&page, size);
+        (w.first, w.last, w.has_previous, w.has_next)
+    }
+
+    #[test]
+    fn pages_map_to_seq_ranges_with_exact_flags() {
+        assert_eq!(
+            window(
+                PageRequest::Forward {
+                    after: None,
+                    limit: 3
+                },
+                10
+            ),
+            (1, 3, false, true)
+        );
+        assert_eq!(
+            window(
+                PageRequest::Forward {
+                    after: Some(8),
+                    limit: 3
+                },
+                10
+            ),
+            (9, 10, true, false)
+        );
+        assert_eq!(
+            window(
+                PageRequest::Backward {
+                    before: None,
+                    limit: 3
+                },
+                10
+            ),
+            (8, 10, true, false)
+        );
+        assert_eq!(
+            window(
+                PageRequest::Backward {
+                    before: Some(3),
+                    limit: 5
+                },
+                10
+            ),
+            (1, 2, false, true)
+        );
+        let empty = window(
+            PageRequest::Forward {
+                after: None,
+                limit: 3,
+            },
+            0,
+        );
+        assert!(empty.0 > empty.1 && !empty.2 && !empty.3);
+        let past_end = window(
+            PageRequest::Forward {
+                after: Some(10),
+                limit: 3,
+            },
+            10,
+        );
+        assert!(past_end.0 > past_end.1 && past_end.2 && !past_end.3);
+        let zero = window(
+            PageRequest::Forward {
+                after: Some(4),
+                limit: 0,
+            },
+            10,
+        );
+        assert_eq!((zero.2, zero.3), (true, true));
     }
 }

@@ -109,10 +109,9 @@ impl Neo4jStore {
         let more = items.len() > limit;
         items.truncate(limit);
         let beyond_cursor = match cursor {
-            Some(key) => {
-                let found = tx::read::<rows::Found>(&self.graph, exists(key, forward)).await?;
-                found.first().is_some_and(|f| f.found)
-            }
+            Some(key) => !tx::read::<rows::Found>(&self.graph, exists(key, forward))
+                .await?
+                .is_empty(),
             None => false,
         };
         if forward {

@@ -3,9 +3,7 @@
 
 pub const ADMIN_DELETE_EVERYTHING: &str =
     include_str!("../../../cypher/admin_delete_everything.cypher");
-pub const CHILDREN_BACKWARD: &str = include_str!("../../../cypher/children_backward.cypher");
-pub const CHILDREN_EXISTS: &str = include_str!("../../../cypher/children_exists.cypher");
-pub const CHILDREN_FORWARD: &str = include_str!("../../../cypher/children_forward.cypher");
+pub const CHILDREN_BY_SEQS: &str = include_str!("../../../cypher/children_by_seqs.cypher");
 pub const GROUP_CREATE: &str = include_str!("../../../cypher/group_create.cypher");
 pub const GROUP_LOCK: &str = include_str!("../../../cypher/group_lock.cypher");
 pub const GROUP_MEMBER_COUNT: &str = include_str!("../../../cypher/group_member_count.cypher");
@@ -16,6 +14,7 @@ pub const GROUP_MEMBERSHIPS_EXISTS: &str =
 pub const GROUP_MEMBERSHIPS_FORWARD: &str =
     include_str!("../../../cypher/group_memberships_forward.cypher");
 pub const GROUP_TAKE_SEQ: &str = include_str!("../../../cypher/group_take_seq.cypher");
+pub const GROUP_THREAD_SIZE: &str = include_str!("../../../cypher/group_thread_size.cypher");
 pub const GROUP_UPDATE: &str = include_str!("../../../cypher/group_update.cypher");
 pub const GROUPS_BY_IDS: &str = include_str!("../../../cypher/groups_by_ids.cypher");
 pub const GROUPS_SEARCH_BACKWARD: &str =

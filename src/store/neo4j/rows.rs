@@ -138,10 +138,17 @@ impl TryFrom<MessageRow> for Message {
     }
 }
 
-/// `count(x) > 0 AS found`.
+/// `true AS found LIMIT 1`: a row means found.
 #[derive(Deserialize)]
 pub struct Found {
+    #[allow(dead_code)]
     pub found: bool,
+}
+
+/// How many children a parent has.
+#[derive(Deserialize)]
+pub struct Size {
+    pub size: i64,
 }
 
 /// Converts rows into domain values, failing on the first bad row.
