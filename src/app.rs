@@ -6,7 +6,8 @@ use crate::auth::jwks::JwksVerifier;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::delivery::broker::Broker;
-use crate::delivery::push::MemoryPushRegistry;
+use crate::delivery::push::{MemoryPushRegistry, PushRegistry};
+use crate::delivery::EventPublisher;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::{router, AppState};
 use crate::service::rate_limit::RateLimiter;
@@ -30,16 +31,17 @@ pub fn authenticator(config: &Config) -> Authenticator {
     Authenticator::new(dev, jwks)
 }
 
-/// The local service and schema on a store: in-process events and push
-/// registry.
-fn local_parts(config: &Config, store: Arc<dyn Store>) -> (Arc<Service>, ChorusSchema) {
-    let broker = Arc::new(Broker::new());
-    let service = Arc::new(Service::new(
-        store,
-        broker.clone(),
-        Arc::new(MemoryPushRegistry::default()),
-        RateLimiter::new(config.rate_burst, config.rate_per_sec),
-    ));
+/// The service and schema over the given adapters. `broker` is set where
+/// this process serves subscriptions itself (the local server).
+pub fn parts(
+    config: &Config,
+    store: Arc<dyn Store>,
+    events: Arc<dyn EventPublisher>,
+    push: Arc<dyn PushRegistry>,
+    broker: Option<Arc<Broker>>,
+) -> (Arc<Service>, ChorusSchema) {
+    let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
+    let service = Arc::new(Service::new(store, events, push, limiter));
     let limits = Limits {
         depth: config.max_query_depth,
         complexity: config.max_query_complexity,
@@ -47,6 +49,25 @@ fn local_parts(config: &Config, store: Arc<dyn Store>) -> (Arc<Service>, ChorusS
     };
     let schema = build_schema(service.clone(), broker, limits);
     (service, schema)
+}
+
+/// The router over a service and schema (the local server and the `api`
+/// Lambda serve the same one).
+pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) -> axum::Router {
+    router(AppState {
+        schema,
+        auth: Arc::new(authenticator(config)),
+        service,
+        max_body_bytes: config.max_body_bytes,
+    })
+}
+
+/// The local service and schema on a store: in-process events and push
+/// registry.
+fn local_parts(config: &Config, store: Arc<dyn Store>) -> (Arc<Service>, ChorusSchema) {
+    let broker = Arc::new(Broker::new());
+    let push = Arc::new(MemoryPushRegistry::default());
+    parts(config, store, broker.clone(), push, Some(broker))
 }
 
 /// The local schema alone (benches and tools run it without HTTP).
@@ -57,12 +78,7 @@ pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> ChorusSchema {
 /// The whole local application on a store: service, schema, router.
 pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
     let (service, schema) = local_parts(config, store);
-    router(AppState {
-        schema,
-        auth: Arc::new(authenticator(config)),
-        service,
-        max_body_bytes: config.max_body_bytes,
-    })
+    app_router(config, service, schema)
 }
 
 /// The store the configuration asks for: Neo4j (migrated) when `NEO4J_URI`

@@ -48,6 +48,48 @@ pub struct Config {
     /// (secret), `NEO4J_DATABASE` (default: the server's), `NEO4J_POOL_SIZE`
     /// (default 16).
     pub neo4j: Option<Neo4jConfig>,
+    /// The AWS side (Lambdas only); each Lambda checks what it needs.
+    pub aws: AwsConfig,
+}
+
+/// Names of the AWS resources the Lambdas use (set by infra/template.yaml).
+/// AWS clients read `AWS_REGION`, credentials and `AWS_ENDPOINT_URL`
+/// themselves.
+#[derive(Debug, Clone, Default)]
+pub struct AwsConfig {
+    /// `EVENTS_TOPIC_ARN`: where the `api` Lambda publishes domain events.
+    pub events_topic_arn: Option<String>,
+    /// `DELIVERY_TOPIC_ARN`: where `fanout` publishes delivery batches.
+    pub delivery_topic_arn: Option<String>,
+    /// `CONNECTIONS_TABLE`: WebSocket connections and subscriptions.
+    pub connections_table: Option<String>,
+    /// `PUSH_TABLE`: Web Push subscriptions by user.
+    pub push_table: Option<String>,
+    /// `WS_MANAGEMENT_ENDPOINT`: the WebSocket API's management endpoint,
+    /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
+    pub ws_management_endpoint: Option<String>,
+    /// `VAPID_PRIVATE_KEY` (secret): base64url P-256 private key
+    /// (`chorus vapid-keys` makes a pair).
+    pub vapid_private_key: Option<SecretString>,
+    /// `VAPID_SUBJECT`: contact for push services (`mailto:` or `https:`).
+    pub vapid_subject: String,
+    /// `PUSH_TTL_SECS`: how long push services keep a message (default 86400).
+    pub push_ttl_secs: u32,
+    /// `FANOUT_BATCH_SIZE`: recipients per delivery batch (default 100).
+    pub fanout_batch_size: usize,
+}
+
+impl AwsConfig {
+    /// A setting a Lambda cannot run without.
+    pub fn require<'a>(
+        value: &'a Option<String>,
+        name: &'static str,
+    ) -> Result<&'a str, ConfigError> {
+        value.as_deref().ok_or(ConfigError {
+            name,
+            problem: "must be set".into(),
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,7 +160,20 @@ impl Config {
                 pool_size: parse("NEO4J_POOL_SIZE", parsed("NEO4J_POOL_SIZE", "16")?)?,
             }),
         };
+        let text = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let aws = AwsConfig {
+            events_topic_arn: text("EVENTS_TOPIC_ARN"),
+            delivery_topic_arn: text("DELIVERY_TOPIC_ARN"),
+            connections_table: text("CONNECTIONS_TABLE"),
+            push_table: text("PUSH_TABLE"),
+            ws_management_endpoint: text("WS_MANAGEMENT_ENDPOINT"),
+            vapid_private_key: text("VAPID_PRIVATE_KEY").map(SecretString::from),
+            vapid_subject: parsed("VAPID_SUBJECT", "mailto:admin@example.com")?,
+            push_ttl_secs: parse("PUSH_TTL_SECS", parsed("PUSH_TTL_SECS", "86400")?)?,
+            fanout_batch_size: parse("FANOUT_BATCH_SIZE", parsed("FANOUT_BATCH_SIZE", "100")?)?,
+        };
         Ok(Self {
+            aws,
             neo4j,
             listen: parse("CHORUS_LISTEN", parsed("CHORUS_LISTEN", "127.0.0.1:8080")?)?,
             dev_secret,

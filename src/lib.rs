@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod domain;
 pub mod graphql;
 pub mod http;
+pub mod lambda;
 pub mod service;
 pub mod store;
 pub mod telemetry;

@@ -2,7 +2,12 @@
 //! live. Locally both are in process; on AWS, SNS and DynamoDB.
 
 pub mod broker;
+pub mod deliver;
+pub mod dynamo;
+pub mod fanout;
 pub mod push;
+pub mod sns;
+pub mod webpush;
 pub mod websocket;
 
 use crate::domain::event::DomainEvent;
@@ -13,4 +18,13 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait EventPublisher: Send + Sync + 'static {
     async fn publish(&self, event: DomainEvent);
+}
+
+/// Domain events as the events topic carries them.
+pub mod event_json {
+    use crate::domain::event::DomainEvent;
+
+    pub fn parse(message: &str) -> Result<DomainEvent, serde_json::Error> {
+        serde_json::from_str(message)
+    }
 }

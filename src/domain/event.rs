@@ -13,6 +13,18 @@ pub enum EventKind {
     MembershipChanged,
 }
 
+impl EventKind {
+    /// The wire name (`MESSAGE_POSTED`, ...), as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MessagePosted => "MESSAGE_POSTED",
+            Self::MessageEdited => "MESSAGE_EDITED",
+            Self::MessageDeleted => "MESSAGE_DELETED",
+            Self::MembershipChanged => "MEMBERSHIP_CHANGED",
+        }
+    }
+}
+
 /// Something that happened in a group, published after it committed.
 /// Serialized as JSON for transports (`type` tags the kind).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,6 @@
 
 use super::errors::{ApiError, ApiResult};
 use super::loaders::StoreLoader;
-use crate::delivery::broker::Broker;
 use crate::domain::{DomainError, UserId};
 use crate::service::Service;
 use async_graphql::dataloader::DataLoader;
@@ -34,9 +33,5 @@ pub fn service<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Arc<Service>> {
 }
 
 pub fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<StoreLoader>> {
-    data(ctx)
-}
-
-pub fn broker<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Arc<Broker>> {
     data(ctx)
 }

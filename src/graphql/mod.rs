@@ -6,7 +6,7 @@ pub mod loaders;
 mod mutation;
 pub mod pagination;
 mod query;
-mod subscription;
+pub mod subscription;
 pub mod types;
 
 use crate::delivery::broker::Broker;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 pub use mutation::Mutation;
 pub use query::Query;
-pub use subscription::Subscription;
+pub use subscription::{EventSource, Subscription};
 
 pub type ChorusSchema = Schema<Query, Mutation, Subscription>;
 
@@ -31,15 +31,22 @@ pub struct Limits {
 }
 
 /// Builds the schema over a service. `broker` feeds subscriptions where
-/// the process itself delivers them (the local server).
-pub fn build_schema(service: Arc<Service>, broker: Arc<Broker>, limits: Limits) -> ChorusSchema {
+/// the process itself delivers them (the local server); the Lambdas pass an
+/// [`EventSource`] with each request instead.
+pub fn build_schema(
+    service: Arc<Service>,
+    broker: Option<Arc<Broker>>,
+    limits: Limits,
+) -> ChorusSchema {
     let loader = DataLoader::new(loaders::StoreLoader(service.store().clone()), tokio::spawn);
     let mut builder = Schema::build(Query, Mutation::default(), Subscription)
         .data(service)
-        .data(broker)
         .data(loader)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
+    if let Some(broker) = broker {
+        builder = builder.data(EventSource::Live(broker));
+    }
     if !limits.introspection {
         builder = builder.disable_introspection();
     }

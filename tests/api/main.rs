@@ -9,6 +9,7 @@ mod neo4j_support;
 
 mod auth;
 mod authorization;
+mod aws;
 mod concurrency;
 mod conformance;
 mod groups;

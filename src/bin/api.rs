@@ -1,0 +1,9 @@
+//! The `api` Lambda: the GraphQL router behind an HTTP API.
+#![recursion_limit = "256"]
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    chorus::telemetry::init();
+    let env = chorus::lambda::Env::load().await?;
+    lambda_http::run(env.api()?).await
+}

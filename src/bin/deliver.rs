@@ -1,0 +1,16 @@
+//! The `deliver` Lambda: one delivery batch -> WebSocket frames and Web Push.
+#![recursion_limit = "256"]
+
+use aws_lambda_events::sns::SnsEvent;
+use lambda_runtime::{service_fn, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    chorus::telemetry::init();
+    let env = chorus::lambda::Env::load().await?;
+    let deliver = &env.deliver()?;
+    lambda_runtime::run(service_fn(|event: LambdaEvent<SnsEvent>| {
+        chorus::lambda::deliver(deliver, event.payload)
+    }))
+    .await
+}

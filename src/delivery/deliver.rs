@@ -1,0 +1,177 @@
+//! Delivery of one batch: `next` frames to WebSocket subscriptions through
+//! the Management API and Web Push to offline members, concurrently. A
+//! 410 Gone removes exactly that connection or push subscription.
+
+use super::dynamo::ConnectionRegistry;
+use super::fanout::{DeliveryBatch, Document, SocketTarget};
+use super::push::PushRegistry;
+use super::webpush::{self, PushOutcome, WebPushSender};
+use super::websocket::management::{Management, PostOutcome};
+use super::websocket::protocol::ServerMessage;
+use crate::domain::event::DomainEvent;
+use crate::graphql::errors::fill_codes;
+use crate::graphql::subscription::ends_membership;
+use crate::graphql::{ChorusSchema, EventSource, Viewer};
+use futures_util::{stream, FutureExt, StreamExt};
+use std::sync::Arc;
+
+/// Requests in flight per batch.
+const CONCURRENCY: usize = 64;
+
+pub struct Deliver {
+    pub schema: ChorusSchema,
+    pub management: Management,
+    pub connections: ConnectionRegistry,
+    pub push: Arc<dyn PushRegistry>,
+    /// `None` when no VAPID key is configured (push is then skipped).
+    pub sender: Option<WebPushSender>,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DeliverReport {
+    pub frames: usize,
+    pub gone_connections: usize,
+    pub pushes: usize,
+    pub gone_pushes: usize,
+    pub failures: usize,
+}
+
+enum Outcome {
+    Frames(usize),
+    GoneConnection,
+    Push,
+    GonePush,
+    Failed,
+}
+
+/// The frames one subscription gets for an event: its `next` (the
+/// subscription's own selection, executed for its user), and `complete`
+/// when the event ends the user's membership; an `error` if the
+/// subscription is no longer allowed; nothing if the event is not its group's.
+pub async fn frames(
+    schema: &ChorusSchema,
+    event: &Arc<DomainEvent>,
+    doc: &Document,
+    target: &SocketTarget,
+) -> (Vec<ServerMessage>, bool) {
+    let mut request = async_graphql::Request::new(doc.query.clone())
+        .data(Viewer(Some(target.user_id.clone())))
+        .data(EventSource::Replay(event.clone()));
+    if let Some(variables) = &doc.variables {
+        request = request.variables(async_graphql::Variables::from_json(variables.clone()));
+    }
+    if let Some(name) = &doc.operation_name {
+        request = request.operation_name(name.clone());
+    }
+    let mut results = schema.execute_stream(request);
+    let id = target.subscription_id.clone();
+    let Some(mut response) = results.next().await else {
+        return (Vec::new(), false);
+    };
+    fill_codes(&mut response.errors);
+    if response.data == async_graphql::Value::Null && response.is_err() {
+        let payload = serde_json::to_value(&response.errors).unwrap_or_default();
+        return (vec![ServerMessage::Error { id, payload }], true);
+    }
+    let next = ServerMessage::Next {
+        id: id.clone(),
+        payload: serde_json::to_value(&response).unwrap_or_default(),
+    };
+    if ends_membership(event, &target.user_id) {
+        (vec![next, ServerMessage::Complete { id }], true)
+    } else {
+        (vec![next], false)
+    }
+}
+
+impl Deliver {
+    #[tracing::instrument(skip_all, fields(group = %batch.event.group_id, sockets = batch.sockets.len(), pushes = batch.pushes.len()))]
+    pub async fn run(&self, batch: &DeliveryBatch) -> DeliverReport {
+        let event = Arc::new(batch.event.clone());
+        let plaintext = webpush::payload(&batch.event);
+        let sockets = batch
+            .sockets
+            .iter()
+            .filter_map(|t| Some((t, batch.documents.get(t.document)?)));
+        let socket_work =
+            stream::iter(sockets).map(|(target, doc)| self.socket(&event, doc, target).boxed());
+        let push_work = stream::iter(&batch.pushes).map(|sub| self.push(sub, &plaintext).boxed());
+        let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let mut report = DeliverReport::default();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Frames(n) => report.frames += n,
+                Outcome::GoneConnection => report.gone_connections += 1,
+                Outcome::Push => report.pushes += 1,
+                Outcome::GonePush => report.gone_pushes += 1,
+                Outcome::Failed => report.failures += 1,
+            }
+        }
+        report
+    }
+
+    async fn socket(
+        &self,
+        event: &Arc<DomainEvent>,
+        doc: &Document,
+        target: &SocketTarget,
+    ) -> Outcome {
+        let (frames, finished) = frames(&self.schema, event, doc, target).await;
+        let count = frames.len();
+        for frame in frames {
+            match self
+                .management
+                .post(&target.connection_id, frame.to_json())
+                .await
+            {
+                PostOutcome::Sent => {}
+                PostOutcome::Gone => {
+                    if let Err(err) = self
+                        .connections
+                        .delete_connection(&target.connection_id)
+                        .await
+                    {
+                        tracing::warn!(error = %err, "stale connection not removed");
+                    }
+                    return Outcome::GoneConnection;
+                }
+                PostOutcome::Failed(why) => {
+                    tracing::warn!(error = %why, "frame not delivered");
+                    return Outcome::Failed;
+                }
+            }
+        }
+        if finished {
+            if let Err(err) = self
+                .connections
+                .delete_subscription(&target.connection_id, &target.subscription_id)
+                .await
+            {
+                tracing::warn!(error = %err, "finished subscription not removed");
+            }
+        }
+        Outcome::Frames(count)
+    }
+
+    async fn push(&self, sub: &crate::domain::push::PushSubscription, plaintext: &[u8]) -> Outcome {
+        let Some(sender) = &self.sender else {
+            return Outcome::Failed;
+        };
+        match sender.send(sub, plaintext).await {
+            PushOutcome::Delivered => Outcome::Push,
+            PushOutcome::Gone => {
+                if let Err(err) = self.push.remove(&sub.user_id, &sub.endpoint).await {
+                    tracing::warn!(error = %err, "stale push subscription not removed");
+                }
+                Outcome::GonePush
+            }
+            PushOutcome::Failed(why) => {
+                tracing::warn!(error = %why, "push not delivered");
+                Outcome::Failed
+            }
+        }
+    }
+}

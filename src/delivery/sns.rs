@@ -1,0 +1,168 @@
+//! SNS: the events topic (one message per committed domain event) and the
+//! delivery topic (batches of recipients, published ten at a time).
+
+use super::EventPublisher;
+use crate::domain::event::DomainEvent;
+use async_trait::async_trait;
+use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
+use std::time::Duration;
+
+const ATTEMPTS: u32 = 5;
+/// SNS's limit for one message and for one PublishBatch call.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(50u64.saturating_mul(1 << attempt.min(6)).min(2_000))
+}
+
+fn attribute(value: &str) -> Option<MessageAttributeValue> {
+    MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(value)
+        .build()
+        .ok()
+}
+
+/// Publishes committed events to the events topic, with the attributes
+/// `type` and `groupId` for subscription filters.
+pub struct SnsPublisher {
+    client: aws_sdk_sns::Client,
+    topic_arn: String,
+}
+
+impl SnsPublisher {
+    pub fn new(client: aws_sdk_sns::Client, topic_arn: String) -> Self {
+        Self { client, topic_arn }
+    }
+}
+
+#[async_trait]
+impl EventPublisher for SnsPublisher {
+    /// Retries with backoff; the write already committed, so a publish that
+    /// still fails is logged (clients catch up by cursor), never undone.
+    #[tracing::instrument(skip_all, fields(group = %event.group_id, kind = ?event.kind))]
+    async fn publish(&self, event: DomainEvent) {
+        let body = match serde_json::to_string(&event) {
+            Ok(body) => body,
+            Err(err) => return tracing::error!(error = %err, "event not serializable"),
+        };
+        let kind = event.kind.as_str();
+        for attempt in 1..=ATTEMPTS {
+            let mut request = self
+                .client
+                .publish()
+                .topic_arn(&self.topic_arn)
+                .message(&body);
+            if let Some(a) = attribute(kind) {
+                request = request.message_attributes("type", a);
+            }
+            if let Some(a) = attribute(event.group_id.as_str()) {
+                request = request.message_attributes("groupId", a);
+            }
+            match request.send().await {
+                Ok(_) => return,
+                Err(err) => {
+                    tracing::warn!(attempt, error = %aws_sdk_sns::error::DisplayErrorContext(&err), "publish failed");
+                    if attempt < ATTEMPTS {
+                        tokio::time::sleep(backoff(attempt)).await;
+                    }
+                }
+            }
+        }
+        tracing::error!(
+            "event not published after {ATTEMPTS} attempts; clients will catch up by cursor"
+        );
+    }
+}
+
+/// Publishes `messages` to `topic_arn` with PublishBatch: at most ten
+/// entries and 256 KiB per call; failed entries are retried.
+pub async fn publish_batches(
+    client: &aws_sdk_sns::Client,
+    topic_arn: &str,
+    messages: Vec<String>,
+) -> Result<usize, String> {
+    let mut pending: Vec<(String, String)> = messages
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| (format!("m{i}"), m))
+        .collect();
+    let mut calls = 0;
+    for attempt in 1..=ATTEMPTS {
+        let mut failed = Vec::new();
+        for chunk in chunks(&pending) {
+            calls += 1;
+            let entries: Vec<PublishBatchRequestEntry> = chunk
+                .iter()
+                .filter_map(|(id, m)| {
+                    PublishBatchRequestEntry::builder()
+                        .id(id)
+                        .message(m)
+                        .build()
+                        .ok()
+                })
+                .collect();
+            match client
+                .publish_batch()
+                .topic_arn(topic_arn)
+                .set_publish_batch_request_entries(Some(entries))
+                .send()
+                .await
+            {
+                Ok(out) => {
+                    let bad: Vec<&str> = out.failed().iter().map(|f| f.id()).collect();
+                    failed.extend(
+                        chunk
+                            .iter()
+                            .filter(|(id, _)| bad.contains(&id.as_str()))
+                            .cloned(),
+                    );
+                }
+                Err(err) => {
+                    tracing::warn!(error = %aws_sdk_sns::error::DisplayErrorContext(&err), "PublishBatch failed");
+                    failed.extend(chunk.iter().cloned());
+                }
+            }
+        }
+        if failed.is_empty() {
+            return Ok(calls);
+        }
+        pending = failed;
+        tokio::time::sleep(backoff(attempt)).await;
+    }
+    Err(format!("{} delivery batches not published", pending.len()))
+}
+
+/// Groups entries into PublishBatch calls: ten entries, 256 KiB at most.
+fn chunks(entries: &[(String, String)]) -> Vec<&[(String, String)]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (_, message)) in entries.iter().enumerate() {
+        if i > start && (i - start == 10 || bytes + message.len() > MAX_PAYLOAD_BYTES) {
+            out.push(&entries[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += message.len();
+    }
+    if start < entries.len() {
+        out.push(&entries[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_hold_ten_entries_and_stay_under_the_size_limit() {
+        let small: Vec<_> = (0..23).map(|i| (format!("m{i}"), "x".into())).collect();
+        let sizes: Vec<usize> = chunks(&small).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, vec![10, 10, 3]);
+        let big: Vec<_> = (0..4)
+            .map(|i| (format!("m{i}"), "y".repeat(100 * 1024)))
+            .collect();
+        let sizes: Vec<usize> = chunks(&big).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, vec![2, 2]);
+    }
+}

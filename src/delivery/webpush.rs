@@ -1,0 +1,182 @@
+//! Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm (RFC 8291),
+//! through the web-push crate; the HTTP request is sent with reqwest.
+
+use crate::domain::event::DomainEvent;
+use crate::domain::push::PushSubscription;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+use std::time::Duration;
+use web_push::{ContentEncoding, SubscriptionInfo, VapidSignatureBuilder, WebPushMessageBuilder};
+
+/// The largest plaintext the web-push crate encrypts.
+pub const MAX_PLAINTEXT_BYTES: usize = 3052;
+const PREVIEW_CHARS: usize = 200;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PushOutcome {
+    Delivered,
+    /// 404 or 410: the subscription is gone and should be removed.
+    Gone,
+    Failed(String),
+}
+
+pub struct WebPushSender {
+    http: reqwest::Client,
+    vapid_private_key: SecretString,
+    subject: String,
+    ttl: u32,
+}
+
+/// `scheme://host[:port]` of an endpoint: the VAPID audience. The web-push
+/// crate leaves the port out, which push services on non-default ports
+/// refuse.
+pub fn origin(endpoint: &str) -> Option<String> {
+    let url = reqwest::Url::parse(endpoint).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+/// The notification a closed app receives for a new message: ids to open
+/// the right thread, and a preview cut to fit the encryption limit.
+pub fn payload(event: &DomainEvent) -> Vec<u8> {
+    let message = event.message.as_ref();
+    let body = message.and_then(|m| m.body.clone()).unwrap_or_default();
+    let mut preview: String = body.chars().take(PREVIEW_CHARS).collect();
+    loop {
+        let value = json!({
+            "type": event.kind.as_str(),
+            "groupId": event.group_id,
+            "messageId": message.map(|m| &m.id),
+            "parentId": message.and_then(|m| m.parent_id.as_ref()),
+            "authorId": message.map(|m| &m.author_id),
+            "cursor": event.cursor,
+            "preview": preview,
+        });
+        let bytes = value.to_string().into_bytes();
+        if bytes.len() <= MAX_PLAINTEXT_BYTES || preview.is_empty() {
+            return bytes;
+        }
+        let keep = preview.chars().count() / 2;
+        preview = preview.chars().take(keep).collect();
+    }
+}
+
+impl WebPushSender {
+    pub fn new(vapid_private_key: SecretString, subject: String, ttl: u32) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            vapid_private_key,
+            subject,
+            ttl,
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %sub.user_id))]
+    pub async fn send(&self, sub: &PushSubscription, plaintext: &[u8]) -> PushOutcome {
+        let info = SubscriptionInfo::new(
+            sub.endpoint.as_str(),
+            sub.p256dh.as_str(),
+            sub.auth.as_str(),
+        );
+        let Some(audience) = origin(&sub.endpoint) else {
+            return PushOutcome::Failed("endpoint is not a URL".into());
+        };
+        let message = (|| {
+            let mut vapid =
+                VapidSignatureBuilder::from_base64(self.vapid_private_key.expose_secret(), &info)?;
+            vapid.add_claim("sub", self.subject.as_str());
+            vapid.add_claim("aud", audience.as_str());
+            let mut builder = WebPushMessageBuilder::new(&info);
+            builder.set_payload(ContentEncoding::Aes128Gcm, plaintext);
+            builder.set_ttl(self.ttl);
+            builder.set_vapid_signature(vapid.build()?);
+            builder.build()
+        })();
+        let message = match message {
+            Ok(message) => message,
+            Err(err) => return PushOutcome::Failed(format!("cannot build push: {err}")),
+        };
+        let mut request = self
+            .http
+            .post(&sub.endpoint)
+            .header("TTL", message.ttl.to_string())
+            .header("Content-Type", "application/octet-stream");
+        if let Some(payload) = message.payload {
+            request = request.header("Content-Encoding", payload.content_encoding.to_str());
+            for (name, value) in payload.crypto_headers {
+                request = request.header(name, value);
+            }
+            request = request.body(payload.content);
+        }
+        match request.send().await {
+            Ok(r) if r.status().is_success() => PushOutcome::Delivered,
+            Ok(r)
+                if r.status() == reqwest::StatusCode::GONE
+                    || r.status() == reqwest::StatusCode::NOT_FOUND =>
+            {
+                PushOutcome::Gone
+            }
+            Ok(r) => PushOutcome::Failed(format!("push service answered {}", r.status())),
+            Err(err) => PushOutcome::Failed(format!("push service unreachable: {err}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::EventKind;
+    use crate::domain::message::Message;
+    use crate::domain::{GroupId, MessageId, UserId};
+
+    #[test]
+    fn the_audience_keeps_a_non_default_port() {
+        assert_eq!(
+            origin("http://127.0.0.1:8123/push/1").as_deref(),
+            Some("http://127.0.0.1:8123")
+        );
+        assert_eq!(
+            origin("https://fcm.googleapis.com/fcm/send/x").as_deref(),
+            Some("https://fcm.googleapis.com")
+        );
+    }
+
+    #[test]
+    fn a_long_message_is_cut_to_fit_and_keeps_its_ids() {
+        let id = MessageId::parse("m_1").unwrap();
+        let message = Message {
+            id: id.clone(),
+            group_id: GroupId::parse("g_1").unwrap(),
+            author_id: UserId::parse("u").unwrap(),
+            body: Some("é".repeat(10_000)),
+            parent_id: None,
+            root_id: id,
+            depth: 0,
+            seq: 1,
+            reply_count: 0,
+            client_message_id: None,
+            created_at: chrono::Utc::now(),
+            edited_at: None,
+            deleted_at: None,
+        };
+        let bytes = payload(&DomainEvent::message(
+            EventKind::MessagePosted,
+            message,
+            chrono::Utc::now(),
+        ));
+        assert!(bytes.len() <= MAX_PLAINTEXT_BYTES);
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(value["messageId"], "m_1");
+        assert_eq!(
+            value["preview"].as_str().unwrap().chars().count(),
+            PREVIEW_CHARS
+        );
+    }
+}

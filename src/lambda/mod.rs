@@ -1,0 +1,150 @@
+//! The Lambda functions as library code: each `src/bin/*` main only loads
+//! [`Env`] and hands its events to one of these.
+
+pub mod ws;
+
+use crate::app;
+use crate::config::{AwsConfig, Config};
+use crate::delivery::deliver::Deliver;
+use crate::delivery::dynamo::{ConnectionRegistry, DynamoPushRegistry};
+use crate::delivery::event_json;
+use crate::delivery::fanout::{DeliveryBatch, Fanout};
+use crate::delivery::sns::SnsPublisher;
+use crate::delivery::webpush::WebPushSender;
+use crate::delivery::websocket::management::Management;
+use crate::graphql::ChorusSchema;
+use crate::service::Service;
+use crate::store::Store;
+use aws_lambda_events::sns::SnsEvent;
+use std::sync::Arc;
+
+pub type Error = lambda_runtime::Error;
+
+/// What every function builds once per cold start: configuration, AWS
+/// configuration and the store.
+pub struct Env {
+    pub config: Config,
+    pub sdk: aws_config::SdkConfig,
+    pub store: Arc<dyn Store>,
+}
+
+impl Env {
+    pub async fn load() -> Result<Self, Error> {
+        let config = Config::from_env()?;
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let store = app::store(&config)
+            .await
+            .map_err(|e| -> Error { e.into() })?;
+        Ok(Self { config, sdk, store })
+    }
+
+    fn aws(&self) -> &AwsConfig {
+        &self.config.aws
+    }
+
+    fn dynamo(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.sdk)
+    }
+
+    fn sns(&self) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.sdk)
+    }
+
+    pub fn connections(&self) -> Result<ConnectionRegistry, Error> {
+        let table = AwsConfig::require(&self.aws().connections_table, "CONNECTIONS_TABLE")?;
+        Ok(ConnectionRegistry::new(self.dynamo(), table.to_owned()))
+    }
+
+    fn push_registry(&self) -> Result<Arc<DynamoPushRegistry>, Error> {
+        let table = AwsConfig::require(&self.aws().push_table, "PUSH_TABLE")?;
+        Ok(Arc::new(DynamoPushRegistry::new(
+            self.dynamo(),
+            table.to_owned(),
+        )))
+    }
+
+    fn management(&self) -> Result<Management, Error> {
+        let endpoint =
+            AwsConfig::require(&self.aws().ws_management_endpoint, "WS_MANAGEMENT_ENDPOINT")?;
+        Ok(Management::new(&self.sdk, endpoint))
+    }
+
+    /// Service and schema with events going to the events topic and push
+    /// subscriptions in DynamoDB (no in-process broker).
+    pub fn parts(&self) -> Result<(Arc<Service>, ChorusSchema), Error> {
+        let topic = AwsConfig::require(&self.aws().events_topic_arn, "EVENTS_TOPIC_ARN")?;
+        let events = Arc::new(SnsPublisher::new(self.sns(), topic.to_owned()));
+        Ok(app::parts(
+            &self.config,
+            self.store.clone(),
+            events,
+            self.push_registry()?,
+            None,
+        ))
+    }
+
+    /// The `api` function: the local server's router.
+    pub fn api(&self) -> Result<axum::Router, Error> {
+        let (service, schema) = self.parts()?;
+        Ok(app::app_router(&self.config, service, schema))
+    }
+
+    pub fn ws(&self) -> Result<ws::WsHandler, Error> {
+        let (service, schema) = self.parts()?;
+        Ok(ws::WsHandler {
+            auth: Arc::new(app::authenticator(&self.config)),
+            service,
+            schema,
+            connections: self.connections()?,
+            management: self.management()?,
+        })
+    }
+
+    pub fn fanout(&self) -> Result<Fanout, Error> {
+        let topic = AwsConfig::require(&self.aws().delivery_topic_arn, "DELIVERY_TOPIC_ARN")?;
+        Ok(Fanout {
+            store: self.store.clone(),
+            connections: self.connections()?,
+            push: self.push_registry()?,
+            sns: self.sns(),
+            delivery_topic_arn: topic.to_owned(),
+            batch_size: self.aws().fanout_batch_size,
+        })
+    }
+
+    pub fn deliver(&self) -> Result<Deliver, Error> {
+        let (_, schema) = self.parts()?;
+        let aws = self.aws();
+        let sender = aws
+            .vapid_private_key
+            .clone()
+            .map(|key| WebPushSender::new(key, aws.vapid_subject.clone(), aws.push_ttl_secs));
+        Ok(Deliver {
+            schema,
+            management: self.management()?,
+            connections: self.connections()?,
+            push: self.push_registry()?,
+            sender,
+        })
+    }
+}
+
+/// The `fanout` function: one domain event per SNS record.
+pub async fn fanout(fanout: &Fanout, event: SnsEvent) -> Result<(), Error> {
+    for record in event.records {
+        let domain_event = event_json::parse(&record.sns.message)?;
+        let report = fanout.run(&domain_event).await?;
+        tracing::info!(?report, "fanned out");
+    }
+    Ok(())
+}
+
+/// The `deliver` function: one delivery batch per SNS record.
+pub async fn deliver(deliver: &Deliver, event: SnsEvent) -> Result<(), Error> {
+    for record in event.records {
+        let batch: DeliveryBatch = serde_json::from_str(&record.sns.message)?;
+        let report = deliver.run(&batch).await;
+        tracing::info!(?report, "delivered");
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! The `ws` Lambda: `graphql-transport-ws` over API Gateway WebSockets.
+//! State lives in DynamoDB (the connection and its subscriptions); replies
+//! go out through the Management API.
+
+use crate::auth::Authenticator;
+use crate::delivery::dynamo::{ConnectionError, ConnectionRegistry, SubscriptionRow};
+use crate::delivery::websocket::management::Management;
+use crate::delivery::websocket::protocol::{
+    self, ClientMessage, Close, ServerMessage, SubscribePayload, SUBPROTOCOL,
+};
+use crate::domain::{DomainError, GroupId, UserId};
+use crate::graphql::errors::fill_codes;
+use crate::graphql::{ChorusSchema, EventSource, Viewer};
+use crate::service::Service;
+use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
+use futures_util::StreamExt;
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+pub struct WsHandler {
+    pub auth: Arc<Authenticator>,
+    pub service: Arc<Service>,
+    pub schema: ChorusSchema,
+    pub connections: ConnectionRegistry,
+    pub management: Management,
+}
+
+fn respond(status: i64, protocol: bool) -> ApiGatewayProxyResponse {
+    let mut response = ApiGatewayProxyResponse::default();
+    response.status_code = status;
+    if protocol {
+        if let Ok(value) = SUBPROTOCOL.parse() {
+            response.headers.insert("sec-websocket-protocol", value);
+        }
+    }
+    response
+}
+
+fn registry_failure(err: impl std::fmt::Display) -> Close {
+    tracing::error!(error = %err, "connection registry failed");
+    Close::BadRequest("Internal error".into())
+}
+
+impl WsHandler {
+    #[tracing::instrument(skip_all, fields(route = request.request_context.route_key.as_deref().unwrap_or("")))]
+    pub async fn handle(
+        &self,
+        request: ApiGatewayWebsocketProxyRequest,
+    ) -> ApiGatewayProxyResponse {
+        let context = &request.request_context;
+        let Some(connection_id) = context.connection_id.clone() else {
+            return respond(400, false);
+        };
+        match context.route_key.as_deref().unwrap_or("$default") {
+            "$connect" => self.connect(&connection_id, &request).await,
+            "$disconnect" => {
+                if let Err(err) = self.connections.delete_connection(&connection_id).await {
+                    tracing::error!(error = %err, "disconnect cleanup failed");
+                }
+                respond(200, false)
+            }
+            _ => {
+                let body = request.body.as_deref().unwrap_or_default();
+                match self.decide(&connection_id, body).await {
+                    Ok(replies) => {
+                        for reply in replies {
+                            self.management.post(&connection_id, reply.to_json()).await;
+                        }
+                    }
+                    Err(close) => {
+                        tracing::info!(code = close.code(), reason = %close.reason(), "closing connection");
+                        let _ = self.connections.delete_connection(&connection_id).await;
+                        self.management.close(&connection_id).await;
+                    }
+                }
+                respond(200, false)
+            }
+        }
+    }
+
+    /// `$connect`: the token comes in `Sec-WebSocket-Protocol` (next to
+    /// `graphql-transport-ws`, as browsers cannot set headers) or `?token=`.
+    async fn connect(
+        &self,
+        connection_id: &str,
+        request: &ApiGatewayWebsocketProxyRequest,
+    ) -> ApiGatewayProxyResponse {
+        let offered: Vec<String> = request
+            .headers
+            .get_all("sec-websocket-protocol")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(',').map(|p| p.trim().to_owned()))
+            .collect();
+        let speaks_protocol = offered.iter().any(|p| p == SUBPROTOCOL);
+        let token = offered
+            .iter()
+            .find(|p| p.as_str() != SUBPROTOCOL && !p.is_empty())
+            .cloned()
+            .or_else(|| {
+                request
+                    .query_string_parameters
+                    .first("token")
+                    .map(str::to_owned)
+            });
+        let Some(user) = self.user(token.as_deref()).await else {
+            return respond(401, false);
+        };
+        match self.connections.put_connection(connection_id, &user).await {
+            Ok(()) => respond(200, speaks_protocol),
+            Err(err) => {
+                tracing::error!(error = %err, "connection not recorded");
+                respond(500, false)
+            }
+        }
+    }
+
+    async fn user(&self, credential: Option<&str>) -> Option<UserId> {
+        let profile = self.auth.authenticate(credential?).await.ok()?;
+        self.service.sign_in(&profile).await.ok()?;
+        Some(profile.id)
+    }
+
+    /// What the protocol answers to one client message, or why it closes.
+    pub async fn decide(
+        &self,
+        connection_id: &str,
+        body: &str,
+    ) -> Result<Vec<ServerMessage>, Close> {
+        match protocol::parse(body)? {
+            ClientMessage::ConnectionInit { payload } => {
+                let row = self
+                    .connections
+                    .connection(connection_id)
+                    .await
+                    .map_err(registry_failure)?;
+                let row = row.ok_or(Close::Forbidden)?;
+                if row.initialized {
+                    return Err(Close::TooManyInit);
+                }
+                if let Some(credential) = protocol::credential(payload.as_ref()) {
+                    if self.user(Some(credential)).await.as_ref() != Some(&row.user_id) {
+                        return Err(Close::Forbidden);
+                    }
+                }
+                match self.connections.initialize(connection_id).await {
+                    Ok(()) => Ok(vec![ServerMessage::ConnectionAck]),
+                    Err(ConnectionError::Condition) => Err(Close::TooManyInit),
+                    Err(ConnectionError::Registry(err)) => Err(registry_failure(err)),
+                }
+            }
+            ClientMessage::Ping { .. } => Ok(vec![ServerMessage::Pong { payload: None }]),
+            ClientMessage::Pong { .. } => Ok(Vec::new()),
+            ClientMessage::Subscribe { id, payload } => {
+                let row = self
+                    .connections
+                    .connection(connection_id)
+                    .await
+                    .map_err(registry_failure)?;
+                let user = row
+                    .filter(|r| r.initialized)
+                    .ok_or(Close::Unauthorized)?
+                    .user_id;
+                self.subscribe(connection_id, id, payload, user).await
+            }
+            ClientMessage::Complete { id } => {
+                self.connections
+                    .delete_subscription(connection_id, &id)
+                    .await
+                    .map_err(registry_failure)?;
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// Checks a subscription by running it against a probe (authorization
+    /// included) and stores it; queries and mutations sent over the socket
+    /// run once and complete.
+    async fn subscribe(
+        &self,
+        connection_id: &str,
+        id: String,
+        payload: SubscribePayload,
+        user: UserId,
+    ) -> Result<Vec<ServerMessage>, Close> {
+        let slot: Arc<Mutex<Option<GroupId>>> = Arc::default();
+        let mut request = async_graphql::Request::new(payload.query.clone())
+            .data(Viewer(Some(user.clone())))
+            .data(EventSource::Probe(slot.clone()));
+        if let Some(variables) = payload.variables.clone() {
+            request = request.variables(async_graphql::Variables::from_json(variables));
+        }
+        if let Some(name) = payload.operation_name.clone() {
+            request = request.operation_name(name);
+        }
+        let first = self.schema.execute_stream(request).next().await;
+        let group = slot.lock().take();
+        if let Some(group_id) = group {
+            let row = SubscriptionRow {
+                connection_id: connection_id.to_owned(),
+                subscription_id: id.clone(),
+                group_id,
+                user_id: user,
+                query: payload.query,
+                variables: payload.variables,
+                operation_name: payload.operation_name,
+            };
+            return match self.connections.put_subscription(&row).await {
+                Ok(()) => Ok(Vec::new()),
+                Err(ConnectionError::Condition) => Err(Close::SubscriberExists(id)),
+                Err(ConnectionError::Registry(err)) => Err(registry_failure(err)),
+            };
+        }
+        match first {
+            Some(mut response) => {
+                fill_codes(&mut response.errors);
+                if response.data == async_graphql::Value::Null && response.is_err() {
+                    let payload = serde_json::to_value(&response.errors).unwrap_or_default();
+                    Ok(vec![ServerMessage::Error { id, payload }])
+                } else {
+                    let payload = serde_json::to_value(&response).unwrap_or_default();
+                    Ok(vec![
+                        ServerMessage::Next {
+                            id: id.clone(),
+                            payload,
+                        },
+                        ServerMessage::Complete { id },
+                    ])
+                }
+            }
+            None => Ok(vec![ServerMessage::Complete { id }]),
+        }
+    }
+}
+
+impl From<DomainError> for Close {
+    fn from(err: DomainError) -> Self {
+        Close::BadRequest(err.to_string())
+    }
+}

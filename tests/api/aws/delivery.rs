@@ -1,0 +1,317 @@
+//! End to end on the AWS path: a post through the `api` Lambda lands in the
+//! events topic; `fanout` turns it into delivery batches; `deliver` posts
+//! frames to the group's subscriptions and pushes to offline members, and
+//! drops exactly the connections and push subscriptions that are gone.
+
+use super::{fixture, world, World};
+use crate::helpers::token;
+use aws_lambda_events::sns::SnsEvent;
+use chorus::domain::{GroupId, UserId};
+use chorus::store::memory::MemoryStore;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+async fn api(router: &axum::Router, user: &str, query: &str, variables: Value) -> Value {
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let event = fixture(
+        "http_api_v2_post_graphql.json",
+        &[("TOKEN", &token(user)), ("BODY", &body)],
+    );
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let request: lambda_http::Request = request.into();
+    let response = tower::ServiceExt::oneshot(router.clone(), request)
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let value: Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(value.get("errors").is_none(), "{value}");
+    value["data"].clone()
+}
+
+fn sns_event(message: &str) -> SnsEvent {
+    serde_json::from_value(fixture("sns_notification.json", &[("MESSAGE", message)])).unwrap()
+}
+
+async fn ws(w: &World, connection: &str, user: &str, bodies: &[Value]) {
+    let handler = w.env.ws().unwrap();
+    let connect = fixture(
+        "ws_connect.json",
+        &[("CONNECTION", connection), ("TOKEN", &token(user))],
+    );
+    assert_eq!(
+        handler
+            .handle(serde_json::from_value(connect).unwrap())
+            .await
+            .status_code,
+        200
+    );
+    for body in bodies {
+        let event = fixture(
+            "ws_message.json",
+            &[("CONNECTION", connection), ("BODY", &body.to_string())],
+        );
+        handler.handle(serde_json::from_value(event).unwrap()).await;
+    }
+}
+
+fn subscribe(group: &str) -> [Value; 2] {
+    let query = "subscription($g: ID!) { groupEvents(groupId: $g) { type cursor message { id body author { id } } } }";
+    [
+        json!({"type": "connection_init"}),
+        json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
+    ]
+}
+
+#[tokio::test]
+async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offline_members() {
+    let w = world(Arc::new(MemoryStore::new())).await;
+    let router = w.env.api().unwrap();
+    let create = "mutation($n: String!) { createGroup(input: {name: $n}) { id } }";
+    let group = api(&router, "alice", create, json!({"n": "Club"})).await["createGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = api(&router, "zed", create, json!({"n": "Elsewhere"})).await["createGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for member in ["bob", "carol", "dave"] {
+        api(
+            &router,
+            member,
+            "mutation($g: ID!) { applyToGroup(groupId: $g) { state } }",
+            json!({"g": group}),
+        )
+        .await;
+        api(
+            &router,
+            "alice",
+            "mutation($g: ID!, $u: ID!) { approveApplication(groupId: $g, userId: $u) { state } }",
+            json!({"g": group, "u": member}),
+        )
+        .await;
+    }
+    let register = "mutation($e: String!, $p: String!, $a: String!) { registerPushSubscription(input: {endpoint: $e, p256dh: $p, auth: $a}) { endpoint } }";
+    for (user, name) in [("carol", "carol"), ("dave", "dave"), ("bob", "bob")] {
+        let (endpoint, p256dh, auth) = w.push_service.subscribe(name);
+        api(
+            &router,
+            user,
+            register,
+            json!({"e": endpoint, "p": p256dh, "a": auth}),
+        )
+        .await;
+    }
+    w.push_service.make_gone("dave");
+    ws(&w, "alice=", "alice", &subscribe(&group)).await;
+    ws(&w, "bob-phone=", "bob", &subscribe(&group)).await;
+    ws(&w, "bob-laptop=", "bob", &subscribe(&group)).await;
+    ws(&w, "zed=", "zed", &subscribe(&other)).await;
+    w.management.make_gone("bob-laptop=");
+
+    // api: the post commits and its event is published with attributes.
+    let post =
+        "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"Sunday at ten?\"}) { id } }";
+    let message_id = api(&router, "alice", post, json!({"g": group})).await["postMessage"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let published = w.events.drain(1).await;
+    let events: Vec<&Value> = published
+        .iter()
+        .filter(|n| n["MessageAttributes"]["type"]["Value"] == "MESSAGE_POSTED")
+        .collect();
+    assert_eq!(events.len(), 1, "{published:?}");
+    assert_eq!(
+        events[0]["MessageAttributes"]["groupId"]["Value"],
+        group.as_str()
+    );
+    let event_json = events[0]["Message"].as_str().unwrap();
+
+    // fanout: 3 sockets + 1 push to offline carol and dave (not the author
+    // alice, not bob who is online), in batches of 2.
+    let report = w
+        .env
+        .fanout()
+        .unwrap()
+        .run(&chorus::delivery::event_json::parse(event_json).unwrap())
+        .await
+        .unwrap();
+    assert_eq!((report.sockets, report.pushes, report.batches), (3, 2, 3));
+    chorus::lambda::fanout(&w.env.fanout().unwrap(), sns_event(event_json))
+        .await
+        .unwrap();
+    let batches = w.delivery.drain(6).await;
+    assert_eq!(batches.len(), 6, "two fan-outs of three batches");
+
+    // deliver: every batch of one fan-out.
+    let deliver = w.env.deliver().unwrap();
+    for batch in &batches[..3] {
+        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap()))
+            .await
+            .unwrap();
+    }
+    for connection in ["alice=", "bob-phone="] {
+        let frames = w.management.frames(connection);
+        let next = frames
+            .iter()
+            .find(|f| f["type"] == "next")
+            .unwrap_or_else(|| panic!("{connection}: {frames:?}"));
+        assert_eq!(next["id"], "live");
+        assert_eq!(
+            next["payload"]["data"]["groupEvents"]["message"],
+            json!({"id": message_id, "body": "Sunday at ten?", "author": {"id": "alice"}})
+        );
+    }
+    assert!(
+        w.management
+            .frames("zed=")
+            .iter()
+            .all(|f| f["type"] != "next"),
+        "another group's socket hears nothing"
+    );
+    let registry = w.env.connections().unwrap();
+    assert!(
+        registry.connection("bob-laptop=").await.unwrap().is_none(),
+        "the gone connection is removed"
+    );
+    assert!(
+        registry.connection("bob-phone=").await.unwrap().is_some(),
+        "and only that one"
+    );
+    let subscriptions = registry
+        .subscriptions_of_group(&GroupId::parse(&group).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(subscriptions.len(), 2);
+
+    let received = w.push_service.received();
+    assert_eq!(
+        received.len(),
+        1,
+        "one push, to carol: {received:?} refused: {:?}",
+        w.push_service.refused()
+    );
+    let (name, payload) = &received[0];
+    assert_eq!(name, "carol");
+    assert_eq!(payload["messageId"], message_id.as_str());
+    assert_eq!(payload["preview"], "Sunday at ten?");
+    assert_eq!(payload["groupId"], group.as_str());
+    use chorus::delivery::push::PushRegistry;
+    let push = chorus::delivery::dynamo::DynamoPushRegistry::new(
+        aws_sdk_dynamodb::Client::new(&w.env.sdk),
+        w.env.config.aws.push_table.clone().unwrap(),
+    );
+    assert!(
+        push.of_users(&[UserId::parse("dave").unwrap()])
+            .await
+            .unwrap()
+            .is_empty(),
+        "dave's gone endpoint is removed"
+    );
+    assert_eq!(
+        push.of_users(&[UserId::parse("carol").unwrap()])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        push.of_users(&[UserId::parse("bob").unwrap()])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_removed_member_gets_the_change_then_complete_and_the_subscription_is_dropped() {
+    let w = world(Arc::new(MemoryStore::new())).await;
+    let router = w.env.api().unwrap();
+    let group = api(
+        &router,
+        "alice",
+        "mutation { createGroup(input: {name: \"Club\"}) { id } }",
+        json!({}),
+    )
+    .await["createGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api(
+        &router,
+        "bob",
+        "mutation($g: ID!) { applyToGroup(groupId: $g) { state } }",
+        json!({"g": group}),
+    )
+    .await;
+    api(
+        &router,
+        "alice",
+        "mutation($g: ID!) { approveApplication(groupId: $g, userId: \"bob\") { state } }",
+        json!({"g": group}),
+    )
+    .await;
+    ws(&w, "bob=", "bob", &subscribe(&group)).await;
+    api(
+        &router,
+        "alice",
+        "mutation($g: ID!) { removeMember(groupId: $g, userId: \"bob\") { state } }",
+        json!({"g": group}),
+    )
+    .await;
+    let published = w.events.drain(4).await;
+    let removal = published
+        .iter()
+        .rev()
+        .find(|n| n["MessageAttributes"]["type"]["Value"] == "MEMBERSHIP_CHANGED")
+        .unwrap();
+    let event = chorus::delivery::event_json::parse(removal["Message"].as_str().unwrap()).unwrap();
+    w.env.fanout().unwrap().run(&event).await.unwrap();
+    for batch in w.delivery.drain(1).await {
+        chorus::lambda::deliver(
+            &w.env.deliver().unwrap(),
+            sns_event(batch["Message"].as_str().unwrap()),
+        )
+        .await
+        .unwrap();
+    }
+    let frames = w.management.frames("bob=");
+    let types: Vec<&str> = frames.iter().map(|f| f["type"].as_str().unwrap()).collect();
+    assert_eq!(types, vec!["connection_ack", "next", "complete"]);
+    let registry = w.env.connections().unwrap();
+    assert!(registry
+        .subscriptions_of_group(&GroupId::parse(&group).unwrap())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_post_whose_event_cannot_be_published_is_still_committed() {
+    let mut w = world(Arc::new(MemoryStore::new())).await;
+    w.env.config.aws.events_topic_arn =
+        Some("arn:aws:sns:us-east-1:123456789012:no-such-topic".into());
+    let router = w.env.api().unwrap();
+    let group = api(
+        &router,
+        "alice",
+        "mutation { createGroup(input: {name: \"Club\"}) { id } }",
+        json!({}),
+    )
+    .await["createGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"kept\"}) { id } }";
+    api(&router, "alice", post, json!({"g": group})).await;
+    let read = "query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }";
+    let data = api(&router, "alice", read, json!({"g": group})).await;
+    assert_eq!(
+        data["group"]["messages"]["edges"],
+        json!([{"node": {"body": "kept"}}])
+    );
+}
