@@ -23,6 +23,8 @@ enum Command {
     },
     /// Apply the Neo4j constraints and indexes (needs NEO4J_URI); idempotent.
     Migrate,
+    /// Print a new VAPID key pair for Web Push (base64url).
+    VapidKeys,
     /// Write the schema SDL (default: schema.graphql; `-` for stdout).
     ExportSchema {
         #[arg(default_value = "schema.graphql")]
@@ -37,6 +39,14 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => chorus::app::serve(config).await,
         Command::Migrate => chorus::app::migrate(&config).await,
+        Command::VapidKeys => {
+            let (public, private) = chorus::delivery::webpush::generate_vapid_keys()?;
+            println!("VAPID_PUBLIC_KEY={public}\nVAPID_PRIVATE_KEY={private}");
+            eprintln!(
+                "keep the private key secret (Secrets Manager); give the public key to clients"
+            );
+            Ok(())
+        }
         Command::DevToken { user_id, name } => {
             let secret = config
                 .dev_secret

@@ -64,6 +64,19 @@ pub fn payload(event: &DomainEvent) -> Vec<u8> {
     }
 }
 
+/// A new VAPID key pair: (public key, private key), both base64url; the
+/// public key is an uncompressed P-256 point, the private key its scalar.
+pub fn generate_vapid_keys() -> Result<(String, String), ece::Error> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let (pair, _) = ece::generate_keypair_and_auth_secret()?;
+    let private = pair.raw_components()?.private_key().to_vec();
+    Ok((
+        URL_SAFE_NO_PAD.encode(pair.pub_as_raw()?),
+        URL_SAFE_NO_PAD.encode(private),
+    ))
+}
+
 impl WebPushSender {
     pub fn new(vapid_private_key: SecretString, subject: String, ttl: u32) -> Self {
         let http = reqwest::Client::builder()
@@ -135,6 +148,17 @@ mod tests {
     use crate::domain::event::EventKind;
     use crate::domain::message::Message;
     use crate::domain::{GroupId, MessageId, UserId};
+
+    #[test]
+    fn generated_vapid_keys_sign_pushes() {
+        let (public, private) = generate_vapid_keys().unwrap();
+        assert_eq!(public.len(), 87, "65 bytes, base64url");
+        let info = SubscriptionInfo::new("https://push.example.com/x", "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "tBHItJI5svbpez7KI4CCXg");
+        assert!(VapidSignatureBuilder::from_base64(&private, &info)
+            .unwrap()
+            .build()
+            .is_ok());
+    }
 
     #[test]
     fn the_audience_keeps_a_non_default_port() {

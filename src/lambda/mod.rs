@@ -20,6 +20,34 @@ use std::sync::Arc;
 
 pub type Error = lambda_runtime::Error;
 
+/// The environment each function needs (infra/template.yaml must set it;
+/// a test checks). Every function builds the service, so all need the
+/// store, auth and events settings.
+pub const REQUIRED_ENV: &[(&str, &[&str])] = &[
+    ("api", COMMON_ENV),
+    ("ws", COMMON_ENV),
+    ("fanout", &["DELIVERY_TOPIC_ARN", "FANOUT_BATCH_SIZE"]),
+    (
+        "deliver",
+        &["VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "PUSH_TTL_SECS"],
+    ),
+];
+
+/// What every function reads (from the template's Globals).
+pub const COMMON_ENV: &[&str] = &[
+    "NEO4J_URI",
+    "NEO4J_USER",
+    "NEO4J_PASSWORD",
+    "NEO4J_DATABASE",
+    "CHORUS_JWKS_URL",
+    "CHORUS_JWT_ISSUERS",
+    "CHORUS_JWT_AUDIENCES",
+    "EVENTS_TOPIC_ARN",
+    "CONNECTIONS_TABLE",
+    "PUSH_TABLE",
+    "WS_MANAGEMENT_ENDPOINT",
+];
+
 /// What every function builds once per cold start: configuration, AWS
 /// configuration and the store.
 pub struct Env {

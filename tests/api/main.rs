@@ -14,6 +14,7 @@ mod concurrency;
 mod conformance;
 mod groups;
 mod http_protocol;
+mod infra;
 mod membership;
 mod messages;
 mod pagination;

@@ -1,0 +1,168 @@
+//! infra/template.yaml and the code agree: functions are this crate's
+//! binaries, the environment the code reads is set, the tables have the
+//! keys the code queries.
+
+use chorus::delivery::dynamo::*;
+use serde_yaml::Value;
+use std::collections::BTreeSet;
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn template() -> Value {
+    serde_yaml::from_str(&read("infra/template.yaml")).unwrap()
+}
+
+/// `!Ref X` and friends parse as tagged values; this looks through them.
+fn untag(value: &Value) -> &Value {
+    match value {
+        Value::Tagged(tagged) => &tagged.value,
+        other => other,
+    }
+}
+
+fn functions(t: &Value) -> Vec<(String, Value)> {
+    t["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
+        .map(|(name, r)| (name.as_str().unwrap().to_owned(), r.clone()))
+        .collect()
+}
+
+fn binary_of(function: &Value) -> String {
+    let uri = function["Properties"]["CodeUri"].as_str().unwrap();
+    uri.trim_start_matches("../target/lambda/")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+fn env_keys(v: &Value) -> BTreeSet<String> {
+    v["Environment"]["Variables"]
+        .as_mapping()
+        .map(|m| m.keys().map(|k| k.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_function_is_a_binary_of_this_crate_on_provided_al2023() {
+    let t = template();
+    let cargo = read("Cargo.toml");
+    let globals = &t["Globals"]["Function"];
+    assert_eq!(globals["Runtime"], "provided.al2023");
+    assert_eq!(globals["Handler"], "bootstrap");
+    let mut binaries: Vec<String> = functions(&t).iter().map(|(_, f)| binary_of(f)).collect();
+    binaries.sort();
+    assert_eq!(binaries, vec!["api", "deliver", "fanout", "ws"]);
+    for binary in binaries {
+        assert!(
+            cargo.contains(&format!(
+                "name = \"{binary}\"\npath = \"src/bin/{binary}.rs\""
+            )),
+            "no [[bin]] {binary}"
+        );
+        assert!(std::path::Path::new(&format!(
+            "{}/src/bin/{binary}.rs",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .exists());
+    }
+}
+
+#[test]
+fn every_variable_a_function_needs_is_set_and_every_variable_set_is_read() {
+    let t = template();
+    let globals = env_keys(&t["Globals"]["Function"]);
+    let config_source = read("src/config.rs");
+    for (name, function) in functions(&t) {
+        let binary = binary_of(&function);
+        let mut set = globals.clone();
+        set.extend(env_keys(&function["Properties"]));
+        let (_, required) = chorus::lambda::REQUIRED_ENV
+            .iter()
+            .find(|(b, _)| *b == binary)
+            .unwrap();
+        for var in chorus::lambda::COMMON_ENV.iter().chain(required.iter()) {
+            assert!(set.contains(*var), "{name} does not set {var}");
+        }
+        for var in &set {
+            assert!(
+                var == "RUST_LOG" || config_source.contains(&format!("\"{var}\"")),
+                "{name} sets {var}, which no code reads"
+            );
+        }
+    }
+}
+
+fn key_schema(schema: &Value) -> Vec<(String, String)> {
+    schema
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["AttributeName"].as_str().unwrap().to_owned(),
+                k["KeyType"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pair(hash: &str, range: &str) -> Vec<(String, String)> {
+    vec![
+        (hash.to_owned(), "HASH".to_owned()),
+        (range.to_owned(), "RANGE".to_owned()),
+    ]
+}
+
+#[test]
+fn the_tables_have_the_keys_index_and_ttl_the_code_uses() {
+    let t = template();
+    let connections = &t["Resources"]["ConnectionsTable"]["Properties"];
+    assert_eq!(
+        key_schema(&connections["KeySchema"]),
+        pair(CONNECTIONS_PK, CONNECTIONS_SK)
+    );
+    let gsi = &connections["GlobalSecondaryIndexes"][0];
+    assert_eq!(gsi["IndexName"], BY_GROUP_INDEX);
+    assert_eq!(
+        key_schema(&gsi["KeySchema"]),
+        pair(BY_GROUP_PK, CONNECTIONS_SK)
+    );
+    assert_eq!(gsi["Projection"]["ProjectionType"], "ALL");
+    let push = &t["Resources"]["PushTable"]["Properties"];
+    assert_eq!(key_schema(&push["KeySchema"]), pair(PUSH_PK, PUSH_SK));
+    for table in [connections, push] {
+        assert_eq!(
+            table["TimeToLiveSpecification"]["AttributeName"],
+            TTL_ATTRIBUTE
+        );
+        assert_eq!(
+            table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+            true
+        );
+    }
+}
+
+#[test]
+fn the_websocket_api_routes_every_message_to_the_ws_function() {
+    let t = template();
+    let resources = t["Resources"].as_mapping().unwrap();
+    let routes: BTreeSet<String> = resources
+        .values()
+        .filter(|r| r["Type"] == "AWS::ApiGatewayV2::Route")
+        .map(|r| r["Properties"]["RouteKey"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        routes,
+        BTreeSet::from(["$connect".into(), "$disconnect".into(), "$default".into()])
+    );
+    assert_eq!(
+        t["Resources"]["WebSocketApi"]["Properties"]["RouteSelectionExpression"],
+        "$request.body.type"
+    );
+    let integration = untag(&t["Resources"]["WsIntegration"]["Properties"]["IntegrationUri"]);
+    assert!(integration.as_str().unwrap().contains("${WsFunction.Arn}"));
+}
