@@ -19,7 +19,7 @@ pub struct TestApp {
 
 /// The store the suite runs on: the embedded one, or Neo4j when
 /// `CHORUS_TEST_STORE=neo4j` (see `neo4j_support`).
-async fn test_store() -> (Arc<dyn chorus::store::Store>, Box<dyn std::any::Any + Send>) {
+pub async fn test_store() -> (Arc<dyn chorus::store::Store>, Box<dyn std::any::Any + Send>) {
     match std::env::var("CHORUS_TEST_STORE").as_deref() {
         Ok("neo4j") => {
             let under_test = crate::neo4j_support::neo4j_store().await;

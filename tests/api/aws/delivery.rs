@@ -7,9 +7,7 @@ use super::{fixture, world, World};
 use crate::helpers::token;
 use aws_lambda_events::sns::SnsEvent;
 use chorus::domain::{GroupId, UserId};
-use chorus::store::memory::MemoryStore;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 async fn api(router: &axum::Router, user: &str, query: &str, variables: Value) -> Value {
     let body = json!({ "query": query, "variables": variables }).to_string();
@@ -66,7 +64,7 @@ fn subscribe(group: &str) -> [Value; 2] {
 
 #[tokio::test]
 async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offline_members() {
-    let w = world(Arc::new(MemoryStore::new())).await;
+    let w = world().await;
     let router = w.env.api().unwrap();
     let create = "mutation($n: String!) { createGroup(input: {name: $n}) { id } }";
     let group = api(&router, "alice", create, json!({"n": "Club"})).await["createGroup"]["id"]
@@ -229,7 +227,7 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
 
 #[tokio::test]
 async fn a_removed_member_gets_the_change_then_complete_and_the_subscription_is_dropped() {
-    let w = world(Arc::new(MemoryStore::new())).await;
+    let w = world().await;
     let router = w.env.api().unwrap();
     let group = api(
         &router,
@@ -292,7 +290,7 @@ async fn a_removed_member_gets_the_change_then_complete_and_the_subscription_is_
 
 #[tokio::test]
 async fn a_post_whose_event_cannot_be_published_is_still_committed() {
-    let mut w = world(Arc::new(MemoryStore::new())).await;
+    let mut w = world().await;
     w.env.config.aws.events_topic_arn =
         Some("arn:aws:sns:us-east-1:123456789012:no-such-topic".into());
     let router = w.env.api().unwrap();

@@ -29,13 +29,21 @@ pub fn fixture(name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
 /// A Lambda environment on moto and the fakes, with its own tables and topics.
 pub struct World {
     pub env: Env,
+    _store: Box<dyn std::any::Any + Send>,
     pub events: TopicProbe,
     pub delivery: TopicProbe,
     pub management: fakes::ManagementApi,
     pub push_service: fakes::PushService,
 }
 
-pub async fn world(store: Arc<dyn Store>) -> World {
+/// A world on the suite's store (embedded, or Neo4j with
+/// `CHORUS_TEST_STORE=neo4j`).
+pub async fn world() -> World {
+    let (store, keep) = crate::helpers::test_store().await;
+    world_on(store, keep).await
+}
+
+async fn world_on(store: Arc<dyn Store>, keep: Box<dyn std::any::Any + Send>) -> World {
     let sdk = sdk().await;
     let run = uuid::Uuid::now_v7().simple().to_string();
     let (connections, push) = (format!("connections-{run}"), format!("push-{run}"));
@@ -58,6 +66,7 @@ pub async fn world(store: Arc<dyn Store>) -> World {
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     World {
         env: Env { config, sdk, store },
+        _store: keep,
         events,
         delivery,
         management,

@@ -3,9 +3,7 @@
 use super::{fixture, world, World};
 use crate::helpers::token;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
-use chorus::store::memory::MemoryStore;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 async fn send(
     handler: &chorus::lambda::ws::WsHandler,
@@ -63,7 +61,7 @@ const EVENTS: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type me
 
 #[tokio::test]
 async fn a_full_graphql_transport_ws_conversation_on_the_ws_lambda() {
-    let w = world(Arc::new(MemoryStore::new())).await;
+    let w = world().await;
     let handler = w.env.ws().unwrap();
     let group = club(&w).await;
     let registry = w.env.connections().unwrap();
@@ -165,7 +163,7 @@ async fn a_full_graphql_transport_ws_conversation_on_the_ws_lambda() {
 
 #[tokio::test]
 async fn protocol_violations_on_the_ws_lambda_close_with_the_protocols_codes() {
-    let w = world(Arc::new(MemoryStore::new())).await;
+    let w = world().await;
     let handler = w.env.ws().unwrap();
     let group = club(&w).await;
     let subscribe = |id: &str| {
