@@ -11,6 +11,7 @@ mod messages;
 mod queries;
 mod rows;
 mod tx;
+mod window;
 
 use crate::domain::page::{Page, PageRequest};
 use crate::store::{StoreError, StoreResult};

@@ -1,0 +1,92 @@
+//! Web Push subscriptions in DynamoDB: partition `userId`, sort `endpoint`,
+//! expiring through the TTL attribute unless renewed.
+
+use super::dynamo::{failure, n, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
+use super::push::{PushRegistry, RegistryError};
+use crate::domain::push::PushSubscription;
+use crate::domain::UserId;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::Client;
+
+/// Push subscriptions not renewed for 60 days expire.
+const PUSH_TTL_SECS: i64 = 60 * 24 * 3600;
+
+/// Web Push subscriptions in DynamoDB.
+pub struct DynamoPushRegistry {
+    client: Client,
+    table: String,
+}
+
+impl DynamoPushRegistry {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+}
+
+#[async_trait]
+impl PushRegistry for DynamoPushRegistry {
+    async fn put(&self, sub: &PushSubscription) -> Result<(), RegistryError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item(PUSH_PK, s(sub.user_id.as_str()))
+            .item(PUSH_SK, s(&sub.endpoint))
+            .item("p256dh", s(&sub.p256dh))
+            .item("auth", s(&sub.auth))
+            .item("createdAt", n(sub.created_at.timestamp_micros()))
+            .item(TTL_ATTRIBUTE, n(sub.created_at.timestamp() + PUSH_TTL_SECS))
+            .send()
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+
+    async fn remove(&self, user: &UserId, endpoint: &str) -> Result<bool, RegistryError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PUSH_PK, s(user.as_str()))
+            .key(PUSH_SK, s(endpoint))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(failure)?;
+        Ok(out.attributes().is_some_and(|a| !a.is_empty()))
+    }
+
+    async fn of_users(&self, users: &[UserId]) -> Result<Vec<PushSubscription>, RegistryError> {
+        let queries = users.iter().map(|user| async move {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("userId = :u")
+                .expression_attribute_values(":u", s(user.as_str()))
+                .send()
+                .await
+                .map_err(failure)?;
+            Ok::<_, RegistryError>(
+                out.items()
+                    .iter()
+                    .filter_map(|item| {
+                        let micros = item.get("createdAt")?.as_n().ok()?.parse().ok()?;
+                        Some(PushSubscription {
+                            user_id: user.clone(),
+                            endpoint: text(item, PUSH_SK)?,
+                            p256dh: text(item, "p256dh")?,
+                            auth: text(item, "auth")?,
+                            created_at: chrono::DateTime::from_timestamp_micros(micros)?,
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        });
+        let mut all = Vec::new();
+        for found in futures_util::future::join_all(queries).await {
+            all.extend(found?);
+        }
+        Ok(all)
+    }
+}
