@@ -21,6 +21,10 @@ use std::sync::Arc;
 
 pub type Error = lambda_runtime::Error;
 
+/// The `api` function's service: the router behind the stage stripper.
+pub type ApiService =
+    tower::util::MapRequest<axum::Router, fn(lambda_http::Request) -> lambda_http::Request>;
+
 /// The environment each function needs (infra/template.yaml must set it;
 /// a test checks). Every function builds the service, so all need the
 /// store, auth and events settings.
@@ -112,10 +116,15 @@ impl Env {
         ))
     }
 
-    /// The `api` function: the local server's router.
-    pub fn api(&self) -> Result<axum::Router, Error> {
+    /// The `api` function: the local server's router, in front of which
+    /// REST API v1 events lose the stage from their path (before routing).
+    pub fn api(&self) -> Result<ApiService, Error> {
         let (service, schema) = self.parts()?;
-        Ok(app::app_router(&self.config, service, schema))
+        let router = app::app_router(&self.config, service, schema);
+        Ok(tower::util::MapRequest::new(
+            router,
+            strip_stage as fn(lambda_http::Request) -> lambda_http::Request,
+        ))
     }
 
     pub fn ws(&self) -> Result<ws::WsHandler, Error> {
@@ -176,4 +185,32 @@ pub async fn deliver(deliver: &Deliver, event: SnsEvent) -> Result<(), Error> {
         tracing::info!(?report, "delivered");
     }
     Ok(())
+}
+
+/// REST API v1 events carry the stage in the path (`/prod/graphql`);
+/// HTTP API events (the template's) do not. Routes are stage-free.
+fn strip_stage(mut request: lambda_http::Request) -> lambda_http::Request {
+    use lambda_http::request::RequestContext;
+    let Some(RequestContext::ApiGatewayV1(context)) = request.extensions().get::<RequestContext>()
+    else {
+        return request;
+    };
+    let Some(stage) = context.stage.clone() else {
+        return request;
+    };
+    let path = request.uri().path();
+    let Some(rest) = path
+        .strip_prefix(&format!("/{stage}"))
+        .filter(|r| r.starts_with('/'))
+    else {
+        return request;
+    };
+    let rewritten = match request.uri().query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    if let Ok(uri) = rewritten.parse() {
+        *request.uri_mut() = uri;
+    }
+    request
 }

@@ -9,7 +9,12 @@ use aws_lambda_events::sns::SnsEvent;
 use chorus::domain::{GroupId, UserId};
 use serde_json::{json, Value};
 
-async fn api(router: &axum::Router, user: &str, query: &str, variables: Value) -> Value {
+async fn api(
+    router: &chorus::lambda::ApiService,
+    user: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
     let body = json!({ "query": query, "variables": variables }).to_string();
     let event = fixture(
         "http_api_v2_post_graphql.json",
@@ -311,5 +316,29 @@ async fn a_post_whose_event_cannot_be_published_is_still_committed() {
     assert_eq!(
         data["group"]["messages"]["edges"],
         json!([{"node": {"body": "kept"}}])
+    );
+}
+
+#[tokio::test]
+async fn the_api_function_also_answers_rest_api_v1_events() {
+    let w = world().await;
+    let router = w.env.api().unwrap();
+    let body = json!({ "query": "{ me { id name } }" }).to_string();
+    let event = fixture(
+        "rest_v1_post_graphql.json",
+        &[("TOKEN", &token("alice")), ("BODY", &body)],
+    );
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let response = tower::ServiceExt::oneshot(router, lambda_http::Request::from(request))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let value: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        value["data"]["me"],
+        json!({"id": "alice", "name": "alice name"})
     );
 }
