@@ -1,6 +1,6 @@
 //! Page cost over a big and a small reply thread: `cargo bench --bench
 //! thread_pages`. For each store (the embedded one, and Neo4j through
-//! kglite-bolt-server and the Bolt bridge, or `NEO4J_BENCH_URI`), builds a
+//! kglite-bolt-server and the Bolt bridge, or `NEO4J_TEST_URI`), builds a
 //! 100,000-reply and a 100-reply thread through the store, then times 20-item
 //! pages forward and backward at the start, middle and end of each. Prints
 //! the median per case and the big/small ratio (1.0 = constant cost per
@@ -14,6 +14,8 @@
 #[allow(unused_imports)]
 #[path = "../tests/support/bolt_bridge/mod.rs"]
 mod bolt_bridge;
+#[path = "../tests/api/neo4j_support.rs"]
+mod neo4j_support;
 
 use chorus::domain::cursor;
 use chorus::domain::group::{NewGroup, Visibility};
@@ -22,7 +24,6 @@ use chorus::domain::page::PageRequest;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, MessageId, UserId};
 use chorus::store::memory::MemoryStore;
-use chorus::store::neo4j::{Neo4jConfig, Neo4jStore};
 use chorus::store::Store;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -243,61 +244,6 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     }
 }
 
-/// kglite-bolt-server on a free port behind the bridge (or NEO4J_BENCH_URI).
-async fn neo4j() -> (Arc<dyn Store>, Option<tokio::process::Child>) {
-    let (uri, child) = match std::env::var("NEO4J_BENCH_URI") {
-        Ok(uri) => (uri, None),
-        Err(_) => {
-            let binary = std::env::var("KGLITE_BOLT_SERVER").unwrap_or_else(|_| {
-                format!(
-                    "{}/.cache/chorus/tools/bin/kglite-bolt-server",
-                    std::env::var("HOME").unwrap_or_default()
-                )
-            });
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let dir = std::env::temp_dir().join(format!("chorus-bench-{port}"));
-            std::fs::create_dir_all(&dir).unwrap();
-            let child = tokio::process::Command::new(binary)
-                .args([
-                    "--graph",
-                    dir.join("b.kgl").to_str().unwrap(),
-                    "--storage",
-                    "memory",
-                    "--durability",
-                    "off",
-                ])
-                .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .kill_on_drop(true)
-                .spawn()
-                .expect("kglite-bolt-server: run ./scripts/test once, or set KGLITE_BOLT_SERVER");
-            let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
-            while tokio::net::TcpStream::connect(addr).await.is_err() {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            (
-                bolt_bridge::start(addr).await.unwrap().to_string(),
-                Some(child),
-            )
-        }
-    };
-    let config = Neo4jConfig {
-        uri,
-        user: "neo4j".into(),
-        password: "neo4j".to_owned().into(),
-        database: None,
-        pool_size: 16,
-    };
-    let store = Neo4jStore::connect(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    (Arc::new(store), child)
-}
-
 #[tokio::main]
 async fn main() {
     let big: u64 = std::env::var("BENCH_BIG")
@@ -315,7 +261,9 @@ async fn main() {
         .await;
     }
     if stores.contains("neo4j") {
-        let (store, _server) = neo4j().await;
+        // The tests' harness: kglite-bolt-server behind the bridge, or NEO4J_TEST_URI.
+        let under_test = neo4j_support::neo4j_store().await;
+        let store: Arc<dyn Store> = under_test.store.clone();
         bench(
             "Neo4j store (kglite-bolt-server 0.21.5 via the Bolt bridge)",
             store,
