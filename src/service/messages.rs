@@ -45,6 +45,21 @@ impl Service {
         Ok(self.store.children(parent, page).await?)
     }
 
+    /// Replies to a message the caller already holds (saves reloading it).
+    #[tracing::instrument(skip(self, message), fields(message = %message.id))]
+    pub async fn replies(
+        &self,
+        viewer: &UserId,
+        message: &Message,
+        page: PageRequest<u64>,
+    ) -> DomainResult<Page<Message>> {
+        self.readable_group(viewer, &message.group_id).await?;
+        Ok(self
+            .store
+            .children(&Parent::Message(message.id.clone()), page)
+            .await?)
+    }
+
     #[tracing::instrument(skip(self, message))]
     pub async fn ancestors(
         &self,

@@ -1,6 +1,6 @@
 use super::{load_related, GroupObject, UserObject};
 use crate::domain::cursor;
-use crate::domain::message::{Message, Parent};
+use crate::domain::message::Message;
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
@@ -93,8 +93,9 @@ impl MessageObject {
             before,
         }
         .request(cursor::MESSAGES, scope)?;
-        let parent = Parent::Message(self.0.id.clone());
-        let page = service(ctx)?.thread(viewer(ctx)?, &parent, request).await?;
+        let page = service(ctx)?
+            .replies(viewer(ctx)?, &self.0, request)
+            .await?;
         Ok(connection(
             page,
             cursor::MESSAGES,
