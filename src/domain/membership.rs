@@ -43,6 +43,20 @@ pub struct Membership {
 }
 
 impl Membership {
+    /// The creator's membership of a new group: a MEMBER with the OWNER role.
+    pub fn founder(group_id: GroupId, owner: UserId, now: Timestamp) -> Self {
+        Membership {
+            group_id,
+            user_id: owner,
+            state: MembershipState::Member,
+            role: Some(Role::Owner),
+            note: None,
+            reason: None,
+            since: now,
+            updated_at: now,
+        }
+    }
+
     pub fn is_member(&self) -> bool {
         self.state == MembershipState::Member
     }

@@ -11,7 +11,7 @@ mod messages;
 
 use super::{MemberKey, MyGroupKey, SearchKey, Store, StoreError, StoreResult};
 use crate::domain::group::{Group, GroupPatch, NewGroup};
-use crate::domain::membership::{self, Action, Decision, Membership, MembershipState, Role};
+use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
@@ -129,16 +129,7 @@ impl Store for MemoryStore {
             created_at: now,
             member_count: 1,
         };
-        let membership = Membership {
-            group_id: group.id.clone(),
-            user_id: owner.clone(),
-            state: MembershipState::Member,
-            role: Some(Role::Owner),
-            note: None,
-            reason: None,
-            since: now,
-            updated_at: now,
-        };
+        let membership = Membership::founder(group.id.clone(), owner.clone(), now);
         let mut state = self.state.lock();
         state.by_name.insert(group.search_key(), ());
         state.groups.insert(

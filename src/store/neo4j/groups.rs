@@ -5,7 +5,7 @@ use super::rows::{self, micros, name_of, GroupRow, MembershipRow, UserRow};
 use super::tx::{self, write_txn, TxError};
 use super::Neo4jStore;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
-use crate::domain::membership::{self, Action, Decision, Membership, MembershipState, Role};
+use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -92,17 +92,7 @@ impl Neo4jStore {
                 .await?
                 .ok_or_else(|| StoreError::NotFound("user").into())
         })?;
-        let membership = Membership {
-            group_id: id,
-            user_id: owner.clone(),
-            state: MembershipState::Member,
-            role: Some(Role::Owner),
-            note: None,
-            reason: None,
-            since: now,
-            updated_at: now,
-        };
-        Ok((row.try_into()?, membership))
+        Ok((row.try_into()?, Membership::founder(id, owner.clone(), now)))
     }
 
     #[tracing::instrument(skip_all, fields(group = %id))]
