@@ -18,16 +18,7 @@ async fn twenty_concurrent_posts_with_one_client_message_id_make_one_message() {
         .map(|d| d["postMessage"]["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 1);
-    let page = alice
-        .ok(
-            "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
-            json!({"g": g}),
-        )
-        .await;
-    assert_eq!(
-        page["group"]["messages"]["edges"].as_array().unwrap().len(),
-        1
-    );
+    assert_eq!(alice.message_count(&g).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -184,6 +184,17 @@ impl Client<'_> {
             .await;
         data["replyToMessage"]["id"].as_str().unwrap().to_owned()
     }
+
+    /// How many top-level messages the first page of the group shows.
+    pub async fn message_count(&self, group: &str) -> usize {
+        let data = self
+            .ok(
+                "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
+                json!({ "g": group }),
+            )
+            .await;
+        data["group"]["messages"]["edges"].as_array().unwrap().len()
+    }
 }
 
 pub fn error_code(response: &Value) -> Option<String> {

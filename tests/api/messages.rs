@@ -129,19 +129,7 @@ async fn a_retried_post_with_the_same_client_message_id_returns_the_first_messag
         alice.ok(r, json!({"p": parent})).await,
         alice.ok(r, json!({"p": parent})).await
     );
-    let count = alice
-        .ok(
-            "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
-            json!({"g": g}),
-        )
-        .await;
-    assert_eq!(
-        count["group"]["messages"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(alice.message_count(&g).await, 1);
 }
 
 #[tokio::test]
@@ -174,17 +162,8 @@ async fn message_bodies_must_be_one_to_ten_thousand_characters_after_trimming() 
         alice.err(q2, json!({"g": g, "c": "k".repeat(200)})).await,
         "BAD_USER_INPUT"
     );
-    let count = alice
-        .ok(
-            "query($g: ID!) { group(id: $g) { messages { edges { cursor } } } }",
-            json!({"g": g}),
-        )
-        .await;
     assert_eq!(
-        count["group"]["messages"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
+        alice.message_count(&g).await,
         1,
         "refused posts left nothing"
     );

@@ -67,34 +67,41 @@ fn subscribe(group: &str) -> [Value; 2] {
     ]
 }
 
+/// Creates a group through the `api` Lambda and returns its id.
+async fn create_group(router: &chorus::lambda::ApiService, owner: &str, name: &str) -> String {
+    let create = "mutation($n: String!) { createGroup(input: {name: $n}) { id } }";
+    api(router, owner, create, json!({"n": name})).await["createGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `member` applies to `group` and `owner` approves, through the `api` Lambda.
+async fn join(router: &chorus::lambda::ApiService, group: &str, owner: &str, member: &str) {
+    api(
+        router,
+        member,
+        "mutation($g: ID!) { applyToGroup(groupId: $g) { state } }",
+        json!({"g": group}),
+    )
+    .await;
+    api(
+        router,
+        owner,
+        "mutation($g: ID!, $u: ID!) { approveApplication(groupId: $g, userId: $u) { state } }",
+        json!({"g": group, "u": member}),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offline_members() {
     let w = world().await;
     let router = w.env.api().unwrap();
-    let create = "mutation($n: String!) { createGroup(input: {name: $n}) { id } }";
-    let group = api(&router, "alice", create, json!({"n": "Club"})).await["createGroup"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let other = api(&router, "zed", create, json!({"n": "Elsewhere"})).await["createGroup"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let group = create_group(&router, "alice", "Club").await;
+    let other = create_group(&router, "zed", "Elsewhere").await;
     for member in ["bob", "carol", "dave"] {
-        api(
-            &router,
-            member,
-            "mutation($g: ID!) { applyToGroup(groupId: $g) { state } }",
-            json!({"g": group}),
-        )
-        .await;
-        api(
-            &router,
-            "alice",
-            "mutation($g: ID!, $u: ID!) { approveApplication(groupId: $g, userId: $u) { state } }",
-            json!({"g": group, "u": member}),
-        )
-        .await;
+        join(&router, &group, "alice", member).await;
     }
     let register = "mutation($e: String!, $p: String!, $a: String!) { registerPushSubscription(input: {endpoint: $e, p256dh: $p, auth: $a}) { endpoint } }";
     for (user, name) in [("carol", "carol"), ("dave", "dave"), ("bob", "bob")] {
@@ -234,30 +241,8 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
 async fn a_removed_member_gets_the_change_then_complete_and_the_subscription_is_dropped() {
     let w = world().await;
     let router = w.env.api().unwrap();
-    let group = api(
-        &router,
-        "alice",
-        "mutation { createGroup(input: {name: \"Club\"}) { id } }",
-        json!({}),
-    )
-    .await["createGroup"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    api(
-        &router,
-        "bob",
-        "mutation($g: ID!) { applyToGroup(groupId: $g) { state } }",
-        json!({"g": group}),
-    )
-    .await;
-    api(
-        &router,
-        "alice",
-        "mutation($g: ID!) { approveApplication(groupId: $g, userId: \"bob\") { state } }",
-        json!({"g": group}),
-    )
-    .await;
+    let group = create_group(&router, "alice", "Club").await;
+    join(&router, &group, "alice", "bob").await;
     ws(&w, "bob=", "bob", &subscribe(&group)).await;
     api(
         &router,
@@ -299,16 +284,7 @@ async fn a_post_whose_event_cannot_be_published_is_still_committed() {
     w.env.config.aws.events_topic_arn =
         Some("arn:aws:sns:us-east-1:123456789012:no-such-topic".into());
     let router = w.env.api().unwrap();
-    let group = api(
-        &router,
-        "alice",
-        "mutation { createGroup(input: {name: \"Club\"}) { id } }",
-        json!({}),
-    )
-    .await["createGroup"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let group = create_group(&router, "alice", "Club").await;
     let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"kept\"}) { id } }";
     api(&router, "alice", post, json!({"g": group})).await;
     let read = "query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }";

@@ -1,8 +1,7 @@
 use super::messages::{new_message, post};
-use super::{admit, group, user, DynStore};
+use super::{admit, forward, group, user, DynStore};
 use chorus::domain::membership::{Action, MembershipState};
 use chorus::domain::message::Parent;
-use chorus::domain::page::PageRequest;
 use chrono::Utc;
 use std::collections::HashSet;
 
@@ -44,10 +43,7 @@ pub async fn concurrent_replies_get_gap_free_seq_and_exact_reply_count(store: Dy
     let mut after = None;
     loop {
         let page = store
-            .children(
-                &Parent::Message(root.id.clone()),
-                PageRequest::Forward { after, limit: 100 },
-            )
+            .children(&Parent::Message(root.id.clone()), forward(after, 100))
             .await
             .unwrap();
         stored.extend(page.items.iter().map(|m| m.seq));
@@ -96,13 +92,7 @@ pub async fn concurrent_sends_with_one_client_id_make_one_message(store: DynStor
     }
     assert_eq!((ids.len(), created), (1, 1), "one message, created once");
     let page = store
-        .children(
-            &Parent::Group(g.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 50,
-            },
-        )
+        .children(&Parent::Group(g.id.clone()), forward(None, 50))
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
@@ -179,14 +169,7 @@ pub async fn concurrent_approve_and_reject_have_one_winner(store: DynStore) {
         assert_eq!(state, expected);
     }
     let members = store
-        .group_memberships(
-            &g.id,
-            MembershipState::Member,
-            PageRequest::Forward {
-                after: None,
-                limit: 100,
-            },
-        )
+        .group_memberships(&g.id, MembershipState::Member, forward(None, 100))
         .await
         .unwrap();
     let count = store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0].member_count;

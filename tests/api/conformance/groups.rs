@@ -1,7 +1,6 @@
-use super::{admit, group, uid, user, DynStore};
+use super::{admit, backward, forward, group, uid, user, DynStore};
 use chorus::domain::group::{GroupPatch, NewGroup, Visibility};
 use chorus::domain::membership::{Action, MembershipState, Role};
-use chorus::domain::page::PageRequest;
 use chorus::domain::user::Profile;
 use chorus::domain::GroupId;
 use chorus::store::StoreError;
@@ -61,27 +60,9 @@ pub async fn updating_a_group_changes_only_the_given_fields(store: DynStore) {
         (updated.name.as_str(), updated.visibility),
         ("New name", Visibility::Private)
     );
-    let page = store
-        .search_groups(
-            "new",
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
-        .await
-        .unwrap();
+    let page = store.search_groups("new", forward(None, 10)).await.unwrap();
     assert_eq!(page.items.len(), 1, "search follows the new name");
-    let page = store
-        .search_groups(
-            "old",
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
-        .await
-        .unwrap();
+    let page = store.search_groups("old", forward(None, 10)).await.unwrap();
     assert!(page.items.is_empty());
 }
 
@@ -90,28 +71,13 @@ pub async fn search_finds_groups_by_name_case_insensitively_in_name_order(store:
     for name in ["Rust Berlin", "rust paris", "Go Paris", "RUST Tokyo"] {
         group(&store, &owner, name).await;
     }
-    let first = store
-        .search_groups(
-            "rust",
-            PageRequest::Forward {
-                after: None,
-                limit: 2,
-            },
-        )
-        .await
-        .unwrap();
+    let first = store.search_groups("rust", forward(None, 2)).await.unwrap();
     let names: Vec<_> = first.items.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["Rust Berlin", "rust paris"]);
     assert!(first.has_next && !first.has_previous);
     let after = first.items.last().unwrap().search_key();
     let second = store
-        .search_groups(
-            "rust",
-            PageRequest::Forward {
-                after: Some(after),
-                limit: 2,
-            },
-        )
+        .search_groups("rust", forward(Some(after), 2))
         .await
         .unwrap();
     let names: Vec<_> = second.items.iter().map(|g| g.name.as_str()).collect();
@@ -225,27 +191,13 @@ pub async fn member_lists_page_in_both_directions(store: DynStore) {
         expected.push(u);
     }
     let all = store
-        .group_memberships(
-            &g.id,
-            MembershipState::Member,
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .group_memberships(&g.id, MembershipState::Member, forward(None, 10))
         .await
         .unwrap();
     let ids: Vec<_> = all.items.iter().map(|m| m.user_id.clone()).collect();
     assert_eq!(ids, expected);
     let last_two = store
-        .group_memberships(
-            &g.id,
-            MembershipState::Member,
-            PageRequest::Backward {
-                before: None,
-                limit: 2,
-            },
-        )
+        .group_memberships(&g.id, MembershipState::Member, backward(None, 2))
         .await
         .unwrap();
     let ids: Vec<_> = last_two.items.iter().map(|m| m.user_id.clone()).collect();
@@ -253,28 +205,14 @@ pub async fn member_lists_page_in_both_directions(store: DynStore) {
     assert!(last_two.has_previous && !last_two.has_next);
     let before = last_two.items[0].list_key();
     let middle = store
-        .group_memberships(
-            &g.id,
-            MembershipState::Member,
-            PageRequest::Backward {
-                before: Some(before),
-                limit: 2,
-            },
-        )
+        .group_memberships(&g.id, MembershipState::Member, backward(Some(before), 2))
         .await
         .unwrap();
     let ids: Vec<_> = middle.items.iter().map(|m| m.user_id.clone()).collect();
     assert_eq!(ids, expected[2..4].to_vec());
     assert!(middle.has_previous && middle.has_next);
     let applied = store
-        .group_memberships(
-            &g.id,
-            MembershipState::Applied,
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .group_memberships(&g.id, MembershipState::Applied, forward(None, 10))
         .await
         .unwrap();
     assert!(applied.items.is_empty());
@@ -297,13 +235,7 @@ pub async fn user_memberships_list_only_active_memberships(store: DynStore) {
         .await
         .unwrap();
     let page = store
-        .user_memberships(
-            &ann,
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .user_memberships(&ann, forward(None, 10))
         .await
         .unwrap();
     let groups: Vec<GroupId> = page.items.iter().map(|m| m.group_id.clone()).collect();

@@ -1,6 +1,5 @@
-use super::{admit, group, user, DynStore};
+use super::{admit, backward, forward, group, user, DynStore};
 use chorus::domain::message::{Message, MessageChange, NewMessage, Parent};
-use chorus::domain::page::PageRequest;
 use chorus::domain::{GroupId, MessageId, UserId};
 use chorus::store::StoreError;
 use chrono::Utc;
@@ -94,96 +93,39 @@ pub async fn threads_page_forward_and_backward_with_exact_flags(store: DynStore)
     let parent = Parent::Message(root.id.clone());
     let seqs =
         |p: &chorus::domain::page::Page<Message>| p.items.iter().map(|m| m.seq).collect::<Vec<_>>();
-    let first = store
-        .children(
-            &parent,
-            PageRequest::Forward {
-                after: None,
-                limit: 3,
-            },
-        )
-        .await
-        .unwrap();
+    let first = store.children(&parent, forward(None, 3)).await.unwrap();
     assert_eq!(
         (seqs(&first), first.has_previous, first.has_next),
         (vec![1, 2, 3], false, true)
     );
-    let next = store
-        .children(
-            &parent,
-            PageRequest::Forward {
-                after: Some(3),
-                limit: 3,
-            },
-        )
-        .await
-        .unwrap();
+    let next = store.children(&parent, forward(Some(3), 3)).await.unwrap();
     assert_eq!(
         (seqs(&next), next.has_previous, next.has_next),
         (vec![4, 5, 6], true, true)
     );
-    let end = store
-        .children(
-            &parent,
-            PageRequest::Forward {
-                after: Some(6),
-                limit: 3,
-            },
-        )
-        .await
-        .unwrap();
+    let end = store.children(&parent, forward(Some(6), 3)).await.unwrap();
     assert_eq!(
         (seqs(&end), end.has_previous, end.has_next),
         (vec![7], true, false)
     );
-    let last = store
-        .children(
-            &parent,
-            PageRequest::Backward {
-                before: None,
-                limit: 3,
-            },
-        )
-        .await
-        .unwrap();
+    let last = store.children(&parent, backward(None, 3)).await.unwrap();
     assert_eq!(
         (seqs(&last), last.has_previous, last.has_next),
         (vec![5, 6, 7], true, false)
     );
-    let back = store
-        .children(
-            &parent,
-            PageRequest::Backward {
-                before: Some(3),
-                limit: 5,
-            },
-        )
-        .await
-        .unwrap();
+    let back = store.children(&parent, backward(Some(3), 5)).await.unwrap();
     assert_eq!(
         (seqs(&back), back.has_previous, back.has_next),
         (vec![1, 2], false, true)
     );
     let top = store
-        .children(
-            &Parent::Group(g.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .children(&Parent::Group(g.id.clone()), forward(None, 10))
         .await
         .unwrap();
     assert_eq!(seqs(&top), vec![1], "replies are not top-level messages");
     let leaf = &next.items[0];
     let empty = store
-        .children(
-            &Parent::Message(leaf.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 5,
-            },
-        )
+        .children(&Parent::Message(leaf.id.clone()), forward(None, 5))
         .await
         .unwrap();
     assert!(empty.items.is_empty() && !empty.has_next && !empty.has_previous);
@@ -222,13 +164,7 @@ pub async fn a_client_message_id_is_honoured_once_per_author_and_group(store: Dy
         "the same key in another group is another message"
     );
     let page = store
-        .children(
-            &Parent::Group(g.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .children(&Parent::Group(g.id.clone()), forward(None, 10))
         .await
         .unwrap();
     assert_eq!(page.items.len(), 2);
@@ -283,13 +219,7 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
         "{err:?}"
     );
     let page = store
-        .children(
-            &Parent::Message(root.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 5,
-            },
-        )
+        .children(&Parent::Message(root.id.clone()), forward(None, 5))
         .await
         .unwrap();
     assert_eq!(

@@ -8,6 +8,7 @@ pub mod messages;
 
 use chorus::domain::group::{Group, NewGroup, Visibility};
 use chorus::domain::membership::Action;
+use chorus::domain::page::PageRequest;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, UserId};
 use chorus::store::Store;
@@ -51,6 +52,14 @@ pub async fn admit(store: &DynStore, group: &GroupId, owner: &UserId, member: &U
         .transition(group, owner, member, &Action::Approve, now)
         .await
         .unwrap();
+}
+
+pub fn forward<K>(after: Option<K>, limit: usize) -> PageRequest<K> {
+    PageRequest::Forward { after, limit }
+}
+
+pub fn backward<K>(before: Option<K>, limit: usize) -> PageRequest<K> {
+    PageRequest::Backward { before, limit }
 }
 
 macro_rules! conformance_suite {
