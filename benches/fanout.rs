@@ -90,6 +90,7 @@ async fn subscribe_all(registry: &ConnectionRegistry, group: &GroupId, members: 
                 query: QUERY.into(),
                 variables: Some(serde_json::json!({ "g": group })),
                 operation_name: None,
+                token_expires_at: None,
             };
             async move { registry.put_subscription(&row).await.unwrap() }
         })

@@ -43,9 +43,11 @@ pub fn parts(
     let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
     let service = Arc::new(Service::new(store, events, push, limiter));
     let limits = Limits {
-        depth: config.max_query_depth,
-        complexity: config.max_query_complexity,
+        depth: config.limits.max_query_depth,
+        complexity: config.limits.max_query_complexity,
         introspection: config.introspection,
+        max_selections: config.limits.max_query_selections,
+        max_response_bytes: config.limits.max_response_bytes,
     };
     let schema = build_schema(service.clone(), broker, limits);
     (service, schema)
@@ -58,7 +60,8 @@ pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) 
         schema,
         auth: Arc::new(authenticator(config)),
         service,
-        max_body_bytes: config.max_body_bytes,
+        limits: config.limits.clone(),
+        sockets: Arc::default(),
     })
 }
 
@@ -107,6 +110,12 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 
 /// Serves the local server until Ctrl-C.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.uses_builtin_dev_secret() {
+        tracing::warn!(
+            "dev tokens are signed with the built-in public secret: anyone can sign in as anyone; \
+             fine on your machine, never on a shared one (set CHORUS_DEV_SECRET or a JWKS)"
+        );
+    }
     let app = local_app(&config, store(&config).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
@@ -118,10 +127,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "get a token with: cargo run -- dev-token <user-id> [--name <display name>]"
         );
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    crate::http::server::serve(listener, app, &config.limits, shutdown).await?;
     Ok(())
 }

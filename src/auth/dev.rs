@@ -53,6 +53,7 @@ impl DevTokens {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.validate_nbf = true;
         let key = DecodingKey::from_secret(self.secret.expose_secret().as_bytes());
         Ok(jsonwebtoken::decode(token, &key, &validation)?)
     }

@@ -1,13 +1,33 @@
-//! RS256 ID tokens verified against a JSON Web Key Set, loaded from a URL
-//! (cached; refetched when a token names an unknown `kid`, at most once per
-//! `min_refresh`) or from a file.
+//! RS256 ID tokens verified against a JSON Web Key Set, loaded from a URL or
+//! a file and cached.
+//!
+//! A token naming an unknown `kid` may trigger one refetch, under rules that
+//! keep a flood of made-up `kid`s (or a failing identity provider) from
+//! costing anything:
+//! - known keys are read without waiting on any fetch (the cache lock is
+//!   never held across I/O);
+//! - refetches are single-flight: concurrent unknown `kid`s wait for the one
+//!   fetch in progress, then read its result;
+//! - at most one fetch per `min_refresh`, failed or not; a `kid` still
+//!   unknown after a fetch is remembered as unknown for `min_refresh`;
+//! - a key set over [`MAX_JWKS_BYTES`] or slower than [`FETCH_TIMEOUT`] is
+//!   refused.
 
 use super::{AuthError, Claims};
+use crate::domain::error::Cause;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, TokenData, Validation};
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use tokio::sync::RwLock;
+
+/// The largest key set accepted (real ones are a few KiB).
+pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
+/// How long one key-set fetch may take.
+pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Unknown `kid`s remembered at most (the oldest are forgotten first).
+const MAX_UNKNOWN_KIDS: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub enum JwksSource {
@@ -21,7 +41,10 @@ pub struct JwksVerifier {
     audiences: Vec<String>,
     min_refresh: Duration,
     http: reqwest::Client,
-    cache: RwLock<Option<(JwkSet, Instant)>>,
+    keys: RwLock<HashMap<String, DecodingKey>>,
+    unknown: Mutex<HashMap<String, Instant>>,
+    /// Held only by the one caller fetching; the time of the last attempt.
+    refresh: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl JwksVerifier {
@@ -32,7 +55,8 @@ impl JwksVerifier {
         min_refresh: Duration,
     ) -> Self {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
+            .timeout(FETCH_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
         Self {
@@ -41,7 +65,9 @@ impl JwksVerifier {
             audiences,
             min_refresh,
             http,
-            cache: RwLock::new(None),
+            keys: RwLock::new(HashMap::new()),
+            unknown: Mutex::new(HashMap::new()),
+            refresh: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -51,54 +77,121 @@ impl JwksVerifier {
         kid: Option<&str>,
     ) -> Result<TokenData<Claims>, AuthError> {
         let kid = kid.ok_or(AuthError::UnknownKey)?;
-        let key = match self.cached_key(kid).await {
+        let key = match self.cached_key(kid) {
             Some(key) => key,
-            None => {
-                self.refresh().await?;
-                self.cached_key(kid).await.ok_or(AuthError::UnknownKey)?
-            }
+            None => self.refreshed_key(kid).await?,
         };
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&self.issuers);
         validation.set_audience(&self.audiences);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.validate_nbf = true;
         validation.leeway = 30;
         Ok(jsonwebtoken::decode(token, &key, &validation)?)
     }
 
-    async fn cached_key(&self, kid: &str) -> Option<DecodingKey> {
-        let cache = self.cache.read().await;
-        let jwk = cache.as_ref()?.0.find(kid)?;
-        DecodingKey::from_jwk(jwk).ok()
+    fn cached_key(&self, kid: &str) -> Option<DecodingKey> {
+        self.keys.read().get(kid).cloned()
     }
 
-    /// Reloads the key set unless it was loaded less than `min_refresh` ago,
-    /// so a flood of tokens with made-up `kid`s cannot hammer the issuer.
-    async fn refresh(&self) -> Result<(), AuthError> {
-        let mut cache = self.cache.write().await;
-        if cache
-            .as_ref()
-            .is_some_and(|(_, at)| at.elapsed() < self.min_refresh)
+    fn known_unknown(&self, kid: &str) -> bool {
+        self.unknown
+            .lock()
+            .get(kid)
+            .is_some_and(|at| at.elapsed() < self.min_refresh)
+    }
+
+    fn remember_unknown(&self, kid: &str) {
+        let mut unknown = self.unknown.lock();
+        if unknown.len() >= MAX_UNKNOWN_KIDS {
+            let min_refresh = self.min_refresh;
+            unknown.retain(|_, at| at.elapsed() < min_refresh);
+            if unknown.len() >= MAX_UNKNOWN_KIDS {
+                unknown.clear();
+            }
+        }
+        unknown.insert(kid.to_owned(), Instant::now());
+    }
+
+    /// The key after at most one (shared) refetch.
+    async fn refreshed_key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
+        if self.known_unknown(kid) {
+            return Err(AuthError::UnknownKey);
+        }
+        let mut last_attempt = self.refresh.lock().await;
+        // Someone else's fetch may have brought the key while we waited.
+        if let Some(key) = self.cached_key(kid) {
+            return Ok(key);
+        }
+        let recent = last_attempt.is_some_and(|at| at.elapsed() < self.min_refresh);
+        if !recent {
+            *last_attempt = Some(Instant::now());
+            match self.load().await {
+                Ok(set) => {
+                    let keys: HashMap<String, DecodingKey> = set
+                        .keys
+                        .iter()
+                        .filter_map(|jwk| {
+                            let kid = jwk.common.key_id.clone()?;
+                            Some((kid, DecodingKey::from_jwk(jwk).ok()?))
+                        })
+                        .collect();
+                    tracing::info!(keys = keys.len(), "loaded JWKS");
+                    *self.keys.write() = keys;
+                }
+                Err(cause) => {
+                    tracing::error!(error = %cause, "JWKS fetch failed");
+                    if self.keys.read().is_empty() {
+                        return Err(AuthError::KeysUnavailable(cause));
+                    }
+                }
+            }
+        } else if self.keys.read().is_empty() {
+            return Err(AuthError::KeysUnavailable(
+                "no signing keys loaded yet; the last fetch failed".into(),
+            ));
+        }
+        drop(last_attempt);
+        self.cached_key(kid).ok_or_else(|| {
+            self.remember_unknown(kid);
+            AuthError::UnknownKey
+        })
+    }
+
+    async fn load(&self) -> Result<JwkSet, Cause> {
+        let bytes = match &self.source {
+            JwksSource::Url(url) => self.fetch(url).await?,
+            JwksSource::File(path) => {
+                let len = tokio::fs::metadata(path).await?.len();
+                if len > MAX_JWKS_BYTES as u64 {
+                    return Err(too_large());
+                }
+                tokio::fs::read(path).await?
+            }
+        };
+        Ok(serde_json::from_slice(&bytes)?)
+    }
+
+    /// GETs `url`, refusing bodies over [`MAX_JWKS_BYTES`] as they stream.
+    async fn fetch(&self, url: &str) -> Result<Vec<u8>, Cause> {
+        let mut response = self.http.get(url).send().await?.error_for_status()?;
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_JWKS_BYTES as u64)
         {
-            return Ok(());
+            return Err(too_large());
         }
-        let set = self.load().await.map_err(AuthError::KeysUnavailable)?;
-        tracing::info!(keys = set.keys.len(), "loaded JWKS");
-        *cache = Some((set, Instant::now()));
-        Ok(())
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_JWKS_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
+}
 
-    async fn load(&self) -> Result<JwkSet, crate::domain::error::Cause> {
-        match &self.source {
-            JwksSource::Url(url) => Ok(self
-                .http
-                .get(url)
-                .send()
-                .await?
-                .error_for_status()?
-                .json()
-                .await?),
-            JwksSource::File(path) => Ok(serde_json::from_slice(&tokio::fs::read(path).await?)?),
-        }
-    }
+fn too_large() -> Cause {
+    format!("the key set is larger than {MAX_JWKS_BYTES} bytes").into()
 }

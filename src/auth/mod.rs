@@ -12,6 +12,7 @@
 pub mod dev;
 pub mod jwks;
 
+use crate::domain::text;
 use crate::domain::user::Profile;
 use crate::domain::{DomainError, UserId};
 use jsonwebtoken::{Algorithm, TokenData};
@@ -62,6 +63,8 @@ impl From<jsonwebtoken::errors::Error> for AuthError {
 #[derive(Debug, Deserialize)]
 pub struct Claims {
     pub sub: String,
+    /// Expiry, seconds since the epoch (required by both verifiers).
+    pub exp: i64,
     pub name: Option<String>,
     pub email: Option<String>,
     pub picture: Option<String>,
@@ -69,23 +72,39 @@ pub struct Claims {
     pub cognito_username: Option<String>,
 }
 
+/// A verified token: who holds it and until when it is good.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub profile: Profile,
+    /// When the token expires, seconds since the epoch: a WebSocket opened
+    /// with it is closed then.
+    pub expires_at: i64,
+}
+
 impl Claims {
-    fn into_profile(self) -> Result<Profile, AuthError> {
+    /// The profile the claims describe. Display text from the identity
+    /// provider is cleaned (no control or direction-override characters,
+    /// bounded length) and a picture is kept only as an `https` URL.
+    fn into_identity(self) -> Result<Identity, AuthError> {
         let id = UserId::parse(&self.sub).map_err(|_| AuthError::Invalid("bad subject".into()))?;
-        let name = self
-            .name
-            .or_else(|| {
-                self.email
-                    .as_ref()
-                    .and_then(|e| e.split('@').next().map(str::to_owned))
-            })
-            .or(self.cognito_username)
-            .unwrap_or_else(|| "Anonymous".to_owned());
-        Ok(Profile {
-            id,
-            name,
-            email: self.email,
-            picture_url: self.picture,
+        let email = self.email.as_deref().and_then(text::email);
+        let name = [
+            self.name.as_deref(),
+            email.as_deref().and_then(|e| e.split('@').next()),
+            self.cognito_username.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(text::display_name)
+        .unwrap_or_else(|| "Anonymous".to_owned());
+        Ok(Identity {
+            profile: Profile {
+                id,
+                name,
+                email,
+                picture_url: self.picture.as_deref().and_then(text::picture_url),
+            },
+            expires_at: self.exp,
         })
     }
 }
@@ -101,12 +120,14 @@ impl Authenticator {
         Self { dev, jwks }
     }
 
-    /// Verifies `Bearer <token>` (or a bare token) and returns its holder.
-    pub async fn authenticate(&self, credential: &str) -> Result<Profile, AuthError> {
-        let token = credential
-            .strip_prefix("Bearer ")
-            .unwrap_or(credential)
-            .trim();
+    /// Verifies `Bearer <token>` (the scheme in any case, RFC 7235) or a
+    /// bare token, and returns its holder.
+    pub async fn authenticate(&self, credential: &str) -> Result<Identity, AuthError> {
+        let credential = credential.trim();
+        let token = match credential.split_once(' ') {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+            _ => credential,
+        };
         if token.is_empty() || token.len() > 16 * 1024 {
             return Err(AuthError::Malformed);
         }
@@ -116,6 +137,6 @@ impl Authenticator {
             (Algorithm::RS256, _, Some(jwks)) => jwks.verify(token, header.kid.as_deref()).await?,
             _ => return Err(AuthError::Algorithm),
         };
-        data.claims.into_profile()
+        data.claims.into_identity()
     }
 }

@@ -2,7 +2,7 @@
 //! the Management API and Web Push to offline members, concurrently. A
 //! 410 Gone removes exactly that connection or push subscription.
 
-use super::dynamo::ConnectionRegistry;
+use super::dynamo::{expired, ConnectionRegistry};
 use super::fanout::{DeliveryBatch, Document, SocketTarget};
 use super::push::PushRegistry;
 use super::webpush::{self, PushOutcome, WebPushSender};
@@ -31,6 +31,8 @@ pub struct Deliver {
 pub struct DeliverReport {
     pub frames: usize,
     pub gone_connections: usize,
+    /// Connections closed because their token expired.
+    pub expired_connections: usize,
     pub pushes: usize,
     pub gone_pushes: usize,
     pub failures: usize,
@@ -39,6 +41,7 @@ pub struct DeliverReport {
 enum Outcome {
     Frames(usize),
     GoneConnection,
+    Expired,
     Push,
     GonePush,
     Failed,
@@ -105,6 +108,7 @@ impl Deliver {
             match outcome {
                 Outcome::Frames(n) => report.frames += n,
                 Outcome::GoneConnection => report.gone_connections += 1,
+                Outcome::Expired => report.expired_connections += 1,
                 Outcome::Push => report.pushes += 1,
                 Outcome::GonePush => report.gone_pushes += 1,
                 Outcome::Failed => report.failures += 1,
@@ -119,6 +123,20 @@ impl Deliver {
         doc: &Document,
         target: &SocketTarget,
     ) -> Outcome {
+        if expired(target.token_expires_at) {
+            // The socket outlived its token: close it (4403 in the
+            // protocol's terms; API Gateway sends no code) and forget it.
+            tracing::info!(code = 4403, "closing connection: token expired");
+            self.management.close(&target.connection_id).await;
+            if let Err(err) = self
+                .connections
+                .delete_connection(&target.connection_id)
+                .await
+            {
+                tracing::warn!(error = %err, "expired connection not removed");
+            }
+            return Outcome::Expired;
+        }
         let (frames, finished) = frames(&self.schema, event, doc, target).await;
         let count = frames.len();
         for frame in frames {

@@ -32,6 +32,9 @@ pub struct SocketTarget {
     pub user_id: UserId,
     /// Index into the batch's `documents`.
     pub document: usize,
+    /// When the connection's token expires (epoch seconds).
+    #[serde(default)]
+    pub token_expires_at: Option<i64>,
 }
 
 /// What one `deliver` invocation handles (one delivery-topic message).
@@ -80,6 +83,7 @@ pub fn plan(
                 subscription_id: row.subscription_id,
                 user_id: row.user_id,
                 document,
+                token_expires_at: row.token_expires_at,
             });
         }
         let room = size - batch.sockets.len();
@@ -187,6 +191,7 @@ mod tests {
             query: query.into(),
             variables: None,
             operation_name: None,
+            token_expires_at: None,
         }
     }
 

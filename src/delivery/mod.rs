@@ -4,6 +4,7 @@
 pub mod broker;
 pub mod deliver;
 pub mod dynamo;
+pub mod dynamo_connections;
 pub mod dynamo_push;
 pub mod fanout;
 pub mod push;

@@ -86,6 +86,17 @@ impl Membership {
     }
 }
 
+/// Whether `viewer` may read a membership's private text (the applicant's
+/// note, the rejection reason): the applicant themselves and the group's
+/// admins; `viewer_membership` is the viewer's own membership of that group.
+pub fn can_read_private_text(
+    membership: &Membership,
+    viewer: &UserId,
+    viewer_membership: Option<&Membership>,
+) -> bool {
+    &membership.user_id == viewer || viewer_membership.is_some_and(Membership::is_admin)
+}
+
 /// Whether a viewer may read a group's messages and members.
 pub fn can_read_content(visibility: super::group::Visibility, viewer: Option<&Membership>) -> bool {
     visibility == super::group::Visibility::Public || viewer.is_some_and(Membership::is_member)

@@ -1,6 +1,10 @@
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
+/// The most ancestors one `ancestors(last:)` returns, and its default.
+pub const MAX_ANCESTORS: usize = 100;
+pub const DEFAULT_ANCESTORS: usize = 20;
+
 /// A message: top-level in a group, or a reply to another message at any
 /// depth. Each parent hands out `seq` 1, 2, 3... to its children, so
 /// `(parent, seq)` orders a thread and is its pagination key.

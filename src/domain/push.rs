@@ -3,6 +3,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+/// Push subscriptions one user may hold (one per browser or device).
+pub const MAX_PER_USER: usize = 20;
+
 /// A browser or app push subscription (Web Push, RFC 8030 + RFC 8291).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushSubscription {

@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod errors;
+pub mod limits;
 pub mod loaders;
 mod mutation;
 pub mod pagination;
@@ -14,6 +15,7 @@ use crate::service::Service;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::Schema;
 pub use context::Viewer;
+pub use limits::Limits;
 use std::sync::Arc;
 
 pub use mutation::Mutation;
@@ -21,14 +23,6 @@ pub use query::Query;
 pub use subscription::{EventSource, Subscription};
 
 pub type ChorusSchema = Schema<Query, Mutation, Subscription>;
-
-/// Limits on what one operation may ask for.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub depth: usize,
-    pub complexity: usize,
-    pub introspection: bool,
-}
 
 /// Builds the schema over a service. `broker` feeds subscriptions where
 /// the process itself delivers them (the local server); the Lambdas pass an
@@ -42,6 +36,7 @@ pub fn build_schema(
     let mut builder = Schema::build(Query, Mutation::default(), Subscription)
         .data(service)
         .data(loader)
+        .extension(limits::Guard(limits))
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
     if let Some(broker) = broker {

@@ -103,7 +103,8 @@ impl Query {
         Ok(service(ctx)?.message(viewer, &id).await?.map(MessageObject))
     }
 
-    /// The viewer's Web Push subscriptions.
+    /// The viewer's Web Push subscriptions (at most 20).
+    #[graphql(complexity = "super::types::list_cost(20, child_complexity)")]
     async fn my_push_subscriptions(
         &self,
         ctx: &Context<'_>,

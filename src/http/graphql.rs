@@ -3,6 +3,7 @@
 //! `application/graphql-response+json` when the client accepts it (with the
 //! spec's status codes) and in `application/json` otherwise.
 
+use super::server::ConnectionSlot;
 use super::{ws, AppState};
 use crate::graphql::errors::{coded, fill_codes};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -32,9 +33,27 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
             modern,
         );
     }
-    let Ok(bytes) = to_bytes(body, state.max_body_bytes).await else {
-        let msg = format!("request body is larger than {} bytes", state.max_body_bytes);
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &msg, modern);
+    let max = state.limits.max_body_bytes;
+    let too_large = || {
+        let msg = format!("request body is larger than {max} bytes");
+        refuse(StatusCode::PAYLOAD_TOO_LARGE, &msg, modern)
+    };
+    // A declared length over the limit is refused before reading a byte.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return too_large();
+    }
+    let bytes = match tokio::time::timeout(state.limits.body_timeout, to_bytes(body, max)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return too_large(),
+        Err(_) => {
+            let msg = "the request body did not arrive in time";
+            return refuse(StatusCode::REQUEST_TIMEOUT, msg, modern);
+        }
     };
     let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&bytes) else {
         return refuse(
@@ -49,8 +68,9 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
 pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
     if parts.headers.contains_key(header::UPGRADE) {
+        let slot = parts.extensions.get::<ConnectionSlot>().cloned();
         return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
-            Ok(upgrade) => ws::upgrade(state, upgrade),
+            Ok(upgrade) => ws::upgrade(state, upgrade, slot),
             Err(rejection) => rejection.into_response(),
         };
     }

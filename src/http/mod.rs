@@ -2,45 +2,66 @@
 //! `api` Lambda both serve.
 
 mod graphql;
+pub mod server;
+mod sockets;
 mod ws;
 
-use crate::auth::Authenticator;
+use crate::auth::{Authenticator, Identity};
+use crate::config::Limits;
 use crate::domain::DomainError;
 use crate::graphql::{ChorusSchema, Viewer};
 use crate::service::Service;
 use async_graphql::http::GraphiQLSource;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
+use tower_http::timeout::TimeoutLayer;
+
+pub use sockets::SocketCounts;
 
 #[derive(Clone)]
 pub struct AppState {
     pub schema: ChorusSchema,
     pub auth: Arc<Authenticator>,
     pub service: Arc<Service>,
-    /// Largest accepted request body, in bytes.
-    pub max_body_bytes: usize,
+    pub limits: Limits,
+    /// Open WebSockets per user (the local server's cap).
+    pub sockets: Arc<SocketCounts>,
 }
 
 impl AppState {
+    /// The verified holder of an `Authorization` value (none when absent),
+    /// signed in (created or refreshed in the store).
+    async fn identify(&self, credential: Option<&str>) -> Result<Option<Identity>, DomainError> {
+        let Some(credential) = credential else {
+            return Ok(None);
+        };
+        let identity = self.auth.authenticate(credential).await?;
+        self.service.sign_in(&identity.profile).await?;
+        Ok(Some(identity))
+    }
+
     /// The viewer behind an `Authorization` value (anonymous when absent).
     async fn viewer(&self, credential: Option<&str>) -> Result<Viewer, DomainError> {
-        let Some(credential) = credential else {
-            return Ok(Viewer(None));
-        };
-        let profile = self.auth.authenticate(credential).await?;
-        self.service.sign_in(&profile).await?;
-        Ok(Viewer(Some(profile.id)))
+        let identity = self.identify(credential).await?;
+        Ok(Viewer(identity.map(|i| i.profile.id)))
     }
 }
 
+/// Every route, with a per-request timeout that cancels the work (503).
 pub fn router(state: AppState) -> Router {
+    let timeout = state.limits.request_timeout;
     Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql::get_or_upgrade).post(graphql::post))
         .route("/health", get(health))
         .with_state(state)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
 }
 
 async fn graphiql() -> impl IntoResponse {

@@ -1,6 +1,14 @@
 //! The local server's WebSocket endpoint: `graphql-transport-ws` over an
 //! axum socket, with subscriptions executed by the schema in process.
+//!
+//! A socket lives no longer than its token (closed 4403 at `exp`), holds
+//! at most `max_subscriptions_per_socket` operations, counts against its
+//! user's `max_sockets_per_user`, and is closed with 1013 rather than
+//! silently skipping events when its reader falls `ws_send_buffer` frames
+//! behind.
 
+use super::server::ConnectionSlot;
+use super::sockets::SocketClaim;
 use super::AppState;
 use crate::delivery::websocket::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, MAX_MESSAGE_BYTES, SUBPROTOCOL,
@@ -11,18 +19,28 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::sync::Notify;
 use tokio::task::AbortHandle;
+use tokio::time::Instant;
 
 /// How long a client may take to send `connection_init`.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn upgrade(state: AppState, upgrade: WebSocketUpgrade) -> Response {
+pub fn upgrade(
+    state: AppState,
+    upgrade: WebSocketUpgrade,
+    slot: Option<ConnectionSlot>,
+) -> Response {
     upgrade
         .protocols([SUBPROTOCOL])
         .max_message_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| serve(state, socket))
+        .on_upgrade(move |socket| async move {
+            serve(state, socket).await;
+            drop(slot);
+        })
 }
 
 /// What subscription tasks hand back to the socket loop.
@@ -35,25 +53,36 @@ struct Connection {
     state: AppState,
     init_seen: bool,
     viewer: Option<Viewer>,
+    /// When the token expires (set at `connection_init`).
+    expires: Option<Instant>,
+    _claim: Option<SocketClaim>,
     subscriptions: HashMap<String, AbortHandle>,
     outgoing: mpsc::Sender<Outgoing>,
+    overflow: Arc<Notify>,
 }
 
 async fn serve(state: AppState, socket: WebSocket) {
     let (mut sink, mut incoming) = socket.split();
-    let (outgoing, mut results) = mpsc::channel(256);
+    let (outgoing, mut results) = mpsc::channel(state.limits.ws_send_buffer);
     let mut conn = Connection {
         state,
         init_seen: false,
         viewer: None,
+        expires: None,
+        _claim: None,
         subscriptions: HashMap::new(),
         outgoing,
+        overflow: Arc::new(Notify::new()),
     };
     let deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(deadline);
+    let overflow = conn.overflow.clone();
     let close = loop {
+        let expires = conn.expires;
         let step = tokio::select! {
             () = &mut deadline, if !conn.init_seen => Err(Close::InitTimeout),
+            () = sleep_until(expires), if expires.is_some() => Err(Close::TokenExpired),
+            () = overflow.notified() => Err(Close::SlowReader),
             Some(out) = results.recv() => match out {
                 Outgoing::Send(message) => Ok(Some(message)),
                 Outgoing::Finished(id) => {
@@ -65,6 +94,7 @@ async fn serve(state: AppState, socket: WebSocket) {
                 Some(Ok(Message::Text(text))) => conn.handle(text.as_str()).await,
                 Some(Ok(Message::Binary(_))) => Err(Close::BadRequest("Binary frames are not supported".into())),
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(None),
+                Some(Err(err)) if is_too_big(&err) => Err(Close::TooBig),
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break None,
             },
         };
@@ -82,12 +112,33 @@ async fn serve(state: AppState, socket: WebSocket) {
         handle.abort();
     }
     if let Some(close) = close {
+        tracing::info!(code = close.code(), "closing WebSocket");
         let frame = CloseFrame {
             code: close.code(),
             reason: close.reason().into(),
         };
         let _ = sink.send(Message::Close(Some(frame))).await;
     }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Whether a read failed because the message was over the size limit.
+fn is_too_big(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(err) = source {
+        let text = err.to_string();
+        if text.contains("Space limit exceeded") || text.contains("Message too long") {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 impl Connection {
@@ -98,12 +149,25 @@ impl Connection {
                     return Err(Close::TooManyInit);
                 }
                 let credential = protocol::credential(payload.as_ref());
-                let viewer = self
+                let identity = self
                     .state
-                    .viewer(credential)
+                    .identify(credential)
                     .await
                     .map_err(|_| Close::Forbidden)?;
-                self.viewer = Some(viewer);
+                if let Some(identity) = &identity {
+                    let max = self.state.limits.max_sockets_per_user;
+                    let claim = self.state.sockets.claim(&identity.profile.id, max);
+                    let Some(claim) = claim else {
+                        return Err(Close::Policy(format!(
+                            "Too many open sockets: at most {max} per user"
+                        )));
+                    };
+                    self._claim = Some(claim);
+                    let left = identity.expires_at - chrono::Utc::now().timestamp();
+                    let left = Duration::from_secs(u64::try_from(left).unwrap_or(0));
+                    self.expires = Some(Instant::now() + left);
+                }
+                self.viewer = Some(Viewer(identity.map(|i| i.profile.id)));
                 Ok(Some(ServerMessage::ConnectionAck))
             }
             ClientMessage::Ping { .. } => Ok(Some(ServerMessage::Pong { payload: None })),
@@ -112,6 +176,14 @@ impl Connection {
                 let viewer = self.viewer.clone().ok_or(Close::Unauthorized)?;
                 if self.subscriptions.contains_key(&id) {
                     return Err(Close::SubscriberExists(id));
+                }
+                let max = self.state.limits.max_subscriptions_per_socket;
+                if self.subscriptions.len() >= max {
+                    let payload = serde_json::json!([{
+                        "message": format!("at most {max} operations may run on one socket"),
+                        "extensions": {"code": "BAD_USER_INPUT"},
+                    }]);
+                    return Ok(Some(ServerMessage::Error { id, payload }));
                 }
                 let handle = self.start(id.clone(), payload, viewer);
                 self.subscriptions.insert(id, handle);
@@ -126,17 +198,22 @@ impl Connection {
         }
     }
 
-    /// Runs one operation, forwarding its results until it ends.
+    /// Runs one operation, forwarding its results until it ends. A full
+    /// send buffer closes the socket (the client reconnects and catches
+    /// up) instead of dropping events.
     fn start(&self, id: String, payload: SubscribePayload, viewer: Viewer) -> AbortHandle {
-        let mut request = async_graphql::Request::new(payload.query).data(viewer);
-        if let Some(name) = payload.operation_name {
-            request = request.operation_name(name);
-        }
-        if let Some(variables) = payload.variables {
-            request = request.variables(async_graphql::Variables::from_json(variables));
-        }
+        let request = payload.to_request().data(viewer);
         let mut results = self.state.schema.execute_stream(request);
         let out = self.outgoing.clone();
+        let overflow = self.overflow.clone();
+        let send = move |item: Outgoing| match out.try_send(item) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                overflow.notify_one();
+                false
+            }
+            Err(TrySendError::Closed(_)) => false,
+        };
         let task = tokio::spawn(async move {
             let mut first = true;
             while let Some(mut response) = results.next().await {
@@ -157,15 +234,14 @@ impl Connection {
                     }
                 };
                 first = false;
-                if out.send(Outgoing::Send(message)).await.is_err() || failed_at_start {
-                    let _ = out.send(Outgoing::Finished(id)).await;
+                if !send(Outgoing::Send(message)) || failed_at_start {
+                    send(Outgoing::Finished(id));
                     return;
                 }
             }
-            let _ = out
-                .send(Outgoing::Send(ServerMessage::Complete { id: id.clone() }))
-                .await;
-            let _ = out.send(Outgoing::Finished(id)).await;
+            if send(Outgoing::Send(ServerMessage::Complete { id: id.clone() })) {
+                send(Outgoing::Finished(id));
+            }
         });
         task.abort_handle()
     }

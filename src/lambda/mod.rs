@@ -135,6 +135,7 @@ impl Env {
             schema,
             connections: self.connections()?,
             management: self.management()?,
+            max_subscriptions: self.config.limits.max_subscriptions_per_socket,
         })
     }
 

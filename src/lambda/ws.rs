@@ -2,8 +2,8 @@
 //! State lives in DynamoDB (the connection and its subscriptions); replies
 //! go out through the Management API.
 
-use crate::auth::Authenticator;
-use crate::delivery::dynamo::{ConnectionError, ConnectionRegistry, SubscriptionRow};
+use crate::auth::{Authenticator, Identity};
+use crate::delivery::dynamo::{expired, ConnectionError, ConnectionRegistry, SubscriptionRow};
 use crate::delivery::websocket::management::Management;
 use crate::delivery::websocket::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, SUBPROTOCOL,
@@ -23,6 +23,8 @@ pub struct WsHandler {
     pub schema: ChorusSchema,
     pub connections: ConnectionRegistry,
     pub management: Management,
+    /// Operations one connection may hold.
+    pub max_subscriptions: usize,
 }
 
 fn respond(status: i64, protocol: bool) -> ApiGatewayProxyResponse {
@@ -103,10 +105,15 @@ impl WsHandler {
                     .first("token")
                     .map(str::to_owned)
             });
-        let Some(user) = self.user(token.as_deref()).await else {
+        let Some(identity) = self.identity(token.as_deref()).await else {
             return respond(401, false);
         };
-        match self.connections.put_connection(connection_id, &user).await {
+        let user = &identity.profile.id;
+        let recorded = self
+            .connections
+            .put_connection(connection_id, user, identity.expires_at)
+            .await;
+        match recorded {
             Ok(()) => respond(200, speaks_protocol),
             Err(err) => {
                 tracing::error!(error = %err, "connection not recorded");
@@ -115,10 +122,10 @@ impl WsHandler {
         }
     }
 
-    async fn user(&self, credential: Option<&str>) -> Option<UserId> {
-        let profile = self.auth.authenticate(credential?).await.ok()?;
-        self.service.sign_in(&profile).await.ok()?;
-        Some(profile.id)
+    async fn identity(&self, credential: Option<&str>) -> Option<Identity> {
+        let identity = self.auth.authenticate(credential?).await.ok()?;
+        self.service.sign_in(&identity.profile).await.ok()?;
+        Some(identity)
     }
 
     /// What the protocol answers to one client message, or why it closes.
@@ -139,9 +146,13 @@ impl WsHandler {
                     return Err(Close::TooManyInit);
                 }
                 if let Some(credential) = protocol::credential(payload.as_ref()) {
-                    if self.user(Some(credential)).await.as_ref() != Some(&row.user_id) {
+                    let identity = self.identity(Some(credential)).await;
+                    if identity.map(|i| i.profile.id).as_ref() != Some(&row.user_id) {
                         return Err(Close::Forbidden);
                     }
+                }
+                if expired(row.token_expires_at) {
+                    return Err(Close::TokenExpired);
                 }
                 match self.connections.initialize(connection_id).await {
                     Ok(()) => Ok(vec![ServerMessage::ConnectionAck]),
@@ -157,11 +168,25 @@ impl WsHandler {
                     .connection(connection_id)
                     .await
                     .map_err(registry_failure)?;
-                let user = row
-                    .filter(|r| r.initialized)
-                    .ok_or(Close::Unauthorized)?
-                    .user_id;
-                self.subscribe(connection_id, id, payload, user).await
+                let row = row.filter(|r| r.initialized).ok_or(Close::Unauthorized)?;
+                if expired(row.token_expires_at) {
+                    return Err(Close::TokenExpired);
+                }
+                let held = self
+                    .connections
+                    .subscription_count(connection_id)
+                    .await
+                    .map_err(registry_failure)?;
+                if held >= self.max_subscriptions {
+                    let payload = serde_json::json!([{
+                        "message": format!("at most {} operations may run on one socket", self.max_subscriptions),
+                        "extensions": {"code": "BAD_USER_INPUT"},
+                    }]);
+                    return Ok(vec![ServerMessage::Error { id, payload }]);
+                }
+                let expires = row.token_expires_at;
+                self.subscribe(connection_id, id, payload, row.user_id, expires)
+                    .await
             }
             ClientMessage::Complete { id } => {
                 self.connections
@@ -182,17 +207,13 @@ impl WsHandler {
         id: String,
         payload: SubscribePayload,
         user: UserId,
+        token_expires_at: Option<i64>,
     ) -> Result<Vec<ServerMessage>, Close> {
         let slot: Arc<Mutex<Option<GroupId>>> = Arc::default();
-        let mut request = async_graphql::Request::new(payload.query.clone())
+        let request = payload
+            .to_request()
             .data(Viewer(Some(user.clone())))
             .data(EventSource::Probe(slot.clone()));
-        if let Some(variables) = payload.variables.clone() {
-            request = request.variables(async_graphql::Variables::from_json(variables));
-        }
-        if let Some(name) = payload.operation_name.clone() {
-            request = request.operation_name(name);
-        }
         let first = self.schema.execute_stream(request).next().await;
         let group = slot.lock().take();
         if let Some(group_id) = group {
@@ -204,6 +225,7 @@ impl WsHandler {
                 query: payload.query,
                 variables: payload.variables,
                 operation_name: payload.operation_name,
+                token_expires_at,
             };
             return match self.connections.put_subscription(&row).await {
                 Ok(()) => Ok(Vec::new()),

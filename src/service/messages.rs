@@ -1,5 +1,6 @@
 use super::Service;
 use crate::domain::event::{DomainEvent, EventKind};
+use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
@@ -65,12 +66,18 @@ impl Service {
         &self,
         viewer: &UserId,
         message: &Message,
+        last: usize,
     ) -> DomainResult<Vec<Message>> {
+        if !(1..=MAX_ANCESTORS).contains(&last) {
+            return Err(DomainError::invalid(format!(
+                "last must be between 1 and {MAX_ANCESTORS}"
+            )));
+        }
         if message.parent_id.is_none() {
             return Ok(Vec::new());
         }
         self.readable_group(viewer, &message.group_id).await?;
-        Ok(self.store.ancestors(&message.id).await?)
+        Ok(self.store.ancestors(&message.id, last).await?)
     }
 
     #[tracing::instrument(skip(self, body, client_message_id))]

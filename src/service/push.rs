@@ -14,6 +14,13 @@ impl Service {
         self.throttle(viewer)?;
         let endpoint = push::endpoint(endpoint)?;
         let (p256dh, auth) = push::keys(p256dh, auth)?;
+        let held = self.push_subscriptions(viewer).await?;
+        if held.len() >= push::MAX_PER_USER && !held.iter().any(|s| s.endpoint == endpoint) {
+            return Err(DomainError::Conflict(format!(
+                "at most {} push subscriptions per user: unregister one first",
+                push::MAX_PER_USER
+            )));
+        }
         let subscription = PushSubscription {
             user_id: viewer.clone(),
             endpoint,

@@ -113,7 +113,8 @@ pub trait Store: Send + Sync + 'static {
     /// The children of a group (top-level messages) or of a message, by seq.
     async fn children(&self, parent: &Parent, page: PageRequest<u64>)
         -> StoreResult<Page<Message>>;
-    /// The message's ancestors, root first, parent last.
-    async fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>>;
+    /// The message's nearest `last` ancestors (at most
+    /// [`crate::domain::message::MAX_ANCESTORS`]), root-most first, parent last.
+    async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>>;
     async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message>;
 }

@@ -44,7 +44,12 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let router = chorus::app::local_app(&config, store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    tokio::spawn(async move {
+        let shutdown = std::future::pending();
+        chorus::http::server::serve(listener, router, &config.limits, shutdown)
+            .await
+            .unwrap()
+    });
     TestApp {
         addr,
         http: reqwest::Client::new(),

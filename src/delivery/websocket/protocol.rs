@@ -70,6 +70,20 @@ pub enum ServerMessage {
     },
 }
 
+impl SubscribePayload {
+    /// The GraphQL request the payload asks to run.
+    pub fn to_request(&self) -> async_graphql::Request {
+        let mut request = async_graphql::Request::new(self.query.clone());
+        if let Some(name) = &self.operation_name {
+            request = request.operation_name(name.clone());
+        }
+        if let Some(variables) = &self.variables {
+            request = request.variables(async_graphql::Variables::from_json(variables.clone()));
+        }
+        request
+    }
+}
+
 impl ServerMessage {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -91,6 +105,16 @@ pub enum Close {
     SubscriberExists(String),
     /// 4429: a second `connection_init`.
     TooManyInit,
+    /// 4403: the token the connection was opened with has expired; the
+    /// client reconnects with a fresh one.
+    TokenExpired,
+    /// 1008: a limit of this server (e.g. sockets per user).
+    Policy(String),
+    /// 1009: a message larger than [`MAX_MESSAGE_BYTES`].
+    TooBig,
+    /// 1013: the client reads too slowly and events would be lost; it
+    /// reconnects and catches up by cursor.
+    SlowReader,
 }
 
 impl Close {
@@ -102,6 +126,10 @@ impl Close {
             Self::InitTimeout => 4408,
             Self::SubscriberExists(_) => 4409,
             Self::TooManyInit => 4429,
+            Self::TokenExpired => 4403,
+            Self::Policy(_) => 1008,
+            Self::TooBig => 1009,
+            Self::SlowReader => 1013,
         }
     }
 
@@ -113,6 +141,10 @@ impl Close {
             Self::InitTimeout => "Connection initialisation timeout".into(),
             Self::SubscriberExists(id) => format!("Subscriber for {id} already exists"),
             Self::TooManyInit => "Too many initialisation requests".into(),
+            Self::TokenExpired => "Forbidden: token expired".into(),
+            Self::Policy(why) => why.clone(),
+            Self::TooBig => "Message too big".into(),
+            Self::SlowReader => "Reading too slowly: reconnect and catch up by cursor".into(),
         }
     }
 }
@@ -120,7 +152,7 @@ impl Close {
 /// Parses one client text frame; anything malformed closes with 4400.
 pub fn parse(text: &str) -> Result<ClientMessage, Close> {
     if text.len() > MAX_MESSAGE_BYTES {
-        return Err(Close::BadRequest("Message too large".into()));
+        return Err(Close::TooBig);
     }
     serde_json::from_str(text).map_err(|_| Close::BadRequest("Invalid message received".into()))
 }

@@ -1,10 +1,24 @@
 use super::{load_related, GroupObject, MembershipStateGql, RoleGql, UserObject};
-use crate::domain::membership::Membership;
+use crate::domain::membership::{can_read_private_text, Membership};
 use crate::domain::Timestamp;
+use crate::graphql::context::{loader, viewer};
 use crate::graphql::errors::ApiResult;
 use async_graphql::{Context, Object};
 
 pub struct MembershipObject(pub Membership);
+
+impl MembershipObject {
+    /// Whether the viewer may read this membership's private text.
+    async fn private(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let viewer = viewer(ctx)?;
+        if &self.0.user_id == viewer {
+            return Ok(true);
+        }
+        let key = (self.0.group_id.clone(), viewer.clone());
+        let own = loader(ctx)?.load_one(key).await?;
+        Ok(can_read_private_text(&self.0, viewer, own.as_ref()))
+    }
+}
 
 #[Object(name = "Membership")]
 impl MembershipObject {
@@ -29,14 +43,24 @@ impl MembershipObject {
         self.0.role.map(Into::into)
     }
 
-    /// The applicant's note.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
+    /// The applicant's note: for the applicant and the group's admins
+    /// (null for everyone else).
+    async fn note(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        Ok(self
+            .private(ctx)
+            .await?
+            .then_some(())
+            .and(self.0.note.as_deref()))
     }
 
-    /// Why the application was rejected, if the admin said.
-    async fn rejection_reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
+    /// Why the application was rejected, if the admin said: for the
+    /// applicant and the group's admins (null for everyone else).
+    async fn rejection_reason(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        Ok(self
+            .private(ctx)
+            .await?
+            .then_some(())
+            .and(self.0.reason.as_deref()))
     }
 
     /// When the current state began.

@@ -39,9 +39,17 @@ impl MessageObject {
         }
     }
 
-    /// Root first, parent last; empty for top-level messages.
-    async fn ancestors(&self, ctx: &Context<'_>) -> ApiResult<Vec<MessageObject>> {
-        let chain = service(ctx)?.ancestors(viewer(ctx)?, &self.0).await?;
+    /// The nearest `last` ancestors (1..=100), root-most first, parent
+    /// last; empty for top-level messages. The whole chain when `last` is
+    /// at least `depth`.
+    #[graphql(complexity = "super::list_cost(last, child_complexity)")]
+    async fn ancestors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] last: i32,
+    ) -> ApiResult<Vec<MessageObject>> {
+        let last = usize::try_from(last).unwrap_or(0);
+        let chain = service(ctx)?.ancestors(viewer(ctx)?, &self.0, last).await?;
         Ok(chain.into_iter().map(MessageObject).collect())
     }
 

@@ -43,3 +43,10 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize)
         });
     size.saturating_mul(child_complexity).saturating_add(1)
 }
+
+/// Query complexity of a plain list field of at most `size` items.
+pub fn list_cost(size: i32, child_complexity: usize) -> usize {
+    (size.clamp(1, 100) as usize)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}

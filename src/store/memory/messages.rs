@@ -121,7 +121,8 @@ impl State {
         Ok(page.filter_some())
     }
 
-    pub(super) fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
+    pub(super) fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
+        let last = last.min(crate::domain::message::MAX_ANCESTORS);
         let mut chain = Vec::new();
         let mut next = self
             .messages
@@ -130,7 +131,7 @@ impl State {
             .message
             .parent_id
             .clone();
-        while let Some(parent_id) = next {
+        while let Some(parent_id) = next.filter(|_| chain.len() < last) {
             let parent = &self
                 .messages
                 .get(&parent_id)

@@ -294,8 +294,8 @@ impl Store for MemoryStore {
         self.state.lock().children(parent, &page)
     }
 
-    async fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
-        self.state.lock().ancestors(id)
+    async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
+        self.state.lock().ancestors(id, last)
     }
 
     async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message> {

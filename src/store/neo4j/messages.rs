@@ -211,7 +211,12 @@ impl Neo4jStore {
         })
     }
 
-    pub(super) async fn ancestors_impl(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
+    pub(super) async fn ancestors_impl(
+        &self,
+        id: &MessageId,
+        last: usize,
+    ) -> StoreResult<Vec<Message>> {
+        let last = last.min(crate::domain::message::MAX_ANCESTORS);
         if self
             .messages_impl(std::slice::from_ref(id))
             .await?
@@ -221,7 +226,9 @@ impl Neo4jStore {
         }
         let chain = tx::read::<MessageRow>(
             &self.graph,
-            query(q::MESSAGE_ANCESTORS).param("id", id.as_str()),
+            query(q::MESSAGE_ANCESTORS)
+                .param("id", id.as_str())
+                .param("last", i64::try_from(last).unwrap_or(0)),
         )
         .await?;
         rows::convert(chain)

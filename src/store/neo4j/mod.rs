@@ -210,8 +210,8 @@ impl Store for Neo4jStore {
     ) -> StoreResult<Page<Message>> {
         self.children_impl(parent, page).await
     }
-    async fn ancestors(&self, id: &MessageId) -> StoreResult<Vec<Message>> {
-        self.ancestors_impl(id).await
+    async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
+        self.ancestors_impl(id, last).await
     }
     async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message> {
         self.change_message_impl(id, change).await

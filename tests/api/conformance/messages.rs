@@ -76,11 +76,15 @@ pub async fn ancestors_run_from_root_to_parent(store: DynStore) {
         chain.push(post(&store, &g.id, Some(&parent), &owner, &format!("d{depth}")).await);
     }
     let leaf = chain.pop().unwrap();
-    let ancestors = store.ancestors(&leaf.id).await.unwrap();
-    let ids: Vec<_> = ancestors.iter().map(|m| m.id.clone()).collect();
+    let ids = |list: Vec<chorus::domain::message::Message>| -> Vec<_> {
+        list.into_iter().map(|m| m.id).collect()
+    };
     let expected: Vec<_> = chain.iter().map(|m| m.id.clone()).collect();
-    assert_eq!(ids, expected);
-    assert!(store.ancestors(&chain[0].id).await.unwrap().is_empty());
+    assert_eq!(ids(store.ancestors(&leaf.id, 20).await.unwrap()), expected);
+    // The nearest two, still root-most first.
+    let nearest = ids(store.ancestors(&leaf.id, 2).await.unwrap());
+    assert_eq!(nearest, expected[2..].to_vec());
+    assert!(store.ancestors(&chain[0].id, 20).await.unwrap().is_empty());
 }
 
 pub async fn threads_page_forward_and_backward_with_exact_flags(store: DynStore) {

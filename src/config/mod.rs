@@ -1,5 +1,10 @@
 //! Configuration: one struct, read once from the environment at start.
 
+mod limits;
+
+use limits::Env;
+pub use limits::Limits;
+
 use crate::store::neo4j::Neo4jConfig;
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -29,15 +34,11 @@ pub struct Config {
     /// `CHORUS_JWKS_MIN_REFRESH_SECS`: least time between JWKS refetches
     /// triggered by unknown key ids (default 30).
     pub jwks_min_refresh: Duration,
-    /// `CHORUS_INTROSPECTION`: schema introspection on (default true).
+    /// `CHORUS_INTROSPECTION`: schema introspection on, for signed-in
+    /// users (default true).
     pub introspection: bool,
-    /// `CHORUS_MAX_BODY_BYTES`: largest accepted request body (default 256 KiB).
-    pub max_body_bytes: usize,
-    /// `CHORUS_MAX_QUERY_DEPTH` (default 16).
-    pub max_query_depth: usize,
-    /// `CHORUS_MAX_QUERY_COMPLEXITY` (default 5000; a connection field counts
-    /// its page size times its selection).
-    pub max_query_complexity: usize,
+    /// Limits on requests, connections and sockets.
+    pub limits: Limits,
     /// `CHORUS_RATE_BURST` and `CHORUS_RATE_PER_SEC`: the per-user mutation
     /// budget (default 120 at once, refilled at 20 per second).
     pub rate_burst: u32,
@@ -100,45 +101,31 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// Whether dev tokens are signed with [`LOCAL_DEV_SECRET`], which anyone
+    /// can read in this repository.
+    pub fn uses_builtin_dev_secret(&self) -> bool {
+        use secrecy::ExposeSecret;
+        self.dev_secret
+            .as_ref()
+            .is_some_and(|s| s.expose_secret() == LOCAL_DEV_SECRET)
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Reads the configuration through `get` (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let parsed = |name: &'static str, default: &str| -> Result<String, ConfigError> {
-            Ok(get(name)
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| default.to_owned()))
-        };
-        fn parse<T: std::str::FromStr>(name: &'static str, raw: String) -> Result<T, ConfigError>
-        where
-            T::Err: std::fmt::Display,
-        {
-            raw.trim().parse().map_err(|e: T::Err| ConfigError {
-                name,
-                problem: e.to_string(),
-            })
-        }
-        let list = |name: &str| -> Vec<String> {
-            get(name)
-                .map(|v| {
-                    v.split(',')
-                        .map(|s| s.trim().to_owned())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let jwks = match (get("CHORUS_JWKS_URL"), get("CHORUS_JWKS_FILE")) {
-            (Some(url), _) if !url.is_empty() => Some(crate::auth::jwks::JwksSource::Url(url)),
-            (_, Some(file)) if !file.is_empty() => {
-                Some(crate::auth::jwks::JwksSource::File(PathBuf::from(file)))
-            }
+        let env = Env(&get);
+        let jwks = match (env.text("CHORUS_JWKS_URL"), env.text("CHORUS_JWKS_FILE")) {
+            (Some(url), _) => Some(crate::auth::jwks::JwksSource::Url(url)),
+            (_, Some(file)) => Some(crate::auth::jwks::JwksSource::File(PathBuf::from(file))),
             _ => None,
         };
-        let (jwt_issuers, jwt_audiences) =
-            (list("CHORUS_JWT_ISSUERS"), list("CHORUS_JWT_AUDIENCES"));
+        let (jwt_issuers, jwt_audiences) = (
+            env.list("CHORUS_JWT_ISSUERS"),
+            env.list("CHORUS_JWT_AUDIENCES"),
+        );
         if jwks.is_some() && (jwt_issuers.is_empty() || jwt_audiences.is_empty()) {
             return Err(ConfigError {
                 name: "CHORUS_JWT_ISSUERS/CHORUS_JWT_AUDIENCES",
@@ -150,58 +137,40 @@ impl Config {
             None if jwks.is_none() => Some(SecretString::from(LOCAL_DEV_SECRET)),
             None => None,
         };
-        let neo4j = match get("NEO4J_URI").filter(|u| !u.trim().is_empty()) {
+        let neo4j = match env.text("NEO4J_URI") {
             None => None,
             Some(uri) => Some(Neo4jConfig {
                 uri: uri.trim().to_owned(),
-                user: parsed("NEO4J_USER", "neo4j")?,
+                user: env.or("NEO4J_USER", "neo4j".to_owned())?,
                 password: SecretString::from(get("NEO4J_PASSWORD").unwrap_or_default()),
-                database: get("NEO4J_DATABASE").filter(|d| !d.trim().is_empty()),
-                pool_size: parse("NEO4J_POOL_SIZE", parsed("NEO4J_POOL_SIZE", "16")?)?,
+                database: env.text("NEO4J_DATABASE"),
+                pool_size: env.or("NEO4J_POOL_SIZE", 16)?,
             }),
         };
-        let text = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let aws = AwsConfig {
-            events_topic_arn: text("EVENTS_TOPIC_ARN"),
-            delivery_topic_arn: text("DELIVERY_TOPIC_ARN"),
-            connections_table: text("CONNECTIONS_TABLE"),
-            push_table: text("PUSH_TABLE"),
-            ws_management_endpoint: text("WS_MANAGEMENT_ENDPOINT"),
-            vapid_private_key: text("VAPID_PRIVATE_KEY").map(SecretString::from),
-            vapid_subject: parsed("VAPID_SUBJECT", "mailto:admin@example.com")?,
-            push_ttl_secs: parse("PUSH_TTL_SECS", parsed("PUSH_TTL_SECS", "86400")?)?,
-            fanout_batch_size: parse("FANOUT_BATCH_SIZE", parsed("FANOUT_BATCH_SIZE", "100")?)?,
+            events_topic_arn: env.text("EVENTS_TOPIC_ARN"),
+            delivery_topic_arn: env.text("DELIVERY_TOPIC_ARN"),
+            connections_table: env.text("CONNECTIONS_TABLE"),
+            push_table: env.text("PUSH_TABLE"),
+            ws_management_endpoint: env.text("WS_MANAGEMENT_ENDPOINT"),
+            vapid_private_key: env.text("VAPID_PRIVATE_KEY").map(SecretString::from),
+            vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,
+            push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
+            fanout_batch_size: env.or("FANOUT_BATCH_SIZE", 100)?,
         };
         Ok(Self {
             aws,
             neo4j,
-            listen: parse("CHORUS_LISTEN", parsed("CHORUS_LISTEN", "127.0.0.1:8080")?)?,
+            listen: env.or("CHORUS_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             dev_secret,
             jwks,
             jwt_issuers,
             jwt_audiences,
-            jwks_min_refresh: Duration::from_secs(parse(
-                "CHORUS_JWKS_MIN_REFRESH_SECS",
-                parsed("CHORUS_JWKS_MIN_REFRESH_SECS", "30")?,
-            )?),
-            introspection: parse(
-                "CHORUS_INTROSPECTION",
-                parsed("CHORUS_INTROSPECTION", "true")?,
-            )?,
-            max_body_bytes: parse(
-                "CHORUS_MAX_BODY_BYTES",
-                parsed("CHORUS_MAX_BODY_BYTES", "262144")?,
-            )?,
-            max_query_depth: parse(
-                "CHORUS_MAX_QUERY_DEPTH",
-                parsed("CHORUS_MAX_QUERY_DEPTH", "16")?,
-            )?,
-            max_query_complexity: parse(
-                "CHORUS_MAX_QUERY_COMPLEXITY",
-                parsed("CHORUS_MAX_QUERY_COMPLEXITY", "5000")?,
-            )?,
-            rate_burst: parse("CHORUS_RATE_BURST", parsed("CHORUS_RATE_BURST", "120")?)?,
-            rate_per_sec: parse("CHORUS_RATE_PER_SEC", parsed("CHORUS_RATE_PER_SEC", "20")?)?,
+            jwks_min_refresh: env.secs("CHORUS_JWKS_MIN_REFRESH_SECS", 30)?,
+            introspection: env.or("CHORUS_INTROSPECTION", true)?,
+            limits: Limits::read(&env)?,
+            rate_burst: env.or("CHORUS_RATE_BURST", 120)?,
+            rate_per_sec: env.or("CHORUS_RATE_PER_SEC", 20)?,
         })
     }
 }
