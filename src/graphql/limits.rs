@@ -12,13 +12,11 @@
 
 use super::Viewer;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextSubscribe,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextSubscribe,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
     ErrorExtensionValues, IntrospectionMode, Request, Response, ServerError, ServerResult,
-    Variables,
 };
 use futures_util::stream::{BoxStream, StreamExt};
 use std::any::TypeId;
@@ -128,11 +126,37 @@ impl ExtensionFactory for Guard {
 struct GuardExtension(Limits);
 
 fn refusal(message: String) -> ServerError {
+    coded_error(message, "BAD_USER_INPUT")
+}
+
+/// A request-level error (no location) with `extensions.code`.
+fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", "BAD_USER_INPUT");
+    extensions.set("code", code);
     error.extensions = Some(extensions);
     error
+}
+
+/// Whether the document asks for `__schema` or `__type` anywhere.
+fn introspects(doc: &ExecutableDocument) -> bool {
+    fn set(selections: &SelectionSet) -> bool {
+        selections.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                matches!(field.node.name.node.as_str(), "__schema" | "__type")
+                    || set(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(inline) => set(&inline.node.selection_set.node),
+            Selection::FragmentSpread(_) => false,
+        })
+    }
+    doc.operations
+        .iter()
+        .any(|(_, op)| set(&op.node.selection_set.node))
+        || doc
+            .fragments
+            .values()
+            .any(|f| set(&f.node.selection_set.node))
 }
 
 impl GuardExtension {
@@ -168,6 +192,9 @@ fn serialized_len_within(value: &async_graphql::Value, max: usize) -> bool {
 
 #[async_trait::async_trait]
 impl Extension for GuardExtension {
+    /// Parses the document once (async-graphql reuses it) and checks it
+    /// before anything walks it with fragments expanded: async-graphql's
+    /// own recursion-depth check does, inside its parse step.
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -179,22 +206,18 @@ impl Extension for GuardExtension {
             .get(&TypeId::of::<Viewer>())
             .and_then(|v| v.downcast_ref::<Viewer>())
             .is_some_and(|v| v.0.is_some());
+        let doc = request.parsed_query()?;
+        expanded_selections(doc, self.0.max_selections).map_err(refusal)?;
         if !signed_in {
+            if introspects(doc) {
+                return Err(coded_error(
+                    "sign in to use introspection (send an Authorization header)",
+                    "UNAUTHENTICATED",
+                ));
+            }
             request.introspection_mode = IntrospectionMode::Disabled;
         }
         next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        expanded_selections(&doc, self.0.max_selections).map_err(refusal)?;
-        Ok(doc)
     }
 
     async fn execute(

@@ -33,6 +33,27 @@ impl Ws {
         Self(socket)
     }
 
+    /// Opens a socket over an already connected stream.
+    pub async fn over(app: &TestApp, stream: tokio::net::TcpStream) -> Self {
+        let mut request = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+        let (socket, _) = tokio_tungstenite::client_async(request, stream)
+            .await
+            .unwrap();
+        Self(socket)
+    }
+
+    /// The socket itself, to send frames the protocol would not.
+    pub fn raw(&mut self) -> &mut Socket {
+        &mut self.0
+    }
+
     /// Opens and initialises a connection as `user`.
     pub async fn connect(app: &TestApp, user: &str) -> Self {
         let mut ws = Self::open(app).await;
