@@ -1,0 +1,95 @@
+//! The worst requests one can build against the limits, timed through the
+//! schema (release build, memory store): how long each takes to be
+//! answered and the process's peak memory after all of them.
+
+use async_graphql::Request;
+use chorus::graphql::Viewer;
+use std::time::Instant;
+
+/// `query { ...F<levels> }`, each fragment spreading the one below ten times.
+fn fragment_bomb(levels: usize) -> String {
+    let mut q = format!("query {{ ...F{levels} }}\nfragment F0 on Query {{ __typename }}\n");
+    for n in 1..=levels {
+        let spreads = vec![format!("...F{}", n - 1); 10].join(" ");
+        q.push_str(&format!("fragment F{n} on Query {{ {spreads} }}\n"));
+    }
+    q
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let config = chorus::config::Config::from_lookup(|_| None).unwrap();
+    let store: std::sync::Arc<dyn chorus::store::Store> =
+        std::sync::Arc::new(chorus::store::memory::MemoryStore::new());
+    let (service, schema) = {
+        let broker = std::sync::Arc::new(chorus::delivery::broker::Broker::new());
+        let push = std::sync::Arc::new(chorus::delivery::push::MemoryPushRegistry::default());
+        chorus::app::parts(&config, store, broker.clone(), push, Some(broker))
+    };
+    // A 100-deep chain of 10,000-character replies.
+    let alice = chorus::domain::UserId::parse("alice").unwrap();
+    let profile = chorus::domain::user::Profile {
+        id: alice.clone(),
+        name: "Alice".into(),
+        email: None,
+        picture_url: None,
+    };
+    service.sign_in(&profile).await.unwrap();
+    let new = chorus::domain::group::NewGroup {
+        name: "Deep".into(),
+        description: None,
+        visibility: Default::default(),
+    };
+    let group = service.create_group(&alice, new).await.unwrap();
+    let body = "x".repeat(10_000);
+    let mut leaf = service
+        .post_message(&alice, &group.id, body.clone(), None)
+        .await
+        .unwrap()
+        .id;
+    for _ in 0..100 {
+        leaf = service
+            .reply(&alice, &leaf, body.clone(), None)
+            .await
+            .unwrap()
+            .id;
+    }
+    let aliases: String = (0..49)
+        .map(|i| format!(" a{i}: ancestors(last: 100) {{ body }}"))
+        .collect();
+    let cases = [
+        ("fragment bomb, 7 levels (10^7 fields)", fragment_bomb(7), false),
+        ("fragment bomb, 40 levels", fragment_bomb(40), false),
+        (
+            "49 x ancestors(last: 100) of 10k bodies (within complexity)",
+            format!("{{ message(id: \"{leaf}\") {{ {aliases} }} }}"),
+            true,
+        ),
+        (
+            "ancestors nested 3 deep",
+            format!("{{ message(id: \"{leaf}\") {{ ancestors {{ ancestors {{ ancestors {{ body }} }} }} }} }}"),
+            true,
+        ),
+    ];
+    for (name, query, signed_in) in cases {
+        let viewer = Viewer(signed_in.then(|| alice.clone()));
+        let started = Instant::now();
+        let response = schema.execute(Request::new(query).data(viewer)).await;
+        let took = started.elapsed();
+        let outcome = response
+            .errors
+            .first()
+            .map_or("answered".to_owned(), |e| format!("refused: {}", e.message));
+        println!("{name}: {took:?}, {outcome}");
+    }
+    println!("peak RSS after all: {:.1} MB", peak_rss_mb());
+}
