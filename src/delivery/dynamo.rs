@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
 pub use super::dynamo_connections::{
-    expired, ConnectionError, ConnectionRegistry, ConnectionRow, SubscriptionRow,
+    ConnectionError, ConnectionRegistry, ConnectionRow, SubscriptionRow,
 };
 
 /// Connections table: partition `connectionId`, sort `sk`
@@ -41,4 +41,9 @@ pub(super) fn failure(err: impl std::error::Error + Send + Sync + 'static) -> Re
 
 pub(super) fn number(item: &HashMap<String, AttributeValue>, key: &str) -> Option<i64> {
     item.get(key)?.as_n().ok()?.parse().ok()
+}
+
+/// Whether a token that expires at `at` (epoch seconds) has expired.
+pub fn expired(at: Option<i64>) -> bool {
+    at.is_some_and(|at| at <= chrono::Utc::now().timestamp())
 }

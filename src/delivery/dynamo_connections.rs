@@ -1,5 +1,4 @@
-//! The WebSocket connection registry in DynamoDB: connections and their
-//! subscriptions in one table, with a sparse GSI by group.
+//! The WebSocket connection registry in DynamoDB: connections and their subscriptions in one table, with a sparse GSI by group.
 
 use super::dynamo::{
     failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, CONNECTIONS_PK, CONNECTIONS_SK,
@@ -39,13 +38,8 @@ pub struct SubscriptionRow {
 pub struct ConnectionRow {
     pub user_id: UserId,
     pub initialized: bool,
-    /// When the token it was opened with expires (epoch seconds).
+    /// When its token expires (epoch seconds).
     pub token_expires_at: Option<i64>,
-}
-
-/// Whether a token that expires at `at` (epoch seconds) has expired.
-pub fn expired(at: Option<i64>) -> bool {
-    at.is_some_and(|at| at <= chrono::Utc::now().timestamp())
 }
 
 #[derive(Debug, thiserror::Error)]
