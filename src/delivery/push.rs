@@ -1,24 +1,13 @@
-//! The registry of Web Push subscriptions, per user.
+//! The local server's registry of Web Push subscriptions, per user (the
+//! port itself, [`PushRegistry`], is the service's).
+
+pub use crate::service::ports::{PushRegistry, RegistryError};
 
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
 use async_trait::async_trait;
 use parking_lot::Mutex;
 use std::collections::HashMap;
-
-#[derive(Debug, thiserror::Error)]
-#[error("push registry failure")]
-pub struct RegistryError(#[source] pub crate::domain::error::Cause);
-
-#[async_trait]
-pub trait PushRegistry: Send + Sync + 'static {
-    /// Stores a subscription; registering an endpoint again replaces it
-    /// (and moves it to this user: an endpoint belongs to one browser).
-    async fn put(&self, subscription: &PushSubscription) -> Result<(), RegistryError>;
-    /// Removes the user's subscription with this endpoint; `false` if none.
-    async fn remove(&self, user: &UserId, endpoint: &str) -> Result<bool, RegistryError>;
-    async fn of_users(&self, users: &[UserId]) -> Result<Vec<PushSubscription>, RegistryError>;
-}
 
 /// The local server's registry.
 #[derive(Default)]

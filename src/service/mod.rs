@@ -4,11 +4,10 @@
 mod groups;
 mod membership;
 mod messages;
+pub mod ports;
 mod push;
 pub mod rate_limit;
 
-use crate::delivery::push::PushRegistry;
-use crate::delivery::EventPublisher;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
 use crate::domain::membership::{can_read_content, Membership};
@@ -16,6 +15,7 @@ use crate::domain::user::{Profile, User};
 use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use crate::store::Store;
 use parking_lot::Mutex;
+use ports::{EventPublisher, PushRegistry};
 use rate_limit::RateLimiter;
 use std::collections::HashMap;
 use std::sync::Arc;

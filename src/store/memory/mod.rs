@@ -7,11 +7,12 @@
 //! transition, one message per client id) hold here by construction.
 
 mod keyset;
+mod memberships;
 mod messages;
 
 use super::{MemberKey, MyGroupKey, SearchKey, Store, StoreError, StoreResult};
 use crate::domain::group::{Group, GroupPatch, NewGroup};
-use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
+use crate::domain::membership::{Action, Decision, Membership, MembershipState};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
@@ -57,34 +58,6 @@ struct GroupRow {
 struct MessageRow {
     message: Message,
     next_seq: u64,
-}
-
-impl State {
-    /// Replaces a membership and keeps the list indexes in step.
-    fn put_membership(&mut self, m: Membership) {
-        let key = (m.group_id.clone(), m.user_id.clone());
-        if let Some(old) = self.memberships.remove(&key) {
-            if let Some(list) = self.by_state.get_mut(&(old.group_id.clone(), old.state)) {
-                list.remove(&old.list_key());
-            }
-            if old.is_member() {
-                if let Some(list) = self.by_user.get_mut(&old.user_id) {
-                    list.remove(&(old.since.timestamp_micros(), old.group_id.clone()));
-                }
-            }
-        }
-        self.by_state
-            .entry((m.group_id.clone(), m.state))
-            .or_default()
-            .insert(m.list_key(), ());
-        if m.is_member() {
-            self.by_user
-                .entry(m.user_id.clone())
-                .or_default()
-                .insert((m.since.timestamp_micros(), m.group_id.clone()), ());
-        }
-        self.memberships.insert(key, m);
-    }
 }
 
 #[async_trait]
@@ -199,32 +172,9 @@ impl Store for MemoryStore {
         action: &Action,
         now: Timestamp,
     ) -> StoreResult<Decision> {
-        let mut state = self.state.lock();
-        if !state.groups.contains_key(group) {
-            return Err(StoreError::NotFound("group"));
-        }
-        let actor_m = state.memberships.get(&(group.clone(), actor.clone()));
-        let target_m = state.memberships.get(&(group.clone(), target.clone()));
-        let situation = membership::Situation {
-            group_id: group,
-            actor_id: actor,
-            target_id: target,
-            actor: actor_m,
-            target: target_m,
-            now,
-        };
-        let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
-        if let Some(row) = state.groups.get_mut(group) {
-            row.group.member_count = row
-                .group
-                .member_count
-                .saturating_add_signed(decision.member_delta);
-        }
-        state.put_membership(decision.target.clone());
-        if let Some(actor_m) = &decision.actor {
-            state.put_membership(actor_m.clone());
-        }
-        Ok(decision)
+        self.state
+            .lock()
+            .transition(group, actor, target, action, now)
     }
 
     async fn group_memberships(
@@ -233,22 +183,7 @@ impl Store for MemoryStore {
         wanted: MembershipState,
         page: PageRequest<MemberKey>,
     ) -> StoreResult<Page<Membership>> {
-        let state = self.state.lock();
-        let Some(list) = state.by_state.get(&(group.clone(), wanted)) else {
-            return Ok(Page::empty());
-        };
-        let page = keyset::page(
-            list,
-            &page,
-            |_, _| true,
-            |(_, user), _| {
-                state
-                    .memberships
-                    .get(&(group.clone(), user.clone()))
-                    .cloned()
-            },
-        );
-        Ok(page.filter_some())
+        Ok(self.state.lock().group_memberships(group, wanted, &page))
     }
 
     async fn user_memberships(
@@ -256,22 +191,7 @@ impl Store for MemoryStore {
         user: &UserId,
         page: PageRequest<MyGroupKey>,
     ) -> StoreResult<Page<Membership>> {
-        let state = self.state.lock();
-        let Some(list) = state.by_user.get(user) else {
-            return Ok(Page::empty());
-        };
-        let page = keyset::page(
-            list,
-            &page,
-            |_, _| true,
-            |(_, group), _| {
-                state
-                    .memberships
-                    .get(&(group.clone(), user.clone()))
-                    .cloned()
-            },
-        );
-        Ok(page.filter_some())
+        Ok(self.state.lock().user_memberships(user, &page))
     }
 
     async fn post_message(&self, new: &NewMessage) -> StoreResult<Posted> {

@@ -1,0 +1,113 @@
+//! Memberships in the embedded store: transitions judged by
+//! `domain::membership::decide`, and the list indexes kept in step.
+
+use super::{keyset, FilterSome, MemberKey, MyGroupKey, State, StoreError, StoreResult};
+use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{GroupId, Timestamp, UserId};
+
+impl State {
+    /// Replaces a membership and keeps the list indexes in step.
+    pub(super) fn put_membership(&mut self, m: Membership) {
+        let key = (m.group_id.clone(), m.user_id.clone());
+        if let Some(old) = self.memberships.remove(&key) {
+            if let Some(list) = self.by_state.get_mut(&(old.group_id.clone(), old.state)) {
+                list.remove(&old.list_key());
+            }
+            if old.is_member() {
+                if let Some(list) = self.by_user.get_mut(&old.user_id) {
+                    list.remove(&(old.since.timestamp_micros(), old.group_id.clone()));
+                }
+            }
+        }
+        self.by_state
+            .entry((m.group_id.clone(), m.state))
+            .or_default()
+            .insert(m.list_key(), ());
+        if m.is_member() {
+            self.by_user
+                .entry(m.user_id.clone())
+                .or_default()
+                .insert((m.since.timestamp_micros(), m.group_id.clone()), ());
+        }
+        self.memberships.insert(key, m);
+    }
+
+    pub(super) fn transition(
+        &mut self,
+        group: &GroupId,
+        actor: &UserId,
+        target: &UserId,
+        action: &Action,
+        now: Timestamp,
+    ) -> StoreResult<Decision> {
+        if !self.groups.contains_key(group) {
+            return Err(StoreError::NotFound("group"));
+        }
+        let actor_m = self.memberships.get(&(group.clone(), actor.clone()));
+        let target_m = self.memberships.get(&(group.clone(), target.clone()));
+        let situation = membership::Situation {
+            group_id: group,
+            actor_id: actor,
+            target_id: target,
+            actor: actor_m,
+            target: target_m,
+            now,
+        };
+        let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
+        if let Some(row) = self.groups.get_mut(group) {
+            row.group.member_count = row
+                .group
+                .member_count
+                .saturating_add_signed(decision.member_delta);
+        }
+        self.put_membership(decision.target.clone());
+        if let Some(actor_m) = &decision.actor {
+            self.put_membership(actor_m.clone());
+        }
+        Ok(decision)
+    }
+
+    pub(super) fn group_memberships(
+        &self,
+        group: &GroupId,
+        wanted: MembershipState,
+        page: &PageRequest<MemberKey>,
+    ) -> Page<Membership> {
+        let Some(list) = self.by_state.get(&(group.clone(), wanted)) else {
+            return Page::empty();
+        };
+        let page = keyset::page(
+            list,
+            page,
+            |_, _| true,
+            |(_, user), _| {
+                self.memberships
+                    .get(&(group.clone(), user.clone()))
+                    .cloned()
+            },
+        );
+        page.filter_some()
+    }
+
+    pub(super) fn user_memberships(
+        &self,
+        user: &UserId,
+        page: &PageRequest<MyGroupKey>,
+    ) -> Page<Membership> {
+        let Some(list) = self.by_user.get(user) else {
+            return Page::empty();
+        };
+        let page = keyset::page(
+            list,
+            page,
+            |_, _| true,
+            |(_, group), _| {
+                self.memberships
+                    .get(&(group.clone(), user.clone()))
+                    .cloned()
+            },
+        );
+        page.filter_some()
+    }
+}
