@@ -63,8 +63,9 @@ impl From<jsonwebtoken::errors::Error> for AuthError {
 #[derive(Debug, Deserialize)]
 pub struct Claims {
     pub sub: String,
-    /// Expiry, seconds since the epoch (required by both verifiers).
-    pub exp: i64,
+    /// Expiry, seconds since the epoch (required by both verifiers; a
+    /// NumericDate may carry a fraction).
+    pub exp: f64,
     pub name: Option<String>,
     pub email: Option<String>,
     pub picture: Option<String>,
@@ -104,7 +105,8 @@ impl Claims {
                 email,
                 picture_url: self.picture.as_deref().and_then(text::picture_url),
             },
-            expires_at: self.exp,
+            // Saturating: an absurd `exp` cannot wrap into the past.
+            expires_at: self.exp as i64,
         })
     }
 }

@@ -80,6 +80,15 @@ pub struct AwsConfig {
     pub fanout_batch_size: usize,
 }
 
+impl ConfigError {
+    pub fn invalid(name: &'static str, problem: &str) -> Self {
+        Self {
+            name,
+            problem: problem.to_owned(),
+        }
+    }
+}
+
 impl AwsConfig {
     /// A setting a Lambda cannot run without.
     pub fn require<'a>(

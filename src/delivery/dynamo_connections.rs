@@ -177,27 +177,37 @@ impl ConnectionRegistry {
         }
     }
 
-    /// How many subscriptions the connection holds (a count, not a read).
+    /// How many subscriptions the connection holds.
     pub async fn subscription_count(&self, connection_id: &str) -> Result<usize, RegistryError> {
-        let mut count = 0usize;
+        let keys = self.sort_keys(connection_id).await?;
+        Ok(keys.iter().filter(|sk| sk.starts_with("sub#")).count())
+    }
+
+    /// The sort keys of every item of a connection (itself and its
+    /// subscriptions), keys only.
+    async fn sort_keys(&self, connection_id: &str) -> Result<Vec<String>, RegistryError> {
+        let mut keys = Vec::new();
         let mut start = None;
         loop {
             let out = self
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("connectionId = :c AND begins_with(sk, :sub)")
+                .key_condition_expression("connectionId = :c")
                 .expression_attribute_values(":c", s(connection_id))
-                .expression_attribute_values(":sub", s("sub#"))
-                .select(aws_sdk_dynamodb::types::Select::Count)
+                .projection_expression("connectionId, sk")
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(failure)?;
-            count += usize::try_from(out.count()).unwrap_or(0);
+            keys.extend(
+                out.items()
+                    .iter()
+                    .filter_map(|item| text(item, CONNECTIONS_SK)),
+            );
             start = out.last_evaluated_key().cloned();
             if start.is_none() {
-                return Ok(count);
+                return Ok(keys);
             }
         }
     }
@@ -221,30 +231,7 @@ impl ConnectionRegistry {
     /// Deletes the connection and all its subscriptions, nothing else.
     #[tracing::instrument(skip(self))]
     pub async fn delete_connection(&self, connection_id: &str) -> Result<usize, RegistryError> {
-        let mut keys = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("connectionId = :c")
-                .expression_attribute_values(":c", s(connection_id))
-                .projection_expression("connectionId, sk")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(failure)?;
-            keys.extend(
-                out.items()
-                    .iter()
-                    .filter_map(|item| text(item, CONNECTIONS_SK)),
-            );
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                break;
-            }
-        }
+        let keys = self.sort_keys(connection_id).await?;
         for sk in &keys {
             self.client
                 .delete_item()

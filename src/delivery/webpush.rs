@@ -71,24 +71,53 @@ pub fn generate_vapid_keys() -> Result<(String, String), ece::Error> {
     use base64::Engine;
     let (pair, _) = ece::generate_keypair_and_auth_secret()?;
     let private = pair.raw_components()?.private_key().to_vec();
+    // The scalar as 32 bytes: openssl drops leading zero bytes.
+    let private = padded_scalar(&private).ok_or(ece::Error::CryptoError)?;
     Ok((
         URL_SAFE_NO_PAD.encode(pair.pub_as_raw()?),
         URL_SAFE_NO_PAD.encode(private),
     ))
 }
 
+/// A P-256 private scalar as the 32 bytes web-push expects (it panics on
+/// fewer): left-padded with zeros, or `None` if longer or empty.
+fn padded_scalar(bytes: &[u8]) -> Option<[u8; 32]> {
+    if bytes.is_empty() || bytes.len() > 32 {
+        return None;
+    }
+    let mut scalar = [0u8; 32];
+    scalar[32 - bytes.len()..].copy_from_slice(bytes);
+    Some(scalar)
+}
+
+/// A configured VAPID private key in its canonical form (32-byte scalar,
+/// base64url), or `None` if it is not one.
+fn canonical_vapid_key(raw: &str) -> Option<SecretString> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(raw.trim().trim_end_matches('='))
+        .ok()?;
+    let scalar = padded_scalar(&bytes)?;
+    Some(SecretString::from(URL_SAFE_NO_PAD.encode(scalar)))
+}
+
 impl WebPushSender {
-    pub fn new(vapid_private_key: SecretString, subject: String, ttl: u32) -> Self {
+    /// A sender signing with `vapid_private_key` (base64url P-256 scalar;
+    /// a key whose leading zero bytes were dropped is accepted). `None` if
+    /// the key is not one.
+    pub fn new(vapid_private_key: SecretString, subject: String, ttl: u32) -> Option<Self> {
+        let vapid_private_key = canonical_vapid_key(vapid_private_key.expose_secret())?;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap_or_default();
-        Self {
+        Some(Self {
             http,
             vapid_private_key,
             subject,
             ttl,
-        }
+        })
     }
 
     #[tracing::instrument(skip_all, fields(user = %sub.user_id))]
@@ -148,6 +177,29 @@ mod tests {
     use crate::domain::event::EventKind;
     use crate::domain::message::Message;
     use crate::domain::{GroupId, MessageId, UserId};
+
+    #[test]
+    fn short_scalars_are_padded_and_bad_keys_refused() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let (_, private) = generate_vapid_keys().unwrap();
+        let full = URL_SAFE_NO_PAD.decode(&private).unwrap();
+        assert_eq!(full.len(), 32);
+        // A key that lost a leading zero byte means the same scalar.
+        let mut short = full.clone();
+        short[0] = 0;
+        let short = URL_SAFE_NO_PAD.encode(&short[1..]);
+        let canonical = canonical_vapid_key(&short).unwrap();
+        assert_eq!(
+            URL_SAFE_NO_PAD
+                .decode(canonical.expose_secret())
+                .unwrap()
+                .len(),
+            32
+        );
+        assert!(canonical_vapid_key("not base64 !").is_none());
+        assert!(canonical_vapid_key(&URL_SAFE_NO_PAD.encode([1u8; 33])).is_none());
+    }
 
     #[test]
     fn generated_vapid_keys_sign_pushes() {

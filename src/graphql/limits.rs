@@ -35,18 +35,6 @@ pub struct Limits {
     pub max_response_bytes: usize,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            depth: 16,
-            complexity: 5_000,
-            introspection: true,
-            max_selections: 2_000,
-            max_response_bytes: 8 * 1024 * 1024,
-        }
-    }
-}
-
 /// The number of selections `doc` stands for with fragments expanded, or
 /// an error as soon as it passes `max` (or a fragment spreads itself).
 pub fn expanded_selections(doc: &ExecutableDocument, max: usize) -> Result<usize, String> {

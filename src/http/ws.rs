@@ -179,11 +179,7 @@ impl Connection {
                 }
                 let max = self.state.limits.max_subscriptions_per_socket;
                 if self.subscriptions.len() >= max {
-                    let payload = serde_json::json!([{
-                        "message": format!("at most {max} operations may run on one socket"),
-                        "extensions": {"code": "BAD_USER_INPUT"},
-                    }]);
-                    return Ok(Some(ServerMessage::Error { id, payload }));
+                    return Ok(Some(ServerMessage::too_many_operations(id, max)));
                 }
                 let handle = self.start(id.clone(), payload, viewer);
                 self.subscriptions.insert(id, handle);

@@ -4,7 +4,7 @@
 pub mod ws;
 
 use crate::app;
-use crate::config::{AwsConfig, Config};
+use crate::config::{AwsConfig, Config, ConfigError};
 use crate::delivery::deliver::Deliver;
 use crate::delivery::dynamo::ConnectionRegistry;
 use crate::delivery::dynamo_push::DynamoPushRegistry;
@@ -157,7 +157,12 @@ impl Env {
         let sender = aws
             .vapid_private_key
             .clone()
-            .map(|key| WebPushSender::new(key, aws.vapid_subject.clone(), aws.push_ttl_secs));
+            .map(|key| {
+                WebPushSender::new(key, aws.vapid_subject.clone(), aws.push_ttl_secs).ok_or(
+                    ConfigError::invalid("VAPID_PRIVATE_KEY", "not a base64url P-256 private key"),
+                )
+            })
+            .transpose()?;
         Ok(Deliver {
             schema,
             management: self.management()?,

@@ -178,11 +178,8 @@ impl WsHandler {
                     .await
                     .map_err(registry_failure)?;
                 if held >= self.max_subscriptions {
-                    let payload = serde_json::json!([{
-                        "message": format!("at most {} operations may run on one socket", self.max_subscriptions),
-                        "extensions": {"code": "BAD_USER_INPUT"},
-                    }]);
-                    return Ok(vec![ServerMessage::Error { id, payload }]);
+                    let error = ServerMessage::too_many_operations(id, self.max_subscriptions);
+                    return Ok(vec![error]);
                 }
                 let expires = row.token_expires_at;
                 self.subscribe(connection_id, id, payload, row.user_id, expires)

@@ -16,8 +16,8 @@ const EVENTS: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type gr
     message { id body author { id } } membership { state user { id } } } }";
 
 impl Ws {
-    /// Opens a socket speaking `graphql-transport-ws`, without initialising.
-    pub async fn open(app: &TestApp) -> Self {
+    /// The upgrade request asking for `graphql-transport-ws`.
+    fn request(app: &TestApp) -> tokio_tungstenite::tungstenite::handshake::client::Request {
         let mut request = format!("ws://{}/graphql", app.addr)
             .into_client_request()
             .unwrap();
@@ -25,7 +25,14 @@ impl Ws {
             "Sec-WebSocket-Protocol",
             "graphql-transport-ws".parse().unwrap(),
         );
-        let (socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+        request
+    }
+
+    /// Opens a socket speaking `graphql-transport-ws`, without initialising.
+    pub async fn open(app: &TestApp) -> Self {
+        let (socket, response) = tokio_tungstenite::connect_async(Self::request(app))
+            .await
+            .unwrap();
         assert_eq!(
             response.headers()["sec-websocket-protocol"],
             "graphql-transport-ws"
@@ -35,15 +42,8 @@ impl Ws {
 
     /// Opens a socket over an already connected stream.
     pub async fn over(app: &TestApp, stream: tokio::net::TcpStream) -> Self {
-        let mut request = format!("ws://{}/graphql", app.addr)
-            .into_client_request()
-            .unwrap();
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
         let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
-        let (socket, _) = tokio_tungstenite::client_async(request, stream)
+        let (socket, _) = tokio_tungstenite::client_async(Self::request(app), stream)
             .await
             .unwrap();
         Self(socket)

@@ -85,6 +85,15 @@ impl SubscribePayload {
 }
 
 impl ServerMessage {
+    /// The `error` for a `subscribe` over the socket's operation cap.
+    pub fn too_many_operations(id: String, max: usize) -> Self {
+        let payload = serde_json::json!([{
+            "message": format!("at most {max} operations may run on one socket"),
+            "extensions": {"code": "BAD_USER_INPUT"},
+        }]);
+        Self::Error { id, payload }
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

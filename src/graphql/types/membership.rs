@@ -11,9 +11,6 @@ impl MembershipObject {
     /// Whether the viewer may read this membership's private text.
     async fn private(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let viewer = viewer(ctx)?;
-        if &self.0.user_id == viewer {
-            return Ok(true);
-        }
         let key = (self.0.group_id.clone(), viewer.clone());
         let own = loader(ctx)?.load_one(key).await?;
         Ok(can_read_private_text(&self.0, viewer, own.as_ref()))
