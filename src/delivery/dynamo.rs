@@ -6,12 +6,13 @@ use super::push::RegistryError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
-pub use super::dynamo_connections::{
-    ConnectionError, ConnectionRegistry, ConnectionRow, SubscriptionRow,
-};
+pub use super::dynamo_connections::{ConnectionError, ConnectionRegistry, ConnectionRow};
+pub use super::dynamo_subscriptions::SubscriptionRow;
 
 /// Connections table: partition `connectionId`, sort `sk`
-/// (`connection`, or `sub#<subscriptionId>`); GSI `byGroup` on `groupId`
+/// (`connection`, or `sub#<subscriptionId>`), plus one partition per user
+/// (`user#<userId>`, sort `conn#<connectionId>`) listing their
+/// connections; GSI `byGroup` on `groupId`
 /// (only subscription items carry it), projecting everything.
 pub const CONNECTIONS_PK: &str = "connectionId";
 pub const CONNECTIONS_SK: &str = "sk";

@@ -1,36 +1,27 @@
-//! The WebSocket connection registry in DynamoDB: connections and their subscriptions in one table, with a sparse GSI by group.
+//! The WebSocket connection registry in DynamoDB: connections, their
+//! subscriptions (`dynamo_subscriptions`) and each user's connections in one
+//! table.
 
-use super::dynamo::{
-    failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, CONNECTIONS_PK, CONNECTIONS_SK,
-    TTL_ATTRIBUTE,
-};
+use super::dynamo::{failure, n, number, s, text, CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE};
 use super::push::RegistryError;
-use crate::domain::{GroupId, UserId};
+use crate::domain::UserId;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
-use serde::{Deserialize, Serialize};
 
 const CONNECTION_SK: &str = "connection";
 /// API Gateway closes WebSockets after 2 hours; stale rows expire after a day.
 const CONNECTION_TTL_SECS: i64 = 24 * 3600;
+/// The longest a WebSocket lives on API Gateway.
+const MAX_CONNECTION_SECS: i64 = 2 * 3600;
 
-/// A stored `groupEvents` subscription of one WebSocket connection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionRow {
-    pub connection_id: String,
-    pub subscription_id: String,
-    pub group_id: GroupId,
-    pub user_id: UserId,
-    /// The subscription's GraphQL document, variables and operation name,
-    /// so every delivery answers exactly what the client asked.
-    pub query: String,
-    pub variables: Option<serde_json::Value>,
-    pub operation_name: Option<String>,
-    /// When the connection's token expires (epoch seconds): delivery
-    /// stops and the connection is closed then.
-    #[serde(default)]
-    pub token_expires_at: Option<i64>,
+/// The partition holding a user's connections (`conn#<id>` items), so
+/// `$connect` can count them without an index.
+fn user_partition(user: &UserId) -> String {
+    format!("user#{}", user.as_str())
+}
+
+fn user_item(connection_id: &str) -> String {
+    format!("conn#{connection_id}")
 }
 
 /// A connection as `$connect` recorded it.
@@ -51,14 +42,16 @@ pub enum ConnectionError {
     Registry(#[from] RegistryError),
 }
 
-fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(err: &E) -> bool {
+pub(super) fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(
+    err: &E,
+) -> bool {
     err.code() == Some("ConditionalCheckFailedException")
 }
 
 #[derive(Clone)]
 pub struct ConnectionRegistry {
-    client: Client,
-    table: String,
+    pub(super) client: Client,
+    pub(super) table: String,
 }
 
 impl ConnectionRegistry {
@@ -66,7 +59,7 @@ impl ConnectionRegistry {
         Self { client, table }
     }
 
-    fn expiry() -> AttributeValue {
+    pub(super) fn expiry() -> AttributeValue {
         n(chrono::Utc::now().timestamp() + CONNECTION_TTL_SECS)
     }
 
@@ -89,7 +82,47 @@ impl ConnectionRegistry {
             .send()
             .await
             .map_err(failure)?;
+        // The connection cannot outlive its token nor API Gateway's limit,
+        // so a row whose `$disconnect` never came stops counting then.
+        let live_until = token_expires_at.min(chrono::Utc::now().timestamp() + MAX_CONNECTION_SECS);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item(CONNECTIONS_PK, s(user_partition(user)))
+            .item(CONNECTIONS_SK, s(user_item(connection_id)))
+            .item("liveUntil", n(live_until))
+            .item(TTL_ATTRIBUTE, Self::expiry())
+            .send()
+            .await
+            .map_err(failure)?;
         Ok(())
+    }
+
+    /// How many live connections the user holds (a key query on the
+    /// user's partition, counting only rows not past their life).
+    pub async fn live_connections(&self, user: &UserId) -> Result<usize, RegistryError> {
+        let mut count = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("connectionId = :u")
+                .filter_expression("liveUntil > :now")
+                .expression_attribute_values(":u", s(user_partition(user)))
+                .expression_attribute_values(":now", n(chrono::Utc::now().timestamp()))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(failure)?;
+            count += usize::try_from(out.count()).unwrap_or_default();
+            start = out.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(count);
+            }
+        }
     }
 
     pub async fn connection(
@@ -144,48 +177,12 @@ impl ConnectionRegistry {
         }
     }
 
-    /// Stores a subscription; `Condition` if the id is live on this connection.
-    #[tracing::instrument(skip_all, fields(group = %row.group_id))]
-    pub async fn put_subscription(&self, row: &SubscriptionRow) -> Result<(), ConnectionError> {
-        let mut request = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item(CONNECTIONS_PK, s(&row.connection_id))
-            .item(CONNECTIONS_SK, s(format!("sub#{}", row.subscription_id)))
-            .item("subscriptionId", s(&row.subscription_id))
-            .item(BY_GROUP_PK, s(row.group_id.as_str()))
-            .item("userId", s(row.user_id.as_str()))
-            .item("query", s(&row.query))
-            .item(TTL_ATTRIBUTE, Self::expiry())
-            .condition_expression("attribute_not_exists(sk)");
-        if let Some(variables) = &row.variables {
-            request = request.item("variables", s(variables.to_string()));
-        }
-        if let Some(name) = &row.operation_name {
-            request = request.item("operationName", s(name));
-        }
-        if let Some(at) = row.token_expires_at {
-            request = request.item("tokenExpiresAt", n(at));
-        }
-        match request.send().await {
-            Ok(_) => Ok(()),
-            Err(err) if err.as_service_error().is_some_and(is_condition_failure) => {
-                Err(ConnectionError::Condition)
-            }
-            Err(err) => Err(failure(err).into()),
-        }
-    }
-
-    /// How many subscriptions the connection holds.
-    pub async fn subscription_count(&self, connection_id: &str) -> Result<usize, RegistryError> {
-        let keys = self.sort_keys(connection_id).await?;
-        Ok(keys.iter().filter(|sk| sk.starts_with("sub#")).count())
-    }
-
     /// The sort keys of every item of a connection (itself and its
     /// subscriptions), keys only.
-    async fn sort_keys(&self, connection_id: &str) -> Result<Vec<String>, RegistryError> {
+    pub(super) async fn sort_keys(
+        &self,
+        connection_id: &str,
+    ) -> Result<Vec<String>, RegistryError> {
         let mut keys = Vec::new();
         let mut start = None;
         loop {
@@ -212,25 +209,20 @@ impl ConnectionRegistry {
         }
     }
 
-    pub async fn delete_subscription(
-        &self,
-        connection_id: &str,
-        subscription_id: &str,
-    ) -> Result<(), RegistryError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .key(CONNECTIONS_PK, s(connection_id))
-            .key(CONNECTIONS_SK, s(format!("sub#{subscription_id}")))
-            .send()
-            .await
-            .map_err(failure)?;
-        Ok(())
-    }
-
-    /// Deletes the connection and all its subscriptions, nothing else.
+    /// Deletes the connection, all its subscriptions and its entry in the
+    /// user's connections, nothing else.
     #[tracing::instrument(skip(self))]
     pub async fn delete_connection(&self, connection_id: &str) -> Result<usize, RegistryError> {
+        if let Some(row) = self.connection(connection_id).await? {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .key(CONNECTIONS_PK, s(user_partition(&row.user_id)))
+                .key(CONNECTIONS_SK, s(user_item(connection_id)))
+                .send()
+                .await
+                .map_err(failure)?;
+        }
         let keys = self.sort_keys(connection_id).await?;
         for sk in &keys {
             self.client
@@ -243,45 +235,5 @@ impl ConnectionRegistry {
                 .map_err(failure)?;
         }
         Ok(keys.len())
-    }
-
-    /// Every subscription to a group: a query on the `byGroup` index, never a scan.
-    #[tracing::instrument(skip(self))]
-    pub async fn subscriptions_of_group(
-        &self,
-        group: &GroupId,
-    ) -> Result<Vec<SubscriptionRow>, RegistryError> {
-        let mut rows = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(BY_GROUP_INDEX)
-                .key_condition_expression("groupId = :g")
-                .expression_attribute_values(":g", s(group.as_str()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(failure)?;
-            rows.extend(out.items().iter().filter_map(|item| {
-                Some(SubscriptionRow {
-                    connection_id: text(item, CONNECTIONS_PK)?,
-                    subscription_id: text(item, "subscriptionId")?,
-                    group_id: GroupId::parse(&text(item, BY_GROUP_PK)?).ok()?,
-                    user_id: UserId::parse(&text(item, "userId")?).ok()?,
-                    query: text(item, "query")?,
-                    variables: text(item, "variables").and_then(|v| serde_json::from_str(&v).ok()),
-                    operation_name: text(item, "operationName"),
-                    token_expires_at: number(item, "tokenExpiresAt"),
-                })
-            }));
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                break;
-            }
-        }
-        Ok(rows)
     }
 }

@@ -7,6 +7,7 @@ pub mod deliver;
 pub mod dynamo;
 pub mod dynamo_connections;
 pub mod dynamo_push;
+pub mod dynamo_subscriptions;
 pub mod fanout;
 pub mod push;
 pub mod sns;

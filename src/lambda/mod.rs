@@ -136,6 +136,7 @@ impl Env {
             connections: self.connections()?,
             management: self.management()?,
             max_subscriptions: self.config.limits.max_subscriptions_per_socket,
+            max_sockets: self.config.limits.max_sockets_per_user,
         })
     }
 

@@ -25,6 +25,8 @@ pub struct WsHandler {
     pub management: Management,
     /// Operations one connection may hold.
     pub max_subscriptions: usize,
+    /// Live connections one user may hold.
+    pub max_sockets: usize,
 }
 
 fn respond(status: i64, protocol: bool) -> ApiGatewayProxyResponse {
@@ -109,6 +111,19 @@ impl WsHandler {
             return respond(401, false);
         };
         let user = &identity.profile.id;
+        // Concurrent `$connect`s of one user may each pass: the cap bounds
+        // a user's sockets to about the limit, not exactly.
+        match self.connections.live_connections(user).await {
+            Ok(held) if held >= self.max_sockets => {
+                tracing::info!(held, "too many sockets for one user");
+                return respond(429, false);
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::error!(error = %err, "connections not counted");
+                return respond(500, false);
+            }
+        }
         let recorded = self
             .connections
             .put_connection(connection_id, user, identity.expires_at)

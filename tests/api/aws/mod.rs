@@ -6,6 +6,7 @@ mod delivery;
 pub mod fakes;
 pub mod setup;
 mod ws_lambda;
+mod ws_limits;
 
 pub use setup::{create_tables, sdk, TopicProbe};
 

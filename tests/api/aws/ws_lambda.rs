@@ -5,7 +5,7 @@ use crate::helpers::token;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use serde_json::{json, Value};
 
-async fn send(
+pub(super) async fn send(
     handler: &chorus::lambda::ws::WsHandler,
     name: &str,
     replacements: &[(&str, &str)],
@@ -15,7 +15,11 @@ async fn send(
     handler.handle(event).await
 }
 
-async fn message(handler: &chorus::lambda::ws::WsHandler, connection: &str, body: Value) {
+pub(super) async fn message(
+    handler: &chorus::lambda::ws::WsHandler,
+    connection: &str,
+    body: Value,
+) {
     let response = send(
         handler,
         "ws_message.json",
@@ -26,7 +30,7 @@ async fn message(handler: &chorus::lambda::ws::WsHandler, connection: &str, body
 }
 
 /// A group owned by alice with bob as a member.
-async fn club(w: &World) -> String {
+pub(super) async fn club(w: &World) -> String {
     let service = w.env.parts().unwrap().0;
     for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("eve", "Eve")] {
         let profile = chorus::domain::user::Profile {
@@ -57,7 +61,8 @@ async fn club(w: &World) -> String {
     group.id.to_string()
 }
 
-const EVENTS: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type message { body } } }";
+pub(super) const EVENTS: &str =
+    "subscription($g: ID!) { groupEvents(groupId: $g) { type message { body } } }";
 
 #[tokio::test]
 async fn a_full_graphql_transport_ws_conversation_on_the_ws_lambda() {
@@ -232,62 +237,4 @@ async fn protocol_violations_on_the_ws_lambda_close_with_the_protocols_codes() {
     // Through the Lambda entry point a violation closes the connection.
     message(&handler, "c2=", json!({"type": "nope"})).await;
     assert!(w.management.closed().contains(&"c2=".to_owned()));
-}
-
-/// A dev token for `user` that expires `secs` from now.
-fn token_expiring_in(user: &str, secs: i64) -> String {
-    let iat = chrono::Utc::now().timestamp() - 30 * 24 * 3600 + secs;
-    chorus::auth::dev::DevTokens::new(crate::helpers::DEV_SECRET.to_owned().into())
-        .issue_at(user, user, iat)
-        .unwrap()
-}
-
-#[tokio::test]
-async fn a_connection_whose_token_expired_is_closed_at_subscribe_and_at_delivery() {
-    let w = world().await;
-    let handler = w.env.ws().unwrap();
-    let group = club(&w).await;
-    let registry = w.env.connections().unwrap();
-    for connection in ["short=", "later="] {
-        let token = token_expiring_in("bob", 2);
-        send(
-            &handler,
-            "ws_connect.json",
-            &[("CONNECTION", connection), ("TOKEN", &token)],
-        )
-        .await;
-        message(&handler, connection, json!({"type": "connection_init"})).await;
-    }
-    let subscribe = json!({"id": "s1", "type": "subscribe", "payload": {"query": EVENTS, "variables": {"g": group}}});
-    message(&handler, "short=", subscribe.clone()).await;
-    let group_id = chorus::domain::GroupId::parse(&group).unwrap();
-    let stored = registry.subscriptions_of_group(&group_id).await.unwrap();
-    assert_eq!(stored.len(), 1);
-    assert!(stored[0].token_expires_at.is_some());
-    tokio::time::sleep(std::time::Duration::from_millis(3_100)).await;
-
-    // A subscribe after expiry closes the connection.
-    message(&handler, "later=", subscribe).await;
-    assert!(w.management.closed().contains(&"later=".to_owned()));
-    assert!(registry.connection("later=").await.unwrap().is_none());
-
-    // Delivery to the subscription stored before expiry closes it too.
-    let event = chorus::domain::event::DomainEvent::membership(
-        chorus::domain::membership::Membership::founder(
-            group_id.clone(),
-            chorus::domain::UserId::parse("alice").unwrap(),
-            chrono::Utc::now(),
-        ),
-        chrono::Utc::now(),
-    );
-    let batches = chorus::delivery::fanout::plan(&event, stored, Vec::new(), 100);
-    let report = w.env.deliver().unwrap().run(&batches[0]).await;
-    assert_eq!((report.frames, report.expired_connections), (0, 1));
-    assert!(w
-        .management
-        .frames("short=")
-        .iter()
-        .all(|f| f["type"] != "next"));
-    assert!(w.management.closed().contains(&"short=".to_owned()));
-    assert!(registry.connection("short=").await.unwrap().is_none());
 }

@@ -1,0 +1,130 @@
+//! Subscriptions in the connection registry: one item per operation of a
+//! connection (`sub#<id>`), found by group through the sparse `byGroup` GSI.
+
+use super::dynamo::{
+    failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, CONNECTIONS_PK, CONNECTIONS_SK,
+    TTL_ATTRIBUTE,
+};
+use super::dynamo_connections::{is_condition_failure, ConnectionError, ConnectionRegistry};
+use super::push::RegistryError;
+use crate::domain::{GroupId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// A stored `groupEvents` subscription of one WebSocket connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionRow {
+    pub connection_id: String,
+    pub subscription_id: String,
+    pub group_id: GroupId,
+    pub user_id: UserId,
+    /// The subscription's GraphQL document, variables and operation name,
+    /// so every delivery answers exactly what the client asked.
+    pub query: String,
+    pub variables: Option<serde_json::Value>,
+    pub operation_name: Option<String>,
+    /// When the connection's token expires (epoch seconds): delivery
+    /// stops and the connection is closed then.
+    #[serde(default)]
+    pub token_expires_at: Option<i64>,
+}
+
+impl ConnectionRegistry {
+    /// Stores a subscription; `Condition` if the id is live on this connection.
+    #[tracing::instrument(skip_all, fields(group = %row.group_id))]
+    pub async fn put_subscription(&self, row: &SubscriptionRow) -> Result<(), ConnectionError> {
+        let mut request = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item(CONNECTIONS_PK, s(&row.connection_id))
+            .item(CONNECTIONS_SK, s(format!("sub#{}", row.subscription_id)))
+            .item("subscriptionId", s(&row.subscription_id))
+            .item(BY_GROUP_PK, s(row.group_id.as_str()))
+            .item("userId", s(row.user_id.as_str()))
+            .item("query", s(&row.query))
+            .item(TTL_ATTRIBUTE, Self::expiry())
+            .condition_expression("attribute_not_exists(sk)");
+        if let Some(variables) = &row.variables {
+            request = request.item("variables", s(variables.to_string()));
+        }
+        if let Some(name) = &row.operation_name {
+            request = request.item("operationName", s(name));
+        }
+        if let Some(at) = row.token_expires_at {
+            request = request.item("tokenExpiresAt", n(at));
+        }
+        match request.send().await {
+            Ok(_) => Ok(()),
+            Err(err) if err.as_service_error().is_some_and(is_condition_failure) => {
+                Err(ConnectionError::Condition)
+            }
+            Err(err) => Err(failure(err).into()),
+        }
+    }
+
+    /// How many subscriptions the connection holds.
+    pub async fn subscription_count(&self, connection_id: &str) -> Result<usize, RegistryError> {
+        let keys = self.sort_keys(connection_id).await?;
+        Ok(keys.iter().filter(|sk| sk.starts_with("sub#")).count())
+    }
+
+    pub async fn delete_subscription(
+        &self,
+        connection_id: &str,
+        subscription_id: &str,
+    ) -> Result<(), RegistryError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(CONNECTIONS_PK, s(connection_id))
+            .key(CONNECTIONS_SK, s(format!("sub#{subscription_id}")))
+            .send()
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+
+    /// Deletes the connection, all its subscriptions and its entry in the
+    /// user's connections, nothing else.
+
+    /// Every subscription to a group: a query on the `byGroup` index, never a scan.
+    #[tracing::instrument(skip(self))]
+    pub async fn subscriptions_of_group(
+        &self,
+        group: &GroupId,
+    ) -> Result<Vec<SubscriptionRow>, RegistryError> {
+        let mut rows = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(BY_GROUP_INDEX)
+                .key_condition_expression("groupId = :g")
+                .expression_attribute_values(":g", s(group.as_str()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(failure)?;
+            rows.extend(out.items().iter().filter_map(|item| {
+                Some(SubscriptionRow {
+                    connection_id: text(item, CONNECTIONS_PK)?,
+                    subscription_id: text(item, "subscriptionId")?,
+                    group_id: GroupId::parse(&text(item, BY_GROUP_PK)?).ok()?,
+                    user_id: UserId::parse(&text(item, "userId")?).ok()?,
+                    query: text(item, "query")?,
+                    variables: text(item, "variables").and_then(|v| serde_json::from_str(&v).ok()),
+                    operation_name: text(item, "operationName"),
+                    token_expires_at: number(item, "tokenExpiresAt"),
+                })
+            }));
+            start = out.last_evaluated_key().cloned();
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok(rows)
+    }
+}
