@@ -85,9 +85,6 @@ impl ConnectionRegistry {
         Ok(())
     }
 
-    /// Deletes the connection, all its subscriptions and its entry in the
-    /// user's connections, nothing else.
-
     /// Every subscription to a group: a query on the `byGroup` index, never a scan.
     #[tracing::instrument(skip(self))]
     pub async fn subscriptions_of_group(
