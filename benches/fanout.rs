@@ -13,12 +13,12 @@ mod fakes;
 
 use chorus::config::Config;
 use chorus::delivery::dynamo::{ConnectionRegistry, SubscriptionRow};
-use chorus::delivery::fanout::DeliveryBatch;
 use chorus::domain::event::{DomainEvent, EventKind};
 use chorus::domain::membership::Action;
 use chorus::domain::message::NewMessage;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, UserId};
+use chorus::lambda::fanout::DeliveryBatch;
 use chorus::lambda::Env;
 use chorus::store::memory::MemoryStore;
 use chorus::store::Store;

@@ -6,10 +6,10 @@ use crate::auth::jwks::JwksVerifier;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::delivery::broker::Broker;
-use crate::delivery::push::{MemoryPushRegistry, PushRegistry};
-use crate::delivery::EventPublisher;
+use crate::delivery::push::MemoryPushRegistry;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::{router, AppState};
+use crate::service::ports::{EventPublisher, LiveEvents, PushRegistry};
 use crate::service::rate_limit::RateLimiter;
 use crate::service::Service;
 use crate::store::memory::MemoryStore;
@@ -31,14 +31,14 @@ pub fn authenticator(config: &Config) -> Authenticator {
     Authenticator::new(dev, jwks)
 }
 
-/// The service and schema over the given adapters. `broker` is set where
+/// The service and schema over the given adapters. `live` is set where
 /// this process serves subscriptions itself (the local server).
 pub fn parts(
     config: &Config,
     store: Arc<dyn Store>,
     events: Arc<dyn EventPublisher>,
     push: Arc<dyn PushRegistry>,
-    broker: Option<Arc<Broker>>,
+    live: Option<Arc<dyn LiveEvents>>,
 ) -> (Arc<Service>, ChorusSchema) {
     let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
     let service = Arc::new(Service::new(store, events, push, limiter));
@@ -49,7 +49,7 @@ pub fn parts(
         max_selections: config.limits.max_query_selections,
         max_response_bytes: config.limits.max_response_bytes,
     };
-    let schema = build_schema(service.clone(), broker, limits);
+    let schema = build_schema(service.clone(), live, limits);
     (service, schema)
 }
 

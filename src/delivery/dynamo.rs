@@ -2,7 +2,7 @@
 //! table, a sparse GSI by group), and Web Push subscriptions (by user, with
 //! a TTL). The key schemas here are the ones infra/template.yaml declares.
 
-use super::push::RegistryError;
+use crate::service::ports::RegistryError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 

@@ -3,8 +3,8 @@
 //! table.
 
 use super::dynamo::{failure, n, number, s, text, CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE};
-use super::push::RegistryError;
 use crate::domain::UserId;
+use crate::service::ports::RegistryError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 

@@ -2,9 +2,9 @@
 //! expiring through the TTL attribute unless renewed.
 
 use super::dynamo::{failure, n, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
-use super::push::{PushRegistry, RegistryError};
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
+use crate::service::ports::{PushRegistry, RegistryError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 use aws_sdk_dynamodb::Client;

@@ -6,8 +6,8 @@ use super::dynamo::{
     TTL_ATTRIBUTE,
 };
 use super::dynamo_connections::{is_condition_failure, ConnectionError, ConnectionRegistry};
-use super::push::RegistryError;
 use crate::domain::{GroupId, UserId};
+use crate::service::ports::RegistryError;
 use serde::{Deserialize, Serialize};
 
 /// A stored `groupEvents` subscription of one WebSocket connection.

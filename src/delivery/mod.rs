@@ -3,18 +3,14 @@
 //! in process; on AWS, SNS and DynamoDB.
 
 pub mod broker;
-pub mod deliver;
 pub mod dynamo;
-pub mod dynamo_connections;
+mod dynamo_connections;
 pub mod dynamo_push;
-pub mod dynamo_subscriptions;
-pub mod fanout;
+mod dynamo_subscriptions;
+pub mod management;
 pub mod push;
 pub mod sns;
 pub mod webpush;
-pub mod websocket;
-
-pub use crate::service::ports::EventPublisher;
 
 /// Domain events as the events topic carries them.
 pub mod event_json {

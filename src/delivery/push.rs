@@ -1,10 +1,9 @@
 //! The local server's registry of Web Push subscriptions, per user (the
 //! port itself, [`PushRegistry`], is the service's).
 
-pub use crate::service::ports::{PushRegistry, RegistryError};
-
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
+use crate::service::ports::{PushRegistry, RegistryError};
 use async_trait::async_trait;
 use parking_lot::Mutex;
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! SNS: the events topic (one message per committed domain event) and the
 //! delivery topic (batches of recipients, published ten at a time).
 
-use super::EventPublisher;
 use crate::domain::event::DomainEvent;
+use crate::service::ports::EventPublisher;
 use async_trait::async_trait;
 use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
 use std::time::Duration;

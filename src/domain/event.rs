@@ -64,4 +64,14 @@ impl DomainEvent {
             occurred_at: at,
         }
     }
+
+    /// Whether this event ends `user`'s membership: the last event of the
+    /// group they hear.
+    pub fn ends_membership_of(&self, user: &crate::domain::UserId) -> bool {
+        self.kind == EventKind::MembershipChanged
+            && self
+                .membership
+                .as_ref()
+                .is_some_and(|m| &m.user_id == user && !m.is_member())
+    }
 }

@@ -9,8 +9,9 @@ pub mod pagination;
 mod query;
 pub mod subscription;
 pub mod types;
+pub mod ws;
 
-use crate::delivery::broker::Broker;
+use crate::service::ports::LiveEvents;
 use crate::service::Service;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::Schema;
@@ -24,12 +25,12 @@ pub use subscription::{EventSource, Subscription};
 
 pub type ChorusSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema over a service. `broker` feeds subscriptions where
-/// the process itself delivers them (the local server); the Lambdas pass an
+/// Builds the schema over a service. `live` feeds subscriptions where the
+/// process itself delivers them (the local server); the Lambdas pass an
 /// [`EventSource`] with each request instead.
 pub fn build_schema(
     service: Arc<Service>,
-    broker: Option<Arc<Broker>>,
+    live: Option<Arc<dyn LiveEvents>>,
     limits: Limits,
 ) -> ChorusSchema {
     let loader = DataLoader::new(loaders::StoreLoader(service.store().clone()), tokio::spawn);
@@ -39,13 +40,30 @@ pub fn build_schema(
         .extension(limits::Guard(limits))
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
-    if let Some(broker) = broker {
-        builder = builder.data(EventSource::Live(broker));
+    if let Some(live) = live {
+        builder = builder.data(EventSource::Live(live));
     }
     if !limits.introspection {
         builder = builder.disable_introspection();
     }
     builder.finish()
+}
+
+/// The operation of a parsed document that a request runs: the one named,
+/// or the only one.
+pub fn selected_operation<'a>(
+    doc: &'a async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a async_graphql::parser::types::OperationDefinition> {
+    use async_graphql::parser::types::DocumentOperations;
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(&op.node),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| &op.node),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| &op.node)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    }
 }
 
 /// The schema's SDL, as written to `schema.graphql`.

@@ -1,27 +1,26 @@
 use super::context::{service, viewer};
 use super::errors::{ApiError, ApiResult};
 use super::types::GroupEventObject;
-use crate::delivery::broker::Broker;
-use crate::domain::event::{DomainEvent, EventKind};
+use crate::domain::event::DomainEvent;
 use crate::domain::{DomainError, GroupId, UserId};
+use crate::service::ports::LiveEvents;
 use async_graphql::{Context, Subscription, ID};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
-use parking_lot::Mutex;
 use std::sync::Arc;
-use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 /// Where `groupEvents` takes its events from. One resolver serves the
 /// local server and the Lambdas; only the source differs.
 #[derive(Clone)]
 pub enum EventSource {
     /// The local server: live events from the in-process broker.
-    Live(Arc<Broker>),
+    Live(Arc<dyn LiveEvents>),
     /// A delivery Lambda: the one event being delivered to a stored
     /// subscription (yielded if it belongs to the subscribed group).
     Replay(Arc<DomainEvent>),
-    /// The WebSocket Lambda at `subscribe`: checks the subscription and
-    /// records its group, yielding nothing.
-    Probe(Arc<Mutex<Option<GroupId>>>),
+    /// The WebSocket Lambda at `subscribe`: validates and authorizes the
+    /// subscription, yielding nothing (its group comes from the document,
+    /// see [`subscribed_group`]).
+    Check,
 }
 
 #[derive(Default)]
@@ -50,56 +49,102 @@ async fn open(ctx: &Context<'_>, group_id: &ID) -> ApiResult<BoxStream<'static, 
         ))
     })?;
     match source {
-        EventSource::Live(broker) => {
+        EventSource::Live(live) => {
             // Listen before checking, so nothing between check and listen is missed.
-            let receiver = broker.subscribe(&group);
+            let listening = live.listen(&group);
             service.authorize_subscription(&viewer, &group).await?;
-            Ok(events(receiver, viewer).boxed())
+            Ok(until_membership_ends(listening, viewer).boxed())
         }
         EventSource::Replay(event) => {
             // The member who just left still hears of it, as locally.
-            if !ends_membership(event, &viewer) {
+            if !event.ends_membership_of(&viewer) {
                 service.authorize_subscription(&viewer, &group).await?;
             }
             let matching = (event.group_id == group).then(|| GroupEventObject(event.clone()));
             Ok(stream::iter(matching).boxed())
         }
-        EventSource::Probe(slot) => {
+        EventSource::Check => {
             service.authorize_subscription(&viewer, &group).await?;
-            *slot.lock() = Some(group);
             Ok(stream::empty().boxed())
         }
     }
 }
 
-/// Whether `event` ends `viewer`'s membership (the last event they see).
-pub fn ends_membership(event: &DomainEvent, viewer: &UserId) -> bool {
-    event.kind == EventKind::MembershipChanged
-        && event
-            .membership
-            .as_ref()
-            .is_some_and(|m| &m.user_id == viewer && !m.is_member())
-}
-
-fn events(
-    receiver: Receiver<Arc<DomainEvent>>,
+/// The events of a live stream up to and including the one that ends the
+/// viewer's membership.
+fn until_membership_ends(
+    events: BoxStream<'static, Arc<DomainEvent>>,
     viewer: UserId,
 ) -> impl Stream<Item = GroupEventObject> {
-    stream::unfold(Some(receiver), move |receiver| {
+    stream::unfold(Some(events), move |events| {
         let viewer = viewer.clone();
         async move {
-            let mut receiver = receiver?;
-            loop {
-                match receiver.recv().await {
-                    Ok(event) if ends_membership(&event, &viewer) => {
-                        return Some((GroupEventObject(event), None));
-                    }
-                    Ok(event) => return Some((GroupEventObject(event), Some(receiver))),
-                    // A slow client skipped events; it catches up by cursor.
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return None,
-                }
-            }
+            let mut events = events?;
+            let event = events.next().await?;
+            let last = event.ends_membership_of(&viewer);
+            Some((GroupEventObject(event), (!last).then_some(events)))
         }
     })
+}
+
+/// What a document asks of `groupEvents`, read from the document without
+/// running it: `None` when the operation is not a subscription;
+/// `Some(None)` when it is but names no group directly (as written or
+/// through a variable) on a root `groupEvents` field.
+pub fn subscribed_group(
+    query: &str,
+    operation_name: Option<&str>,
+    variables: Option<&serde_json::Value>,
+) -> Option<Option<GroupId>> {
+    use async_graphql::parser::types::{OperationType, Selection};
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    let operation = super::selected_operation(&doc, operation_name)?;
+    if operation.ty != OperationType::Subscription {
+        return None;
+    }
+    let group = operation
+        .selection_set
+        .node
+        .items
+        .iter()
+        .find_map(|item| match &item.node {
+            Selection::Field(field) if field.node.name.node == "groupEvents" => {
+                field.node.get_argument("groupId").cloned()
+            }
+            _ => None,
+        })
+        .and_then(|value| {
+            let value = value.node.into_const_with(|name| {
+                let given = variables.and_then(|v| v.get(name.as_str())).cloned();
+                async_graphql::Value::from_json(given.ok_or(())?).map_err(|_| ())
+            });
+            match value {
+                Ok(async_graphql::Value::String(id)) => Some(id),
+                _ => None,
+            }
+        })
+        .and_then(|id| GroupId::parse(&id).ok());
+    Some(group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subscribed_group;
+    use serde_json::json;
+
+    #[test]
+    fn the_group_is_read_from_the_document_as_written_or_through_a_variable() {
+        let g = "g_0190f5a0-0000-7000-8000-000000000000";
+        let by_variable = "subscription S($g: ID!) { groupEvents(groupId: $g) { type } }";
+        let vars = json!({ "g": g });
+        let found = subscribed_group(by_variable, None, Some(&vars));
+        assert_eq!(found.flatten().map(|id| id.to_string()), Some(g.into()));
+        let literal = format!("subscription {{ groupEvents(groupId: \"{g}\") {{ type }} }}");
+        let found = subscribed_group(&literal, None, None);
+        assert_eq!(found.flatten().map(|id| id.to_string()), Some(g.into()));
+        assert_eq!(subscribed_group("{ me { id } }", None, None), None);
+        assert_eq!(subscribed_group(by_variable, None, None), Some(None));
+        let named = format!("query Q {{ me {{ id }} }} {literal}");
+        assert_eq!(subscribed_group(&named, Some("Q"), None), None);
+    }
 }

@@ -5,8 +5,10 @@
 
 use super::server::ConnectionSlot;
 use super::{ws, AppState};
-use crate::graphql::errors::{coded, fill_codes};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use crate::domain::DomainError;
+use crate::graphql::errors::{coded, fill_codes, ApiError};
+use crate::graphql::selected_operation;
+use async_graphql::parser::types::OperationType;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -104,14 +106,8 @@ fn is_query(request: &async_graphql::Request) -> bool {
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
         return true;
     };
-    let ty = match (&doc.operations, &request.operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name.as_str()).map(|op| op.node.ty)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    ty.is_none_or(|ty| ty == OperationType::Query)
+    let operation = selected_operation(&doc, request.operation_name.as_deref());
+    operation.is_none_or(|op| op.ty == OperationType::Query)
 }
 
 async fn execute(
@@ -126,9 +122,16 @@ async fn execute(
     let viewer = match state.viewer(credential).await {
         Ok(viewer) => viewer,
         Err(err) => {
-            let err = async_graphql::Error::from(crate::graphql::errors::ApiError::from(err));
+            // A bad token is the client's to fix (401); an outage of the
+            // identity provider or the store is ours (503), and clients
+            // must not sign their users out over it.
+            let status = match err {
+                DomainError::Internal(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            let err = async_graphql::Error::from(ApiError::from(err));
             return respond(
-                StatusCode::UNAUTHORIZED,
+                status,
                 errors_only(vec![err.into_server_error(Default::default())]),
                 modern,
             );

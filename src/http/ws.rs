@@ -10,11 +10,10 @@
 use super::server::ConnectionSlot;
 use super::sockets::SocketClaim;
 use super::AppState;
-use crate::delivery::websocket::protocol::{
+use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, MAX_MESSAGE_BYTES, SUBPROTOCOL,
 };
-use crate::graphql::errors::fill_codes;
-use crate::graphql::Viewer;
+use crate::graphql::{ws, Viewer};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -153,7 +152,7 @@ impl Connection {
                     .state
                     .identify(credential)
                     .await
-                    .map_err(|_| Close::Forbidden)?;
+                    .map_err(|err| Close::identity_failed(&err))?;
                 if let Some(identity) = &identity {
                     let max = self.state.limits.max_sockets_per_user;
                     let claim = self.state.sockets.claim(&identity.profile.id, max);
@@ -199,7 +198,7 @@ impl Connection {
     /// up) instead of dropping events.
     fn start(&self, id: String, payload: SubscribePayload, viewer: Viewer) -> AbortHandle {
         let request = payload.to_request().data(viewer);
-        let mut results = self.state.schema.execute_stream(request);
+        let mut frames = ws::operation(&self.state.schema, id.clone(), request);
         let out = self.outgoing.clone();
         let overflow = self.overflow.clone();
         let send = move |item: Outgoing| match out.try_send(item) {
@@ -211,33 +210,12 @@ impl Connection {
             Err(TrySendError::Closed(_)) => false,
         };
         let task = tokio::spawn(async move {
-            let mut first = true;
-            while let Some(mut response) = results.next().await {
-                fill_codes(&mut response.errors);
-                let failed_at_start =
-                    first && response.data == async_graphql::Value::Null && response.is_err();
-                let message = if failed_at_start {
-                    let payload = serde_json::to_value(&response.errors).unwrap_or_default();
-                    ServerMessage::Error {
-                        id: id.clone(),
-                        payload,
-                    }
-                } else {
-                    let payload = serde_json::to_value(&response).unwrap_or_default();
-                    ServerMessage::Next {
-                        id: id.clone(),
-                        payload,
-                    }
-                };
-                first = false;
-                if !send(Outgoing::Send(message)) || failed_at_start {
-                    send(Outgoing::Finished(id));
-                    return;
+            while let Some(frame) = frames.next().await {
+                if !send(Outgoing::Send(frame)) {
+                    break;
                 }
             }
-            if send(Outgoing::Send(ServerMessage::Complete { id: id.clone() })) {
-                send(Outgoing::Finished(id));
-            }
+            send(Outgoing::Finished(id));
         });
         task.abort_handle()
     }

@@ -1,22 +1,24 @@
 //! The Lambda functions as library code: each `src/bin/*` main only loads
 //! [`Env`] and hands its events to one of these.
 
+pub mod deliver;
+pub mod fanout;
 pub mod ws;
 
 use crate::app;
 use crate::config::{AwsConfig, Config, ConfigError};
-use crate::delivery::deliver::Deliver;
 use crate::delivery::dynamo::ConnectionRegistry;
 use crate::delivery::dynamo_push::DynamoPushRegistry;
 use crate::delivery::event_json;
-use crate::delivery::fanout::{DeliveryBatch, Fanout};
+use crate::delivery::management::Management;
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
-use crate::delivery::websocket::management::Management;
 use crate::graphql::ChorusSchema;
 use crate::service::Service;
 use crate::store::Store;
 use aws_lambda_events::sns::SnsEvent;
+use deliver::Deliver;
+use fanout::{DeliveryBatch, Fanout};
 use std::sync::Arc;
 
 pub type Error = lambda_runtime::Error;

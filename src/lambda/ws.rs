@@ -4,17 +4,16 @@
 
 use crate::auth::{Authenticator, Identity};
 use crate::delivery::dynamo::{expired, ConnectionError, ConnectionRegistry, SubscriptionRow};
-use crate::delivery::websocket::management::Management;
-use crate::delivery::websocket::protocol::{
+use crate::delivery::management::Management;
+use crate::domain::{DomainError, UserId};
+use crate::graphql::subscription::subscribed_group;
+use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, SUBPROTOCOL,
 };
-use crate::domain::{DomainError, GroupId, UserId};
-use crate::graphql::errors::fill_codes;
-use crate::graphql::{ChorusSchema, EventSource, Viewer};
+use crate::graphql::{ws, ChorusSchema, EventSource, Viewer};
 use crate::service::Service;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use futures_util::StreamExt;
-use parking_lot::Mutex;
 use std::sync::Arc;
 
 pub struct WsHandler {
@@ -42,7 +41,7 @@ fn respond(status: i64, protocol: bool) -> ApiGatewayProxyResponse {
 
 fn registry_failure(err: impl std::fmt::Display) -> Close {
     tracing::error!(error = %err, "connection registry failed");
-    Close::BadRequest("Internal error".into())
+    Close::Internal
 }
 
 impl WsHandler {
@@ -107,8 +106,13 @@ impl WsHandler {
                     .first("token")
                     .map(str::to_owned)
             });
-        let Some(identity) = self.identity(token.as_deref()).await else {
-            return respond(401, false);
+        let identity = match self.identity(token.as_deref()).await {
+            Ok(identity) => identity,
+            Err(DomainError::Internal(cause)) => {
+                tracing::error!(error = %cause, "identity check failed");
+                return respond(503, false);
+            }
+            Err(_) => return respond(401, false),
         };
         let user = &identity.profile.id;
         // Concurrent `$connect`s of one user may each pass: the cap bounds
@@ -137,10 +141,14 @@ impl WsHandler {
         }
     }
 
-    async fn identity(&self, credential: Option<&str>) -> Option<Identity> {
-        let identity = self.auth.authenticate(credential?).await.ok()?;
-        self.service.sign_in(&identity.profile).await.ok()?;
-        Some(identity)
+    /// The signed-in holder of a credential; an outage of the identity
+    /// provider or the store is `Internal`, not a bad token.
+    async fn identity(&self, credential: Option<&str>) -> Result<Identity, DomainError> {
+        let credential =
+            credential.ok_or_else(|| DomainError::Unauthenticated("no token".into()))?;
+        let identity = self.auth.authenticate(credential).await?;
+        self.service.sign_in(&identity.profile).await?;
+        Ok(identity)
     }
 
     /// What the protocol answers to one client message, or why it closes.
@@ -162,7 +170,8 @@ impl WsHandler {
                 }
                 if let Some(credential) = protocol::credential(payload.as_ref()) {
                     let identity = self.identity(Some(credential)).await;
-                    if identity.map(|i| i.profile.id).as_ref() != Some(&row.user_id) {
+                    let identity = identity.map_err(|err| Close::identity_failed(&err))?;
+                    if identity.profile.id != row.user_id {
                         return Err(Close::Forbidden);
                     }
                 }
@@ -210,9 +219,9 @@ impl WsHandler {
         }
     }
 
-    /// Checks a subscription by running it against a probe (authorization
-    /// included) and stores it; queries and mutations sent over the socket
-    /// run once and complete.
+    /// Validates and authorizes an operation. A subscription is stored
+    /// for `deliver` under the group its document names; queries and
+    /// mutations sent over the socket run once and complete.
     async fn subscribe(
         &self,
         connection_id: &str,
@@ -221,54 +230,44 @@ impl WsHandler {
         user: UserId,
         token_expires_at: Option<i64>,
     ) -> Result<Vec<ServerMessage>, Close> {
-        let slot: Arc<Mutex<Option<GroupId>>> = Arc::default();
+        let group = subscribed_group(
+            &payload.query,
+            payload.operation_name.as_deref(),
+            payload.variables.as_ref(),
+        );
         let request = payload
             .to_request()
             .data(Viewer(Some(user.clone())))
-            .data(EventSource::Probe(slot.clone()));
-        let first = self.schema.execute_stream(request).next().await;
-        let group = slot.lock().take();
-        if let Some(group_id) = group {
-            let row = SubscriptionRow {
-                connection_id: connection_id.to_owned(),
-                subscription_id: id.clone(),
-                group_id,
-                user_id: user,
-                query: payload.query,
-                variables: payload.variables,
-                operation_name: payload.operation_name,
-                token_expires_at,
-            };
-            return match self.connections.put_subscription(&row).await {
-                Ok(()) => Ok(Vec::new()),
-                Err(ConnectionError::Condition) => Err(Close::SubscriberExists(id)),
-                Err(ConnectionError::Registry(err)) => Err(registry_failure(err)),
-            };
+            .data(EventSource::Check);
+        let frames: Vec<ServerMessage> = ws::operation(&self.schema, id.clone(), request)
+            .collect()
+            .await;
+        let accepted = matches!(frames.as_slice(), [ServerMessage::Complete { .. }]);
+        let group_id = match group {
+            Some(group) if accepted => group,
+            _ => return Ok(frames),
+        };
+        let Some(group_id) = group_id else {
+            let payload = serde_json::json!([{
+                "message": "select groupEvents(groupId:) directly at the root of the subscription",
+                "extensions": {"code": "BAD_USER_INPUT"},
+            }]);
+            return Ok(vec![ServerMessage::Error { id, payload }]);
+        };
+        let row = SubscriptionRow {
+            connection_id: connection_id.to_owned(),
+            subscription_id: id.clone(),
+            group_id,
+            user_id: user,
+            query: payload.query,
+            variables: payload.variables,
+            operation_name: payload.operation_name,
+            token_expires_at,
+        };
+        match self.connections.put_subscription(&row).await {
+            Ok(()) => Ok(Vec::new()),
+            Err(ConnectionError::Condition) => Err(Close::SubscriberExists(id)),
+            Err(ConnectionError::Registry(err)) => Err(registry_failure(err)),
         }
-        match first {
-            Some(mut response) => {
-                fill_codes(&mut response.errors);
-                if response.data == async_graphql::Value::Null && response.is_err() {
-                    let payload = serde_json::to_value(&response.errors).unwrap_or_default();
-                    Ok(vec![ServerMessage::Error { id, payload }])
-                } else {
-                    let payload = serde_json::to_value(&response).unwrap_or_default();
-                    Ok(vec![
-                        ServerMessage::Next {
-                            id: id.clone(),
-                            payload,
-                        },
-                        ServerMessage::Complete { id },
-                    ])
-                }
-            }
-            None => Ok(vec![ServerMessage::Complete { id }]),
-        }
-    }
-}
-
-impl From<DomainError> for Close {
-    fn from(err: DomainError) -> Self {
-        Close::BadRequest(err.to_string())
     }
 }

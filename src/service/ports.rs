@@ -1,17 +1,29 @@
 //! The ports the use cases need besides the store (`crate::store::Store`):
-//! where committed events go, and where push subscriptions live. Adapters
-//! (`crate::delivery`) implement them; the service never imports adapters.
+//! where committed events go, where live events come from, and where push
+//! subscriptions live. Adapters (`crate::delivery`) implement them; the
+//! service and the schema never import adapters.
 
 use crate::domain::event::DomainEvent;
 use crate::domain::push::PushSubscription;
-use crate::domain::UserId;
+use crate::domain::{GroupId, UserId};
 use async_trait::async_trait;
+use futures_util::stream::BoxStream;
+use std::sync::Arc;
 
 /// Publishes committed events. Called after the write committed, so it
 /// never fails the caller: an implementation retries and logs.
 #[async_trait]
 pub trait EventPublisher: Send + Sync + 'static {
     async fn publish(&self, event: DomainEvent);
+}
+
+/// Live events, where this process serves subscriptions itself (the local
+/// server's in-process broker).
+pub trait LiveEvents: Send + Sync + 'static {
+    /// Every event of `group` published from now on. A listener too slow
+    /// to keep up skips ahead (it catches up by cursor); dropping the
+    /// stream stops listening and frees what it held.
+    fn listen(&self, group: &GroupId) -> BoxStream<'static, Arc<DomainEvent>>;
 }
 
 #[derive(Debug, thiserror::Error)]

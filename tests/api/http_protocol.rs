@@ -90,6 +90,10 @@ async fn queries_may_use_get_but_mutations_may_not() {
         .await
         .unwrap();
     assert_eq!(mutation.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let named = get("mutation Sneaky { createGroup(input: {name: \"via GET\"}) { id } }")
+        .await
+        .unwrap();
+    assert_eq!(named.status(), StatusCode::METHOD_NOT_ALLOWED, "named too");
     let mine = app
         .user("alice")
         .ok("{ myGroups { edges { cursor } } }", json!({}))

@@ -36,7 +36,7 @@ fn signed(kid: &str, claims: Value) -> String {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Mode {
+pub enum Mode {
     Serve,
     Fail,
     Hang,
@@ -44,7 +44,7 @@ enum Mode {
 }
 
 /// A JWKS endpoint whose behaviour the test switches; counts its hits.
-async fn provider() -> (String, Arc<parking_lot::Mutex<Mode>>, Arc<AtomicUsize>) {
+pub async fn provider() -> (String, Arc<parking_lot::Mutex<Mode>>, Arc<AtomicUsize>) {
     let mode = Arc::new(parking_lot::Mutex::new(Mode::Serve));
     let hits = Arc::new(AtomicUsize::new(0));
     let (m, h) = (mode.clone(), hits.clone());
@@ -90,7 +90,7 @@ fn bytes_of(n: usize) -> axum::body::Bytes {
     axum::body::Bytes::from(vec![b' '; n])
 }
 
-async fn app(url: &str, min_refresh: &str) -> TestApp {
+pub async fn app(url: &str, min_refresh: &str) -> TestApp {
     spawn_app_with(&[
         ("CHORUS_DEV_SECRET", ""),
         ("CHORUS_JWKS_URL", url),

@@ -21,6 +21,7 @@ mod infra;
 mod jwks;
 mod membership;
 mod messages;
+mod outage;
 mod pagination;
 mod schema;
 mod subscriptions;

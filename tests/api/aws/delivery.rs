@@ -209,7 +209,7 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
     assert_eq!(payload["messageId"], message_id.as_str());
     assert_eq!(payload["preview"], "Sunday at ten?");
     assert_eq!(payload["groupId"], group.as_str());
-    use chorus::delivery::push::PushRegistry;
+    use chorus::service::ports::PushRegistry;
     let push = chorus::delivery::dynamo_push::DynamoPushRegistry::new(
         aws_sdk_dynamodb::Client::new(&w.env.sdk),
         w.env.config.aws.push_table.clone().unwrap(),

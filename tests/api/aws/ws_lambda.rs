@@ -187,8 +187,7 @@ async fn protocol_violations_on_the_ws_lambda_close_with_the_protocols_codes() {
         )
         .await;
     }
-    let code =
-        |r: Result<Vec<_>, chorus::delivery::websocket::protocol::Close>| r.err().map(|c| c.code());
+    let code = |r: Result<Vec<_>, chorus::graphql::ws::protocol::Close>| r.err().map(|c| c.code());
     assert_eq!(
         code(handler.decide("c1=", &subscribe("a")).await),
         Some(4401),

@@ -121,12 +121,29 @@ pub enum Close {
     Policy(String),
     /// 1009: a message larger than [`MAX_MESSAGE_BYTES`].
     TooBig,
+    /// 4500: the server cannot serve the connection now (its identity
+    /// provider or store is down); the client retries later and keeps its
+    /// session.
+    Internal,
     /// 1013: the client reads too slowly and events would be lost; it
     /// reconnects and catches up by cursor.
     SlowReader,
 }
 
 impl Close {
+    /// Why a connection whose credentials could not be checked closes: a
+    /// bad token is 4403; an outage (keys or store unavailable) is 4500,
+    /// so clients do not sign their users out.
+    pub fn identity_failed(err: &crate::domain::DomainError) -> Self {
+        match err {
+            crate::domain::DomainError::Internal(cause) => {
+                tracing::error!(error = %cause, "identity check failed");
+                Self::Internal
+            }
+            _ => Self::Forbidden,
+        }
+    }
+
     pub fn code(&self) -> u16 {
         match self {
             Self::BadRequest(_) => 4400,
@@ -139,6 +156,7 @@ impl Close {
             Self::Policy(_) => 1008,
             Self::TooBig => 1009,
             Self::SlowReader => 1013,
+            Self::Internal => 4500,
         }
     }
 
@@ -154,6 +172,7 @@ impl Close {
             Self::Policy(why) => why.clone(),
             Self::TooBig => "Message too big".into(),
             Self::SlowReader => "Reading too slowly: reconnect and catch up by cursor".into(),
+            Self::Internal => "Internal error".into(),
         }
     }
 }

@@ -2,13 +2,13 @@
 //! `deliver` Lambdas work in parallel and delivery time stays flat as a
 //! group grows.
 
-use super::dynamo::{ConnectionRegistry, SubscriptionRow};
-use super::push::PushRegistry;
+use crate::delivery::dynamo::{ConnectionRegistry, SubscriptionRow};
 use crate::domain::event::{DomainEvent, EventKind};
 use crate::domain::membership::MembershipState;
 use crate::domain::page::PageRequest;
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
+use crate::service::ports::PushRegistry;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -144,7 +144,8 @@ impl Fanout {
         let publish_calls = if messages.is_empty() {
             0
         } else {
-            super::sns::publish_batches(&self.sns, &self.delivery_topic_arn, messages).await?
+            crate::delivery::sns::publish_batches(&self.sns, &self.delivery_topic_arn, messages)
+                .await?
         };
         Ok(FanoutReport {
             sockets: report_counts.0,

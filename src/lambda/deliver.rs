@@ -2,16 +2,14 @@
 //! the Management API and Web Push to offline members, concurrently. A
 //! 410 Gone removes exactly that connection or push subscription.
 
-use super::dynamo::{expired, ConnectionRegistry};
 use super::fanout::{DeliveryBatch, Document, SocketTarget};
-use super::push::PushRegistry;
-use super::webpush::{self, PushOutcome, WebPushSender};
-use super::websocket::management::{Management, PostOutcome};
-use super::websocket::protocol::ServerMessage;
+use crate::delivery::dynamo::{expired, ConnectionRegistry};
+use crate::delivery::management::{Management, PostOutcome};
+use crate::delivery::webpush::{self, PushOutcome, WebPushSender};
 use crate::domain::event::DomainEvent;
-use crate::graphql::errors::fill_codes;
-use crate::graphql::subscription::ends_membership;
-use crate::graphql::{ChorusSchema, EventSource, Viewer};
+use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
+use crate::graphql::{ws, ChorusSchema, EventSource, Viewer};
+use crate::service::ports::PushRegistry;
 use futures_util::{stream, FutureExt, StreamExt};
 use std::sync::Arc;
 
@@ -57,33 +55,27 @@ pub async fn frames(
     doc: &Document,
     target: &SocketTarget,
 ) -> (Vec<ServerMessage>, bool) {
-    let mut request = async_graphql::Request::new(doc.query.clone())
+    let payload = SubscribePayload {
+        query: doc.query.clone(),
+        operation_name: doc.operation_name.clone(),
+        variables: doc.variables.clone(),
+        extensions: None,
+    };
+    let request = payload
+        .to_request()
         .data(Viewer(Some(target.user_id.clone())))
         .data(EventSource::Replay(event.clone()));
-    if let Some(variables) = &doc.variables {
-        request = request.variables(async_graphql::Variables::from_json(variables.clone()));
-    }
-    if let Some(name) = &doc.operation_name {
-        request = request.operation_name(name.clone());
-    }
-    let mut results = schema.execute_stream(request);
     let id = target.subscription_id.clone();
-    let Some(mut response) = results.next().await else {
-        return (Vec::new(), false);
-    };
-    fill_codes(&mut response.errors);
-    if response.data == async_graphql::Value::Null && response.is_err() {
-        let payload = serde_json::to_value(&response.errors).unwrap_or_default();
-        return (vec![ServerMessage::Error { id, payload }], true);
-    }
-    let next = ServerMessage::Next {
-        id: id.clone(),
-        payload: serde_json::to_value(&response).unwrap_or_default(),
-    };
-    if ends_membership(event, &target.user_id) {
-        (vec![next, ServerMessage::Complete { id }], true)
-    } else {
-        (vec![next], false)
+    match ws::operation(schema, id.clone(), request).next().await {
+        Some(next @ ServerMessage::Next { .. }) => {
+            if event.ends_membership_of(&target.user_id) {
+                (vec![next, ServerMessage::Complete { id }], true)
+            } else {
+                (vec![next], false)
+            }
+        }
+        Some(error @ ServerMessage::Error { .. }) => (vec![error], true),
+        _ => (Vec::new(), false),
     }
 }
 
