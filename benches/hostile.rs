@@ -92,5 +92,27 @@ async fn main() {
             .map_or("answered".to_owned(), |e| format!("refused: {}", e.message));
         println!("{name}: {took:?}, {outcome}");
     }
+    rate_limiter_at_capacity();
     println!("peak RSS after all: {:.1} MB", peak_rss_mb());
+}
+
+/// The rate limiter once 100,000 users have buckets: each check of a new
+/// user must stay O(1), not scan the buckets.
+fn rate_limiter_at_capacity() {
+    let limiter = chorus::service::rate_limit::RateLimiter::new(120, 20);
+    let users: Vec<_> = (0..120_000)
+        .map(|i| chorus::domain::UserId::parse(&format!("user-{i}")).unwrap())
+        .collect();
+    for user in &users[..100_000] {
+        let _ = limiter.check(user);
+    }
+    let started = Instant::now();
+    for user in &users[100_000..] {
+        let _ = limiter.check(user);
+    }
+    let per_check = started.elapsed() / 20_000;
+    println!(
+        "rate limiter at 100k buckets: {per_check:?} per check of a new user ({} held)",
+        limiter.len()
+    );
 }

@@ -5,6 +5,7 @@
 //! decision is always made on the state it changes: of two concurrent
 //! approve/reject calls, exactly one sees APPLIED.
 
+pub use super::membership_action::Action;
 use super::{DomainError, GroupId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -100,21 +101,6 @@ pub fn can_read_private_text(
 /// Whether a viewer may read a group's messages and members.
 pub fn can_read_content(visibility: super::group::Visibility, viewer: Option<&Membership>) -> bool {
     visibility == super::group::Visibility::Public || viewer.is_some_and(Membership::is_member)
-}
-
-/// Membership operations. `actor` and `target` are the same user for the
-/// self-service ones (apply, withdraw, leave).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    Apply { note: Option<String> },
-    Withdraw,
-    Approve,
-    Reject { reason: Option<String> },
-    Leave,
-    Remove,
-    Ban,
-    SetRole(Role),
-    TransferOwnership,
 }
 
 /// What a transition writes: the target's new membership, the actor's (only

@@ -6,6 +6,7 @@ pub mod event;
 pub mod group;
 pub mod ids;
 pub mod membership;
+mod membership_action;
 pub mod message;
 pub mod page;
 pub mod push;

@@ -57,25 +57,6 @@ impl<K> PageRequest<K> {
             )),
         }
     }
-
-    pub fn limit(&self) -> usize {
-        match self {
-            Self::Forward { limit, .. } | Self::Backward { limit, .. } => *limit,
-        }
-    }
-
-    pub fn map_key<L>(self, f: impl FnOnce(K) -> L) -> PageRequest<L> {
-        match self {
-            Self::Forward { after, limit } => PageRequest::Forward {
-                after: after.map(f),
-                limit,
-            },
-            Self::Backward { before, limit } => PageRequest::Backward {
-                before: before.map(f),
-                limit,
-            },
-        }
-    }
 }
 
 /// Items in ascending key order, oldest first in both directions.

@@ -63,9 +63,24 @@ pub struct Env {
     pub store: Arc<dyn Store>,
 }
 
+/// The configuration of a Lambda function. Unlike the local server, a
+/// function refuses to start without an identity provider (a JWKS) or an
+/// explicitly set `CHORUS_DEV_SECRET`: the built-in dev secret is public,
+/// and would let anyone sign in as anyone.
+pub fn lambda_config(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    let config = Config::from_lookup(get)?;
+    if config.uses_builtin_dev_secret() {
+        return Err(ConfigError::invalid(
+            "CHORUS_JWKS_URL",
+            "a Lambda function needs an identity provider (or an explicit CHORUS_DEV_SECRET)",
+        ));
+    }
+    Ok(config)
+}
+
 impl Env {
     pub async fn load() -> Result<Self, Error> {
-        let config = Config::from_env()?;
+        let config = lambda_config(|name| std::env::var(name).ok())?;
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let store = app::store(&config)
             .await
@@ -222,4 +237,33 @@ fn strip_stage(mut request: lambda_http::Request) -> lambda_http::Request {
         *request.uri_mut() = uri;
     }
     request
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lambda_config;
+
+    #[test]
+    fn a_function_without_an_identity_provider_refuses_to_start() {
+        fn config(
+            vars: &[(&str, &str)],
+        ) -> Result<crate::config::Config, crate::config::ConfigError> {
+            lambda_config(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+        }
+        let refused = config(&[]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains("identity provider"), "{refused}");
+        let builtin = [("CHORUS_DEV_SECRET", crate::config::LOCAL_DEV_SECRET)];
+        assert!(config(&builtin).is_err(), "the public secret, set by hand");
+        assert!(config(&[("CHORUS_DEV_SECRET", "a-real-secret")]).is_ok());
+        let jwks = [
+            ("CHORUS_JWKS_URL", "https://idp.example/jwks.json"),
+            ("CHORUS_JWT_ISSUERS", "https://idp.example"),
+            ("CHORUS_JWT_AUDIENCES", "client"),
+        ];
+        assert!(config(&jwks).is_ok());
+    }
 }

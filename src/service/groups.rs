@@ -44,7 +44,7 @@ impl Service {
         Ok(self.store.update_group(id, &patch).await?)
     }
 
-    #[tracing::instrument(skip(self))]
+    #[tracing::instrument(skip(self, query))]
     pub async fn search_groups(
         &self,
         _viewer: &UserId,

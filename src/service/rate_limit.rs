@@ -2,39 +2,51 @@
 //! instance limits on its own, which bounds bursts, not global rates.
 
 use crate::domain::{DomainError, UserId};
+use lru::LruCache;
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::time::Instant;
 
-/// Buckets kept before idle full ones are dropped.
+/// Buckets kept; past this the least recently used one is dropped, so a
+/// check costs O(1) however many users there are.
 const MAX_BUCKETS: usize = 100_000;
 
 pub struct RateLimiter {
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<UserId, (f64, Instant)>>,
+    buckets: Mutex<LruCache<UserId, (f64, Instant)>>,
 }
 
 impl RateLimiter {
     /// `burst` mutations at once, refilled at `per_second`.
     pub fn new(burst: u32, per_second: u32) -> Self {
+        Self::with_capacity(burst, per_second, MAX_BUCKETS)
+    }
+
+    /// As [`RateLimiter::new`], keeping at most `capacity` buckets.
+    pub fn with_capacity(burst: u32, per_second: u32, capacity: usize) -> Self {
         Self {
             burst: f64::from(burst.max(1)),
             per_second: f64::from(per_second.max(1)),
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(LruCache::new(
+                NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
+            )),
         }
+    }
+
+    /// Buckets held now.
+    pub fn len(&self) -> usize {
+        self.buckets.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub fn check(&self, user: &UserId) -> Result<(), DomainError> {
         let now = Instant::now();
         let mut buckets = self.buckets.lock();
-        if buckets.len() >= MAX_BUCKETS {
-            let (burst, rate) = (self.burst, self.per_second);
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
-            });
-        }
-        let (tokens, at) = buckets.entry(user.clone()).or_insert((self.burst, now));
+        let (tokens, at) = buckets.get_or_insert_mut(user.clone(), || (self.burst, now));
         *tokens =
             (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
         *at = now;
@@ -64,5 +76,18 @@ mod tests {
         let err = limiter.check(&user).unwrap_err();
         assert_eq!(err.code(), "RATE_LIMITED");
         assert!(limiter.check(&UserId::parse("other").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn at_capacity_the_least_recently_used_bucket_goes_and_active_ones_stay() {
+        let limiter = RateLimiter::with_capacity(1, 1, 3);
+        let active = UserId::parse("active").unwrap();
+        assert!(limiter.check(&active).is_ok());
+        for i in 0..10 {
+            let _ = limiter.check(&UserId::parse(&format!("u{i}")).unwrap());
+            assert!(limiter.len() <= 3);
+            // The active user keeps hitting the limit: their bucket stays.
+            assert!(limiter.check(&active).is_err(), "round {i}");
+        }
     }
 }

@@ -23,5 +23,6 @@ mod membership;
 mod messages;
 mod outage;
 mod pagination;
+mod privacy;
 mod schema;
 mod subscriptions;

@@ -1,0 +1,101 @@
+//! Personal text stays out of logs and spans: an applicant's note, a
+//! rejection reason and a search query never appear in what the tracing
+//! subscriber records, while the operation itself does.
+
+use chorus::delivery::broker::Broker;
+use chorus::delivery::push::MemoryPushRegistry;
+use chorus::domain::group::NewGroup;
+use chorus::domain::membership::Action;
+use chorus::domain::page::PageRequest;
+use chorus::domain::user::Profile;
+use chorus::domain::UserId;
+use chorus::service::rate_limit::RateLimiter;
+use chorus::service::Service;
+use parking_lot::Mutex;
+use std::sync::Arc;
+use tracing::span::{Attributes, Id, Record};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+
+/// Records every span's name and fields, and every event, as text.
+#[derive(Clone, Default)]
+struct Recorded(Arc<Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> Layer<S> for Recorded {
+    fn on_new_span(&self, attrs: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
+        let line = format!("{} {:?}", attrs.metadata().name(), attrs.values());
+        self.0.lock().push(line);
+    }
+    fn on_record(&self, _: &Id, values: &Record<'_>, _: Context<'_, S>) {
+        self.0.lock().push(format!("{values:?}"));
+    }
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        self.0.lock().push(format!("{event:?}"));
+    }
+}
+
+fn user(id: &str) -> Profile {
+    Profile {
+        id: UserId::parse(id).unwrap(),
+        name: id.into(),
+        email: None,
+        picture_url: None,
+    }
+}
+
+#[tokio::test]
+async fn notes_reasons_and_search_queries_are_not_recorded() {
+    let recorded = Recorded::default();
+    let subscriber = tracing_subscriber::registry().with(recorded.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (store, _keep) = crate::helpers::test_store().await;
+    let broker = Arc::new(Broker::new());
+    let push = Arc::new(MemoryPushRegistry::default());
+    let service = Service::new(store, broker, push, RateLimiter::new(100, 100));
+    let (owner, applicant) = (user("owner"), user("applicant"));
+    for profile in [&owner, &applicant] {
+        service.sign_in(profile).await.unwrap();
+    }
+    let new = NewGroup {
+        name: "Club".into(),
+        description: None,
+        visibility: Default::default(),
+    };
+    let group = service.create_group(&owner.id, new).await.unwrap();
+    let note = Some("my phone is 555-0100".to_owned());
+    service
+        .change_membership(
+            &applicant.id,
+            &group.id,
+            &applicant.id,
+            Action::Apply { note },
+        )
+        .await
+        .unwrap();
+    let reason = Some("you lied about your age".to_owned());
+    service
+        .change_membership(
+            &owner.id,
+            &group.id,
+            &applicant.id,
+            Action::Reject { reason },
+        )
+        .await
+        .unwrap();
+    let page = PageRequest::Forward {
+        after: None,
+        limit: 10,
+    };
+    service
+        .search_groups(&owner.id, "divorce support", page)
+        .await
+        .unwrap();
+
+    let text = recorded.0.lock().join("\n");
+    assert!(
+        text.contains("change_membership"),
+        "the spans were recorded"
+    );
+    for secret in ["555-0100", "lied about", "divorce"] {
+        assert!(!text.contains(secret), "{secret} was recorded:\n{text}");
+    }
+}
