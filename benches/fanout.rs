@@ -39,7 +39,7 @@ async fn group_with_members(store: &Arc<dyn Store>, members: usize) -> (GroupId,
         .upsert_user(
             &Profile {
                 id: owner.clone(),
-                name: "Owner".into(),
+                name: chorus::domain::text::group_name("Owner").unwrap(),
                 email: None,
                 picture_url: None,
             },
@@ -48,7 +48,7 @@ async fn group_with_members(store: &Arc<dyn Store>, members: usize) -> (GroupId,
         .await
         .unwrap();
     let new = chorus::domain::group::NewGroup {
-        name: format!("g{members}"),
+        name: chorus::domain::text::group_name(&format!("g{members}")).unwrap(),
         description: None,
         visibility: Default::default(),
     };
@@ -145,7 +145,7 @@ async fn main() {
             group_id: group.clone(),
             parent_id: None,
             author_id: owner,
-            body: "hello everyone".into(),
+            body: chorus::domain::text::message_body("hello everyone").unwrap(),
             client_message_id: None,
             now: chorus::domain::now(),
         };

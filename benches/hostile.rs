@@ -46,7 +46,7 @@ async fn main() {
     };
     service.sign_in(&profile).await.unwrap();
     let new = chorus::domain::group::NewGroup {
-        name: "Deep".into(),
+        name: chorus::domain::text::group_name("Deep").unwrap(),
         description: None,
         visibility: Default::default(),
     };

@@ -41,7 +41,10 @@ fn message(group: &GroupId, author: &UserId, parent: Option<MessageId>) -> NewMe
         group_id: group.clone(),
         parent_id: parent,
         author_id: author.clone(),
-        body: "a reply of ordinary length, about sixty characters long....".into(),
+        body: chorus::domain::text::message_body(
+            "a reply of ordinary length, about sixty characters long....",
+        )
+        .unwrap(),
         client_message_id: None,
         now: chorus::domain::now(),
     }
@@ -156,7 +159,7 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
         .await
         .unwrap();
     let new = NewGroup {
-        name: "Bench".into(),
+        name: chorus::domain::text::group_name("Bench").unwrap(),
         description: None,
         visibility: Visibility::Private,
     };

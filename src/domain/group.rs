@@ -1,3 +1,4 @@
+use super::text::GroupName;
 use super::{GroupId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +34,7 @@ impl Group {
 /// A validated `createGroup` input.
 #[derive(Debug, Clone)]
 pub struct NewGroup {
-    pub name: String,
+    pub name: GroupName,
     pub description: Option<String>,
     pub visibility: Visibility,
 }
@@ -42,7 +43,7 @@ pub struct NewGroup {
 /// `description: Some(None)` clears the description.
 #[derive(Debug, Clone, Default)]
 pub struct GroupPatch {
-    pub name: Option<String>,
+    pub name: Option<GroupName>,
     pub description: Option<Option<String>>,
     pub visibility: Option<Visibility>,
 }
@@ -50,7 +51,7 @@ pub struct GroupPatch {
 impl GroupPatch {
     pub fn apply(&self, group: &mut Group) {
         if let Some(name) = &self.name {
-            group.name.clone_from(name);
+            group.name = name.to_string();
         }
         if let Some(description) = &self.description {
             group.description.clone_from(description);

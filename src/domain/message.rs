@@ -1,3 +1,4 @@
+use super::text::MessageBody;
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -65,9 +66,52 @@ pub struct NewMessage {
     pub group_id: GroupId,
     pub parent_id: Option<MessageId>,
     pub author_id: UserId,
-    pub body: String,
+    pub body: MessageBody,
     pub client_message_id: Option<String>,
     pub now: Timestamp,
+}
+
+/// Where a new message sits: its thread's root and its depth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub root_id: MessageId,
+    pub depth: u32,
+}
+
+impl NewMessage {
+    /// Places the message `id` (both stores call this inside the
+    /// transaction that locked the parent): top-level, it is its own root
+    /// at depth 0; a reply goes one deeper than its parent, which must be
+    /// a live message of the same group.
+    pub fn place(
+        &self,
+        id: &MessageId,
+        parent: Option<&Message>,
+    ) -> Result<Placement, DomainError> {
+        let Some(parent) = parent else {
+            return Ok(Placement {
+                root_id: id.clone(),
+                depth: 0,
+            });
+        };
+        if parent.group_id != self.group_id {
+            return Err(DomainError::NotFound("message"));
+        }
+        if parent.is_deleted() {
+            return Err(DomainError::conflict("cannot reply to a deleted message"));
+        }
+        Ok(Placement {
+            root_id: parent.root_id.clone(),
+            depth: parent.depth + 1,
+        })
+    }
+
+    /// What makes a send idempotent: one message per group, author and
+    /// client id. Newlines cannot occur in ids, so the key is unambiguous.
+    pub fn idempotency_key(&self) -> Option<String> {
+        let cid = self.client_message_id.as_ref()?;
+        Some(format!("{}\n{}\n{}", self.group_id, self.author_id, cid))
+    }
 }
 
 /// The result of a send: the message and whether this call created it
@@ -81,7 +125,7 @@ pub struct Posted {
 /// A change to an existing message.
 #[derive(Debug, Clone)]
 pub enum MessageChange {
-    Edit { body: String, at: Timestamp },
+    Edit { body: MessageBody, at: Timestamp },
     Delete { at: Timestamp },
 }
 
@@ -97,7 +141,7 @@ impl MessageChange {
                 Self::Delete { .. } => Ok(()),
             },
             Self::Edit { body, at } => {
-                message.body = Some(body.clone());
+                message.body = Some(body.to_string());
                 message.edited_at = Some(*at);
                 Ok(())
             }

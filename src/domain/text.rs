@@ -96,14 +96,50 @@ pub const DESCRIPTION_MAX: usize = 2_000;
 pub const NOTE_MAX: usize = 1_000;
 pub const CLIENT_MESSAGE_ID_MAX: usize = 128;
 
-/// A message body: 1..=10,000 characters after trimming.
-pub fn message_body(raw: &str) -> Result<String, DomainError> {
-    bounded(raw, "message body", 1, MESSAGE_BODY_MAX)
+/// Text that passed its rule; only these types reach the service and the
+/// stores, so unvalidated text cannot. Read as `&str`; printed without the
+/// text itself (personal text stays out of logs).
+macro_rules! validated_text {
+    ($name:ident, $what:literal) => {
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}(<{} chars>)", $what, self.0.chars().count())
+            }
+        }
+    };
 }
 
-/// A group name: 1..=100 characters after trimming.
-pub fn group_name(raw: &str) -> Result<String, DomainError> {
-    name(raw, "group name", GROUP_NAME_MAX)
+validated_text!(MessageBody, "MessageBody");
+validated_text!(GroupName, "GroupName");
+
+/// A message body: 1..=10,000 characters after trimming.
+pub fn message_body(raw: &str) -> Result<MessageBody, DomainError> {
+    bounded(raw, "message body", 1, MESSAGE_BODY_MAX).map(MessageBody)
+}
+
+/// A group name: 1..=100 characters after trimming, no direction controls.
+pub fn group_name(raw: &str) -> Result<GroupName, DomainError> {
+    name(raw, "group name", GROUP_NAME_MAX).map(GroupName)
 }
 
 pub const DISPLAY_NAME_MAX: usize = 100;

@@ -3,6 +3,7 @@ use crate::domain::event::{DomainEvent, EventKind};
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::text::MessageBody;
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 
 impl Service {
@@ -85,7 +86,7 @@ impl Service {
         &self,
         viewer: &UserId,
         group: &GroupId,
-        body: String,
+        body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
         self.send(viewer, group.clone(), None, body, client_message_id)
@@ -97,7 +98,7 @@ impl Service {
         &self,
         viewer: &UserId,
         parent: &MessageId,
-        body: String,
+        body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
         let group = self.load_message(parent).await?.group_id;
@@ -110,7 +111,7 @@ impl Service {
         viewer: &UserId,
         group_id: GroupId,
         parent_id: Option<MessageId>,
-        body: String,
+        body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
         self.throttle(viewer)?;
@@ -142,7 +143,7 @@ impl Service {
         &self,
         viewer: &UserId,
         id: &MessageId,
-        body: String,
+        body: MessageBody,
     ) -> DomainResult<Message> {
         self.throttle(viewer)?;
         let message = self.load_message(id).await?;

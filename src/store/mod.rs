@@ -35,6 +35,17 @@ pub enum StoreError {
     Internal(#[source] Cause),
 }
 
+impl StoreError {
+    /// A domain rule's refusal, judged inside the store: what it did not
+    /// find stays `NotFound`.
+    pub fn rejected(err: DomainError) -> Self {
+        match err {
+            DomainError::NotFound(what) => Self::NotFound(what),
+            other => Self::Rejected(other),
+        }
+    }
+}
+
 impl From<StoreError> for DomainError {
     fn from(err: StoreError) -> Self {
         match err {

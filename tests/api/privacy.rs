@@ -56,7 +56,7 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         service.sign_in(profile).await.unwrap();
     }
     let new = NewGroup {
-        name: "Club".into(),
+        name: chorus::domain::text::group_name("Club").unwrap(),
         description: None,
         visibility: Default::default(),
     };

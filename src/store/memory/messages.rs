@@ -3,16 +3,13 @@
 use super::{keyset, FilterSome, MessageRow, State};
 use crate::domain::message::{Message, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::{DomainError, MessageId};
+use crate::domain::MessageId;
 use crate::store::{StoreError, StoreResult};
 use std::collections::BTreeMap;
 
 impl State {
     pub(super) fn post_message(&mut self, new: &NewMessage) -> StoreResult<Posted> {
-        let idempotency_key = new
-            .client_message_id
-            .as_ref()
-            .map(|cid| (new.group_id.clone(), new.author_id.clone(), cid.clone()));
+        let idempotency_key = new.idempotency_key();
         if let Some(existing) = idempotency_key
             .as_ref()
             .and_then(|k| self.client_ids.get(k))
@@ -26,48 +23,46 @@ impl State {
                 created: false,
             });
         }
-        if !self.groups.contains_key(&new.group_id) {
-            return Err(StoreError::NotFound("group"));
-        }
         let id = MessageId::generate();
-        let (seq, root_id, depth) = match &new.parent_id {
+        let parent = match &new.parent_id {
+            None => None,
+            Some(parent_id) => Some(
+                &self
+                    .messages
+                    .get(parent_id)
+                    .ok_or(StoreError::NotFound("message"))?
+                    .message,
+            ),
+        };
+        let place = new.place(&id, parent).map_err(StoreError::rejected)?;
+        // The parent hands out the next seq and counts the child.
+        let seq = match &new.parent_id {
             None => {
                 let row = self
                     .groups
                     .get_mut(&new.group_id)
                     .ok_or(StoreError::NotFound("group"))?;
-                let seq = row.next_seq;
                 row.next_seq += 1;
-                (seq, id.clone(), 0)
+                row.next_seq - 1
             }
             Some(parent_id) => {
                 let row = self
                     .messages
                     .get_mut(parent_id)
                     .ok_or(StoreError::NotFound("message"))?;
-                let parent = &mut row.message;
-                if parent.group_id != new.group_id {
-                    return Err(StoreError::NotFound("message"));
-                }
-                if parent.is_deleted() {
-                    return Err(StoreError::Rejected(DomainError::conflict(
-                        "cannot reply to a deleted message",
-                    )));
-                }
-                let seq = row.next_seq;
+                row.message.reply_count += 1;
                 row.next_seq += 1;
-                parent.reply_count += 1;
-                (seq, parent.root_id.clone(), parent.depth + 1)
+                row.next_seq - 1
             }
         };
         let message = Message {
             id: id.clone(),
             group_id: new.group_id.clone(),
             author_id: new.author_id.clone(),
-            body: Some(new.body.clone()),
+            body: Some(new.body.to_string()),
             parent_id: new.parent_id.clone(),
-            root_id,
-            depth,
+            root_id: place.root_id,
+            depth: place.depth,
             seq,
             reply_count: 0,
             client_message_id: new.client_message_id.clone(),

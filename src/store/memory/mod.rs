@@ -47,7 +47,8 @@ struct State {
     /// Thread order: parent key -> seq -> child.
     children: HashMap<String, BTreeMap<u64, MessageId>>,
     /// Idempotent sends: (group, author, client id) -> message.
-    client_ids: HashMap<(GroupId, UserId, String), MessageId>,
+    /// Sends by `NewMessage::idempotency_key`.
+    client_ids: HashMap<String, MessageId>,
 }
 
 struct GroupRow {
@@ -96,7 +97,7 @@ impl Store for MemoryStore {
     ) -> StoreResult<(Group, Membership)> {
         let group = Group {
             id: GroupId::generate(),
-            name: new.name.clone(),
+            name: new.name.to_string(),
             description: new.description.clone(),
             visibility: new.visibility,
             created_at: now,

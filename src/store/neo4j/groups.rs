@@ -104,7 +104,7 @@ impl Neo4jStore {
         let row = write_txn!(self.graph, |txn| {
             let statement = query(q::GROUP_UPDATE)
                 .param("id", id.as_str())
-                .param("name", patch.name.clone())
+                .param("name", patch.name.as_ref().map(|n| n.to_string()))
                 .param("nameKey", patch.name.as_ref().map(|n| n.to_lowercase()))
                 .param("setDescription", patch.description.is_some())
                 .param("description", patch.description.clone().flatten())

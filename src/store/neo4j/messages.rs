@@ -7,7 +7,7 @@ use super::window::SeqWindow;
 use super::Neo4jStore;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::{DomainError, MessageId};
+use crate::domain::MessageId;
 use crate::store::{StoreError, StoreResult};
 use neo4rs::{query, Txn};
 
@@ -16,12 +16,6 @@ enum Sent {
     Created(Message),
     /// An earlier send with the same client id; nothing was written.
     Existing(Message),
-}
-
-/// The key of an idempotent send: newlines cannot occur in ids.
-fn idem_key(new: &NewMessage) -> Option<String> {
-    let cid = new.client_message_id.as_ref()?;
-    Some(format!("{}\n{}\n{}", new.group_id, new.author_id, cid))
 }
 
 impl Neo4jStore {
@@ -36,7 +30,7 @@ impl Neo4jStore {
 
     #[tracing::instrument(skip_all, fields(group = %new.group_id))]
     pub(super) async fn post_message_impl(&self, new: &NewMessage) -> StoreResult<Posted> {
-        let key = idem_key(new);
+        let key = new.idempotency_key();
         if let Some(key) = &key {
             if let Some(message) = self.by_idem_key(key).await? {
                 return Ok(Posted {
@@ -84,32 +78,25 @@ impl Neo4jStore {
         id: &MessageId,
         key: Option<&str>,
     ) -> Result<Sent, TxError> {
-        let (root_id, depth) = match &new.parent_id {
+        let parent = match &new.parent_id {
             None => {
                 let locked = query(q::GROUP_LOCK).param("groupId", new.group_id.as_str());
                 tx::first::<rows::Ignored>(txn, locked)
                     .await?
                     .ok_or(StoreError::NotFound("group"))?;
-                (id.clone(), 0)
+                None
             }
             Some(parent) => {
                 let locked = query(q::MESSAGE_LOCK).param("id", parent.as_str());
                 let row = tx::first::<MessageRow>(txn, locked)
                     .await?
                     .ok_or(StoreError::NotFound("message"))?;
-                let parent = Message::try_from(row)?;
-                if parent.group_id != new.group_id {
-                    return Err(StoreError::NotFound("message").into());
-                }
-                if parent.is_deleted() {
-                    return Err(StoreError::Rejected(DomainError::conflict(
-                        "cannot reply to a deleted message",
-                    ))
-                    .into());
-                }
-                (parent.root_id, i64::from(parent.depth) + 1)
+                Some(Message::try_from(row)?)
             }
         };
+        let place = new
+            .place(id, parent.as_ref())
+            .map_err(StoreError::rejected)?;
         if let Some(key) = key {
             let earlier = query(q::MESSAGE_BY_IDEM_KEY).param("idemKey", key);
             if let Some(row) = tx::first::<MessageRow>(txn, earlier).await? {
@@ -144,8 +131,8 @@ impl Neo4jStore {
                     .as_ref()
                     .map_or(new.group_id.as_str(), MessageId::as_str),
             )
-            .param("rootId", root_id.as_str())
-            .param("depth", depth)
+            .param("rootId", place.root_id.as_str())
+            .param("depth", i64::from(place.depth))
             .param("seq", seq)
             .param("clientMessageId", new.client_message_id.clone())
             .param("idemKey", key.map(str::to_owned))
@@ -246,7 +233,7 @@ impl Neo4jStore {
                 .await?
                 .ok_or(StoreError::NotFound("message"))?;
             let mut message = Message::try_from(row)?;
-            change.apply(&mut message).map_err(StoreError::Rejected)?;
+            change.apply(&mut message).map_err(StoreError::rejected)?;
             let write = query(q::MESSAGE_UPDATE)
                 .param("id", id.as_str())
                 .param("body", message.body.clone())

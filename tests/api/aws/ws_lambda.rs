@@ -44,7 +44,7 @@ pub(super) async fn club(w: &World) -> String {
     let alice = chorus::domain::UserId::parse("alice").unwrap();
     let bob = chorus::domain::UserId::parse("bob").unwrap();
     let new = chorus::domain::group::NewGroup {
-        name: "Club".into(),
+        name: chorus::domain::text::group_name("Club").unwrap(),
         description: None,
         visibility: Default::default(),
     };

@@ -26,7 +26,7 @@ pub async fn upserting_a_user_creates_then_refreshes_the_profile(store: DynStore
 pub async fn creating_a_group_makes_the_creator_its_owning_member(store: DynStore) {
     let owner = user(&store, "owner").await;
     let new = NewGroup {
-        name: "Gardening".into(),
+        name: chorus::domain::text::group_name("Gardening").unwrap(),
         description: Some("dirt".into()),
         visibility: Visibility::Public,
     };
@@ -52,7 +52,7 @@ pub async fn updating_a_group_changes_only_the_given_fields(store: DynStore) {
     let owner = user(&store, "owner").await;
     let g = group(&store, &owner, "Old name").await;
     let patch = GroupPatch {
-        name: Some("New name".into()),
+        name: Some(chorus::domain::text::group_name("New name").unwrap()),
         ..Default::default()
     };
     let updated = store.update_group(&g.id, &patch).await.unwrap();

@@ -15,7 +15,7 @@ pub fn new_message(
         group_id: group.clone(),
         parent_id: parent.cloned(),
         author_id: author.clone(),
-        body: body.into(),
+        body: chorus::domain::text::message_body(body).unwrap(),
         client_message_id: cid.map(str::to_owned),
         now: Utc::now(),
     }
@@ -184,7 +184,7 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
         .change_message(
             &root.id,
             &MessageChange::Edit {
-                body: "root v2".into(),
+                body: chorus::domain::text::message_body("root v2").unwrap(),
                 at,
             },
         )
@@ -212,7 +212,7 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
         .change_message(
             &root.id,
             &MessageChange::Edit {
-                body: "x".into(),
+                body: chorus::domain::text::message_body("x").unwrap(),
                 at,
             },
         )

@@ -34,7 +34,7 @@ pub async fn user(store: &DynStore, id: &str) -> UserId {
 
 pub async fn group(store: &DynStore, owner: &UserId, name: &str) -> Group {
     let new = NewGroup {
-        name: name.into(),
+        name: chorus::domain::text::group_name(name).unwrap(),
         description: None,
         visibility: Visibility::Private,
     };
