@@ -51,7 +51,7 @@ async fn main() {
         visibility: Default::default(),
     };
     let group = service.create_group(&alice, new).await.unwrap();
-    let body = "x".repeat(10_000);
+    let body = chorus::domain::text::message_body(&"x".repeat(10_000)).unwrap();
     let mut leaf = service
         .post_message(&alice, &group.id, body.clone(), None)
         .await
