@@ -39,7 +39,7 @@ async fn group_with_members(store: &Arc<dyn Store>, members: usize) -> (GroupId,
         .upsert_user(
             &Profile {
                 id: owner.clone(),
-                name: chorus::domain::text::group_name("Owner").unwrap(),
+                name: "Owner".into(),
                 email: None,
                 picture_url: None,
             },
