@@ -15,6 +15,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub struct Neo4jUnderTest {
     pub store: Arc<Neo4jStore>,
+    /// Network faults between the store and the server (`None` against a
+    /// real Neo4j through `NEO4J_TEST_URI`).
+    pub faults: Option<Arc<bolt_bridge::Faults>>,
     _server: Option<Child>,
     _exclusive: Option<OwnedMutexGuard<()>>,
 }
@@ -100,18 +103,21 @@ pub async fn neo4j_store() -> Neo4jUnderTest {
         store.migrate().await.unwrap();
         return Neo4jUnderTest {
             store: Arc::new(store),
+            faults: None,
             _server: None,
             _exclusive: Some(guard),
         };
     }
     let (server, addr) = start_server().await;
-    let bridge = bolt_bridge::start(addr).await.unwrap();
+    let faults = Arc::new(bolt_bridge::Faults::default());
+    let bridge = bolt_bridge::start_with(addr, faults.clone()).await.unwrap();
     let store = Neo4jStore::connect(&config(format!("{bridge}")))
         .await
         .unwrap();
     store.migrate().await.unwrap();
     Neo4jUnderTest {
         store: Arc::new(store),
+        faults: Some(faults),
         _server: Some(server),
         _exclusive: None,
     }

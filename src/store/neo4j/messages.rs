@@ -111,9 +111,6 @@ impl Neo4jStore {
             .await?
             .ok_or(StoreError::NotFound("message"))?
             .seq;
-        if self.take_injected_failure() {
-            return Err(StoreError::Internal("injected failure between statements".into()).into());
-        }
         let create = if new.parent_id.is_some() {
             q::MESSAGE_CREATE_REPLY
         } else {

@@ -17,7 +17,6 @@ use crate::domain::page::{Page, PageRequest};
 use crate::store::{StoreError, StoreResult};
 use neo4rs::{ConfigBuilder, Graph, Query};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How to reach Neo4j (`NEO4J_*` variables, see `config`).
 #[derive(Debug, Clone)]
@@ -31,9 +30,6 @@ pub struct Neo4jConfig {
 
 pub struct Neo4jStore {
     graph: Graph,
-    /// Failure injection for tests: the next send fails between taking its
-    /// seq and creating the message, proving the rollback.
-    fail_next_send: AtomicBool,
 }
 
 impl Neo4jStore {
@@ -50,10 +46,7 @@ impl Neo4jStore {
         }
         let neo_config = builder.build().map_err(tx::driver)?;
         let graph = Graph::connect(neo_config).await.map_err(tx::driver)?;
-        Ok(Self {
-            graph,
-            fail_next_send: AtomicBool::new(false),
-        })
+        Ok(Self { graph })
     }
 
     /// Applies the schema (constraints and indexes), idempotently.
@@ -75,16 +68,6 @@ impl Neo4jStore {
             .run(neo4rs::query(queries::ADMIN_DELETE_EVERYTHING))
             .await
             .map_err(tx::driver)
-    }
-
-    /// Makes the next `post_message` fail inside its transaction, after its
-    /// first write (tests use it to show that nothing is left behind).
-    pub fn fail_next_send(&self) {
-        self.fail_next_send.store(true, Ordering::SeqCst);
-    }
-
-    fn take_injected_failure(&self) -> bool {
-        self.fail_next_send.swap(false, Ordering::SeqCst)
     }
 
     /// One keyset page: `fetch(forward, cursor, limit)` reads limit+1 rows

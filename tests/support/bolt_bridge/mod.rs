@@ -20,15 +20,68 @@ const MAGIC: [u8; 4] = [0x60, 0x60, 0xB0, 0x17];
 const BOLT_4_1: [u8; 4] = [0, 0, 1, 4];
 const BOLT_5_1: [u8; 4] = [0, 0, 1, 5];
 
+/// The Bolt RUN message: its first field is the Cypher text.
+const RUN: u8 = 0x10;
+
+/// Faults a test arms, as a network would cause them.
+#[derive(Default)]
+pub struct Faults {
+    drop_at: std::sync::Mutex<Option<String>>,
+    dropped: std::sync::atomic::AtomicUsize,
+}
+
+impl Faults {
+    /// The next RUN whose Cypher contains `marker` never reaches the
+    /// server: the connection drops instead, mid-transaction.
+    pub fn drop_connection_at(&self, marker: &str) {
+        if let Ok(mut armed) = self.drop_at.lock() {
+            *armed = Some(marker.to_owned());
+        }
+    }
+
+    /// Connections dropped so far.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn trips(&self, message: &Value) -> bool {
+        let Value::Struct { tag: RUN, fields } = message else {
+            return false;
+        };
+        let Some(Value::String(cypher)) = fields.first() else {
+            return false;
+        };
+        let Ok(mut armed) = self.drop_at.lock() else {
+            return false;
+        };
+        if armed.as_deref().is_some_and(|m| cypher.contains(m)) {
+            *armed = None;
+            self.dropped
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return true;
+        }
+        false
+    }
+}
+
 /// Listens on a free loopback port and bridges every connection to
 /// `upstream`; returns the address to give neo4rs.
 pub async fn start(upstream: SocketAddr) -> Result<SocketAddr> {
+    start_with(upstream, std::sync::Arc::default()).await
+}
+
+/// As [`start`], with faults the caller can arm.
+pub async fn start_with(
+    upstream: SocketAddr,
+    faults: std::sync::Arc<Faults>,
+) -> Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
+            let faults = faults.clone();
             tokio::spawn(async move {
-                if let Err(err) = bridge(client, upstream).await {
+                if let Err(err) = bridge(client, upstream, &faults).await {
                     if err.kind() != ErrorKind::UnexpectedEof {
                         eprintln!("bolt bridge: {err}");
                     }
@@ -91,7 +144,7 @@ fn tag(message: &Value) -> Option<u8> {
     }
 }
 
-async fn bridge(mut client: TcpStream, upstream: SocketAddr) -> Result<()> {
+async fn bridge(mut client: TcpStream, upstream: SocketAddr, faults: &Faults) -> Result<()> {
     let mut handshake = [0u8; 20];
     client.read_exact(&mut handshake).await?;
     if handshake[..4] != MAGIC {
@@ -152,6 +205,9 @@ async fn bridge(mut client: TcpStream, upstream: SocketAddr) -> Result<()> {
 
     let upstream = async {
         while let Some(message) = next(&mut client_r).await? {
+            if faults.trips(&message) {
+                return Err(Error::new(ErrorKind::ConnectionAborted, "fault: dropped"));
+            }
             write_message(
                 &mut server_w,
                 &translate::message_fields(message, translate::up),
