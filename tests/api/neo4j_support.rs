@@ -16,7 +16,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub struct Neo4jUnderTest {
     pub store: Arc<Neo4jStore>,
     /// Network faults between the store and the server (`None` against a
-    /// real Neo4j through `NEO4J_TEST_URI`).
+    /// real Neo4j through `NEO4J_TEST_URI`). Benches include this file
+    /// and do not use it.
+    #[allow(dead_code)]
     pub faults: Option<Arc<bolt_bridge::Faults>>,
     _server: Option<Child>,
     _exclusive: Option<OwnedMutexGuard<()>>,
