@@ -1,7 +1,7 @@
 //! The `deliver` Lambda: one delivery batch -> WebSocket frames and Web Push.
 #![recursion_limit = "256"]
 
-use aws_lambda_events::sns::SnsEvent;
+use aws_lambda_events::sns::SnsEventObj;
 use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
@@ -9,8 +9,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     chorus::telemetry::init();
     let env = chorus::lambda::Env::load().await?;
     let deliver = &env.deliver()?;
-    lambda_runtime::run(service_fn(|event: LambdaEvent<SnsEvent>| {
-        chorus::lambda::deliver(deliver, event.payload)
-    }))
+    lambda_runtime::run(service_fn(
+        |event: LambdaEvent<SnsEventObj<chorus::lambda::fanout::DeliveryBatch>>| async move {
+            chorus::lambda::deliver(deliver, event.payload).await;
+            Ok::<(), std::convert::Infallible>(())
+        },
+    ))
     .await
 }

@@ -1,7 +1,7 @@
 //! The `fanout` Lambda: events topic -> delivery batches.
 #![recursion_limit = "256"]
 
-use aws_lambda_events::sns::SnsEvent;
+use aws_lambda_events::sns::SnsEventObj;
 use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
@@ -9,8 +9,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     chorus::telemetry::init();
     let env = chorus::lambda::Env::load().await?;
     let fanout = &env.fanout()?;
-    lambda_runtime::run(service_fn(|event: LambdaEvent<SnsEvent>| {
-        chorus::lambda::fanout(fanout, event.payload)
-    }))
+    lambda_runtime::run(service_fn(
+        |event: LambdaEvent<SnsEventObj<chorus::domain::event::DomainEvent>>| {
+            chorus::lambda::fanout(fanout, event.payload)
+        },
+    ))
     .await
 }

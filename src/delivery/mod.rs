@@ -11,12 +11,3 @@ pub mod management;
 pub mod push;
 pub mod sns;
 pub mod webpush;
-
-/// Domain events as the events topic carries them.
-pub mod event_json {
-    use crate::domain::event::DomainEvent;
-
-    pub fn parse(message: &str) -> Result<DomainEvent, serde_json::Error> {
-        serde_json::from_str(message)
-    }
-}

@@ -75,13 +75,19 @@ impl EventPublisher for SnsPublisher {
     }
 }
 
+/// Messages still unpublished after every retry.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} messages not published after {ATTEMPTS} attempts")]
+pub struct Unpublished(pub usize);
+
 /// Publishes `messages` to `topic_arn` with PublishBatch: at most ten
-/// entries and 256 KiB per call; failed entries are retried.
+/// entries and 256 KiB per call; failed entries are retried. Answers the
+/// number of calls made.
 pub async fn publish_batches(
     client: &aws_sdk_sns::Client,
     topic_arn: &str,
     messages: Vec<String>,
-) -> Result<usize, String> {
+) -> Result<usize, Unpublished> {
     let mut pending: Vec<(String, String)> = messages
         .into_iter()
         .enumerate()
@@ -130,7 +136,7 @@ pub async fn publish_batches(
         pending = failed;
         tokio::time::sleep(backoff(attempt)).await;
     }
-    Err(format!("{} delivery batches not published", pending.len()))
+    Err(Unpublished(pending.len()))
 }
 
 /// Groups entries into PublishBatch calls: ten entries, 256 KiB at most.

@@ -2,6 +2,7 @@
 //! `deliver` Lambdas work in parallel and delivery time stays flat as a
 //! group grows.
 
+use super::error::FanoutError;
 use crate::delivery::dynamo::{ConnectionRegistry, SubscriptionRow};
 use crate::domain::event::{DomainEvent, EventKind};
 use crate::domain::membership::MembershipState;
@@ -113,12 +114,11 @@ pub struct FanoutReport {
 
 impl Fanout {
     #[tracing::instrument(skip_all, fields(group = %event.group_id, kind = ?event.kind))]
-    pub async fn run(&self, event: &DomainEvent) -> Result<FanoutReport, String> {
+    pub async fn run(&self, event: &DomainEvent) -> Result<FanoutReport, FanoutError> {
         let subscriptions = self
             .connections
             .subscriptions_of_group(&event.group_id)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let pushes = if event.kind == EventKind::MessagePosted {
             let online: HashSet<UserId> = subscriptions.iter().map(|s| s.user_id.clone()).collect();
             let author = event.message.as_ref().map(|m| m.author_id.clone());
@@ -128,10 +128,7 @@ impl Fanout {
                 .into_iter()
                 .filter(|u| !online.contains(u) && Some(u) != author.as_ref())
                 .collect();
-            self.push
-                .of_users(&offline)
-                .await
-                .map_err(|e| e.to_string())?
+            self.push.of_users(&offline).await?
         } else {
             Vec::new()
         };
@@ -156,7 +153,7 @@ impl Fanout {
     }
 
     /// Every member of the event's group.
-    async fn members(&self, event: &DomainEvent) -> Result<Vec<UserId>, String> {
+    async fn members(&self, event: &DomainEvent) -> Result<Vec<UserId>, FanoutError> {
         let mut users = Vec::new();
         let mut after = None;
         loop {
@@ -167,8 +164,7 @@ impl Fanout {
                     MembershipState::Member,
                     PageRequest::Forward { after, limit: 100 },
                 )
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             after = page.items.last().map(|m| m.list_key());
             users.extend(page.items.into_iter().map(|m| m.user_id));
             if !page.has_next {

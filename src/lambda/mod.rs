@@ -2,6 +2,7 @@
 //! [`Env`] and hands its events to one of these.
 
 pub mod deliver;
+pub mod error;
 pub mod fanout;
 pub mod ws;
 
@@ -9,15 +10,16 @@ use crate::app;
 use crate::config::{AwsConfig, Config, ConfigError};
 use crate::delivery::dynamo::ConnectionRegistry;
 use crate::delivery::dynamo_push::DynamoPushRegistry;
-use crate::delivery::event_json;
 use crate::delivery::management::Management;
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
+use crate::domain::event::DomainEvent;
 use crate::graphql::ChorusSchema;
 use crate::service::Service;
 use crate::store::Store;
-use aws_lambda_events::sns::SnsEvent;
+use aws_lambda_events::sns::SnsEventObj;
 use deliver::Deliver;
+use error::FanoutError;
 use fanout::{DeliveryBatch, Fanout};
 use std::sync::Arc;
 
@@ -191,24 +193,23 @@ impl Env {
     }
 }
 
-/// The `fanout` function: one domain event per SNS record.
-pub async fn fanout(fanout: &Fanout, event: SnsEvent) -> Result<(), Error> {
+/// The `fanout` function: one domain event per SNS record (the runtime
+/// refuses a record that is not one).
+pub async fn fanout(fanout: &Fanout, event: SnsEventObj<DomainEvent>) -> Result<(), FanoutError> {
     for record in event.records {
-        let domain_event = event_json::parse(&record.sns.message)?;
-        let report = fanout.run(&domain_event).await?;
+        let report = fanout.run(&record.sns.message).await?;
         tracing::info!(?report, "fanned out");
     }
     Ok(())
 }
 
-/// The `deliver` function: one delivery batch per SNS record.
-pub async fn deliver(deliver: &Deliver, event: SnsEvent) -> Result<(), Error> {
+/// The `deliver` function: one delivery batch per SNS record. Delivery
+/// failures are per recipient (counted in the report), never the batch's.
+pub async fn deliver(deliver: &Deliver, event: SnsEventObj<DeliveryBatch>) {
     for record in event.records {
-        let batch: DeliveryBatch = serde_json::from_str(&record.sns.message)?;
-        let report = deliver.run(&batch).await;
+        let report = deliver.run(&record.sns.message).await;
         tracing::info!(?report, "delivered");
     }
-    Ok(())
 }
 
 /// REST API v1 events carry the stage in the path (`/prod/graphql`);

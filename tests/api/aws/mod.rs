@@ -3,6 +3,7 @@
 //! the two services no emulator covers (`fakes`).
 
 mod delivery;
+mod lambda_errors;
 pub mod fakes;
 pub mod setup;
 mod ws_lambda;

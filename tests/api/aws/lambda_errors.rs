@@ -1,0 +1,30 @@
+//! The SNS-subscribed functions fail with typed errors that the Lambda
+//! runtime reports by kind (so Lambda retries the event), never as text
+//! built from the event.
+
+use super::world;
+use chorus::domain::event::DomainEvent;
+use chorus::domain::membership::Membership;
+use chorus::domain::{GroupId, UserId};
+
+#[tokio::test]
+async fn a_fanout_whose_registry_is_gone_fails_with_a_typed_diagnostic() {
+    let mut w = world().await;
+    w.env.config.aws.connections_table = Some("no-such-table".into());
+    let event = DomainEvent::membership(
+        Membership::founder(
+            GroupId::parse("g_secret-club").unwrap(),
+            UserId::parse("alice").unwrap(),
+            chrono::Utc::now(),
+        ),
+        chrono::Utc::now(),
+    );
+    let err = w.env.fanout().unwrap().run(&event).await.unwrap_err();
+    assert!(
+        matches!(err, chorus::lambda::error::FanoutError::Registry(_)),
+        "{err:?}"
+    );
+    let diagnostic = lambda_runtime::Diagnostic::from(err);
+    assert_eq!(diagnostic.error_type, "Chorus.Fanout.Registry");
+    assert!(!diagnostic.error_message.contains("secret-club"));
+}
