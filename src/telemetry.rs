@@ -1,4 +1,7 @@
-//! Logging: `RUST_LOG` filters (default `info`), plain text locally.
+//! Logging: `RUST_LOG` filters (default `info`), plain text locally; on
+//! Lambda the runtime's subscriber, which writes JSON when the function's
+//! log format is JSON (the template sets it) and honours
+//! `AWS_LAMBDA_LOG_LEVEL`.
 
 use tracing_subscriber::EnvFilter;
 
@@ -9,4 +12,9 @@ pub fn init() {
         .with_env_filter(filter)
         .with_target(false)
         .try_init();
+}
+
+/// The Lambda functions' logging.
+pub fn init_lambda() {
+    lambda_runtime::tracing::init_default_subscriber();
 }

@@ -3,7 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    chorus::telemetry::init();
+    chorus::telemetry::init_lambda();
     let env = chorus::lambda::Env::load().await?;
     lambda_http::run(env.api()?).await
 }

@@ -6,7 +6,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    chorus::telemetry::init();
+    chorus::telemetry::init_lambda();
     let env = chorus::lambda::Env::load().await?;
     let deliver = &env.deliver()?;
     lambda_runtime::run(service_fn(

@@ -38,6 +38,9 @@ pub fn build_schema(
         .data(service)
         .data(loader)
         .extension(limits::Guard(limits))
+        // Spans for parse, validation, execution and each resolver;
+        // arguments marked `secret` (bodies, notes, queries) are masked.
+        .extension(async_graphql::extensions::Tracing)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
     if let Some(live) = live {

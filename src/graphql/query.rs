@@ -71,7 +71,7 @@ impl Query {
     async fn search_groups(
         &self,
         ctx: &Context<'_>,
-        query: String,
+        #[graphql(secret)] query: String,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<GroupConnection> {

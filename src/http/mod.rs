@@ -18,6 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 pub use sockets::SocketCounts;
 
@@ -62,6 +63,13 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// One span per request: method and path, never the query string (a GET
+/// carries the GraphQL document and its variables there).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
 }
 
 async fn graphiql() -> impl IntoResponse {

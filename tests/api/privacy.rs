@@ -99,3 +99,37 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         assert!(!text.contains(secret), "{secret} was recorded:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn graphql_and_http_spans_mask_bodies_notes_and_queries() {
+    let recorded = Recorded::default();
+    let subscriber = tracing_subscriber::registry().with(recorded.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = crate::helpers::spawn_app().await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Club").await;
+    bob.ok(
+        "mutation($g: ID!) { applyToGroup(groupId: $g, note: \"call me at 555-0199\") { state } }",
+        serde_json::json!({ "g": g }),
+    )
+    .await;
+    alice.post(&g, "the diagnosis came back").await;
+    let search = "query($q: String!) { searchGroups(query: $q) { edges { cursor } } }";
+    alice
+        .ok(search, serde_json::json!({ "q": "bankruptcy" }))
+        .await;
+    let get = format!(
+        "{}?query=%7B%20me%20%7B%20id%20%7D%20%7D&x=private-words",
+        app.url("/graphql")
+    );
+    app.http.get(get).send().await.unwrap();
+
+    let text = recorded.0.lock().join("\n");
+    assert!(
+        text.contains("parse") && text.contains("http"),
+        "spans recorded:\n{text}"
+    );
+    for secret in ["555-0199", "diagnosis", "bankruptcy", "private-words"] {
+        assert!(!text.contains(secret), "{secret} was recorded:\n{text}");
+    }
+}

@@ -9,6 +9,7 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 #[derive(InputObject)]
 pub struct CreateGroupInput {
     name: String,
+    #[graphql(secret)]
     description: Option<String>,
     visibility: Option<VisibilityGql>,
 }
@@ -18,6 +19,7 @@ pub struct UpdateGroupInput {
     id: ID,
     name: Option<String>,
     /// null clears the description; leaving it out keeps it.
+    #[graphql(secret)]
     description: MaybeUndefined<String>,
     visibility: Option<VisibilityGql>,
 }

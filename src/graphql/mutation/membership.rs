@@ -36,7 +36,7 @@ impl MembershipMutation {
         &self,
         ctx: &Context<'_>,
         group_id: ID,
-        note: Option<String>,
+        #[graphql(secret)] note: Option<String>,
     ) -> ApiResult<MembershipObject> {
         let note = text::note(note.as_deref())?;
         act(ctx, &group_id, None, Action::Apply { note }).await
@@ -64,7 +64,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         group_id: ID,
         user_id: ID,
-        reason: Option<String>,
+        #[graphql(secret)] reason: Option<String>,
     ) -> ApiResult<MembershipObject> {
         let reason = text::note(reason.as_deref())?;
         act(ctx, &group_id, Some(&user_id), Action::Reject { reason }).await

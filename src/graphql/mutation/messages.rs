@@ -8,6 +8,7 @@ use async_graphql::{Context, InputObject, Object, ID};
 #[derive(InputObject)]
 pub struct PostMessageInput {
     group_id: ID,
+    #[graphql(secret)]
     body: String,
     /// An idempotency key: resending with the same key returns the first message.
     client_message_id: Option<String>,
@@ -16,6 +17,7 @@ pub struct PostMessageInput {
 #[derive(InputObject)]
 pub struct ReplyToMessageInput {
     parent_id: ID,
+    #[graphql(secret)]
     body: String,
     client_message_id: Option<String>,
 }
@@ -60,7 +62,7 @@ impl MessageMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        body: String,
+        #[graphql(secret)] body: String,
     ) -> ApiResult<MessageObject> {
         let viewer = viewer(ctx)?;
         let (id, body) = (message_id(&id)?, text::message_body(&body)?);

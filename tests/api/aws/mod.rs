@@ -3,8 +3,8 @@
 //! the two services no emulator covers (`fakes`).
 
 mod delivery;
-mod lambda_errors;
 pub mod fakes;
+mod lambda_errors;
 pub mod setup;
 mod ws_lambda;
 mod ws_limits;
