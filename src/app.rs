@@ -84,13 +84,14 @@ pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
     app_router(config, service, schema)
 }
 
-/// The store the configuration asks for: Neo4j (migrated) when `NEO4J_URI`
-/// is set, else the embedded store.
+/// The store the configuration asks for: Neo4j when `NEO4J_URI` is set,
+/// else the embedded store. The Lambda functions use it as is: the schema
+/// is applied at deploy time (`chorus migrate`), not at each cold start, so
+/// their database user needs no schema rights.
 pub async fn store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     match &config.neo4j {
         Some(neo4j) => {
             let store = Neo4jStore::connect(neo4j).await?;
-            store.migrate().await?;
             tracing::info!(uri = %neo4j.uri, "store: Neo4j");
             Ok(Arc::new(store))
         }
@@ -115,6 +116,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "dev tokens are signed with the built-in public secret: anyone can sign in as anyone; \
              fine on your machine, never on a shared one (set CHORUS_DEV_SECRET or a JWKS)"
         );
+    }
+    if config.neo4j.is_some() {
+        // The local server is its own deployment: it applies the schema.
+        migrate(&config).await?;
     }
     let app = local_app(&config, store(&config).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
