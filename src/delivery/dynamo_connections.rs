@@ -101,28 +101,24 @@ impl ConnectionRegistry {
     /// How many live connections the user holds (a key query on the
     /// user's partition, counting only rows not past their life).
     pub async fn live_connections(&self, user: &UserId) -> Result<usize, RegistryError> {
-        let mut count = 0;
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("connectionId = :u")
-                .filter_expression("liveUntil > :now")
-                .expression_attribute_values(":u", s(user_partition(user)))
-                .expression_attribute_values(":now", n(chrono::Utc::now().timestamp()))
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(failure)?;
-            count += usize::try_from(out.count()).unwrap_or_default();
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(count);
-            }
-        }
+        let pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("connectionId = :u")
+            .filter_expression("liveUntil > :now")
+            .expression_attribute_values(":u", s(user_partition(user)))
+            .expression_attribute_values(":now", n(chrono::Utc::now().timestamp()))
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(failure)?;
+        Ok(pages
+            .iter()
+            .map(|page| usize::try_from(page.count()).unwrap_or_default())
+            .sum())
     }
 
     pub async fn connection(
@@ -183,30 +179,23 @@ impl ConnectionRegistry {
         &self,
         connection_id: &str,
     ) -> Result<Vec<String>, RegistryError> {
-        let mut keys = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("connectionId = :c")
-                .expression_attribute_values(":c", s(connection_id))
-                .projection_expression("connectionId, sk")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(failure)?;
-            keys.extend(
-                out.items()
-                    .iter()
-                    .filter_map(|item| text(item, CONNECTIONS_SK)),
-            );
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(keys);
-            }
-        }
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("connectionId = :c")
+            .expression_attribute_values(":c", s(connection_id))
+            .projection_expression("connectionId, sk")
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(failure)?;
+        Ok(items
+            .iter()
+            .filter_map(|item| text(item, CONNECTIONS_SK))
+            .collect())
     }
 
     /// Deletes the connection, all its subscriptions and its entry in the

@@ -91,21 +91,22 @@ impl ConnectionRegistry {
         &self,
         group: &GroupId,
     ) -> Result<Vec<SubscriptionRow>, RegistryError> {
-        let mut rows = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(BY_GROUP_INDEX)
-                .key_condition_expression("groupId = :g")
-                .expression_attribute_values(":g", s(group.as_str()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(failure)?;
-            rows.extend(out.items().iter().filter_map(|item| {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_GROUP_INDEX)
+            .key_condition_expression("groupId = :g")
+            .expression_attribute_values(":g", s(group.as_str()))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(failure)?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
                 Some(SubscriptionRow {
                     connection_id: text(item, CONNECTIONS_PK)?,
                     subscription_id: text(item, "subscriptionId")?,
@@ -116,12 +117,7 @@ impl ConnectionRegistry {
                     operation_name: text(item, "operationName"),
                     token_expires_at: number(item, "tokenExpiresAt"),
                 })
-            }));
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                break;
-            }
-        }
-        Ok(rows)
+            })
+            .collect())
     }
 }

@@ -26,3 +26,4 @@ mod pagination;
 mod privacy;
 mod schema;
 mod subscriptions;
+mod ws_client;

@@ -9,7 +9,7 @@ use aws_lambda_events::sns::SnsEventObj;
 use chorus::domain::{GroupId, UserId};
 use serde_json::{json, Value};
 
-async fn api(
+pub(super) async fn api(
     router: &chorus::lambda::ApiService,
     user: &str,
     query: &str,
@@ -68,7 +68,11 @@ fn subscribe(group: &str) -> [Value; 2] {
 }
 
 /// Creates a group through the `api` Lambda and returns its id.
-async fn create_group(router: &chorus::lambda::ApiService, owner: &str, name: &str) -> String {
+pub(super) async fn create_group(
+    router: &chorus::lambda::ApiService,
+    owner: &str,
+    name: &str,
+) -> String {
     let create = "mutation($n: String!) { createGroup(input: {name: $n}) { id } }";
     api(router, owner, create, json!({"n": name})).await["createGroup"]["id"]
         .as_str()
@@ -276,45 +280,4 @@ async fn a_removed_member_gets_the_change_then_complete_and_the_subscription_is_
         .await
         .unwrap()
         .is_empty());
-}
-
-#[tokio::test]
-async fn a_post_whose_event_cannot_be_published_is_still_committed() {
-    let mut w = world().await;
-    w.env.config.aws.events_topic_arn =
-        Some("arn:aws:sns:us-east-1:123456789012:no-such-topic".into());
-    let router = w.env.api().unwrap();
-    let group = create_group(&router, "alice", "Club").await;
-    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"kept\"}) { id } }";
-    api(&router, "alice", post, json!({"g": group})).await;
-    let read = "query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }";
-    let data = api(&router, "alice", read, json!({"g": group})).await;
-    assert_eq!(
-        data["group"]["messages"]["edges"],
-        json!([{"node": {"body": "kept"}}])
-    );
-}
-
-#[tokio::test]
-async fn the_api_function_also_answers_rest_api_v1_events() {
-    let w = world().await;
-    let router = w.env.api().unwrap();
-    let body = json!({ "query": "{ me { id name } }" }).to_string();
-    let event = fixture(
-        "rest_v1_post_graphql.json",
-        &[("TOKEN", &token("alice")), ("BODY", &body)],
-    );
-    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
-    let response = tower::ServiceExt::oneshot(router, lambda_http::Request::from(request))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let value: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(
-        value["data"]["me"],
-        json!({"id": "alice", "name": "alice name"})
-    );
 }

@@ -2,6 +2,7 @@
 //! and SQS (`MOTO_ENDPOINT`, started by `scripts/test`), and local fakes for
 //! the two services no emulator covers (`fakes`).
 
+mod api_lambda;
 mod delivery;
 pub mod fakes;
 mod lambda_errors;
