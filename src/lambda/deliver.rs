@@ -109,6 +109,13 @@ impl Deliver {
         report
     }
 
+    /// Removes a connection this delivery found closed or expired.
+    async fn forget(&self, connection_id: &str, why: &'static str) {
+        if let Err(err) = self.connections.delete_connection(connection_id).await {
+            tracing::warn!(error = %err, why, "connection not removed");
+        }
+    }
+
     async fn socket(
         &self,
         event: &Arc<DomainEvent>,
@@ -120,13 +127,7 @@ impl Deliver {
             // protocol's terms; API Gateway sends no code) and forget it.
             tracing::info!(code = 4403, "closing connection: token expired");
             self.management.close(&target.connection_id).await;
-            if let Err(err) = self
-                .connections
-                .delete_connection(&target.connection_id)
-                .await
-            {
-                tracing::warn!(error = %err, "expired connection not removed");
-            }
+            self.forget(&target.connection_id, "expired").await;
             return Outcome::Expired;
         }
         let (frames, finished) = frames(&self.schema, event, doc, target).await;
@@ -139,13 +140,7 @@ impl Deliver {
             {
                 PostOutcome::Sent => {}
                 PostOutcome::Gone => {
-                    if let Err(err) = self
-                        .connections
-                        .delete_connection(&target.connection_id)
-                        .await
-                    {
-                        tracing::warn!(error = %err, "stale connection not removed");
-                    }
+                    self.forget(&target.connection_id, "gone").await;
                     return Outcome::GoneConnection;
                 }
                 PostOutcome::Failed(why) => {
