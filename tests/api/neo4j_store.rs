@@ -83,3 +83,28 @@ async fn migrations_can_run_again_without_changing_anything() {
     let owner = user(&store, "owner").await;
     group(&store, &owner, "Still works").await;
 }
+
+#[tokio::test]
+async fn every_statement_runs_in_a_span_named_after_its_cypher_file() {
+    crate::privacy::record();
+    let under_test = neo4j_store().await;
+    let store: Arc<dyn Store> = under_test.store.clone();
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    let root = post(&store, &g.id, None, &owner, "root").await;
+    post(&store, &g.id, Some(&root.id), &owner, "a private reply").await;
+    let text = crate::privacy::recorded();
+    for statement in [
+        "user_upsert",
+        "group_create",
+        "message_lock",
+        "message_create_reply",
+    ] {
+        assert!(
+            text.contains(&format!("statement: \"{statement}\""))
+                || text.contains(&format!("statement: {statement}")),
+            "{statement} not in:\n{text}"
+        );
+    }
+    assert!(!text.contains("private reply"));
+}

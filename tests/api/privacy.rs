@@ -11,26 +11,51 @@ use chorus::domain::user::Profile;
 use chorus::domain::UserId;
 use chorus::service::rate_limit::RateLimiter;
 use chorus::service::Service;
-use parking_lot::Mutex;
 use std::sync::Arc;
 use tracing::span::{Attributes, Id, Record};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-/// Records every span's name and fields, and every event, as text.
-#[derive(Clone, Default)]
-struct Recorded(Arc<Mutex<Vec<String>>>);
+/// Records every span's name and fields, and every event, as text, into
+/// the recording thread's buffer. Installed once as the global subscriber:
+/// a per-test default subscriber would race with other tests over
+/// tracing's global callsite cache. Tests run on one thread each (tokio's
+/// current-thread runtime, servers included), so a thread's buffer is its
+/// test's.
+struct Recorder;
 
-impl<S: tracing::Subscriber> Layer<S> for Recorded {
+thread_local! {
+    static LINES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn keep(line: String) {
+    LINES.with(|lines| lines.borrow_mut().push(line));
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Recorder {
     fn on_new_span(&self, attrs: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
-        let line = format!("{} {:?}", attrs.metadata().name(), attrs.values());
-        self.0.lock().push(line);
+        keep(format!("{} {:?}", attrs.metadata().name(), attrs.values()));
     }
     fn on_record(&self, _: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        self.0.lock().push(format!("{values:?}"));
+        keep(format!("{values:?}"));
     }
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        self.0.lock().push(format!("{event:?}"));
+        keep(format!("{event:?}"));
     }
+}
+
+/// Starts recording this thread's spans and events (from empty).
+pub fn record() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let subscriber = tracing_subscriber::registry().with(Recorder);
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+    LINES.with(|lines| lines.borrow_mut().clear());
+}
+
+/// What this thread recorded since [`record`].
+pub fn recorded() -> String {
+    LINES.with(|lines| lines.borrow().join("\n"))
 }
 
 fn user(id: &str) -> Profile {
@@ -44,9 +69,7 @@ fn user(id: &str) -> Profile {
 
 #[tokio::test]
 async fn notes_reasons_and_search_queries_are_not_recorded() {
-    let recorded = Recorded::default();
-    let subscriber = tracing_subscriber::registry().with(recorded.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    record();
     let (store, _keep) = crate::helpers::test_store().await;
     let broker = Arc::new(Broker::new());
     let push = Arc::new(MemoryPushRegistry::default());
@@ -90,7 +113,7 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         .await
         .unwrap();
 
-    let text = recorded.0.lock().join("\n");
+    let text = recorded();
     assert!(
         text.contains("change_membership"),
         "the spans were recorded"
@@ -102,9 +125,7 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
 
 #[tokio::test]
 async fn graphql_and_http_spans_mask_bodies_notes_and_queries() {
-    let recorded = Recorded::default();
-    let subscriber = tracing_subscriber::registry().with(recorded.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    record();
     let app = crate::helpers::spawn_app().await;
     let (alice, bob) = (app.user("alice"), app.user("bob"));
     let g = alice.create_group("Club").await;
@@ -124,7 +145,7 @@ async fn graphql_and_http_spans_mask_bodies_notes_and_queries() {
     );
     app.http.get(get).send().await.unwrap();
 
-    let text = recorded.0.lock().join("\n");
+    let text = recorded();
     assert!(
         text.contains("parse") && text.contains("http"),
         "spans recorded:\n{text}"

@@ -10,14 +10,15 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{MemberKey, MyGroupKey, SearchKey, StoreError, StoreResult};
-use neo4rs::{query, Txn};
+use neo4rs::Txn;
 
 fn ids<T: ToString>(values: &[T]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()
 }
 
 async fn put_membership(txn: &mut Txn, m: &Membership) -> Result<(), TxError> {
-    let statement = query(q::MEMBERSHIP_PUT)
+    let statement = q::MEMBERSHIP_PUT
+        .query()
         .param("groupId", m.group_id.as_str())
         .param("userId", m.user_id.as_str())
         .param("state", name_of(&m.state))
@@ -45,7 +46,8 @@ impl Neo4jStore {
         let row = loop {
             let attempt: StoreResult<UserRow> = async {
                 write_txn!(self.graph, |txn| {
-                    let statement = query(q::USER_UPSERT)
+                    let statement = q::USER_UPSERT
+                        .query()
                         .param("id", profile.id.as_str())
                         .param("name", profile.name.as_str())
                         .param("email", profile.email.clone())
@@ -66,7 +68,7 @@ impl Neo4jStore {
     }
 
     pub(super) async fn users_impl(&self, wanted: &[UserId]) -> StoreResult<Vec<User>> {
-        let statement = query(q::USERS_BY_IDS).param("ids", ids(wanted));
+        let statement = q::USERS_BY_IDS.query().param("ids", ids(wanted));
         rows::convert(tx::read::<UserRow>(&self.graph, statement).await?)
     }
 
@@ -80,7 +82,8 @@ impl Neo4jStore {
         let id = GroupId::generate();
         let now = rows::time(micros(now))?;
         let row = write_txn!(self.graph, |txn| {
-            let statement = query(q::GROUP_CREATE)
+            let statement = q::GROUP_CREATE
+                .query()
                 .param("id", id.as_str())
                 .param("name", new.name.as_str())
                 .param("nameKey", new.name.to_lowercase())
@@ -102,7 +105,8 @@ impl Neo4jStore {
         patch: &GroupPatch,
     ) -> StoreResult<Group> {
         let row = write_txn!(self.graph, |txn| {
-            let statement = query(q::GROUP_UPDATE)
+            let statement = q::GROUP_UPDATE
+                .query()
                 .param("id", id.as_str())
                 .param("name", patch.name.as_ref().map(|n| n.to_string()))
                 .param("nameKey", patch.name.as_ref().map(|n| n.to_lowercase()))
@@ -117,7 +121,7 @@ impl Neo4jStore {
     }
 
     pub(super) async fn groups_impl(&self, wanted: &[GroupId]) -> StoreResult<Vec<Group>> {
-        let statement = query(q::GROUPS_BY_IDS).param("ids", ids(wanted));
+        let statement = q::GROUPS_BY_IDS.query().param("ids", ids(wanted));
         rows::convert(tx::read::<GroupRow>(&self.graph, statement).await?)
     }
 
@@ -128,18 +132,20 @@ impl Neo4jStore {
     ) -> StoreResult<Page<Group>> {
         let needle = text.to_lowercase();
         let fetch = |forward: bool, key: Option<&SearchKey>, limit: i64| {
-            query(if forward {
+            if forward {
                 q::GROUPS_SEARCH_FORWARD
             } else {
                 q::GROUPS_SEARCH_BACKWARD
-            })
+            }
+            .query()
             .param("query", needle.as_str())
             .param("name", key.map(|k| k.0.clone()))
             .param("id", key.map(|k| k.1.to_string()))
             .param("limit", limit)
         };
         let exists = |key: &SearchKey, up_to: bool| {
-            query(q::GROUPS_SEARCH_EXISTS)
+            q::GROUPS_SEARCH_EXISTS
+                .query()
                 .param("query", needle.as_str())
                 .param("name", key.0.as_str())
                 .param("id", key.1.as_str())
@@ -156,7 +162,7 @@ impl Neo4jStore {
             .iter()
             .map(|(g, u)| vec![g.to_string(), u.to_string()])
             .collect();
-        let statement = query(q::MEMBERSHIPS_BY_KEYS).param("pairs", pairs);
+        let statement = q::MEMBERSHIPS_BY_KEYS.query().param("pairs", pairs);
         rows::convert(tx::read::<MembershipRow>(&self.graph, statement).await?)
     }
 
@@ -171,11 +177,12 @@ impl Neo4jStore {
     ) -> StoreResult<Decision> {
         write_txn!(self.graph, |txn| {
             // The group's write lock first: transitions on one group queue here.
-            let locked = query(q::GROUP_LOCK).param("groupId", group.as_str());
+            let locked = q::GROUP_LOCK.query().param("groupId", group.as_str());
             if tx::rows::<rows::Ignored>(txn, locked).await?.is_empty() {
                 return Err(StoreError::NotFound("group").into());
             }
-            let read = query(q::MEMBERSHIPS_OF_USERS)
+            let read = q::MEMBERSHIPS_OF_USERS
+                .query()
                 .param("groupId", group.as_str())
                 .param("userIds", vec![actor.to_string(), target.to_string()]);
             let current: Vec<Membership> =
@@ -195,7 +202,8 @@ impl Neo4jStore {
                 put_membership(txn, actor).await?;
             }
             if decision.member_delta != 0 {
-                let count = query(q::GROUP_MEMBER_COUNT)
+                let count = q::GROUP_MEMBER_COUNT
+                    .query()
                     .param("groupId", group.as_str())
                     .param("delta", decision.member_delta);
                 tx::rows::<rows::Ignored>(txn, count).await?;
@@ -212,11 +220,12 @@ impl Neo4jStore {
     ) -> StoreResult<Page<Membership>> {
         let state = name_of(&state);
         let fetch = |forward: bool, key: Option<&MemberKey>, limit: i64| {
-            query(if forward {
+            if forward {
                 q::GROUP_MEMBERSHIPS_FORWARD
             } else {
                 q::GROUP_MEMBERSHIPS_BACKWARD
-            })
+            }
+            .query()
             .param("groupId", group.as_str())
             .param("state", state.as_str())
             .param("since", key.map(|k| k.0))
@@ -224,7 +233,8 @@ impl Neo4jStore {
             .param("limit", limit)
         };
         let exists = |key: &MemberKey, up_to: bool| {
-            query(q::GROUP_MEMBERSHIPS_EXISTS)
+            q::GROUP_MEMBERSHIPS_EXISTS
+                .query()
                 .param("groupId", group.as_str())
                 .param("state", state.as_str())
                 .param("since", key.0)
@@ -241,18 +251,20 @@ impl Neo4jStore {
         page: PageRequest<MyGroupKey>,
     ) -> StoreResult<Page<Membership>> {
         let fetch = |forward: bool, key: Option<&MyGroupKey>, limit: i64| {
-            query(if forward {
+            if forward {
                 q::USER_MEMBERSHIPS_FORWARD
             } else {
                 q::USER_MEMBERSHIPS_BACKWARD
-            })
+            }
+            .query()
             .param("userId", user.as_str())
             .param("since", key.map(|k| k.0))
             .param("groupId", key.map(|k| k.1.to_string()))
             .param("limit", limit)
         };
         let exists = |key: &MyGroupKey, up_to: bool| {
-            query(q::USER_MEMBERSHIPS_EXISTS)
+            q::USER_MEMBERSHIPS_EXISTS
+                .query()
                 .param("userId", user.as_str())
                 .param("since", key.0)
                 .param("groupId", key.1.as_str())

@@ -9,7 +9,7 @@ use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted}
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
 use crate::store::{StoreError, StoreResult};
-use neo4rs::{query, Txn};
+use neo4rs::Txn;
 
 /// What a send transaction did.
 enum Sent {
@@ -22,7 +22,7 @@ impl Neo4jStore {
     async fn by_idem_key(&self, key: &str) -> StoreResult<Option<Message>> {
         let found = tx::read::<MessageRow>(
             &self.graph,
-            query(q::MESSAGE_BY_IDEM_KEY).param("idemKey", key),
+            q::MESSAGE_BY_IDEM_KEY.query().param("idemKey", key),
         )
         .await?;
         found.into_iter().next().map(Message::try_from).transpose()
@@ -80,14 +80,16 @@ impl Neo4jStore {
     ) -> Result<Sent, TxError> {
         let parent = match &new.parent_id {
             None => {
-                let locked = query(q::GROUP_LOCK).param("groupId", new.group_id.as_str());
+                let locked = q::GROUP_LOCK
+                    .query()
+                    .param("groupId", new.group_id.as_str());
                 tx::first::<rows::Ignored>(txn, locked)
                     .await?
                     .ok_or(StoreError::NotFound("group"))?;
                 None
             }
             Some(parent) => {
-                let locked = query(q::MESSAGE_LOCK).param("id", parent.as_str());
+                let locked = q::MESSAGE_LOCK.query().param("id", parent.as_str());
                 let row = tx::first::<MessageRow>(txn, locked)
                     .await?
                     .ok_or(StoreError::NotFound("message"))?;
@@ -98,14 +100,18 @@ impl Neo4jStore {
             .place(id, parent.as_ref())
             .map_err(StoreError::rejected)?;
         if let Some(key) = key {
-            let earlier = query(q::MESSAGE_BY_IDEM_KEY).param("idemKey", key);
+            let earlier = q::MESSAGE_BY_IDEM_KEY.query().param("idemKey", key);
             if let Some(row) = tx::first::<MessageRow>(txn, earlier).await? {
                 return Ok(Sent::Existing(Message::try_from(row)?));
             }
         }
         let taken = match &new.parent_id {
-            None => query(q::GROUP_TAKE_SEQ).param("groupId", new.group_id.as_str()),
-            Some(parent) => query(q::MESSAGE_TAKE_SEQ).param("parentId", parent.as_str()),
+            None => q::GROUP_TAKE_SEQ
+                .query()
+                .param("groupId", new.group_id.as_str()),
+            Some(parent) => q::MESSAGE_TAKE_SEQ
+                .query()
+                .param("parentId", parent.as_str()),
         };
         let seq = tx::first::<ParentSeq>(txn, taken)
             .await?
@@ -116,7 +122,8 @@ impl Neo4jStore {
         } else {
             q::MESSAGE_CREATE_TOP
         };
-        let statement = query(create)
+        let statement = create
+            .query()
             .param("id", id.as_str())
             .param("groupId", new.group_id.as_str())
             .param("authorId", new.author_id.as_str())
@@ -143,7 +150,7 @@ impl Neo4jStore {
     pub(super) async fn messages_impl(&self, wanted: &[MessageId]) -> StoreResult<Vec<Message>> {
         let ids: Vec<String> = wanted.iter().map(ToString::to_string).collect();
         rows::convert(
-            tx::read::<MessageRow>(&self.graph, query(q::MESSAGES_BY_IDS).param("ids", ids))
+            tx::read::<MessageRow>(&self.graph, q::MESSAGES_BY_IDS.query().param("ids", ids))
                 .await?,
         )
     }
@@ -160,7 +167,7 @@ impl Neo4jStore {
             Parent::Group(id) => {
                 let sized = tx::read::<Size>(
                     &self.graph,
-                    query(q::GROUP_THREAD_SIZE).param("groupId", id.as_str()),
+                    q::GROUP_THREAD_SIZE.query().param("groupId", id.as_str()),
                 )
                 .await?;
                 sized.first().ok_or(StoreError::NotFound("group"))?.size
@@ -183,7 +190,8 @@ impl Neo4jStore {
         let items = if seqs.is_empty() {
             Vec::new()
         } else {
-            let statement = query(q::CHILDREN_BY_SEQS)
+            let statement = q::CHILDREN_BY_SEQS
+                .query()
                 .param("parentKey", parent.key())
                 .param("seqs", seqs);
             rows::convert(tx::read::<MessageRow>(&self.graph, statement).await?)?
@@ -210,7 +218,8 @@ impl Neo4jStore {
         }
         let chain = tx::read::<MessageRow>(
             &self.graph,
-            query(q::MESSAGE_ANCESTORS)
+            q::MESSAGE_ANCESTORS
+                .query()
                 .param("id", id.as_str())
                 .param("last", i64::try_from(last).unwrap_or(0)),
         )
@@ -225,13 +234,14 @@ impl Neo4jStore {
         change: &MessageChange,
     ) -> StoreResult<Message> {
         write_txn!(self.graph, |txn| {
-            let locked = query(q::MESSAGE_LOCK).param("id", id.as_str());
+            let locked = q::MESSAGE_LOCK.query().param("id", id.as_str());
             let row = tx::first::<MessageRow>(txn, locked)
                 .await?
                 .ok_or(StoreError::NotFound("message"))?;
             let mut message = Message::try_from(row)?;
             change.apply(&mut message).map_err(StoreError::rejected)?;
-            let write = query(q::MESSAGE_UPDATE)
+            let write = q::MESSAGE_UPDATE
+                .query()
                 .param("id", id.as_str())
                 .param("body", message.body.clone())
                 .param("editedAt", message.edited_at.map(micros))

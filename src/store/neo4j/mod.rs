@@ -15,7 +15,7 @@ mod window;
 
 use crate::domain::page::{Page, PageRequest};
 use crate::store::{StoreError, StoreResult};
-use neo4rs::{ConfigBuilder, Graph, Query};
+use neo4rs::{ConfigBuilder, Graph};
 use secrecy::{ExposeSecret, SecretString};
 
 /// How to reach Neo4j (`NEO4J_*` variables, see `config`).
@@ -65,7 +65,7 @@ impl Neo4jStore {
     /// Deletes all data. For test databases only (`NEO4J_TEST_URI`).
     pub async fn wipe_for_tests(&self) -> StoreResult<()> {
         self.graph
-            .run(neo4rs::query(queries::ADMIN_DELETE_EVERYTHING))
+            .run(queries::ADMIN_DELETE_EVERYTHING.query().query)
             .await
             .map_err(tx::driver)
     }
@@ -76,8 +76,8 @@ impl Neo4jStore {
     async fn page<K, R, T>(
         &self,
         request: &PageRequest<K>,
-        fetch: impl Fn(bool, Option<&K>, i64) -> Query,
-        exists: impl Fn(&K, bool) -> Query,
+        fetch: impl Fn(bool, Option<&K>, i64) -> queries::Named,
+        exists: impl Fn(&K, bool) -> queries::Named,
     ) -> StoreResult<Page<T>>
     where
         R: serde::de::DeserializeOwned,

@@ -1,46 +1,80 @@
 //! Every Cypher statement of chorus, loaded from `cypher/`. This is the only
 //! place Cypher enters the program; values always travel as parameters.
+//! Each statement carries its file name, which names its span.
 
-pub const ADMIN_DELETE_EVERYTHING: &str =
-    include_str!("../../../cypher/admin_delete_everything.cypher");
-pub const CHILDREN_BY_SEQS: &str = include_str!("../../../cypher/children_by_seqs.cypher");
-pub const GROUP_CREATE: &str = include_str!("../../../cypher/group_create.cypher");
-pub const GROUP_LOCK: &str = include_str!("../../../cypher/group_lock.cypher");
-pub const GROUP_MEMBER_COUNT: &str = include_str!("../../../cypher/group_member_count.cypher");
-pub const GROUP_MEMBERSHIPS_BACKWARD: &str =
-    include_str!("../../../cypher/group_memberships_backward.cypher");
-pub const GROUP_MEMBERSHIPS_EXISTS: &str =
-    include_str!("../../../cypher/group_memberships_exists.cypher");
-pub const GROUP_MEMBERSHIPS_FORWARD: &str =
-    include_str!("../../../cypher/group_memberships_forward.cypher");
-pub const GROUP_TAKE_SEQ: &str = include_str!("../../../cypher/group_take_seq.cypher");
-pub const GROUP_THREAD_SIZE: &str = include_str!("../../../cypher/group_thread_size.cypher");
-pub const GROUP_UPDATE: &str = include_str!("../../../cypher/group_update.cypher");
-pub const GROUPS_BY_IDS: &str = include_str!("../../../cypher/groups_by_ids.cypher");
-pub const GROUPS_SEARCH_BACKWARD: &str =
-    include_str!("../../../cypher/groups_search_backward.cypher");
-pub const GROUPS_SEARCH_EXISTS: &str = include_str!("../../../cypher/groups_search_exists.cypher");
-pub const GROUPS_SEARCH_FORWARD: &str =
-    include_str!("../../../cypher/groups_search_forward.cypher");
-pub const MEMBERSHIP_PUT: &str = include_str!("../../../cypher/membership_put.cypher");
-pub const MEMBERSHIPS_BY_KEYS: &str = include_str!("../../../cypher/memberships_by_keys.cypher");
-pub const MEMBERSHIPS_OF_USERS: &str = include_str!("../../../cypher/memberships_of_users.cypher");
-pub const MESSAGE_ANCESTORS: &str = include_str!("../../../cypher/message_ancestors.cypher");
-pub const MESSAGE_BY_IDEM_KEY: &str = include_str!("../../../cypher/message_by_idem_key.cypher");
-pub const MESSAGE_CREATE_REPLY: &str = include_str!("../../../cypher/message_create_reply.cypher");
-pub const MESSAGE_CREATE_TOP: &str = include_str!("../../../cypher/message_create_top.cypher");
-pub const MESSAGE_LOCK: &str = include_str!("../../../cypher/message_lock.cypher");
-pub const MESSAGE_TAKE_SEQ: &str = include_str!("../../../cypher/message_take_seq.cypher");
-pub const MESSAGE_UPDATE: &str = include_str!("../../../cypher/message_update.cypher");
-pub const MESSAGES_BY_IDS: &str = include_str!("../../../cypher/messages_by_ids.cypher");
-pub const USER_MEMBERSHIPS_BACKWARD: &str =
-    include_str!("../../../cypher/user_memberships_backward.cypher");
-pub const USER_MEMBERSHIPS_EXISTS: &str =
-    include_str!("../../../cypher/user_memberships_exists.cypher");
-pub const USER_MEMBERSHIPS_FORWARD: &str =
-    include_str!("../../../cypher/user_memberships_forward.cypher");
-pub const USER_UPSERT: &str = include_str!("../../../cypher/user_upsert.cypher");
-pub const USERS_BY_IDS: &str = include_str!("../../../cypher/users_by_ids.cypher");
+use neo4rs::BoltType;
+
+/// A statement of `cypher/` and its file name.
+#[derive(Clone, Copy)]
+pub struct Statement {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+impl Statement {
+    pub fn query(self) -> Named {
+        Named {
+            name: self.name,
+            query: neo4rs::query(self.text),
+        }
+    }
+}
+
+/// A statement with its parameters, ready to run.
+pub struct Named {
+    pub name: &'static str,
+    pub query: neo4rs::Query,
+}
+
+impl Named {
+    pub fn param<T: Into<BoltType>>(mut self, key: &str, value: T) -> Self {
+        self.query = self.query.param(key, value);
+        self
+    }
+}
+
+macro_rules! statements {
+    ($($name:ident = $file:literal;)*) => {
+        $(pub const $name: Statement = Statement {
+            name: $file,
+            text: include_str!(concat!("../../../cypher/", $file, ".cypher")),
+        };)*
+    };
+}
+
+statements! {
+    ADMIN_DELETE_EVERYTHING = "admin_delete_everything";
+    CHILDREN_BY_SEQS = "children_by_seqs";
+    GROUP_CREATE = "group_create";
+    GROUP_LOCK = "group_lock";
+    GROUP_MEMBER_COUNT = "group_member_count";
+    GROUP_MEMBERSHIPS_BACKWARD = "group_memberships_backward";
+    GROUP_MEMBERSHIPS_EXISTS = "group_memberships_exists";
+    GROUP_MEMBERSHIPS_FORWARD = "group_memberships_forward";
+    GROUP_TAKE_SEQ = "group_take_seq";
+    GROUP_THREAD_SIZE = "group_thread_size";
+    GROUP_UPDATE = "group_update";
+    GROUPS_BY_IDS = "groups_by_ids";
+    GROUPS_SEARCH_BACKWARD = "groups_search_backward";
+    GROUPS_SEARCH_EXISTS = "groups_search_exists";
+    GROUPS_SEARCH_FORWARD = "groups_search_forward";
+    MEMBERSHIP_PUT = "membership_put";
+    MEMBERSHIPS_BY_KEYS = "memberships_by_keys";
+    MEMBERSHIPS_OF_USERS = "memberships_of_users";
+    MESSAGE_ANCESTORS = "message_ancestors";
+    MESSAGE_BY_IDEM_KEY = "message_by_idem_key";
+    MESSAGE_CREATE_REPLY = "message_create_reply";
+    MESSAGE_CREATE_TOP = "message_create_top";
+    MESSAGE_LOCK = "message_lock";
+    MESSAGE_TAKE_SEQ = "message_take_seq";
+    MESSAGE_UPDATE = "message_update";
+    MESSAGES_BY_IDS = "messages_by_ids";
+    USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
+    USER_MEMBERSHIPS_EXISTS = "user_memberships_exists";
+    USER_MEMBERSHIPS_FORWARD = "user_memberships_forward";
+    USER_UPSERT = "user_upsert";
+    USERS_BY_IDS = "users_by_ids";
+}
 
 /// Constraints and indexes, applied in order by `migrate` (each is
 /// `IF NOT EXISTS`, so applying them again changes nothing).

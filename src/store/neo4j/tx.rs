@@ -4,8 +4,9 @@
 //! backoff, when the database reports a transient failure (deadlock, lock
 //! timeout, optimistic conflict) or the connection drops before commit.
 
+use super::queries::Named;
 use crate::store::{StoreError, StoreResult};
-use neo4rs::{Graph, Query, Txn};
+use neo4rs::{Graph, Txn};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -152,8 +153,9 @@ macro_rules! write_txn {
 pub(crate) use write_txn;
 
 /// All rows of a statement inside a transaction, deserialized by column name.
-pub async fn rows<T: DeserializeOwned>(txn: &mut Txn, query: Query) -> Result<Vec<T>, TxError> {
-    let mut stream = txn.execute(query).await?;
+#[tracing::instrument(name = "cypher", skip_all, fields(statement = statement.name))]
+pub async fn rows<T: DeserializeOwned>(txn: &mut Txn, statement: Named) -> Result<Vec<T>, TxError> {
+    let mut stream = txn.execute(statement.query).await?;
     let mut out = Vec::new();
     while let Some(row) = stream.next(txn.handle()).await? {
         out.push(
@@ -165,13 +167,17 @@ pub async fn rows<T: DeserializeOwned>(txn: &mut Txn, query: Query) -> Result<Ve
 }
 
 /// The first row of a statement inside a transaction, if any.
-pub async fn first<T: DeserializeOwned>(txn: &mut Txn, query: Query) -> Result<Option<T>, TxError> {
-    Ok(rows(txn, query).await?.into_iter().next())
+pub async fn first<T: DeserializeOwned>(
+    txn: &mut Txn,
+    statement: Named,
+) -> Result<Option<T>, TxError> {
+    Ok(rows(txn, statement).await?.into_iter().next())
 }
 
 /// All rows of a read outside any explicit transaction.
-pub async fn read<T: DeserializeOwned>(graph: &Graph, query: Query) -> StoreResult<Vec<T>> {
-    let mut stream = graph.execute(query).await.map_err(driver)?;
+#[tracing::instrument(name = "cypher", skip_all, fields(statement = statement.name))]
+pub async fn read<T: DeserializeOwned>(graph: &Graph, statement: Named) -> StoreResult<Vec<T>> {
+    let mut stream = graph.execute(statement.query).await.map_err(driver)?;
     let mut out = Vec::new();
     while let Some(row) = stream.next().await.map_err(driver)? {
         out.push(
