@@ -17,8 +17,10 @@ use super::{AuthError, Claims};
 use crate::domain::error::Cause;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, TokenData, Validation};
+use lru::LruCache;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -27,7 +29,7 @@ pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
 /// How long one key-set fetch may take.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Unknown `kid`s remembered at most (the oldest are forgotten first).
-const MAX_UNKNOWN_KIDS: usize = 10_000;
+const MAX_UNKNOWN_KIDS: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 
 #[derive(Debug, Clone)]
 pub enum JwksSource {
@@ -42,7 +44,9 @@ pub struct JwksVerifier {
     min_refresh: Duration,
     http: reqwest::Client,
     keys: RwLock<HashMap<String, DecodingKey>>,
-    unknown: Mutex<HashMap<String, Instant>>,
+    /// Unknown `kid`s and when they were found unknown; the least recently
+    /// seen go first at the cap.
+    unknown: Mutex<LruCache<String, Instant>>,
     /// Held only by the one caller fetching; the time of the last attempt.
     refresh: tokio::sync::Mutex<Option<Instant>>,
 }
@@ -66,7 +70,7 @@ impl JwksVerifier {
             min_refresh,
             http,
             keys: RwLock::new(HashMap::new()),
-            unknown: Mutex::new(HashMap::new()),
+            unknown: Mutex::new(LruCache::new(MAX_UNKNOWN_KIDS)),
             refresh: tokio::sync::Mutex::new(None),
         }
     }
@@ -102,15 +106,7 @@ impl JwksVerifier {
     }
 
     fn remember_unknown(&self, kid: &str) {
-        let mut unknown = self.unknown.lock();
-        if unknown.len() >= MAX_UNKNOWN_KIDS {
-            let min_refresh = self.min_refresh;
-            unknown.retain(|_, at| at.elapsed() < min_refresh);
-            if unknown.len() >= MAX_UNKNOWN_KIDS {
-                unknown.clear();
-            }
-        }
-        unknown.insert(kid.to_owned(), Instant::now());
+        self.unknown.lock().put(kid.to_owned(), Instant::now());
     }
 
     /// The key after at most one (shared) refetch.

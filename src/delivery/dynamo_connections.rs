@@ -5,8 +5,9 @@
 use super::dynamo::{failure, n, number, s, text, CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE};
 use crate::domain::UserId;
 use crate::service::ports::RegistryError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
+use std::collections::HashMap;
 
 const CONNECTION_SK: &str = "connection";
 /// API Gateway closes WebSockets after 2 hours; stale rows expire after a day.
@@ -70,28 +71,36 @@ impl ConnectionRegistry {
         user: &UserId,
         token_expires_at: i64,
     ) -> Result<(), RegistryError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .item(CONNECTIONS_PK, s(connection_id))
-            .item(CONNECTIONS_SK, s(CONNECTION_SK))
-            .item("userId", s(user.as_str()))
-            .item("tokenExpiresAt", n(token_expires_at))
-            .item("initialized", AttributeValue::Bool(false))
-            .item(TTL_ATTRIBUTE, Self::expiry())
-            .send()
-            .await
-            .map_err(failure)?;
         // The connection cannot outlive its token nor API Gateway's limit,
-        // so a row whose `$disconnect` never came stops counting then.
+        // so a user row whose `$disconnect` never came stops counting then.
         let live_until = token_expires_at.min(chrono::Utc::now().timestamp() + MAX_CONNECTION_SECS);
+        let put = |item: HashMap<String, AttributeValue>| {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .build()
+                .map_err(failure)?;
+            Ok::<_, RegistryError>(TransactWriteItem::builder().put(put).build())
+        };
+        let connection = HashMap::from([
+            (CONNECTIONS_PK.to_owned(), s(connection_id)),
+            (CONNECTIONS_SK.to_owned(), s(CONNECTION_SK)),
+            ("userId".to_owned(), s(user.as_str())),
+            ("tokenExpiresAt".to_owned(), n(token_expires_at)),
+            ("initialized".to_owned(), AttributeValue::Bool(false)),
+            (TTL_ATTRIBUTE.to_owned(), Self::expiry()),
+        ]);
+        let of_user = HashMap::from([
+            (CONNECTIONS_PK.to_owned(), s(user_partition(user))),
+            (CONNECTIONS_SK.to_owned(), s(user_item(connection_id))),
+            ("liveUntil".to_owned(), n(live_until)),
+            (TTL_ATTRIBUTE.to_owned(), Self::expiry()),
+        ]);
+        // Both rows or neither, in one round trip.
         self.client
-            .put_item()
-            .table_name(&self.table)
-            .item(CONNECTIONS_PK, s(user_partition(user)))
-            .item(CONNECTIONS_SK, s(user_item(connection_id)))
-            .item("liveUntil", n(live_until))
-            .item(TTL_ATTRIBUTE, Self::expiry())
+            .transact_write_items()
+            .transact_items(put(connection)?)
+            .transact_items(put(of_user)?)
             .send()
             .await
             .map_err(failure)?;

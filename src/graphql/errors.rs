@@ -56,6 +56,15 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
+/// An error of the request as a whole, raised outside execution (while
+/// identifying the caller, or refusing the document before it runs): no
+/// `locations`, as nothing in the document is at fault.
+pub fn request_error(error: async_graphql::Error) -> async_graphql::ServerError {
+    let mut server = async_graphql::ServerError::new(error.message, None);
+    server.extensions = error.extensions;
+    server
+}
+
 /// Gives every error without a code (syntax, validation, limits: all
 /// refusals of the request as sent) the code `BAD_USER_INPUT`.
 pub fn fill_codes(errors: &mut [async_graphql::ServerError]) {

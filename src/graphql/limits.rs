@@ -10,14 +10,13 @@
 //! - introspection is for signed-in users only (the answer is megabytes);
 //! - a response larger than `max_response_bytes` is replaced by an error.
 
+use super::errors::{coded, request_error};
 use super::Viewer;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextSubscribe,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{
-    ErrorExtensionValues, IntrospectionMode, Request, Response, ServerError, ServerResult,
-};
+use async_graphql::{IntrospectionMode, Request, Response, ServerError, ServerResult};
 use futures_util::stream::{BoxStream, StreamExt};
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -114,16 +113,7 @@ impl ExtensionFactory for Guard {
 struct GuardExtension(Limits);
 
 fn refusal(message: String) -> ServerError {
-    coded_error(message, "BAD_USER_INPUT")
-}
-
-/// A request-level error (no location) with `extensions.code`.
-fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
+    request_error(coded(message, "BAD_USER_INPUT"))
 }
 
 /// Whether the document asks for `__schema` or `__type` anywhere.
@@ -198,10 +188,10 @@ impl Extension for GuardExtension {
         expanded_selections(doc, self.0.max_selections).map_err(refusal)?;
         if !signed_in {
             if introspects(doc) {
-                return Err(coded_error(
+                return Err(request_error(coded(
                     "sign in to use introspection (send an Authorization header)",
                     "UNAUTHENTICATED",
-                ));
+                )));
             }
             request.introspection_mode = IntrospectionMode::Disabled;
         }

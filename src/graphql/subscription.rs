@@ -87,18 +87,17 @@ fn until_membership_ends(
     })
 }
 
-/// What a document asks of `groupEvents`, read from the document without
-/// running it: `None` when the operation is not a subscription;
+/// What a request asks of `groupEvents`, read from its document without
+/// running it (the parse is kept in the request for its execution): `None`
+/// when the operation is not a subscription (or does not parse);
 /// `Some(None)` when it is but names no group directly (as written or
 /// through a variable) on a root `groupEvents` field.
-pub fn subscribed_group(
-    query: &str,
-    operation_name: Option<&str>,
-    variables: Option<&serde_json::Value>,
-) -> Option<Option<GroupId>> {
+pub fn subscribed_group(request: &mut async_graphql::Request) -> Option<Option<GroupId>> {
     use async_graphql::parser::types::{OperationType, Selection};
-    let doc = async_graphql::parser::parse_query(query).ok()?;
-    let operation = super::selected_operation(&doc, operation_name)?;
+    let operation_name = request.operation_name.clone();
+    let variables = request.variables.clone();
+    let doc = request.parsed_query().ok()?;
+    let operation = super::selected_operation(doc, operation_name.as_deref())?;
     if operation.ty != OperationType::Subscription {
         return None;
     }
@@ -114,10 +113,9 @@ pub fn subscribed_group(
             _ => None,
         })
         .and_then(|value| {
-            let value = value.node.into_const_with(|name| {
-                let given = variables.and_then(|v| v.get(name.as_str())).cloned();
-                async_graphql::Value::from_json(given.ok_or(())?).map_err(|_| ())
-            });
+            let value = value
+                .node
+                .into_const_with(|name| variables.get(&name).cloned().ok_or(()));
             match value {
                 Ok(async_graphql::Value::String(id)) => Some(id),
                 _ => None,
@@ -130,21 +128,34 @@ pub fn subscribed_group(
 #[cfg(test)]
 mod tests {
     use super::subscribed_group;
+    use async_graphql::{Request, Variables};
     use serde_json::json;
+
+    fn group_of(
+        query: &str,
+        name: Option<&str>,
+        vars: serde_json::Value,
+    ) -> Option<Option<String>> {
+        let mut request = Request::new(query).variables(Variables::from_json(vars));
+        if let Some(name) = name {
+            request = request.operation_name(name);
+        }
+        subscribed_group(&mut request).map(|g| g.map(|id| id.to_string()))
+    }
 
     #[test]
     fn the_group_is_read_from_the_document_as_written_or_through_a_variable() {
         let g = "g_0190f5a0-0000-7000-8000-000000000000";
         let by_variable = "subscription S($g: ID!) { groupEvents(groupId: $g) { type } }";
-        let vars = json!({ "g": g });
-        let found = subscribed_group(by_variable, None, Some(&vars));
-        assert_eq!(found.flatten().map(|id| id.to_string()), Some(g.into()));
+        assert_eq!(
+            group_of(by_variable, None, json!({ "g": g })),
+            Some(Some(g.into()))
+        );
         let literal = format!("subscription {{ groupEvents(groupId: \"{g}\") {{ type }} }}");
-        let found = subscribed_group(&literal, None, None);
-        assert_eq!(found.flatten().map(|id| id.to_string()), Some(g.into()));
-        assert_eq!(subscribed_group("{ me { id } }", None, None), None);
-        assert_eq!(subscribed_group(by_variable, None, None), Some(None));
+        assert_eq!(group_of(&literal, None, json!({})), Some(Some(g.into())));
+        assert_eq!(group_of("{ me { id } }", None, json!({})), None);
+        assert_eq!(group_of(by_variable, None, json!({})), Some(None));
         let named = format!("query Q {{ me {{ id }} }} {literal}");
-        assert_eq!(subscribed_group(&named, Some("Q"), None), None);
+        assert_eq!(group_of(&named, Some("Q"), json!({})), None);
     }
 }

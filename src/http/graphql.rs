@@ -6,7 +6,7 @@
 use super::server::ConnectionSlot;
 use super::{ws, AppState};
 use crate::domain::DomainError;
-use crate::graphql::errors::{coded, fill_codes, ApiError};
+use crate::graphql::errors::{coded, fill_codes, request_error, ApiError};
 use crate::graphql::selected_operation;
 use async_graphql::parser::types::OperationType;
 use axum::body::{to_bytes, Body};
@@ -77,7 +77,7 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
         };
     }
     let modern = wants_graphql_response(&parts.headers);
-    let Ok(request) =
+    let Ok(mut request) =
         async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default())
     else {
         return refuse(
@@ -86,7 +86,7 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
             modern,
         );
     };
-    if !is_query(&request) {
+    if !is_query(&mut request) {
         let mut response = refuse(
             StatusCode::METHOD_NOT_ALLOWED,
             "only queries may be sent with GET",
@@ -101,12 +101,14 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
 }
 
 /// Whether the operation to run is a query (unparsable documents pass, so
-/// that execution reports the syntax error).
-fn is_query(request: &async_graphql::Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+/// that execution reports the syntax error). The parse is kept in the
+/// request for its execution.
+fn is_query(request: &mut async_graphql::Request) -> bool {
+    let name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
         return true;
     };
-    let operation = selected_operation(&doc, request.operation_name.as_deref());
+    let operation = selected_operation(doc, name.as_deref());
     operation.is_none_or(|op| op.ty == OperationType::Query)
 }
 
@@ -130,11 +132,7 @@ async fn execute(
                 _ => StatusCode::UNAUTHORIZED,
             };
             let err = async_graphql::Error::from(ApiError::from(err));
-            return respond(
-                status,
-                errors_only(vec![err.into_server_error(Default::default())]),
-                modern,
-            );
+            return respond(status, errors_only(vec![request_error(err)]), modern);
         }
     };
     let mut response = state.schema.execute(request.data(viewer)).await;
@@ -163,7 +161,7 @@ fn errors_only(errors: Vec<async_graphql::ServerError>) -> serde_json::Value {
 }
 
 fn refuse(status: StatusCode, message: &str, modern: bool) -> Response {
-    let error = coded(message, "BAD_USER_INPUT").into_server_error(Default::default());
+    let error = request_error(coded(message, "BAD_USER_INPUT"));
     respond(status, errors_only(vec![error]), modern)
 }
 

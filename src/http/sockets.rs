@@ -18,11 +18,10 @@ impl SocketCounts {
     /// A claim on one more socket for `user`, unless they hold `max` already.
     pub fn claim(self: &Arc<Self>, user: &UserId, max: usize) -> Option<SocketClaim> {
         let mut counts = self.0.lock();
-        let count = counts.entry(user.clone()).or_default();
-        if *count >= max {
+        if counts.get(user).copied().unwrap_or(0) >= max {
             return None;
         }
-        *count += 1;
+        *counts.entry(user.clone()).or_default() += 1;
         Some(SocketClaim {
             counts: self.clone(),
             user: user.clone(),

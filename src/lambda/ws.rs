@@ -230,13 +230,9 @@ impl WsHandler {
         user: UserId,
         token_expires_at: Option<i64>,
     ) -> Result<Vec<ServerMessage>, Close> {
-        let group = subscribed_group(
-            &payload.query,
-            payload.operation_name.as_deref(),
-            payload.variables.as_ref(),
-        );
-        let request = payload
-            .to_request()
+        let mut request = payload.to_request();
+        let group = subscribed_group(&mut request);
+        let request = request
             .data(Viewer(Some(user.clone())))
             .data(EventSource::Check);
         let frames: Vec<ServerMessage> = ws::operation(&self.schema, id.clone(), request)
@@ -248,11 +244,8 @@ impl WsHandler {
             _ => return Ok(frames),
         };
         let Some(group_id) = group_id else {
-            let payload = serde_json::json!([{
-                "message": "select groupEvents(groupId:) directly at the root of the subscription",
-                "extensions": {"code": "BAD_USER_INPUT"},
-            }]);
-            return Ok(vec![ServerMessage::Error { id, payload }]);
+            let why = "select groupEvents(groupId:) directly at the root of the subscription";
+            return Ok(vec![ServerMessage::refused(id, why)]);
         };
         let row = SubscriptionRow {
             connection_id: connection_id.to_owned(),

@@ -1,7 +1,7 @@
-//! The ports the use cases need besides the store (`crate::store::Store`):
-//! where committed events go, where live events come from, and where push
-//! subscriptions live. Adapters (`crate::delivery`) implement them; the
-//! service and the schema never import adapters.
+//! The ports the use cases need besides the store: where committed events
+//! go, where live events come from, and where push subscriptions live. The
+//! delivery adapters implement them; the service and the schema never
+//! import adapters.
 
 use crate::domain::event::DomainEvent;
 use crate::domain::push::PushSubscription;

@@ -8,12 +8,17 @@ use async_graphql::{Context, Object};
 pub struct MembershipObject(pub Membership);
 
 impl MembershipObject {
-    /// Whether the viewer may read this membership's private text.
-    async fn private(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+    /// `text` (the note or the reason) if the viewer may read this
+    /// membership's private text, else `None`.
+    async fn private<'a>(
+        &self,
+        ctx: &Context<'_>,
+        text: Option<&'a str>,
+    ) -> ApiResult<Option<&'a str>> {
         let viewer = viewer(ctx)?;
         let key = (self.0.group_id.clone(), viewer.clone());
         let own = loader(ctx)?.load_one(key).await?;
-        Ok(can_read_private_text(&self.0, viewer, own.as_ref()))
+        Ok(text.filter(|_| can_read_private_text(&self.0, viewer, own.as_ref())))
     }
 }
 
@@ -43,21 +48,13 @@ impl MembershipObject {
     /// The applicant's note: for the applicant and the group's admins
     /// (null for everyone else).
     async fn note(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
-        Ok(self
-            .private(ctx)
-            .await?
-            .then_some(())
-            .and(self.0.note.as_deref()))
+        self.private(ctx, self.0.note.as_deref()).await
     }
 
     /// Why the application was rejected, if the admin said: for the
     /// applicant and the group's admins (null for everyone else).
     async fn rejection_reason(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
-        Ok(self
-            .private(ctx)
-            .await?
-            .then_some(())
-            .and(self.0.reason.as_deref()))
+        self.private(ctx, self.0.reason.as_deref()).await
     }
 
     /// When the current state began.

@@ -2,6 +2,7 @@
 //! and GraphiQL speak): its messages and its close codes.
 //! <https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>
 
+use crate::graphql::errors::{coded, request_error};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -85,13 +86,20 @@ impl SubscribePayload {
 }
 
 impl ServerMessage {
+    /// An `error` refusing operation `id` before it runs, with
+    /// `extensions.code` `BAD_USER_INPUT`.
+    pub fn refused(id: String, message: impl Into<String>) -> Self {
+        let error = request_error(coded(message, "BAD_USER_INPUT"));
+        let payload = serde_json::to_value([error]).unwrap_or_default();
+        Self::Error { id, payload }
+    }
+
     /// The `error` for a `subscribe` over the socket's operation cap.
     pub fn too_many_operations(id: String, max: usize) -> Self {
-        let payload = serde_json::json!([{
-            "message": format!("at most {max} operations may run on one socket"),
-            "extensions": {"code": "BAD_USER_INPUT"},
-        }]);
-        Self::Error { id, payload }
+        Self::refused(
+            id,
+            format!("at most {max} operations may run on one socket"),
+        )
     }
 
     pub fn to_json(&self) -> String {
