@@ -40,6 +40,19 @@ pub(super) fn failure(err: impl std::error::Error + Send + Sync + 'static) -> Re
     RegistryError(Box::new(err))
 }
 
+/// Every item a query matches, through the SDK's paginator.
+pub(super) async fn all_items(
+    query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+) -> Result<Vec<HashMap<String, AttributeValue>>, RegistryError> {
+    query
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(failure)
+}
+
 pub(super) fn number(item: &HashMap<String, AttributeValue>, key: &str) -> Option<i64> {
     item.get(key)?.as_n().ok()?.parse().ok()
 }

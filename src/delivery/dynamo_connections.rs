@@ -2,7 +2,9 @@
 //! subscriptions (`dynamo_subscriptions`) and each user's connections in one
 //! table.
 
-use super::dynamo::{failure, n, number, s, text, CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE};
+use super::dynamo::{
+    all_items, failure, n, number, s, text, CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE,
+};
 use crate::domain::UserId;
 use crate::service::ports::RegistryError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
@@ -188,19 +190,14 @@ impl ConnectionRegistry {
         &self,
         connection_id: &str,
     ) -> Result<Vec<String>, RegistryError> {
-        let items = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("connectionId = :c")
             .expression_attribute_values(":c", s(connection_id))
-            .projection_expression("connectionId, sk")
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failure)?;
+            .projection_expression("connectionId, sk");
+        let items = all_items(query).await?;
         Ok(items
             .iter()
             .filter_map(|item| text(item, CONNECTIONS_SK))

@@ -2,8 +2,8 @@
 //! connection (`sub#<id>`), found by group through the sparse `byGroup` GSI.
 
 use super::dynamo::{
-    failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, CONNECTIONS_PK, CONNECTIONS_SK,
-    TTL_ATTRIBUTE,
+    all_items, failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, CONNECTIONS_PK,
+    CONNECTIONS_SK, TTL_ATTRIBUTE,
 };
 use super::dynamo_connections::{is_condition_failure, ConnectionError, ConnectionRegistry};
 use crate::domain::{GroupId, UserId};
@@ -91,19 +91,14 @@ impl ConnectionRegistry {
         &self,
         group: &GroupId,
     ) -> Result<Vec<SubscriptionRow>, RegistryError> {
-        let items = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(BY_GROUP_INDEX)
             .key_condition_expression("groupId = :g")
-            .expression_attribute_values(":g", s(group.as_str()))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failure)?;
+            .expression_attribute_values(":g", s(group.as_str()));
+        let items = all_items(query).await?;
         Ok(items
             .iter()
             .filter_map(|item| {
