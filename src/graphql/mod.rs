@@ -5,6 +5,7 @@ pub mod errors;
 pub mod limits;
 pub mod loaders;
 mod mutation;
+mod nulls;
 pub mod pagination;
 mod query;
 pub mod subscription;
@@ -38,6 +39,7 @@ pub fn build_schema(
         .data(service)
         .data(loader)
         .extension(limits::Guard(limits))
+        .extension(nulls::NullPropagation)
         // Spans for parse, validation, execution and each resolver;
         // arguments marked `secret` (bodies, notes, queries) are masked.
         .extension(async_graphql::extensions::Tracing)

@@ -21,6 +21,7 @@ mod infra;
 mod jwks;
 mod membership;
 mod messages;
+mod nulls;
 mod outage;
 mod pagination;
 mod privacy;
