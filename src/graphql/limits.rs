@@ -184,8 +184,12 @@ impl Extension for GuardExtension {
             .get(&TypeId::of::<Viewer>())
             .and_then(|v| v.downcast_ref::<Viewer>())
             .is_some_and(|v| v.0.is_some());
+        // Taken out for a moment: the parse borrows the request.
+        let name = request.operation_name.take();
+        let variables = std::mem::take(&mut request.variables);
         let doc = request.parsed_query()?;
         expanded_selections(doc, self.0.max_selections).map_err(refusal)?;
+        super::variables::check_required(doc, name.as_deref(), &variables)?;
         if !signed_in {
             if introspects(doc) {
                 return Err(request_error(coded(
@@ -195,6 +199,8 @@ impl Extension for GuardExtension {
             }
             request.introspection_mode = IntrospectionMode::Disabled;
         }
+        request.operation_name = name;
+        request.variables = variables;
         next.run(ctx, request).await
     }
 

@@ -10,6 +10,7 @@ pub mod pagination;
 mod query;
 pub mod subscription;
 pub mod types;
+mod variables;
 pub mod ws;
 
 use crate::service::ports::LiveEvents;
@@ -73,7 +74,9 @@ pub fn selected_operation<'a>(
 
 /// The schema's SDL, as written to `schema.graphql`.
 pub fn sdl() -> String {
+    // With `@specifiedBy`, as introspection shows it.
+    let options = async_graphql::SDLExportOptions::new().include_specified_by();
     Schema::build(Query, Mutation::default(), Subscription)
         .finish()
-        .sdl()
+        .sdl_with_options(options)
 }

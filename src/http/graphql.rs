@@ -132,7 +132,15 @@ async fn execute(
                 _ => StatusCode::UNAUTHORIZED,
             };
             let err = async_graphql::Error::from(ApiError::from(err));
-            return respond(status, errors_only(vec![request_error(err)]), modern);
+            let mut response = respond(status, errors_only(vec![request_error(err)]), modern);
+            if status == StatusCode::UNAUTHORIZED {
+                // RFC 6750: how to authenticate, and that this token failed.
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+            }
+            return response;
         }
     };
     let mut response = state.schema.execute(request.data(viewer)).await;
@@ -149,11 +157,32 @@ async fn execute(
         };
         return respond(status, errors_only(response.errors), modern);
     }
-    respond(
+    let retry_after = retry_after_secs(&response.errors);
+    let mut reply = respond(
         StatusCode::OK,
         serde_json::to_value(&response).unwrap_or_default(),
         modern,
-    )
+    );
+    if let Some(secs) = retry_after {
+        reply
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    reply
+}
+
+/// `Retry-After` (whole seconds, rounded up) for a rate-limited request:
+/// the longest `retryAfterMs` among its errors.
+fn retry_after_secs(errors: &[async_graphql::ServerError]) -> Option<u64> {
+    errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("retryAfterMs"))
+        .filter_map(|v| match v {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
+        .map(|ms| ms.div_ceil(1000).max(1))
 }
 
 fn errors_only(errors: Vec<async_graphql::ServerError>) -> serde_json::Value {

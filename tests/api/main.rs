@@ -16,6 +16,7 @@ mod groups;
 mod hardening;
 mod hardening_net;
 mod hardening_ws;
+mod http_details;
 mod http_protocol;
 mod infra;
 mod jwks;
