@@ -56,13 +56,14 @@ pub fn parts(
 /// The router over a service and schema (the local server and the `api`
 /// Lambda serve the same one).
 pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) -> axum::Router {
-    router(AppState {
+    let state = AppState {
         schema,
         auth: Arc::new(authenticator(config)),
         service,
         limits: config.limits.clone(),
         sockets: Arc::default(),
-    })
+    };
+    router(state, &config.cors_origins)
 }
 
 /// The local service and schema on a store: in-process events and push

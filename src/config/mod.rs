@@ -37,6 +37,10 @@ pub struct Config {
     /// `CHORUS_INTROSPECTION`: schema introspection on, for signed-in
     /// users (default true).
     pub introspection: bool,
+    /// `CHORUS_CORS_ORIGINS`: browser origins allowed to call the API,
+    /// comma-separated (`https://app.example.com`), or `*` for any (the
+    /// default: credentials are bearer headers, not cookies).
+    pub cors_origins: Vec<String>,
     /// Limits on requests, connections and sockets.
     pub limits: Limits,
     /// `CHORUS_RATE_BURST` and `CHORUS_RATE_PER_SEC`: the per-user mutation
@@ -167,8 +171,19 @@ impl Config {
             push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
             fanout_batch_size: env.or("FANOUT_BATCH_SIZE", 100)?,
         };
+        let cors_origins = match env.list("CHORUS_CORS_ORIGINS") {
+            list if list.is_empty() => vec!["*".to_owned()],
+            list => list,
+        };
+        if let Some(bad) = cors_origins.iter().find(|o| !is_origin(o)) {
+            return Err(ConfigError {
+                name: "CHORUS_CORS_ORIGINS",
+                problem: format!("{bad:?} is not `*` or an origin like https://app.example.com"),
+            });
+        }
         Ok(Self {
             aws,
+            cors_origins,
             neo4j,
             listen: env.or("CHORUS_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             dev_secret,
@@ -182,6 +197,19 @@ impl Config {
             rate_per_sec: env.or("CHORUS_RATE_PER_SEC", 20)?,
         })
     }
+}
+
+/// `*`, or `scheme://host[:port]` with nothing after (a trailing `/` is
+/// forgiven).
+fn is_origin(origin: &str) -> bool {
+    if origin == "*" {
+        return true;
+    }
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    rest.map(|r| r.trim_end_matches('/'))
+        .is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ', ',']))
 }
 
 #[cfg(test)]
@@ -242,5 +270,19 @@ mod tests {
     fn a_bad_listen_address_names_the_variable() {
         let err = config(&[("CHORUS_LISTEN", "nowhere")]).unwrap_err();
         assert!(err.to_string().contains("CHORUS_LISTEN"));
+    }
+
+    #[test]
+    fn cors_origins_default_to_any_and_must_be_origins() {
+        assert_eq!(config(&[]).unwrap().cors_origins, vec!["*"]);
+        let list = "https://app.example.com, http://localhost:3000/";
+        let origins = config(&[("CHORUS_CORS_ORIGINS", list)])
+            .unwrap()
+            .cors_origins;
+        assert_eq!(origins.len(), 2);
+        for bad in ["app.example.com", "https://x.com/path", "ftp://x"] {
+            let err = config(&[("CHORUS_CORS_ORIGINS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("CHORUS_CORS_ORIGINS"), "{bad}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The axum router: built by one function that the local server and the
 //! `api` Lambda both serve.
 
+pub mod cors;
 mod graphql;
 pub mod server;
 mod sockets;
@@ -51,8 +52,9 @@ impl AppState {
     }
 }
 
-/// Every route, with a per-request timeout that cancels the work (503).
-pub fn router(state: AppState) -> Router {
+/// Every route, with a per-request timeout that cancels the work (503),
+/// answering browsers from `cors_origins` (see [`cors`]).
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let timeout = state.limits.request_timeout;
     Router::new()
         .route("/", get(graphiql))
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(cors::layer(cors_origins))
 }
 
 /// One span per request: method and path, never the query string (a GET

@@ -166,3 +166,38 @@ fn the_websocket_api_routes_every_message_to_the_ws_function() {
     let integration = untag(&t["Resources"]["WsIntegration"]["Properties"]["IntegrationUri"]);
     assert!(integration.as_str().unwrap().contains("${WsFunction.Arn}"));
 }
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_http_api_answers_preflights_as_the_router_does() {
+    use chorus::http::cors;
+    let t = template();
+    let settings = &t["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"];
+    let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        strings(&settings["AllowHeaders"]),
+        owned(cors::ALLOWED_HEADERS)
+    );
+    assert_eq!(
+        strings(&settings["ExposeHeaders"]),
+        owned(cors::EXPOSED_HEADERS)
+    );
+    assert_eq!(
+        strings(&settings["AllowMethods"]),
+        owned(cors::ALLOWED_METHODS)
+    );
+    assert_eq!(settings["MaxAge"].as_u64(), Some(cors::MAX_AGE_SECS));
+    // One parameter feeds both the HTTP API and the api function's router.
+    assert_eq!(untag(&settings["AllowOrigins"]), "AllowedOrigins");
+    let api = &t["Resources"]["ApiFunction"]["Properties"];
+    let origins = untag(&api["Environment"]["Variables"]["CHORUS_CORS_ORIGINS"]);
+    assert_eq!(untag(&origins[1]), "AllowedOrigins", "{origins:?}");
+}

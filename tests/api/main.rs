@@ -12,6 +12,7 @@ mod authorization;
 mod aws;
 mod concurrency;
 mod conformance;
+mod cors;
 mod groups;
 mod hardening;
 mod hardening_net;
