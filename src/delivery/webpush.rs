@@ -47,6 +47,7 @@ pub fn payload(event: &DomainEvent) -> Vec<u8> {
     let mut preview: String = body.chars().take(PREVIEW_CHARS).collect();
     loop {
         let value = json!({
+            "id": event.id,
             "type": event.kind.as_str(),
             "groupId": event.group_id,
             "messageId": message.map(|m| &m.id),

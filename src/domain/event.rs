@@ -1,4 +1,5 @@
 use super::cursor;
+use super::ids::EventId;
 use super::membership::Membership;
 use super::message::Message;
 use super::{GroupId, Timestamp};
@@ -30,6 +31,9 @@ impl EventKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DomainEvent {
+    /// One id per event, generated where it happens and carried by every
+    /// copy (each recipient, each redelivery), so duplicates can be dropped.
+    pub id: EventId,
     #[serde(rename = "type")]
     pub kind: EventKind,
     pub group_id: GroupId,
@@ -45,6 +49,7 @@ impl DomainEvent {
     pub fn message(kind: EventKind, message: Message, at: Timestamp) -> Self {
         let cursor = cursor::encode(cursor::MESSAGES, message.parent().key(), &message.seq);
         Self {
+            id: EventId::generate(),
             kind,
             group_id: message.group_id.clone(),
             message: Some(message),
@@ -56,6 +61,7 @@ impl DomainEvent {
 
     pub fn membership(membership: Membership, at: Timestamp) -> Self {
         Self {
+            id: EventId::generate(),
             kind: EventKind::MembershipChanged,
             group_id: membership.group_id.clone(),
             message: None,

@@ -44,6 +44,33 @@ macro_rules! id_type {
 id_type!(UserId, "u_", "user");
 id_type!(GroupId, "g_", "group");
 id_type!(MessageId, "m_", "message");
+id_type!(EventId, "ev_", "event");
+
+const MEMBERSHIP_PREFIX: &str = "ms_";
+
+/// A membership's id: the same for one (group, user) pair through every
+/// state it goes through (applied, member, left, ...).
+pub fn membership_id(group: &GroupId, user: &UserId) -> String {
+    use base64::Engine;
+    let pair = format!("{group}\n{user}");
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair);
+    format!("{MEMBERSHIP_PREFIX}{encoded}")
+}
+
+/// The (group, user) pair of a [`membership_id`], if `raw` is one.
+pub fn parse_membership_id(raw: &str) -> Option<(GroupId, UserId)> {
+    use base64::Engine;
+    let encoded = raw.strip_prefix(MEMBERSHIP_PREFIX)?;
+    if encoded.len() > 2 * MAX_ID_LEN {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .ok()?;
+    let pair = String::from_utf8(bytes).ok()?;
+    let (group, user) = pair.split_once('\n')?;
+    Some((GroupId::parse(group).ok()?, UserId::parse(user).ok()?))
+}
 
 #[cfg(test)]
 mod tests {
@@ -55,6 +82,17 @@ mod tests {
         let b = GroupId::generate();
         assert!(a.as_str().starts_with("g_"));
         assert!(a < b);
+    }
+
+    #[test]
+    fn membership_ids_name_their_pair_and_nothing_else() {
+        let (g, u) = (GroupId::generate(), UserId::parse("alice").unwrap());
+        let id = membership_id(&g, &u);
+        assert!(id.starts_with("ms_"));
+        assert_eq!(parse_membership_id(&id), Some((g.clone(), u)));
+        assert_eq!(parse_membership_id(g.as_str()), None);
+        assert_eq!(parse_membership_id("ms_!!"), None);
+        assert_eq!(parse_membership_id("ms_Zw"), None, "no user part");
     }
 
     #[test]

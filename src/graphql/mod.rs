@@ -5,6 +5,7 @@ pub mod errors;
 pub mod limits;
 pub mod loaders;
 mod mutation;
+pub mod node;
 mod nulls;
 pub mod pagination;
 mod query;

@@ -1,5 +1,6 @@
 use super::context::{service, viewer};
 use super::errors::ApiResult;
+use super::node::Node;
 use super::pagination::{connection, Args, GroupConnection};
 use super::types::{
     GroupObject, MembershipObject, MessageObject, PushSubscriptionObject, UserObject,
@@ -111,6 +112,18 @@ impl Query {
     ) -> ApiResult<Vec<PushSubscriptionObject>> {
         let subs = service(ctx)?.push_subscriptions(viewer(ctx)?).await?;
         Ok(subs.into_iter().map(PushSubscriptionObject).collect())
+    }
+
+    /// The object with this id (Relay's `Node`); null when absent or not
+    /// visible to the viewer.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        super::node::node(ctx, &id).await
+    }
+
+    /// `node` for each id, in order (at most 100).
+    #[graphql(complexity = "super::types::list_cost(ids.len() as i32, child_complexity)")]
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
+        super::node::nodes(ctx, &ids).await
     }
 
     /// The viewer's membership of one group (null if none).

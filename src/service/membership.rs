@@ -85,6 +85,32 @@ impl Service {
             .await?)
     }
 
+    /// One membership, if `viewer` may see it: their own; a member's, for
+    /// whoever may read the group's members; any, for the group's admins.
+    #[tracing::instrument(skip(self))]
+    pub async fn membership(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        user: &UserId,
+    ) -> DomainResult<Option<Membership>> {
+        let Some(found) = self.membership_of(group, user).await? else {
+            return Ok(None);
+        };
+        if &found.user_id == viewer {
+            return Ok(Some(found));
+        }
+        let visible = match self.readable_group(viewer, group).await {
+            Ok(_) if found.is_member() => true,
+            Ok(_) | Err(DomainError::Forbidden(_) | DomainError::NotFound(_)) => self
+                .membership_of(group, viewer)
+                .await?
+                .is_some_and(|own| own.is_member() && own.is_admin()),
+            Err(err) => return Err(err),
+        };
+        Ok(visible.then_some(found))
+    }
+
     /// Who may open a `groupEvents` subscription: members only.
     pub async fn authorize_subscription(
         &self,

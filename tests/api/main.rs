@@ -23,6 +23,7 @@ mod infra;
 mod jwks;
 mod membership;
 mod messages;
+mod nodes;
 mod nulls;
 mod outage;
 mod pagination;

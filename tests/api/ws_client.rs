@@ -12,7 +12,8 @@ type Socket =
 
 pub struct Ws(Socket);
 
-pub const EVENTS: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type groupId cursor
+pub const EVENTS: &str =
+    "subscription($g: ID!) { groupEvents(groupId: $g) { id occurredAt type groupId cursor
     message { id body author { id } } membership { state user { id } } } }";
 
 impl Ws {

@@ -7,6 +7,12 @@ pub struct GroupEventObject(pub Arc<DomainEvent>);
 
 #[Object(name = "GroupEvent")]
 impl GroupEventObject {
+    /// One id per event: the same for every recipient and every
+    /// redelivery (socket, push, webhook), so clients can drop duplicates.
+    pub async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
     #[graphql(name = "type")]
     async fn kind(&self) -> GroupEventType {
         self.0.kind.into()

@@ -11,7 +11,7 @@ pub struct GroupObject(pub Group);
 
 #[Object(name = "Group")]
 impl GroupObject {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 

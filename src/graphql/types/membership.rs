@@ -1,9 +1,10 @@
 use super::{load_related, GroupObject, MembershipStateGql, RoleGql, UserObject};
+use crate::domain::ids::membership_id;
 use crate::domain::membership::{can_read_private_text, Membership};
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, viewer};
 use crate::graphql::errors::ApiResult;
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, ID};
 
 pub struct MembershipObject(pub Membership);
 
@@ -24,6 +25,11 @@ impl MembershipObject {
 
 #[Object(name = "Membership")]
 impl MembershipObject {
+    /// Stable for one (group, user) pair across state changes.
+    pub async fn id(&self) -> ID {
+        ID(membership_id(&self.0.group_id, &self.0.user_id))
+    }
+
     async fn group(&self, ctx: &Context<'_>) -> ApiResult<GroupObject> {
         load_related(ctx, self.0.group_id.clone(), "group")
             .await

@@ -11,7 +11,7 @@ pub struct MessageObject(pub Message);
 
 #[Object(name = "Message")]
 impl MessageObject {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 

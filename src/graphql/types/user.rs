@@ -7,7 +7,7 @@ pub struct UserObject(pub User);
 
 #[Object(name = "User")]
 impl UserObject {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 

@@ -60,7 +60,7 @@ async fn ws(w: &World, connection: &str, user: &str, bodies: &[Value]) {
 }
 
 fn subscribe(group: &str) -> [Value; 2] {
-    let query = "subscription($g: ID!) { groupEvents(groupId: $g) { type cursor message { id body author { id } } } }";
+    let query = "subscription($g: ID!) { groupEvents(groupId: $g) { id type cursor message { id body author { id } } } }";
     [
         json!({"type": "connection_init"}),
         json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
@@ -143,6 +143,11 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
         group.as_str()
     );
     let event_json = events[0]["Message"].as_str().unwrap();
+    let event_id = serde_json::from_str::<Value>(event_json).unwrap()["id"].clone();
+    assert!(
+        event_id.as_str().unwrap().starts_with("ev_"),
+        "{event_json}"
+    );
 
     // fanout: 3 sockets + 1 push to offline carol and dave (not the author
     // alice, not bob who is online), in batches of 2.
@@ -172,6 +177,8 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
             .find(|f| f["type"] == "next")
             .unwrap_or_else(|| panic!("{connection}: {frames:?}"));
         assert_eq!(next["id"], "live");
+        let delivered = &next["payload"]["data"]["groupEvents"];
+        assert_eq!(delivered["id"], event_id, "one id for every recipient");
         assert_eq!(
             next["payload"]["data"]["groupEvents"]["message"],
             json!({"id": message_id, "body": "Sunday at ten?", "author": {"id": "alice"}})
@@ -209,6 +216,7 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
     let (name, payload) = &received[0];
     assert_eq!(name, "carol");
     assert_eq!(payload["messageId"], message_id.as_str());
+    assert_eq!(payload["id"], event_id, "pushes carry the event's id too");
     assert_eq!(payload["preview"], "Sunday at ten?");
     assert_eq!(payload["groupId"], group.as_str());
     use chorus::service::ports::PushRegistry;
@@ -216,27 +224,28 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
         aws_sdk_dynamodb::Client::new(&w.env.sdk),
         w.env.config.aws.push_table.clone().unwrap(),
     );
-    assert!(
-        push.of_users(&[UserId::parse("dave").unwrap()])
-            .await
-            .unwrap()
-            .is_empty(),
-        "dave's gone endpoint is removed"
-    );
-    assert_eq!(
-        push.of_users(&[UserId::parse("carol").unwrap()])
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        push.of_users(&[UserId::parse("bob").unwrap()])
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    for (user, expected) in [("dave", 0), ("carol", 1), ("bob", 1)] {
+        let found = push.of_users(&[UserId::parse(user).unwrap()]).await;
+        let n = found.unwrap().len();
+        assert_eq!(
+            n, expected,
+            "{user}'s endpoints (dave's gone one is removed)"
+        );
+    }
+
+    // A redelivery (the second fan-out of the same event) carries the same
+    // id, so the client can drop it.
+    for batch in &batches[3..] {
+        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap())).await;
+    }
+    let ids: Vec<Value> = w
+        .management
+        .frames("alice=")
+        .iter()
+        .filter(|f| f["type"] == "next")
+        .map(|f| f["payload"]["data"]["groupEvents"]["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![event_id.clone(), event_id]);
 }
 
 #[tokio::test]

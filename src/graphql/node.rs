@@ -1,0 +1,77 @@
+//! Relay's object identification: `interface Node`, `node(id:)` and
+//! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
+//! groups, `m_` messages, `ms_` memberships); anything else is a user id,
+//! which comes from the identity provider's `sub`. An id that names nothing
+//! the viewer may see is `null`, never an error, so a client cannot tell a
+//! hidden object from an absent one.
+
+use super::context::{loader, service, viewer};
+use super::errors::ApiResult;
+use super::types::{GroupObject, MembershipObject, MessageObject, UserObject};
+use crate::domain::ids::parse_membership_id;
+use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
+use async_graphql::{Context, Interface, ID};
+
+/// Most ids one `nodes` call takes.
+pub const MAX_NODES: usize = 100;
+
+/// An object with a globally unique id, refetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    User(UserObject),
+    Group(GroupObject),
+    Message(MessageObject),
+    Membership(MembershipObject),
+}
+
+/// The object `raw` names, if the viewer may see it.
+pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
+    let viewer = viewer(ctx)?;
+    let service = service(ctx)?;
+    if let Some((group, user)) = parse_membership_id(raw) {
+        let found = service.membership(viewer, &group, &user).await?;
+        return Ok(found.map(|m| Node::Membership(MembershipObject(m))));
+    }
+    let found = if raw.starts_with("g_") {
+        let id = GroupId::parse(raw)?;
+        service
+            .group(viewer, &id)
+            .await?
+            .map(|g| Node::Group(GroupObject(g)))
+    } else if raw.starts_with("m_") {
+        let id = MessageId::parse(raw)?;
+        hidden_as_absent(service.message(viewer, &id).await)?
+            .map(|m| Node::Message(MessageObject(m)))
+    } else {
+        None
+    };
+    if found.is_some() {
+        return Ok(found);
+    }
+    // Users are visible to every signed-in user: authors and members are
+    // shown by name wherever they appear.
+    let Ok(user) = UserId::parse(raw) else {
+        return Ok(None);
+    };
+    let user = loader(ctx)?.load_one(user).await?;
+    Ok(user.map(|u| Node::User(UserObject(u))))
+}
+
+/// `None` for what the viewer may not read, as for what does not exist.
+fn hidden_as_absent<T>(result: DomainResult<Option<T>>) -> DomainResult<Option<T>> {
+    match result {
+        Err(DomainError::Forbidden(_) | DomainError::NotFound(_)) => Ok(None),
+        other => other,
+    }
+}
+
+/// `nodes(ids:)`: one entry per id, in order.
+pub async fn nodes(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Option<Node>>> {
+    if ids.len() > MAX_NODES {
+        let msg = format!("`ids` takes at most {MAX_NODES} ids");
+        return Err(DomainError::invalid(msg).into());
+    }
+    let lookups = ids.iter().map(|id| node(ctx, id.as_str()));
+    futures_util::future::try_join_all(lookups).await
+}
