@@ -66,12 +66,18 @@ pub fn request_error(error: async_graphql::Error) -> async_graphql::ServerError 
 }
 
 /// Gives every error without a code (syntax, validation, limits: all
-/// refusals of the request as sent) the code `BAD_USER_INPUT`.
+/// refusals of the request as sent) the code `BAD_USER_INPUT`, but for an
+/// unknown persisted-query hash, which has the code Apollo's clients know.
 pub fn fill_codes(errors: &mut [async_graphql::ServerError]) {
     for error in errors {
+        let code = if error.message == super::apq::NOT_FOUND {
+            super::apq::NOT_FOUND_CODE
+        } else {
+            "BAD_USER_INPUT"
+        };
         let ext = error.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
-            ext.set("code", "BAD_USER_INPUT");
+            ext.set("code", code);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The GraphQL schema: one value served by the local server and the Lambda.
 
+pub mod apq;
 pub mod context;
 pub mod errors;
 pub mod limits;
@@ -37,9 +38,13 @@ pub fn build_schema(
     limits: Limits,
 ) -> ChorusSchema {
     let loader = DataLoader::new(loaders::StoreLoader(service.store().clone()), tokio::spawn);
+    let persisted = apq::PersistedQueries::default();
     let mut builder = Schema::build(Query, Mutation::default(), Subscription)
         .data(service)
         .data(loader)
+        // First: the checks below see the document a hash stands for.
+        .extension(persisted.extension())
+        .data(persisted)
         .extension(limits::Guard(limits))
         .extension(nulls::NullPropagation)
         // Spans for parse, validation, execution and each resolver;

@@ -6,6 +6,7 @@
 use super::server::ConnectionSlot;
 use super::{ws, AppState};
 use crate::domain::DomainError;
+use crate::graphql::apq::PersistedQueries;
 use crate::graphql::errors::{coded, fill_codes, request_error, ApiError};
 use crate::graphql::selected_operation;
 use async_graphql::parser::types::OperationType;
@@ -86,7 +87,7 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
             modern,
         );
     };
-    if !is_query(&mut request) {
+    if !is_query(&state, &mut request).await {
         let mut response = refuse(
             StatusCode::METHOD_NOT_ALLOWED,
             "only queries may be sent with GET",
@@ -100,10 +101,17 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
     execute(&state, &parts.headers, request, modern).await
 }
 
-/// Whether the operation to run is a query (unparsable documents pass, so
-/// that execution reports the syntax error). The parse is kept in the
-/// request for its execution.
-fn is_query(request: &mut async_graphql::Request) -> bool {
+/// Whether the operation to run is a query (unparsable documents and
+/// unknown persisted-query hashes pass, so that execution reports them).
+/// The parse, or the document a hash stands for, is kept in the request.
+async fn is_query(state: &AppState, request: &mut async_graphql::Request) -> bool {
+    let persisted = state.schema.data::<PersistedQueries>();
+    if let Some(doc) = match persisted {
+        Some(persisted) => persisted.document(request).await,
+        None => None,
+    } {
+        request.set_parsed_query(doc);
+    }
     let name = request.operation_name.clone();
     let Ok(doc) = request.parsed_query() else {
         return true;

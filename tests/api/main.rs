@@ -7,6 +7,7 @@ mod helpers;
 mod neo4j_store;
 mod neo4j_support;
 
+mod apq;
 mod auth;
 mod authorization;
 mod aws;
