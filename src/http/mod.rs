@@ -3,6 +3,7 @@
 
 pub mod cors;
 mod graphql;
+pub mod playground;
 pub mod server;
 mod sockets;
 mod ws;
@@ -12,9 +13,8 @@ use crate::config::Limits;
 use crate::domain::DomainError;
 use crate::graphql::{ChorusSchema, Viewer};
 use crate::service::Service;
-use async_graphql::http::GraphiQLSource;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
@@ -57,7 +57,8 @@ impl AppState {
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let timeout = state.limits.request_timeout;
     Router::new()
-        .route("/", get(graphiql))
+        .route("/", get(playground::page))
+        .route("/graphiql/{name}", get(playground::asset))
         .route("/graphql", get(graphql::get_or_upgrade).post(graphql::post))
         .route("/health", get(health))
         .with_state(state)
@@ -73,15 +74,6 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
 /// carries the GraphQL document and its variables there).
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .finish(),
-    )
 }
 
 async fn health() -> impl IntoResponse {

@@ -28,6 +28,7 @@ mod nodes;
 mod nulls;
 mod outage;
 mod pagination;
+mod playground;
 mod privacy;
 mod schema;
 mod subscriptions;

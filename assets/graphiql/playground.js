@@ -1,0 +1,58 @@
+// chorus's GraphiQL: queries and mutations over HTTP, subscriptions over
+// graphql-transport-ws (graphql-ws), both carrying the Authorization header
+// set in the Headers pane (the socket sends it in connection_init).
+(function () {
+  var url = new URL("/graphql", window.location.href).href;
+  var wsUrl = url.replace(/^http/, "ws");
+
+  function authorization(headers) {
+    var found = "";
+    Object.keys(headers || {}).forEach(function (name) {
+      if (name.toLowerCase() === "authorization") found = String(headers[name]);
+    });
+    return found;
+  }
+
+  // One fetcher (and one socket) per Authorization value: changing the
+  // header in the pane opens a socket as the new user.
+  var fetchers = {};
+  function fetcher(params, opts) {
+    var auth = authorization(opts && opts.headers);
+    if (!fetchers[auth]) {
+      var wsClient = graphqlWs.createClient({
+        url: wsUrl,
+        lazy: true,
+        connectionParams: auth ? { authorization: auth } : {},
+      });
+      fetchers[auth] = GraphiQL.createFetcher({ url: url, wsClient: wsClient });
+    }
+    return fetchers[auth](params, opts);
+  }
+
+  var defaultQuery = [
+    "# Welcome to chorus.",
+    "#",
+    "# 1. Get a token: cargo run -- dev-token alice --name Alice",
+    "# 2. In the Headers pane below: {\"Authorization\": \"Bearer <token>\"}",
+    "# 3. Run this query, then create a group and subscribe to it:",
+    "#    subscription { groupEvents(groupId: \"g_...\") { id type message { body } } }",
+    "",
+    "query Me {",
+    "  me {",
+    "    id",
+    "    name",
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+
+  var root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  root.render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultQuery: defaultQuery,
+      defaultEditorToolsVisibility: "headers",
+      shouldPersistHeaders: true,
+    })
+  );
+})();
