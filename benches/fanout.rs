@@ -149,7 +149,7 @@ async fn main() {
             client_message_id: None,
             now: chorus::domain::now(),
         };
-        let message = store.post_message(&new).await.unwrap().message;
+        let message = store.post_message(&new).await.unwrap().value.message;
         let event = DomainEvent::message(EventKind::MessagePosted, message, chorus::domain::now());
 
         let started = Instant::now();

@@ -61,6 +61,7 @@ async fn thread(
         .post_message(&message(group, author, None))
         .await
         .unwrap()
+        .value
         .message
         .id;
     let writers: Vec<_> = (0..8)

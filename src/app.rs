@@ -41,7 +41,8 @@ pub fn parts(
     live: Option<Arc<dyn LiveEvents>>,
 ) -> (Arc<Service>, ChorusSchema) {
     let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
-    let service = Arc::new(Service::new(store, events, push, limiter));
+    let service =
+        Arc::new(Service::new(store, events, push, limiter).with_publish_wait(config.publish_wait));
     let limits = Limits {
         depth: config.limits.max_query_depth,
         complexity: config.limits.max_query_complexity,
@@ -110,6 +111,18 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The local server's outbox sweeper (the `sweep` Lambda's twin): events a
+/// crash left unpublished go out within a minute or two of a restart.
+async fn sweep_every_minute(service: Arc<Service>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(err) = service.sweep_outbox(crate::domain::now()).await {
+            tracing::warn!(error = %err, "outbox sweep failed");
+        }
+    }
+}
+
 /// Serves the local server until Ctrl-C.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.uses_builtin_dev_secret() {
@@ -122,7 +135,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         // The local server is its own deployment: it applies the schema.
         migrate(&config).await?;
     }
-    let app = local_app(&config, store(&config).await?);
+    let (service, schema) = local_parts(&config, store(&config).await?);
+    tokio::spawn(sweep_every_minute(service.clone()));
+    let app = app_router(&config, service, schema);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(

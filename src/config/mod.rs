@@ -41,6 +41,9 @@ pub struct Config {
     /// comma-separated (`https://app.example.com`), or `*` for any (the
     /// default: credentials are bearer headers, not cookies).
     pub cors_origins: Vec<String>,
+    /// `CHORUS_PUBLISH_WAIT_MS`: how long a write waits for its events to be
+    /// published before answering (default 500; the outbox has the rest).
+    pub publish_wait: Duration,
     /// Limits on requests, connections and sockets.
     pub limits: Limits,
     /// `CHORUS_RATE_BURST` and `CHORUS_RATE_PER_SEC`: the per-user mutation
@@ -184,6 +187,7 @@ impl Config {
         Ok(Self {
             aws,
             cors_origins,
+            publish_wait: Duration::from_millis(env.or("CHORUS_PUBLISH_WAIT_MS", 500)?),
             neo4j,
             listen: env.or("CHORUS_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             dev_secret,

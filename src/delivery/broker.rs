@@ -3,7 +3,7 @@
 
 use crate::domain::event::DomainEvent;
 use crate::domain::GroupId;
-use crate::service::ports::{EventPublisher, LiveEvents};
+use crate::service::ports::{EventPublisher, LiveEvents, PublishError};
 use async_trait::async_trait;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use parking_lot::Mutex;
@@ -82,11 +82,12 @@ impl LiveEvents for Broker {
 
 #[async_trait]
 impl EventPublisher for Broker {
-    async fn publish(&self, event: DomainEvent) {
+    async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError> {
         if let Some(sender) = self.channels.lock().get(&event.group_id) {
             // No receiver means the last listener is leaving right now.
-            let _ = sender.send(Arc::new(event));
+            let _ = sender.send(Arc::new(event.clone()));
         }
+        Ok(())
     }
 }
 

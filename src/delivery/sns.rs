@@ -2,12 +2,14 @@
 //! delivery topic (batches of recipients, published ten at a time).
 
 use crate::domain::event::DomainEvent;
-use crate::service::ports::EventPublisher;
+use crate::service::ports::{EventPublisher, PublishError};
 use async_trait::async_trait;
 use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
 use std::time::Duration;
 
 const ATTEMPTS: u32 = 5;
+/// Attempts per event on the request path (the outbox sweeper does the rest).
+const PUBLISH_ATTEMPTS: u32 = 2;
 /// SNS's limit for one message and for one PublishBatch call.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
@@ -38,16 +40,14 @@ impl SnsPublisher {
 
 #[async_trait]
 impl EventPublisher for SnsPublisher {
-    /// Retries with backoff; the write already committed, so a publish that
-    /// still fails is logged (clients catch up by cursor), never undone.
+    /// A few quick attempts; an event still unpublished stays in the
+    /// outbox, and the sweeper publishes it later.
     #[tracing::instrument(skip_all, fields(group = %event.group_id, kind = ?event.kind))]
-    async fn publish(&self, event: DomainEvent) {
-        let body = match serde_json::to_string(&event) {
-            Ok(body) => body,
-            Err(err) => return tracing::error!(error = %err, "event not serializable"),
-        };
+    async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError> {
+        let body = serde_json::to_string(event).map_err(|e| PublishError(e.into()))?;
         let kind = event.kind.as_str();
-        for attempt in 1..=ATTEMPTS {
+        let mut last = None;
+        for attempt in 1..=PUBLISH_ATTEMPTS {
             let mut request = self
                 .client
                 .publish()
@@ -60,18 +60,18 @@ impl EventPublisher for SnsPublisher {
                 request = request.message_attributes("groupId", a);
             }
             match request.send().await {
-                Ok(_) => return,
+                Ok(_) => return Ok(()),
                 Err(err) => {
-                    tracing::warn!(attempt, error = %aws_sdk_sns::error::DisplayErrorContext(&err), "publish failed");
-                    if attempt < ATTEMPTS {
+                    let context = aws_sdk_sns::error::DisplayErrorContext(&err).to_string();
+                    tracing::warn!(attempt, error = %context, "publish failed");
+                    last = Some(context);
+                    if attempt < PUBLISH_ATTEMPTS {
                         tokio::time::sleep(backoff(attempt)).await;
                     }
                 }
             }
         }
-        tracing::error!(
-            "event not published after {ATTEMPTS} attempts; clients will catch up by cursor"
-        );
+        Err(PublishError(last.unwrap_or_default().into()))
     }
 }
 

@@ -1,7 +1,7 @@
 use super::cursor;
 use super::ids::EventId;
-use super::membership::Membership;
-use super::message::Message;
+use super::membership::{Decision, Membership};
+use super::message::{Message, MessageChange, Posted};
 use super::{GroupId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +69,36 @@ impl DomainEvent {
             cursor: None,
             occurred_at: at,
         }
+    }
+
+    /// The event a send announces: none for a retried send that found the
+    /// first message.
+    pub fn of_post(posted: &Posted, at: Timestamp) -> Option<Self> {
+        posted
+            .created
+            .then(|| Self::message(EventKind::MessagePosted, posted.message.clone(), at))
+    }
+
+    /// The event a message change announces: none when it changed nothing
+    /// (deleting a deleted message).
+    pub fn of_change(change: &MessageChange, before: &Message, after: Message) -> Option<Self> {
+        match change {
+            MessageChange::Edit { at, .. } => {
+                Some(Self::message(EventKind::MessageEdited, after, *at))
+            }
+            MessageChange::Delete { .. } if before.is_deleted() => None,
+            MessageChange::Delete { at } => {
+                Some(Self::message(EventKind::MessageDeleted, after, *at))
+            }
+        }
+    }
+
+    /// The events a membership decision announces: the actor's own change
+    /// (an owner handing over), then the target's.
+    pub fn of_decision(decision: &Decision, at: Timestamp) -> Vec<Self> {
+        let actor = decision.actor.clone().map(|m| Self::membership(m, at));
+        let target = Self::membership(decision.target.clone(), at);
+        actor.into_iter().chain([target]).collect()
     }
 
     /// Whether this event ends `user`'s membership: the last event of the

@@ -40,6 +40,7 @@ pub const REQUIRED_ENV: &[(&str, &[&str])] = &[
         "deliver",
         &["VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "PUSH_TTL_SECS"],
     ),
+    ("sweep", COMMON_ENV),
 ];
 
 /// What every function reads (from the template's Globals).
@@ -210,6 +211,18 @@ pub async fn deliver(deliver: &Deliver, event: SnsEventObj<DeliveryBatch>) {
         let report = deliver.run(&record.sns.message).await;
         tracing::info!(?report, "delivered");
     }
+}
+
+/// The `sweep` function (every minute): publishes the events the outbox
+/// still holds (SNS was down, or a function stopped between commit and
+/// publish). Fails the invocation when some could not be published, so the
+/// failure shows in the function's metrics; the next run tries again.
+pub async fn sweep(service: &Service) -> Result<serde_json::Value, Error> {
+    let report = service.sweep_outbox(crate::domain::now()).await?;
+    if report.failed > 0 {
+        return Err(format!("{} events not published yet", report.failed).into());
+    }
+    Ok(serde_json::json!({ "published": report.published }))
 }
 
 /// REST API v1 events carry the stage in the path (`/prod/graphql`);

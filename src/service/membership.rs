@@ -1,5 +1,4 @@
 use super::Service;
-use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
 use crate::domain::membership::{Action, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
@@ -28,16 +27,12 @@ impl Service {
             return Err(DomainError::NotFound("user"));
         }
         let now = Self::now();
-        let decision = self
+        let recorded = self
             .store
             .transition(group, viewer, target, &action, now)
             .await?;
-        if let Some(actor) = decision.actor {
-            self.publish(DomainEvent::membership(actor, now)).await;
-        }
-        self.publish(DomainEvent::membership(decision.target.clone(), now))
-            .await;
-        Ok(decision.target)
+        self.announce(recorded.events).await;
+        Ok(recorded.value.target)
     }
 
     pub async fn transfer_ownership(

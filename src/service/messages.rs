@@ -1,5 +1,4 @@
 use super::Service;
-use crate::domain::event::{DomainEvent, EventKind};
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
 use crate::domain::page::{Page, PageRequest};
@@ -125,16 +124,9 @@ impl Service {
             client_message_id,
             now,
         };
-        let posted = self.store.post_message(&new).await?;
-        if posted.created {
-            self.publish(DomainEvent::message(
-                EventKind::MessagePosted,
-                posted.message.clone(),
-                now,
-            ))
-            .await;
-        }
-        Ok(posted.message)
+        let recorded = self.store.post_message(&new).await?;
+        self.announce(recorded.events).await;
+        Ok(recorded.value.message)
     }
 
     /// Authors edit their own messages while they are members.
@@ -152,17 +144,12 @@ impl Service {
             return Err(DomainError::forbidden("only the author can edit a message"));
         }
         let now = Self::now();
-        let edited = self
+        let recorded = self
             .store
             .change_message(id, &MessageChange::Edit { body, at: now })
             .await?;
-        self.publish(DomainEvent::message(
-            EventKind::MessageEdited,
-            edited.clone(),
-            now,
-        ))
-        .await;
-        Ok(edited)
+        self.announce(recorded.events).await;
+        Ok(recorded.value)
     }
 
     /// The author (while a member) or a group admin deletes a message; its
@@ -181,16 +168,11 @@ impl Service {
             return Ok(message);
         }
         let now = Self::now();
-        let deleted = self
+        let recorded = self
             .store
             .change_message(id, &MessageChange::Delete { at: now })
             .await?;
-        self.publish(DomainEvent::message(
-            EventKind::MessageDeleted,
-            deleted.clone(),
-            now,
-        ))
-        .await;
-        Ok(deleted)
+        self.announce(recorded.events).await;
+        Ok(recorded.value)
     }
 }

@@ -4,11 +4,11 @@
 mod groups;
 mod membership;
 mod messages;
+pub mod outbox;
 pub mod ports;
 mod push;
 pub mod rate_limit;
 
-use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
 use crate::domain::membership::{can_read_content, Membership};
 use crate::domain::user::{Profile, User};
@@ -30,6 +30,8 @@ pub struct Service {
     push: Arc<dyn PushRegistry>,
     limiter: RateLimiter,
     seen: Mutex<HashMap<UserId, Profile>>,
+    /// How long a write waits for its events to be published.
+    publish_wait: std::time::Duration,
 }
 
 impl Service {
@@ -45,7 +47,15 @@ impl Service {
             push,
             limiter,
             seen: Mutex::new(HashMap::new()),
+            publish_wait: std::time::Duration::from_millis(500),
         }
+    }
+
+    /// How long a write waits for its events to go out before answering
+    /// (they go on in the background, and the outbox sweeper has them).
+    pub fn with_publish_wait(mut self, wait: std::time::Duration) -> Self {
+        self.publish_wait = wait;
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -127,9 +137,5 @@ impl Service {
                 "only members of this group can do this",
             )),
         }
-    }
-
-    async fn publish(&self, event: DomainEvent) {
-        self.events.publish(event).await;
     }
 }

@@ -10,11 +10,16 @@ use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use std::sync::Arc;
 
-/// Publishes committed events. Called after the write committed, so it
-/// never fails the caller: an implementation retries and logs.
+#[derive(Debug, thiserror::Error)]
+#[error("event publish failure")]
+pub struct PublishError(#[source] pub crate::domain::error::Cause);
+
+/// Publishes committed events (from the outbox, see `service::outbox`). An
+/// error leaves the event in the outbox for the sweeper: implementations
+/// retry briefly, never for long.
 #[async_trait]
 pub trait EventPublisher: Send + Sync + 'static {
-    async fn publish(&self, event: DomainEvent);
+    async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError>;
 }
 
 /// Live events, where this process serves subscriptions itself (the local

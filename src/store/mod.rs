@@ -9,7 +9,9 @@ pub mod memory;
 pub mod neo4j;
 
 use crate::domain::error::Cause;
+use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::ids::EventId;
 use crate::domain::membership::{Action, Decision, Membership, MembershipState};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
@@ -61,6 +63,14 @@ impl From<StoreError> for DomainError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// What a write returns, with the events it recorded in the outbox in the
+/// same transaction: committed means announced, at least once.
+#[derive(Debug, Clone)]
+pub struct Recorded<T> {
+    pub value: T,
+    pub events: Vec<DomainEvent>,
+}
+
 /// Key of member and application lists: (since in µs, user id).
 pub type MemberKey = (i64, UserId);
 /// Key of a user's group list: (membership since in µs, group id).
@@ -101,7 +111,7 @@ pub trait Store: Send + Sync + 'static {
         target: &UserId,
         action: &Action,
         now: Timestamp,
-    ) -> StoreResult<Decision>;
+    ) -> StoreResult<Recorded<Decision>>;
     /// A group's memberships in one state, oldest `since` first.
     async fn group_memberships(
         &self,
@@ -118,8 +128,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates a message with the parent's next `seq` (and bumps the
     /// parent's `replyCount`), or returns the author's earlier message with
-    /// the same `client_message_id` in that group.
-    async fn post_message(&self, message: &NewMessage) -> StoreResult<Posted>;
+    /// the same `client_message_id` in that group (recording no event).
+    async fn post_message(&self, message: &NewMessage) -> StoreResult<Recorded<Posted>>;
     async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>>;
     /// The children of a group (top-level messages) or of a message, by seq.
     async fn children(&self, parent: &Parent, page: PageRequest<u64>)
@@ -127,5 +137,19 @@ pub trait Store: Send + Sync + 'static {
     /// The message's nearest `last` ancestors (at most
     /// [`crate::domain::message::MAX_ANCESTORS`]), root-most first, parent last.
     async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>>;
-    async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message>;
+    async fn change_message(
+        &self,
+        id: &MessageId,
+        change: &MessageChange,
+    ) -> StoreResult<Recorded<Message>>;
+
+    /// The outbox: recorded events not yet confirmed published, that
+    /// occurred before `before`, oldest first.
+    async fn pending_events(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<DomainEvent>>;
+    /// Drops published events from the outbox (unknown ids are ignored).
+    async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()>;
 }

@@ -55,7 +55,7 @@ fn every_function_is_a_binary_of_this_crate_on_provided_al2023() {
     assert_eq!(globals["Handler"], "bootstrap");
     let mut binaries: Vec<String> = functions(&t).iter().map(|(_, f)| binary_of(f)).collect();
     binaries.sort();
-    assert_eq!(binaries, vec!["api", "deliver", "fanout", "ws"]);
+    assert_eq!(binaries, vec!["api", "deliver", "fanout", "sweep", "ws"]);
     for binary in binaries {
         assert!(
             cargo.contains(&format!(

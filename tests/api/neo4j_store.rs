@@ -33,7 +33,8 @@ async fn a_connection_lost_between_two_statements_of_a_send_leaves_nothing_behin
             Some("k"),
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert!(reply.created);
     assert_eq!(faults.dropped(), 1, "the fault happened");
     assert_eq!(
@@ -46,6 +47,17 @@ async fn a_connection_lost_between_two_statements_of_a_send_leaves_nothing_behin
         .unwrap()
         .remove(0);
     assert_eq!(root_now.reply_count, 1, "counted once, not per attempt");
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let outbox = store.pending_events(later, 100).await.unwrap();
+    let announced: Vec<_> = outbox
+        .iter()
+        .filter(|e| e.message.as_ref().map(|m| &m.id) == Some(&reply.message.id))
+        .collect();
+    assert_eq!(
+        announced.len(),
+        1,
+        "recorded once, with the commit that kept it"
+    );
     let replies = store
         .children(
             &Parent::Message(root.id.clone()),
@@ -66,7 +78,8 @@ async fn a_connection_lost_between_two_statements_of_a_send_leaves_nothing_behin
             Some("k"),
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!((again.created, again.message.id), (false, reply.message.id));
 
     faults.drop_connection_at("CREATE (m:Message");

@@ -9,9 +9,12 @@
 mod keyset;
 mod memberships;
 mod messages;
+mod outbox;
 
-use super::{MemberKey, MyGroupKey, SearchKey, Store, StoreError, StoreResult};
+use super::{MemberKey, MyGroupKey, Recorded, SearchKey, Store, StoreError, StoreResult};
+use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::ids::EventId;
 use crate::domain::membership::{Action, Decision, Membership, MembershipState};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
@@ -49,6 +52,10 @@ struct State {
     /// Idempotent sends: (group, author, client id) -> message.
     /// Sends by `NewMessage::idempotency_key`.
     client_ids: HashMap<String, MessageId>,
+    /// Recorded events not yet confirmed published, by (time, id); written
+    /// under the same lock as the change they announce.
+    outbox: BTreeMap<(Timestamp, EventId), DomainEvent>,
+    outbox_times: HashMap<EventId, Timestamp>,
 }
 
 struct GroupRow {
@@ -172,10 +179,11 @@ impl Store for MemoryStore {
         target: &UserId,
         action: &Action,
         now: Timestamp,
-    ) -> StoreResult<Decision> {
-        self.state
-            .lock()
-            .transition(group, actor, target, action, now)
+    ) -> StoreResult<Recorded<Decision>> {
+        let mut state = self.state.lock();
+        let decision = state.transition(group, actor, target, action, now)?;
+        let events = DomainEvent::of_decision(&decision, now);
+        Ok(state.record(decision, events))
     }
 
     async fn group_memberships(
@@ -195,8 +203,11 @@ impl Store for MemoryStore {
         Ok(self.state.lock().user_memberships(user, &page))
     }
 
-    async fn post_message(&self, new: &NewMessage) -> StoreResult<Posted> {
-        self.state.lock().post_message(new)
+    async fn post_message(&self, new: &NewMessage) -> StoreResult<Recorded<Posted>> {
+        let mut state = self.state.lock();
+        let posted = state.post_message(new)?;
+        let events = DomainEvent::of_post(&posted, new.now).into_iter().collect();
+        Ok(state.record(posted, events))
     }
 
     async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>> {
@@ -219,16 +230,36 @@ impl Store for MemoryStore {
         self.state.lock().ancestors(id, last)
     }
 
-    async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message> {
+    async fn change_message(
+        &self,
+        id: &MessageId,
+        change: &MessageChange,
+    ) -> StoreResult<Recorded<Message>> {
         let mut state = self.state.lock();
         let row = state
             .messages
             .get_mut(id)
             .ok_or(StoreError::NotFound("message"))?;
+        let before = row.message.clone();
         change
             .apply(&mut row.message)
             .map_err(StoreError::Rejected)?;
-        Ok(row.message.clone())
+        let after = row.message.clone();
+        let events = DomainEvent::of_change(change, &before, after.clone());
+        Ok(state.record(after, events.into_iter().collect()))
+    }
+
+    async fn pending_events(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<DomainEvent>> {
+        Ok(self.state.lock().pending_events(before, limit))
+    }
+
+    async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()> {
+        self.state.lock().confirm_events(ids);
+        Ok(())
     }
 }
 

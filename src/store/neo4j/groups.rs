@@ -4,12 +4,13 @@ use super::queries as q;
 use super::rows::{self, micros, name_of, GroupRow, MembershipRow, UserRow};
 use super::tx::{self, write_txn, TxError};
 use super::Neo4jStore;
+use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
-use crate::store::{MemberKey, MyGroupKey, SearchKey, StoreError, StoreResult};
+use crate::store::{MemberKey, MyGroupKey, Recorded, SearchKey, StoreError, StoreResult};
 use neo4rs::Txn;
 
 fn ids<T: ToString>(values: &[T]) -> Vec<String> {
@@ -174,7 +175,7 @@ impl Neo4jStore {
         target: &UserId,
         action: &Action,
         now: Timestamp,
-    ) -> StoreResult<Decision> {
+    ) -> StoreResult<Recorded<Decision>> {
         write_txn!(self.graph, |txn| {
             // The group's write lock first: transitions on one group queue here.
             let locked = q::GROUP_LOCK.query().param("groupId", group.as_str());
@@ -208,7 +209,12 @@ impl Neo4jStore {
                     .param("delta", decision.member_delta);
                 tx::rows::<rows::Ignored>(txn, count).await?;
             }
-            Ok(decision)
+            let events = DomainEvent::of_decision(&decision, now);
+            super::outbox::record(txn, &events).await?;
+            Ok(Recorded {
+                value: decision,
+                events,
+            })
         })
     }
 

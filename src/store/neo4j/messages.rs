@@ -5,15 +5,17 @@ use super::rows::{self, micros, MessageRow, ParentSeq, Size};
 use super::tx::{self, write_txn, TxError};
 use super::window::SeqWindow;
 use super::Neo4jStore;
+use crate::domain::event::{DomainEvent, EventKind};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Recorded, StoreError, StoreResult};
 use neo4rs::Txn;
 
 /// What a send transaction did.
 enum Sent {
-    Created(Message),
+    /// The new message and the event recorded with it.
+    Created(Message, Box<DomainEvent>),
     /// An earlier send with the same client id; nothing was written.
     Existing(Message),
 }
@@ -29,14 +31,21 @@ impl Neo4jStore {
     }
 
     #[tracing::instrument(skip_all, fields(group = %new.group_id))]
-    pub(super) async fn post_message_impl(&self, new: &NewMessage) -> StoreResult<Posted> {
+    pub(super) async fn post_message_impl(
+        &self,
+        new: &NewMessage,
+    ) -> StoreResult<Recorded<Posted>> {
+        let existing = |message| Recorded {
+            value: Posted {
+                message,
+                created: false,
+            },
+            events: Vec::new(),
+        };
         let key = new.idempotency_key();
         if let Some(key) = &key {
             if let Some(message) = self.by_idem_key(key).await? {
-                return Ok(Posted {
-                    message,
-                    created: false,
-                });
+                return Ok(existing(message));
             }
         }
         let id = MessageId::generate();
@@ -47,20 +56,17 @@ impl Neo4jStore {
         }
         .await;
         match (sent, &key) {
-            (Ok(Sent::Created(message)), _) => Ok(Posted {
-                message,
-                created: true,
+            (Ok(Sent::Created(message, event)), _) => Ok(Recorded {
+                value: Posted {
+                    message,
+                    created: true,
+                },
+                events: vec![*event],
             }),
-            (Ok(Sent::Existing(message)), _) => Ok(Posted {
-                message,
-                created: false,
-            }),
+            (Ok(Sent::Existing(message)), _) => Ok(existing(message)),
             // A concurrent send with the same key committed first.
             (Err(StoreError::Conflict(_)), Some(key)) => match self.by_idem_key(key).await? {
-                Some(message) => Ok(Posted {
-                    message,
-                    created: false,
-                }),
+                Some(message) => Ok(existing(message)),
                 None => Err(StoreError::Conflict("concurrent send".into())),
             },
             (Err(err), _) => Err(err),
@@ -144,7 +150,10 @@ impl Neo4jStore {
         let row = tx::first::<MessageRow>(txn, statement)
             .await?
             .ok_or(StoreError::NotFound("user"))?;
-        Ok(Sent::Created(Message::try_from(row)?))
+        let message = Message::try_from(row)?;
+        let event = DomainEvent::message(EventKind::MessagePosted, message.clone(), new.now);
+        super::outbox::record(txn, std::slice::from_ref(&event)).await?;
+        Ok(Sent::Created(message, Box::new(event)))
     }
 
     pub(super) async fn messages_impl(&self, wanted: &[MessageId]) -> StoreResult<Vec<Message>> {
@@ -232,13 +241,14 @@ impl Neo4jStore {
         &self,
         id: &MessageId,
         change: &MessageChange,
-    ) -> StoreResult<Message> {
+    ) -> StoreResult<Recorded<Message>> {
         write_txn!(self.graph, |txn| {
             let locked = q::MESSAGE_LOCK.query().param("id", id.as_str());
             let row = tx::first::<MessageRow>(txn, locked)
                 .await?
                 .ok_or(StoreError::NotFound("message"))?;
-            let mut message = Message::try_from(row)?;
+            let before = Message::try_from(row)?;
+            let mut message = before.clone();
             change.apply(&mut message).map_err(StoreError::rejected)?;
             let write = q::MESSAGE_UPDATE
                 .query()
@@ -249,7 +259,15 @@ impl Neo4jStore {
             let row = tx::first::<MessageRow>(txn, write)
                 .await?
                 .ok_or(StoreError::NotFound("message"))?;
-            Ok(Message::try_from(row)?)
+            let after = Message::try_from(row)?;
+            let events: Vec<DomainEvent> = DomainEvent::of_change(change, &before, after.clone())
+                .into_iter()
+                .collect();
+            super::outbox::record(txn, &events).await?;
+            Ok(Recorded {
+                value: after,
+                events,
+            })
         })
     }
 }

@@ -8,6 +8,7 @@
 
 mod groups;
 mod messages;
+mod outbox;
 mod queries;
 mod rows;
 mod tx;
@@ -115,12 +116,14 @@ impl Neo4jStore {
     }
 }
 
+use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::ids::EventId;
 use crate::domain::membership::{Action, Decision, Membership, MembershipState};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, MessageId, Timestamp, UserId};
-use crate::store::{MemberKey, MyGroupKey, SearchKey, Store};
+use crate::store::{MemberKey, MyGroupKey, Recorded, SearchKey, Store};
 
 #[async_trait::async_trait]
 impl Store for Neo4jStore {
@@ -161,7 +164,7 @@ impl Store for Neo4jStore {
         target: &UserId,
         action: &Action,
         now: Timestamp,
-    ) -> StoreResult<Decision> {
+    ) -> StoreResult<Recorded<Decision>> {
         self.transition_impl(group, actor, target, action, now)
             .await
     }
@@ -180,7 +183,7 @@ impl Store for Neo4jStore {
     ) -> StoreResult<Page<Membership>> {
         self.user_memberships_impl(user, page).await
     }
-    async fn post_message(&self, message: &NewMessage) -> StoreResult<Posted> {
+    async fn post_message(&self, message: &NewMessage) -> StoreResult<Recorded<Posted>> {
         self.post_message_impl(message).await
     }
     async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>> {
@@ -196,7 +199,21 @@ impl Store for Neo4jStore {
     async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
         self.ancestors_impl(id, last).await
     }
-    async fn change_message(&self, id: &MessageId, change: &MessageChange) -> StoreResult<Message> {
+    async fn change_message(
+        &self,
+        id: &MessageId,
+        change: &MessageChange,
+    ) -> StoreResult<Recorded<Message>> {
         self.change_message_impl(id, change).await
+    }
+    async fn pending_events(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<DomainEvent>> {
+        self.pending_events_impl(before, limit).await
+    }
+    async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()> {
+        self.confirm_events_impl(ids).await
     }
 }

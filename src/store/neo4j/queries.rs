@@ -69,6 +69,9 @@ statements! {
     MESSAGE_TAKE_SEQ = "message_take_seq";
     MESSAGE_UPDATE = "message_update";
     MESSAGES_BY_IDS = "messages_by_ids";
+    OUTBOX_CONFIRM = "outbox_confirm";
+    OUTBOX_PENDING = "outbox_pending";
+    OUTBOX_PUT = "outbox_put";
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
     USER_MEMBERSHIPS_EXISTS = "user_memberships_exists";
     USER_MEMBERSHIPS_FORWARD = "user_memberships_forward";
@@ -102,5 +105,13 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "006_group_name_key",
         include_str!("../../../cypher/schema/006_group_name_key.cypher"),
+    ),
+    (
+        "007_outbox_event_id",
+        include_str!("../../../cypher/schema/007_outbox_event_id.cypher"),
+    ),
+    (
+        "008_outbox_occurred_at",
+        include_str!("../../../cypher/schema/008_outbox_occurred_at.cypher"),
     ),
 ];

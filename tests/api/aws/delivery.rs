@@ -33,11 +33,13 @@ pub(super) async fn api(
     value["data"].clone()
 }
 
-fn sns_event<T: serde::Serialize + serde::de::DeserializeOwned>(message: &str) -> SnsEventObj<T> {
+pub(super) fn sns_event<T: serde::Serialize + serde::de::DeserializeOwned>(
+    message: &str,
+) -> SnsEventObj<T> {
     serde_json::from_value(fixture("sns_notification.json", &[("MESSAGE", message)])).unwrap()
 }
 
-async fn ws(w: &World, connection: &str, user: &str, bodies: &[Value]) {
+pub(super) async fn ws(w: &World, connection: &str, user: &str, bodies: &[Value]) {
     let handler = w.env.ws().unwrap();
     let connect = fixture(
         "ws_connect.json",
@@ -59,7 +61,7 @@ async fn ws(w: &World, connection: &str, user: &str, bodies: &[Value]) {
     }
 }
 
-fn subscribe(group: &str) -> [Value; 2] {
+pub(super) fn subscribe(group: &str) -> [Value; 2] {
     let query = "subscription($g: ID!) { groupEvents(groupId: $g) { id type cursor message { id body author { id } } } }";
     [
         json!({"type": "connection_init"}),

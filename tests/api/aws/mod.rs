@@ -6,6 +6,7 @@ mod api_lambda;
 mod delivery;
 pub mod fakes;
 mod lambda_errors;
+mod outbox;
 pub mod setup;
 mod ws_lambda;
 mod ws_limits;

@@ -17,7 +17,7 @@ pub async fn concurrent_replies_get_gap_free_seq_and_exact_reply_count(store: Dy
                 let mut seqs = Vec::new();
                 for i in 0..50 {
                     let m = new_message(&g, Some(&root), &owner, &format!("w{w} #{i}"), None);
-                    seqs.push(store.post_message(&m).await.unwrap().message.seq);
+                    seqs.push(store.post_message(&m).await.unwrap().value.message.seq);
                 }
                 seqs
             })
@@ -79,7 +79,7 @@ pub async fn concurrent_sends_with_one_client_id_make_one_message(store: DynStor
             let (store, g, owner) = (store.clone(), g.id.clone(), owner.clone());
             tokio::spawn(async move {
                 let m = new_message(&g, None, &owner, "once", Some("retry-key"));
-                store.post_message(&m).await.unwrap()
+                store.post_message(&m).await.unwrap().value
             })
         })
         .collect();

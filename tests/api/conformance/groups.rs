@@ -101,7 +101,8 @@ pub async fn transitions_follow_the_state_machine_and_keep_member_count(store: D
             now,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(
         (applied.target.state, applied.target.note.as_deref()),
         (MembershipState::Applied, Some("hi"))
@@ -121,7 +122,8 @@ pub async fn transitions_follow_the_state_machine_and_keep_member_count(store: D
     let transfer = store
         .transition(&g.id, &owner, &ann, &Action::TransferOwnership, now)
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(transfer.target.role, Some(Role::Owner));
     let found = store
         .memberships(&[(g.id.clone(), owner.clone())])

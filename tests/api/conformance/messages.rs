@@ -32,6 +32,7 @@ pub async fn post(
         .post_message(&new_message(group, parent, author, body, None))
         .await
         .unwrap()
+        .value
         .message
 }
 
@@ -144,11 +145,13 @@ pub async fn a_client_message_id_is_honoured_once_per_author_and_group(store: Dy
     let first = store
         .post_message(&new_message(&g.id, None, &owner, "hello", Some("k1")))
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     let again = store
         .post_message(&new_message(&g.id, None, &owner, "changed", Some("k1")))
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert!(first.created && !again.created);
     assert_eq!(
         again.message, first.message,
@@ -157,12 +160,14 @@ pub async fn a_client_message_id_is_honoured_once_per_author_and_group(store: Dy
     let by_ann = store
         .post_message(&new_message(&g.id, None, &ann, "hello", Some("k1")))
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert!(by_ann.created, "another author may use the same key");
     let elsewhere = store
         .post_message(&new_message(&other.id, None, &owner, "hello", Some("k1")))
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert!(
         elsewhere.created,
         "the same key in another group is another message"
@@ -189,7 +194,8 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(
         (edited.body.as_deref(), edited.edited_at.is_some()),
         (Some("root v2"), true)
@@ -197,13 +203,15 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
     let deleted = store
         .change_message(&root.id, &MessageChange::Delete { at })
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!((deleted.body, deleted.deleted_at.is_some()), (None, true));
     assert_eq!(deleted.reply_count, 1);
     let again = store
         .change_message(&root.id, &MessageChange::Delete { at: Utc::now() })
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(
         again.deleted_at, deleted.deleted_at,
         "a second delete changes nothing"

@@ -5,6 +5,7 @@
 pub mod concurrency;
 pub mod groups;
 pub mod messages;
+pub mod outbox;
 
 use chorus::domain::group::{Group, NewGroup, Visibility};
 use chorus::domain::membership::Action;
@@ -65,7 +66,7 @@ pub fn backward<K>(before: Option<K>, limit: usize) -> PageRequest<K> {
 macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
-            use crate::conformance::{concurrency, groups, messages};
+            use crate::conformance::{concurrency, groups, messages, outbox};
 
             macro_rules! case {
                 ($module:ident :: $case:ident) => {
@@ -96,6 +97,9 @@ macro_rules! conformance_suite {
             case!(concurrency::concurrent_sends_with_one_client_id_make_one_message);
             case!(concurrency::concurrent_approve_and_reject_have_one_winner);
             case!(concurrency::concurrent_top_level_posts_get_gap_free_seq);
+            case!(outbox::every_write_records_its_events_until_confirmed);
+            case!(outbox::an_ownership_transfer_records_both_memberships);
+            case!(outbox::concurrent_sends_with_one_client_id_record_one_event);
         }
     };
 }

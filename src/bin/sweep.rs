@@ -1,0 +1,17 @@
+//! The `sweep` Lambda, run every minute: publishes outbox events that
+//! stayed unconfirmed (see `service::outbox`).
+#![recursion_limit = "256"]
+
+use lambda_runtime::{service_fn, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    chorus::telemetry::init_lambda();
+    let env = chorus::lambda::Env::load().await?;
+    let (service, _) = env.parts()?;
+    let service = &service;
+    lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| {
+        chorus::lambda::sweep(service)
+    }))
+    .await
+}

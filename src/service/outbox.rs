@@ -1,0 +1,89 @@
+//! Committed ⇒ delivered, at least once. Every write records its events in
+//! the store's outbox in its own transaction. After the commit the service
+//! relays them (publish, then confirm) in a task of its own, waiting for it
+//! at most `publish_wait` so a slow or absent broker never holds a
+//! mutation; a sweeper re-publishes whatever stayed unconfirmed. Every
+//! copy carries the event's id, so consumers drop duplicates.
+
+use super::ports::EventPublisher;
+use super::Service;
+use crate::domain::event::DomainEvent;
+use crate::domain::{DomainResult, Timestamp};
+use crate::store::Store;
+use std::time::Duration;
+
+/// How old an unconfirmed event must be before the sweeper takes it: the
+/// relay that follows its write has had its chance.
+pub const SWEEP_GRACE: Duration = Duration::from_secs(30);
+/// Events one sweep reads per page, and the most pages one sweep takes.
+const SWEEP_PAGE: usize = 100;
+const SWEEP_PAGES: usize = 50;
+
+/// What a sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    pub published: usize,
+    pub failed: usize,
+}
+
+/// Publishes `events` and confirms those that went out; the number that did.
+async fn relay(store: &dyn Store, publisher: &dyn EventPublisher, events: &[DomainEvent]) -> usize {
+    let mut sent = Vec::with_capacity(events.len());
+    for event in events {
+        match publisher.publish(event).await {
+            Ok(()) => sent.push(event.id.clone()),
+            Err(err) => {
+                tracing::warn!(error = %err, event = %event.id, "publish failed; the sweeper retries")
+            }
+        }
+    }
+    if let Err(err) = store.confirm_events(&sent).await {
+        // Published but still pending: the sweeper publishes it again, and
+        // consumers drop the duplicate by id.
+        tracing::warn!(error = %err, "confirming published events failed");
+    }
+    sent.len()
+}
+
+impl Service {
+    /// Sends what a committed write recorded, off the request path.
+    pub(super) async fn announce(&self, events: Vec<DomainEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        let (store, publisher) = (self.store.clone(), self.events.clone());
+        let task = tokio::spawn(async move { relay(&*store, &*publisher, &events).await });
+        // Usually done in milliseconds; if not, the task goes on (or the
+        // sweeper takes over) and the mutation answers now.
+        let _ = tokio::time::timeout(self.publish_wait, task).await;
+    }
+
+    /// Publishes events still unconfirmed `SWEEP_GRACE` after they
+    /// occurred, oldest first; stops at the first page with a failure.
+    #[tracing::instrument(skip(self))]
+    pub async fn sweep_outbox(&self, now: Timestamp) -> DomainResult<Sweep> {
+        let grace = chrono::Duration::from_std(SWEEP_GRACE).unwrap_or_default();
+        let before = now - grace;
+        let mut report = Sweep::default();
+        for _ in 0..SWEEP_PAGES {
+            let page = self.store.pending_events(before, SWEEP_PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            let sent = relay(&*self.store, &*self.events, &page).await;
+            report.published += sent;
+            report.failed += page.len() - sent;
+            if sent < page.len() {
+                break;
+            }
+        }
+        if report != Sweep::default() {
+            tracing::info!(
+                published = report.published,
+                failed = report.failed,
+                "outbox swept"
+            );
+        }
+        Ok(report)
+    }
+}

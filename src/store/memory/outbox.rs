@@ -1,0 +1,37 @@
+//! The memory store's outbox: events recorded under the same lock as the
+//! change they announce, dropped once confirmed published.
+
+use super::State;
+use crate::domain::event::DomainEvent;
+use crate::domain::ids::EventId;
+use crate::domain::Timestamp;
+use crate::store::Recorded;
+
+impl State {
+    pub(super) fn record<T>(&mut self, value: T, events: Vec<DomainEvent>) -> Recorded<T> {
+        for event in &events {
+            let key = (event.occurred_at, event.id.clone());
+            self.outbox_times
+                .insert(event.id.clone(), event.occurred_at);
+            self.outbox.insert(key, event.clone());
+        }
+        Recorded { value, events }
+    }
+
+    pub(super) fn pending_events(&self, before: Timestamp, limit: usize) -> Vec<DomainEvent> {
+        self.outbox
+            .values()
+            .take_while(|e| e.occurred_at < before)
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
+    pub(super) fn confirm_events(&mut self, ids: &[EventId]) {
+        for id in ids {
+            if let Some(at) = self.outbox_times.remove(id) {
+                self.outbox.remove(&(at, id.clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The outbox on Neo4j: each event is a node written in the transaction of
+//! the change it announces, deleted once confirmed published. The sweeper
+//! reads what is left, oldest first.
+
+use super::queries as q;
+use super::rows::micros;
+use super::tx::{self, TxError};
+use super::Neo4jStore;
+use crate::domain::event::DomainEvent;
+use crate::domain::ids::EventId;
+use crate::domain::Timestamp;
+use crate::store::{StoreError, StoreResult};
+use neo4rs::Txn;
+use serde::Deserialize;
+
+/// Writes `events` inside `txn`, the transaction of their change.
+pub(super) async fn record(txn: &mut Txn, events: &[DomainEvent]) -> Result<(), TxError> {
+    for event in events {
+        let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.into()))?;
+        let put = q::OUTBOX_PUT
+            .query()
+            .param("id", event.id.as_str())
+            .param("groupId", event.group_id.as_str())
+            .param("occurredAt", micros(event.occurred_at))
+            .param("payload", payload);
+        tx::rows::<super::rows::Ignored>(txn, put).await?;
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct PayloadRow {
+    payload: String,
+}
+
+impl Neo4jStore {
+    pub(super) async fn pending_events_impl(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> StoreResult<Vec<DomainEvent>> {
+        let statement = q::OUTBOX_PENDING
+            .query()
+            .param("before", micros(before))
+            .param("limit", i64::try_from(limit).unwrap_or(i64::MAX));
+        tx::read::<PayloadRow>(&self.graph, statement)
+            .await?
+            .into_iter()
+            .map(|row| {
+                serde_json::from_str(&row.payload).map_err(|e| StoreError::Internal(e.into()))
+            })
+            .collect()
+    }
+
+    pub(super) async fn confirm_events_impl(&self, ids: &[EventId]) -> StoreResult<()> {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let statement = q::OUTBOX_CONFIRM.query().param("ids", ids);
+        tx::read::<super::rows::Ignored>(&self.graph, statement).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,137 @@
+//! The outbox: every write records its events in its own transaction, a
+//! retried send records none, and confirmed events leave the outbox.
+
+use super::messages::new_message;
+use super::{admit, group, user, DynStore};
+use chorus::domain::event::{DomainEvent, EventKind};
+use chorus::domain::ids::EventId;
+use chorus::domain::membership::Action;
+use chorus::domain::message::MessageChange;
+use chrono::{Duration, Utc};
+use std::collections::HashSet;
+
+fn ids(events: &[DomainEvent]) -> Vec<EventId> {
+    events.iter().map(|e| e.id.clone()).collect()
+}
+
+async fn pending(store: &DynStore) -> Vec<DomainEvent> {
+    let later = Utc::now() + Duration::hours(1);
+    store.pending_events(later, 1_000).await.unwrap()
+}
+
+pub async fn every_write_records_its_events_until_confirmed(store: DynStore) {
+    let owner = user(&store, "owner").await;
+    let ann = user(&store, "ann").await;
+    let g = group(&store, &owner, "Club").await;
+    let mut recorded = Vec::new();
+    let post = store
+        .post_message(&new_message(&g.id, None, &owner, "hi", Some("k")))
+        .await
+        .unwrap();
+    recorded.extend(post.events.clone());
+    let retry = store
+        .post_message(&new_message(&g.id, None, &owner, "hi", Some("k")))
+        .await
+        .unwrap();
+    assert!(retry.events.is_empty(), "a retried send announces nothing");
+    let id = post.value.message.id.clone();
+    let body = chorus::domain::text::message_body("hi again").unwrap();
+    for change in [
+        MessageChange::Edit {
+            body,
+            at: Utc::now(),
+        },
+        MessageChange::Delete { at: Utc::now() },
+        MessageChange::Delete { at: Utc::now() },
+    ] {
+        recorded.extend(store.change_message(&id, &change).await.unwrap().events);
+    }
+    let apply = Action::Apply { note: None };
+    let applied = store
+        .transition(&g.id, &ann, &ann, &apply, Utc::now())
+        .await
+        .unwrap();
+    recorded.extend(applied.events);
+    let kinds: Vec<EventKind> = recorded.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EventKind::MessagePosted,
+            EventKind::MessageEdited,
+            EventKind::MessageDeleted,
+            EventKind::MembershipChanged,
+        ],
+        "a second delete announces nothing"
+    );
+
+    let outbox = pending(&store).await;
+    let expected: HashSet<EventId> = ids(&recorded).into_iter().collect();
+    assert_eq!(ids(&outbox).into_iter().collect::<HashSet<_>>(), expected);
+    assert!(
+        outbox
+            .windows(2)
+            .all(|w| w[0].occurred_at <= w[1].occurred_at),
+        "oldest first"
+    );
+    assert_eq!(
+        outbox.iter().find(|e| e.id == recorded[0].id),
+        Some(&recorded[0]),
+        "as recorded"
+    );
+    let earliest = outbox[0].occurred_at;
+    assert!(
+        store.pending_events(earliest, 10).await.unwrap().is_empty(),
+        "before is exclusive"
+    );
+
+    store.confirm_events(&ids(&recorded[..2])).await.unwrap();
+    store.confirm_events(&[EventId::generate()]).await.unwrap();
+    let left: HashSet<EventId> = ids(&pending(&store).await).into_iter().collect();
+    assert_eq!(left, ids(&recorded[2..]).into_iter().collect());
+}
+
+pub async fn an_ownership_transfer_records_both_memberships(store: DynStore) {
+    let owner = user(&store, "owner").await;
+    let ann = user(&store, "ann").await;
+    let g = group(&store, &owner, "Club").await;
+    admit(&store, &g.id, &owner, &ann).await;
+    store
+        .confirm_events(&ids(&pending(&store).await))
+        .await
+        .unwrap();
+    let transfer = store
+        .transition(&g.id, &owner, &ann, &Action::TransferOwnership, Utc::now())
+        .await
+        .unwrap();
+    let users: Vec<String> = transfer
+        .events
+        .iter()
+        .map(|e| e.membership.as_ref().unwrap().user_id.to_string())
+        .collect();
+    assert_eq!(
+        users,
+        vec!["owner", "ann"],
+        "the actor's change, then the target's"
+    );
+    assert_eq!(pending(&store).await.len(), 2);
+}
+
+pub async fn concurrent_sends_with_one_client_id_record_one_event(store: DynStore) {
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (store, g, owner) = (store.clone(), g.id.clone(), owner.clone());
+            tokio::spawn(async move {
+                let m = new_message(&g, None, &owner, "once", Some("retry-key"));
+                store.post_message(&m).await.unwrap().events.len()
+            })
+        })
+        .collect();
+    let mut announced = 0;
+    for task in tasks {
+        announced += task.await.unwrap();
+    }
+    assert_eq!(announced, 1);
+    assert_eq!(pending(&store).await.len(), 1);
+}
