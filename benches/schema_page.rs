@@ -1,0 +1,91 @@
+//! A 20-message page through the schema, with and without each message's
+//! author (a DataLoader batch): `cargo bench --bench schema_page`. Release
+//! build, embedded store; prints the median and p90 of 1,000 runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chorus::config::Config;
+use chorus::domain::group::{NewGroup, Visibility};
+use chorus::domain::membership::Action;
+use chorus::domain::message::NewMessage;
+use chorus::domain::user::Profile;
+use chorus::domain::UserId;
+use chorus::graphql::Viewer;
+use chorus::store::memory::MemoryStore;
+use chorus::store::Store;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() * p / 100]
+}
+
+#[tokio::main]
+async fn main() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let now = chorus::domain::now();
+    let users: Vec<UserId> = (0..20)
+        .map(|n| UserId::parse(&format!("u{n}")).unwrap())
+        .collect();
+    for user in &users {
+        let profile = Profile {
+            id: user.clone(),
+            name: format!("{user} name"),
+            email: None,
+            picture_url: None,
+        };
+        store.upsert_user(&profile, now).await.unwrap();
+    }
+    let new = NewGroup {
+        name: chorus::domain::text::group_name("Bench").unwrap(),
+        description: None,
+        visibility: Visibility::Private,
+    };
+    let (group, _) = store.create_group(&new, &users[0], now).await.unwrap();
+    for user in &users[1..] {
+        let apply = Action::Apply { note: None };
+        store
+            .transition(&group.id, user, user, &apply, now)
+            .await
+            .unwrap();
+        store
+            .transition(&group.id, &users[0], user, &Action::Approve, now)
+            .await
+            .unwrap();
+    }
+    for user in &users {
+        let message = NewMessage {
+            group_id: group.id.clone(),
+            parent_id: None,
+            author_id: user.clone(),
+            body: chorus::domain::text::message_body("hello there").unwrap(),
+            client_message_id: None,
+            now,
+        };
+        store.post_message(&message).await.unwrap();
+    }
+    let config = Config::from_lookup(|_| None).unwrap();
+    let schema = chorus::app::local_schema(&config, store);
+    let runs = 1_000;
+    for (name, selection) in [
+        ("without author", "id body"),
+        ("with author { name }", "id body author { name }"),
+    ] {
+        let query = format!(
+            "{{ group(id: \"{}\") {{ messages(last: 20) {{ edges {{ node {{ {selection} }} }} }} }} }}",
+            group.id
+        );
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let request =
+                async_graphql::Request::new(query.as_str()).data(Viewer(Some(users[0].clone())));
+            let started = Instant::now();
+            let response = schema.execute(request).await;
+            samples.push(started.elapsed());
+            assert!(response.errors.is_empty(), "{:?}", response.errors);
+        }
+        let p50 = percentile(&mut samples, 50);
+        let p90 = percentile(&mut samples, 90);
+        println!("20-message page {name:<22} p50 {p50:>10.2?}  p90 {p90:>10.2?}");
+    }
+}
