@@ -9,7 +9,7 @@ use crate::delivery::broker::Broker;
 use crate::delivery::push::MemoryPushRegistry;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::{router, AppState};
-use crate::service::ports::{EventPublisher, LiveEvents, PushRegistry};
+use crate::service::ports::{EventPublisher, LiveEvents, PushRegistry, RateLimit};
 use crate::service::rate_limit::RateLimiter;
 use crate::service::Service;
 use crate::store::memory::MemoryStore;
@@ -32,15 +32,19 @@ pub fn authenticator(config: &Config) -> Authenticator {
 }
 
 /// The service and schema over the given adapters. `live` is set where
-/// this process serves subscriptions itself (the local server).
+/// this process serves subscriptions itself (the local server); `limiter`
+/// where buckets are kept outside the process (DynamoDB on AWS), else each
+/// process keeps its own.
 pub fn parts(
     config: &Config,
     store: Arc<dyn Store>,
     events: Arc<dyn EventPublisher>,
     push: Arc<dyn PushRegistry>,
     live: Option<Arc<dyn LiveEvents>>,
+    limiter: Option<Arc<dyn RateLimit>>,
 ) -> (Arc<Service>, ChorusSchema) {
-    let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
+    let limiter = limiter
+        .unwrap_or_else(|| Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_sec)));
     let service =
         Arc::new(Service::new(store, events, push, limiter).with_publish_wait(config.publish_wait));
     let limits = Limits {
@@ -72,7 +76,7 @@ pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) 
 fn local_parts(config: &Config, store: Arc<dyn Store>) -> (Arc<Service>, ChorusSchema) {
     let broker = Arc::new(Broker::new());
     let push = Arc::new(MemoryPushRegistry::default());
-    parts(config, store, broker.clone(), push, Some(broker))
+    parts(config, store, broker.clone(), push, Some(broker), None)
 }
 
 /// The local schema alone (benches and tools run it without HTTP).

@@ -73,6 +73,9 @@ pub struct AwsConfig {
     pub connections_table: Option<String>,
     /// `PUSH_TABLE`: Web Push subscriptions by user.
     pub push_table: Option<String>,
+    /// `RATE_LIMIT_TABLE`: per-user mutation buckets, shared by every
+    /// instance (without it each process keeps its own).
+    pub rate_limit_table: Option<String>,
     /// `WS_MANAGEMENT_ENDPOINT`: the WebSocket API's management endpoint,
     /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
     pub ws_management_endpoint: Option<String>,
@@ -168,6 +171,7 @@ impl Config {
             delivery_topic_arn: env.text("DELIVERY_TOPIC_ARN"),
             connections_table: env.text("CONNECTIONS_TABLE"),
             push_table: env.text("PUSH_TABLE"),
+            rate_limit_table: env.text("RATE_LIMIT_TABLE"),
             ws_management_endpoint: env.text("WS_MANAGEMENT_ENDPOINT"),
             vapid_private_key: env.text("VAPID_PRIVATE_KEY").map(SecretString::from),
             vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,

@@ -21,7 +21,9 @@ pub const BY_GROUP_PK: &str = "groupId";
 /// Push table: partition `userId`, sort `endpoint`.
 pub const PUSH_PK: &str = "userId";
 pub const PUSH_SK: &str = "endpoint";
-/// The TTL attribute of both tables (epoch seconds).
+/// Rate-limit table: partition `pk` (`user#<userId>`), one bucket per user.
+pub const RATE_PK: &str = "pk";
+/// The TTL attribute of the tables (epoch seconds).
 pub const TTL_ATTRIBUTE: &str = "expiresAt";
 
 pub(super) fn s(value: impl Into<String>) -> AttributeValue {

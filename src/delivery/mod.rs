@@ -1,11 +1,12 @@
 //! Delivery adapters behind the service's ports (`service::ports`): where
-//! committed events go, and where push subscriptions live. Locally both are
-//! in process; on AWS, SNS and DynamoDB.
+//! committed events go, where push subscriptions live, where rate-limit
+//! buckets are kept. Locally all are in process; on AWS, SNS and DynamoDB.
 
 pub mod broker;
 pub mod dynamo;
 mod dynamo_connections;
 pub mod dynamo_push;
+pub mod dynamo_rate_limit;
 mod dynamo_subscriptions;
 pub mod management;
 pub mod push;

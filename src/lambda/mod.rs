@@ -10,11 +10,14 @@ use crate::app;
 use crate::config::{AwsConfig, Config, ConfigError};
 use crate::delivery::dynamo::ConnectionRegistry;
 use crate::delivery::dynamo_push::DynamoPushRegistry;
+use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
 use crate::delivery::management::Management;
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
 use crate::domain::event::DomainEvent;
 use crate::graphql::ChorusSchema;
+use crate::service::ports::RateLimit;
+use crate::service::rate_limit::Bucket;
 use crate::service::Service;
 use crate::store::Store;
 use aws_lambda_events::sns::SnsEventObj;
@@ -55,6 +58,7 @@ pub const COMMON_ENV: &[&str] = &[
     "EVENTS_TOPIC_ARN",
     "CONNECTIONS_TABLE",
     "PUSH_TABLE",
+    "RATE_LIMIT_TABLE",
     "WS_MANAGEMENT_ENDPOINT",
 ];
 
@@ -127,12 +131,17 @@ impl Env {
     pub fn parts(&self) -> Result<(Arc<Service>, ChorusSchema), Error> {
         let topic = AwsConfig::require(&self.aws().events_topic_arn, "EVENTS_TOPIC_ARN")?;
         let events = Arc::new(SnsPublisher::new(self.sns(), topic.to_owned()));
+        let limiter = self.aws().rate_limit_table.clone().map(|table| {
+            let bucket = Bucket::new(self.config.rate_burst, self.config.rate_per_sec);
+            Arc::new(DynamoRateLimiter::new(self.dynamo(), table, bucket)) as Arc<dyn RateLimit>
+        });
         Ok(app::parts(
             &self.config,
             self.store.clone(),
             events,
             self.push_registry()?,
             None,
+            limiter,
         ))
     }
 

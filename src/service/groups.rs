@@ -18,7 +18,7 @@ impl Service {
 
     #[tracing::instrument(skip(self, group))]
     pub async fn create_group(&self, viewer: &UserId, group: NewGroup) -> DomainResult<Group> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         let (group, _owner) = self.store.create_group(&group, viewer, Self::now()).await?;
         tracing::info!(group = %group.id, "group created");
         Ok(group)
@@ -31,7 +31,7 @@ impl Service {
         id: &GroupId,
         patch: GroupPatch,
     ) -> DomainResult<Group> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         match self.membership_of(id, viewer).await? {
             Some(m) if m.is_admin() => {}
             _ => {

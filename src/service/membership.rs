@@ -16,7 +16,7 @@ impl Service {
         target: &UserId,
         action: Action,
     ) -> DomainResult<Membership> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         if target != viewer
             && self
                 .store

@@ -113,7 +113,7 @@ impl Service {
         body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         self.require_member(viewer, &group_id).await?;
         let now = Self::now();
         let new = NewMessage {
@@ -137,7 +137,7 @@ impl Service {
         id: &MessageId,
         body: MessageBody,
     ) -> DomainResult<Message> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         let message = self.load_message(id).await?;
         self.require_member(viewer, &message.group_id).await?;
         if &message.author_id != viewer {
@@ -156,7 +156,7 @@ impl Service {
     /// tombstone keeps the thread intact. Deleting twice is harmless.
     #[tracing::instrument(skip(self))]
     pub async fn delete_message(&self, viewer: &UserId, id: &MessageId) -> DomainResult<Message> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         let message = self.load_message(id).await?;
         let membership = self.require_member(viewer, &message.group_id).await?;
         if &message.author_id != viewer && !membership.is_admin() {

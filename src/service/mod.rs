@@ -15,8 +15,7 @@ use crate::domain::user::{Profile, User};
 use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use crate::store::Store;
 use parking_lot::Mutex;
-use ports::{EventPublisher, PushRegistry};
-use rate_limit::RateLimiter;
+use ports::{EventPublisher, PushRegistry, RateLimit};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -28,7 +27,7 @@ pub struct Service {
     store: Arc<dyn Store>,
     events: Arc<dyn EventPublisher>,
     push: Arc<dyn PushRegistry>,
-    limiter: RateLimiter,
+    limiter: Arc<dyn RateLimit>,
     seen: Mutex<HashMap<UserId, Profile>>,
     /// How long a write waits for its events to be published.
     publish_wait: std::time::Duration,
@@ -39,7 +38,7 @@ impl Service {
         store: Arc<dyn Store>,
         events: Arc<dyn EventPublisher>,
         push: Arc<dyn PushRegistry>,
-        limiter: RateLimiter,
+        limiter: Arc<dyn RateLimit>,
     ) -> Self {
         Self {
             store,
@@ -91,8 +90,8 @@ impl Service {
     }
 
     /// Counts a mutation against the user's rate limit.
-    fn throttle(&self, user: &UserId) -> DomainResult<()> {
-        self.limiter.check(user)
+    async fn throttle(&self, user: &UserId) -> DomainResult<()> {
+        self.limiter.check(user).await
     }
 
     async fn load_group(&self, id: &GroupId) -> DomainResult<Group> {

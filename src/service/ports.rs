@@ -44,3 +44,11 @@ pub trait PushRegistry: Send + Sync + 'static {
     async fn remove(&self, user: &UserId, endpoint: &str) -> Result<bool, RegistryError>;
     async fn of_users(&self, users: &[UserId]) -> Result<Vec<PushSubscription>, RegistryError>;
 }
+
+/// Counts a user's mutations: `RATE_LIMITED` (with `retryAfterMs`) over
+/// the budget. Implementations fail open: an outage of the limiter's
+/// storage must not stop writes.
+#[async_trait]
+pub trait RateLimit: Send + Sync + 'static {
+    async fn check(&self, user: &UserId) -> Result<(), crate::domain::DomainError>;
+}

@@ -11,7 +11,7 @@ impl Service {
         p256dh: &str,
         auth: &str,
     ) -> DomainResult<PushSubscription> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         let endpoint = push::endpoint(endpoint)?;
         let (p256dh, auth) = push::keys(p256dh, auth)?;
         let held = self.push_subscriptions(viewer).await?;
@@ -37,7 +37,7 @@ impl Service {
 
     #[tracing::instrument(skip_all, fields(user = %viewer))]
     pub async fn unregister_push(&self, viewer: &UserId, endpoint: &str) -> DomainResult<bool> {
-        self.throttle(viewer)?;
+        self.throttle(viewer).await?;
         self.push
             .remove(viewer, endpoint)
             .await

@@ -1,6 +1,9 @@
-//! A per-user token bucket for mutations. Per process: on Lambda each
-//! instance limits on its own, which bounds bursts, not global rates.
+//! A per-user token bucket for mutations: the rule ([`Bucket`]), and its
+//! in-process keeper ([`RateLimiter`], the local server's). On AWS the
+//! buckets live in DynamoDB (`delivery::dynamo_rate_limit`), so the limit
+//! holds across every Lambda instance.
 
+use super::ports::RateLimit;
 use crate::domain::{DomainError, UserId};
 use lru::LruCache;
 use parking_lot::Mutex;
@@ -11,9 +14,46 @@ use std::time::Instant;
 /// check costs O(1) however many users there are.
 const MAX_BUCKETS: usize = 100_000;
 
+/// `burst` mutations at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket {
+    pub burst: f64,
+    pub per_second: f64,
+}
+
+impl Bucket {
+    pub fn new(burst: u32, per_second: u32) -> Self {
+        Self {
+            burst: f64::from(burst.max(1)),
+            per_second: f64::from(per_second.max(1)),
+        }
+    }
+
+    /// Takes one token from a bucket that held `tokens` `elapsed_secs`
+    /// ago (a new bucket is full): the tokens left, or the error to answer
+    /// with and the tokens as they are now.
+    pub fn take(&self, tokens: Option<f64>, elapsed_secs: f64) -> Result<f64, (DomainError, f64)> {
+        let now = match tokens {
+            None => self.burst,
+            Some(t) => (t + elapsed_secs.max(0.0) * self.per_second).min(self.burst),
+        };
+        if now >= 1.0 {
+            return Ok(now - 1.0);
+        }
+        let wait = (1.0 - now) / self.per_second;
+        let retry_after_ms = (wait * 1000.0).ceil() as u64;
+        Err((DomainError::RateLimited { retry_after_ms }, now))
+    }
+
+    /// Seconds after which an untouched bucket is full again (and may be
+    /// forgotten).
+    pub fn refill_secs(&self) -> f64 {
+        self.burst / self.per_second
+    }
+}
+
 pub struct RateLimiter {
-    burst: f64,
-    per_second: f64,
+    bucket: Bucket,
     buckets: Mutex<LruCache<UserId, (f64, Instant)>>,
 }
 
@@ -26,8 +66,7 @@ impl RateLimiter {
     /// As [`RateLimiter::new`], keeping at most `capacity` buckets.
     pub fn with_capacity(burst: u32, per_second: u32, capacity: usize) -> Self {
         Self {
-            burst: f64::from(burst.max(1)),
-            per_second: f64::from(per_second.max(1)),
+            bucket: Bucket::new(burst, per_second),
             buckets: Mutex::new(LruCache::new(
                 NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
             )),
@@ -46,19 +85,24 @@ impl RateLimiter {
     pub fn check(&self, user: &UserId) -> Result<(), DomainError> {
         let now = Instant::now();
         let mut buckets = self.buckets.lock();
-        let (tokens, at) = buckets.get_or_insert_mut(user.clone(), || (self.burst, now));
-        *tokens =
-            (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            let wait = (1.0 - *tokens) / self.per_second;
-            Err(DomainError::RateLimited {
-                retry_after_ms: (wait * 1000.0).ceil() as u64,
-            })
-        }
+        let held = buckets.get(user).copied();
+        let taken = self.bucket.take(
+            held.map(|(tokens, _)| tokens),
+            held.map_or(0.0, |(_, at)| now.duration_since(at).as_secs_f64()),
+        );
+        let (left, result) = match taken {
+            Ok(left) => (left, Ok(())),
+            Err((err, now_tokens)) => (now_tokens, Err(err)),
+        };
+        buckets.put(user.clone(), (left, now));
+        result
+    }
+}
+
+#[async_trait::async_trait]
+impl RateLimit for RateLimiter {
+    async fn check(&self, user: &UserId) -> Result<(), DomainError> {
+        RateLimiter::check(self, user)
     }
 }
 

@@ -134,6 +134,12 @@ fn the_tables_have_the_keys_index_and_ttl_the_code_uses() {
     assert_eq!(gsi["Projection"]["ProjectionType"], "ALL");
     let push = &t["Resources"]["PushTable"]["Properties"];
     assert_eq!(key_schema(&push["KeySchema"]), pair(PUSH_PK, PUSH_SK));
+    let rate = &t["Resources"]["RateLimitTable"]["Properties"];
+    assert_eq!(
+        key_schema(&rate["KeySchema"]),
+        vec![(RATE_PK.to_owned(), "HASH".to_owned())]
+    );
+    assert_eq!(rate["TimeToLiveSpecification"]["AttributeName"], TTL_ATTRIBUTE);
     for table in [connections, push] {
         assert_eq!(
             table["TimeToLiveSpecification"]["AttributeName"],

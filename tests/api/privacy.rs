@@ -73,7 +73,12 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
     let (store, _keep) = crate::helpers::test_store().await;
     let broker = Arc::new(Broker::new());
     let push = Arc::new(MemoryPushRegistry::default());
-    let service = Service::new(store, broker, push, RateLimiter::new(100, 100));
+    let service = Service::new(
+        store,
+        broker,
+        push,
+        std::sync::Arc::new(RateLimiter::new(100, 100)),
+    );
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {
         service.sign_in(profile).await.unwrap();

@@ -7,6 +7,7 @@ mod delivery;
 pub mod fakes;
 mod lambda_errors;
 mod outbox;
+mod rate_limit;
 pub mod setup;
 mod ws_lambda;
 mod ws_limits;
@@ -43,15 +44,27 @@ pub struct World {
 /// A world on the suite's store (embedded, or Neo4j with
 /// `CHORUS_TEST_STORE=neo4j`).
 pub async fn world() -> World {
-    let (store, keep) = crate::helpers::test_store().await;
-    world_on(store, keep).await
+    world_with(&[]).await
 }
 
-async fn world_on(store: Arc<dyn Store>, keep: Box<dyn std::any::Any + Send>) -> World {
+/// A world with some configuration variables set as well.
+pub async fn world_with(extra: &[(&str, &str)]) -> World {
+    let (store, keep) = crate::helpers::test_store().await;
+    world_on(store, keep, extra).await
+}
+
+async fn world_on(
+    store: Arc<dyn Store>,
+    keep: Box<dyn std::any::Any + Send>,
+    extra: &[(&str, &str)],
+) -> World {
     let sdk = sdk().await;
     let run = uuid::Uuid::now_v7().simple().to_string();
     let (connections, push) = (format!("connections-{run}"), format!("push-{run}"));
-    create_tables(&aws_sdk_dynamodb::Client::new(&sdk), &connections, &push).await;
+    let rate = format!("rate-{run}");
+    let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+    create_tables(&dynamo, &connections, &push).await;
+    setup::create_rate_table(&dynamo, &rate).await;
     let events = TopicProbe::new(&sdk, &format!("events-{run}")).await;
     let delivery = TopicProbe::new(&sdk, &format!("delivery-{run}")).await;
     let management = fakes::ManagementApi::start(std::time::Duration::ZERO).await;
@@ -62,11 +75,14 @@ async fn world_on(store: Arc<dyn Store>, keep: Box<dyn std::any::Any + Send>) ->
         ("DELIVERY_TOPIC_ARN", delivery.topic_arn.clone()),
         ("CONNECTIONS_TABLE", connections),
         ("PUSH_TABLE", push),
+        ("RATE_LIMIT_TABLE", rate),
         ("WS_MANAGEMENT_ENDPOINT", management.endpoint()),
         ("VAPID_PRIVATE_KEY", push_service.vapid_private_key.clone()),
         ("VAPID_SUBJECT", "mailto:ops@chorus.test".to_owned()),
         ("FANOUT_BATCH_SIZE", "2".to_owned()),
     ]);
+    let mut vars = vars;
+    vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     World {
         env: Env { config, sdk, store },

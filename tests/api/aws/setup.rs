@@ -36,7 +36,20 @@ fn key(name: &str, kind: KeyType) -> KeySchemaElement {
         .unwrap()
 }
 
-/// The two tables, as infra/template.yaml defines them.
+/// The rate-limit table, as infra/template.yaml defines it.
+pub async fn create_rate_table(client: &aws_sdk_dynamodb::Client, table: &str) {
+    client
+        .create_table()
+        .table_name(table)
+        .attribute_definitions(attribute(RATE_PK))
+        .key_schema(key(RATE_PK, KeyType::Hash))
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The two registry tables, as infra/template.yaml defines them.
 pub async fn create_tables(client: &aws_sdk_dynamodb::Client, connections: &str, push: &str) {
     let by_group = GlobalSecondaryIndex::builder()
         .index_name(BY_GROUP_INDEX)

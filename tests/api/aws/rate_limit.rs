@@ -1,0 +1,51 @@
+//! The mutation limit holds across Lambda instances: two `api` functions
+//! (two services, as two instances are) share each user's bucket in
+//! DynamoDB (moto), so a burst spent on one is spent on both.
+
+use super::world_with;
+use crate::helpers::token;
+use serde_json::{json, Value};
+
+async fn create(router: &chorus::lambda::ApiService, user: &str) -> Value {
+    let body =
+        json!({ "query": "mutation { createGroup(input: {name: \"x\"}) { id } }" }).to_string();
+    let event = super::fixture(
+        "http_api_v2_post_graphql.json",
+        &[("TOKEN", &token(user)), ("BODY", &body)],
+    );
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let response = tower::ServiceExt::oneshot(router.clone(), request.into())
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_burst_spent_on_one_instance_is_spent_on_all() {
+    let w = world_with(&[("CHORUS_RATE_BURST", "3"), ("CHORUS_RATE_PER_SEC", "2")]).await;
+    let (first, second) = (w.env.api().unwrap(), w.env.api().unwrap());
+    for router in [&first, &second, &first] {
+        let ok = create(router, "alice").await;
+        assert!(ok["data"]["createGroup"]["id"].is_string(), "{ok}");
+    }
+    let refused = create(&second, "alice").await;
+    let error = &refused["errors"][0];
+    assert_eq!(error["extensions"]["code"], "RATE_LIMITED", "{refused}");
+    let wait = error["extensions"]["retryAfterMs"].as_u64().unwrap();
+    assert!((1..=500).contains(&wait), "{wait}");
+    let other = create(&first, "bob").await;
+    assert!(
+        other["data"]["createGroup"]["id"].is_string(),
+        "another user has their own bucket"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(wait + 20)).await;
+    let again = create(&second, "alice").await;
+    assert!(
+        again["data"]["createGroup"]["id"].is_string(),
+        "refilled: {again}"
+    );
+}
