@@ -139,7 +139,10 @@ fn the_tables_have_the_keys_index_and_ttl_the_code_uses() {
         key_schema(&rate["KeySchema"]),
         vec![(RATE_PK.to_owned(), "HASH".to_owned())]
     );
-    assert_eq!(rate["TimeToLiveSpecification"]["AttributeName"], TTL_ATTRIBUTE);
+    assert_eq!(
+        rate["TimeToLiveSpecification"]["AttributeName"],
+        TTL_ATTRIBUTE
+    );
     for table in [connections, push] {
         assert_eq!(
             table["TimeToLiveSpecification"]["AttributeName"],
