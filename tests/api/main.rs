@@ -30,6 +30,7 @@ mod outage;
 mod pagination;
 mod playground;
 mod privacy;
+mod round_trips;
 mod schema;
 mod subscriptions;
 mod ws_client;

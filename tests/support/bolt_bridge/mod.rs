@@ -22,12 +22,16 @@ const BOLT_5_1: [u8; 4] = [0, 0, 1, 5];
 
 /// The Bolt RUN message: its first field is the Cypher text.
 const RUN: u8 = 0x10;
+const BEGIN: u8 = 0x11;
+const COMMIT: u8 = 0x12;
 
 /// Faults a test arms, as a network would cause them.
 #[derive(Default)]
 pub struct Faults {
     drop_at: std::sync::Mutex<Option<String>>,
     dropped: std::sync::atomic::AtomicUsize,
+    /// RUN, BEGIN and COMMIT messages seen: the round trips a store makes.
+    round_trips: std::sync::atomic::AtomicUsize,
 }
 
 impl Faults {
@@ -44,7 +48,20 @@ impl Faults {
         self.dropped.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Round trips (RUN, BEGIN, COMMIT) sent so far, on every connection.
+    pub fn round_trips(&self) -> usize {
+        self.round_trips.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     fn trips(&self, message: &Value) -> bool {
+        if let Value::Struct {
+            tag: RUN | BEGIN | COMMIT,
+            ..
+        } = message
+        {
+            self.round_trips
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         let Value::Struct { tag: RUN, fields } = message else {
             return false;
         };
