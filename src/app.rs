@@ -45,8 +45,13 @@ pub fn parts(
 ) -> (Arc<Service>, ChorusSchema) {
     let limiter = limiter
         .unwrap_or_else(|| Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_sec)));
-    let service =
-        Arc::new(Service::new(store, events, push, limiter).with_publish_wait(config.publish_wait));
+    let service = Arc::new(Service::new(
+        store,
+        events,
+        push,
+        limiter,
+        config.publish_wait,
+    ));
     let limits = Limits {
         depth: config.limits.max_query_depth,
         complexity: config.limits.max_query_complexity,

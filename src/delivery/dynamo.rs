@@ -55,7 +55,10 @@ pub(super) async fn all_items(
         .map_err(failure)
 }
 
-pub(super) fn number(item: &HashMap<String, AttributeValue>, key: &str) -> Option<i64> {
+pub(super) fn number<T: std::str::FromStr>(
+    item: &HashMap<String, AttributeValue>,
+    key: &str,
+) -> Option<T> {
     item.get(key)?.as_n().ok()?.parse().ok()
 }
 

@@ -1,7 +1,7 @@
 //! Web Push subscriptions in DynamoDB: partition `userId`, sort `endpoint`,
 //! expiring through the TTL attribute unless renewed.
 
-use super::dynamo::{failure, n, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
+use super::dynamo::{failure, n, number, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
 use crate::service::ports::{PushRegistry, RegistryError};
@@ -71,7 +71,7 @@ impl PushRegistry for DynamoPushRegistry {
                 out.items()
                     .iter()
                     .filter_map(|item| {
-                        let micros = item.get("createdAt")?.as_n().ok()?.parse().ok()?;
+                        let micros = number(item, "createdAt")?;
                         Some(PushSubscription {
                             user_id: user.clone(),
                             endpoint: text(item, PUSH_SK)?,

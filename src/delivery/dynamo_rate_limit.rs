@@ -7,13 +7,12 @@
 //! retried). A refusal writes nothing. On a DynamoDB failure the check
 //! fails open, logged: a limiter outage must not stop writes.
 
-use super::dynamo::{n, s, RATE_PK, TTL_ATTRIBUTE};
+use super::dynamo::{n, number, s, RATE_PK, TTL_ATTRIBUTE};
 use crate::domain::{DomainError, UserId};
 use crate::service::ports::RateLimit;
 use crate::service::rate_limit::Bucket;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 const ATTEMPTS: usize = 3;
 
@@ -21,19 +20,6 @@ pub struct DynamoRateLimiter {
     client: aws_sdk_dynamodb::Client,
     table: String,
     bucket: Bucket,
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-fn number(
-    item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
-    key: &str,
-) -> Option<f64> {
-    item.get(key)?.as_n().ok()?.parse().ok()
 }
 
 impl DynamoRateLimiter {
@@ -57,9 +43,9 @@ impl DynamoRateLimiter {
             .await
             .map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())?;
         let item = found.item();
-        let held = item.and_then(|i| Some((number(i, "tokens")?, number(i, "at")?)));
-        let now = now_ms();
-        let elapsed = held.map_or(0.0, |(_, at)| (now as f64 - at) / 1000.0);
+        let held = item.and_then(|i| Some((number::<f64>(i, "tokens")?, number::<i64>(i, "at")?)));
+        let now = chrono::Utc::now().timestamp_millis();
+        let elapsed = held.map_or(0.0, |(_, at)| (now - at) as f64 / 1000.0);
         let left = match self.bucket.take(held.map(|(t, _)| t), elapsed) {
             Ok(left) => left,
             Err((refused, _)) => return Ok(Some(Err(refused))),
@@ -83,7 +69,7 @@ impl DynamoRateLimiter {
             Some((_, at)) => put
                 .condition_expression("#at = :at")
                 .expression_attribute_names("#at", "at")
-                .expression_attribute_values(":at", n(at as i64)),
+                .expression_attribute_values(":at", n(at)),
         };
         match put.send().await {
             Ok(_) => Ok(Some(Ok(()))),

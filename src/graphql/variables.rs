@@ -33,9 +33,7 @@ pub fn check_required(
                 "Variable \"${}\" of required type \"{}\" was not provided.",
                 def.node.name.node, def.node.var_type.node
             );
-            let mut error = ServerError::new(message, Some(def.pos));
-            error.extensions = super::errors::coded("", "BAD_USER_INPUT").extensions;
-            error
+            super::errors::coded(message, "BAD_USER_INPUT").into_server_error(def.pos)
         });
     missing.map_or(Ok(()), Err)
 }

@@ -105,12 +105,10 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
 /// unknown persisted-query hashes pass, so that execution reports them).
 /// The parse, or the document a hash stands for, is kept in the request.
 async fn is_query(state: &AppState, request: &mut async_graphql::Request) -> bool {
-    let persisted = state.schema.data::<PersistedQueries>();
-    if let Some(doc) = match persisted {
-        Some(persisted) => persisted.document(request).await,
-        None => None,
-    } {
-        request.set_parsed_query(doc);
+    if let Some(persisted) = state.schema.data::<PersistedQueries>() {
+        if let Some(doc) = persisted.document(request).await {
+            request.set_parsed_query(doc);
+        }
     }
     let name = request.operation_name.clone();
     let Ok(doc) = request.parsed_query() else {
@@ -140,7 +138,7 @@ async fn execute(
                 _ => StatusCode::UNAUTHORIZED,
             };
             let err = async_graphql::Error::from(ApiError::from(err));
-            let mut response = respond(status, errors_only(vec![request_error(err)]), modern);
+            let mut response = respond(status, &errors_only(vec![request_error(err)]), modern);
             if status == StatusCode::UNAUTHORIZED {
                 // RFC 6750: how to authenticate, and that this token failed.
                 response.headers_mut().insert(
@@ -163,14 +161,10 @@ async fn execute(
         } else {
             StatusCode::OK
         };
-        return respond(status, errors_only(response.errors), modern);
+        return respond(status, &errors_only(response.errors), modern);
     }
     let retry_after = retry_after_secs(&response.errors);
-    let mut reply = respond(
-        StatusCode::OK,
-        serde_json::to_value(&response).unwrap_or_default(),
-        modern,
-    );
+    let mut reply = respond(StatusCode::OK, &response, modern);
     if let Some(secs) = retry_after {
         reply
             .headers_mut()
@@ -193,22 +187,30 @@ fn retry_after_secs(errors: &[async_graphql::ServerError]) -> Option<u64> {
         .map(|ms| ms.div_ceil(1000).max(1))
 }
 
-fn errors_only(errors: Vec<async_graphql::ServerError>) -> serde_json::Value {
-    serde_json::json!({ "errors": errors })
+/// A response with no `data` entry: a request that never ran.
+#[derive(serde::Serialize)]
+struct ErrorsOnly {
+    errors: Vec<async_graphql::ServerError>,
+}
+
+fn errors_only(errors: Vec<async_graphql::ServerError>) -> ErrorsOnly {
+    ErrorsOnly { errors }
 }
 
 fn refuse(status: StatusCode, message: &str, modern: bool) -> Response {
     let error = request_error(coded(message, "BAD_USER_INPUT"));
-    respond(status, errors_only(vec![error]), modern)
+    respond(status, &errors_only(vec![error]), modern)
 }
 
-fn respond(status: StatusCode, body: serde_json::Value, modern: bool) -> Response {
+/// `body` serialized once, straight to the response bytes.
+fn respond(status: StatusCode, body: &impl serde::Serialize, modern: bool) -> Response {
     let content_type = if modern {
         GRAPHQL_RESPONSE_JSON
     } else {
         "application/json"
     };
-    let mut response = (status, Body::from(body.to_string())).into_response();
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = (status, Body::from(bytes)).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

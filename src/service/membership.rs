@@ -1,6 +1,6 @@
 use super::Service;
 use crate::domain::group::Group;
-use crate::domain::membership::{Action, Membership, MembershipState};
+use crate::domain::membership::{can_read_content, Action, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{DomainError, DomainResult, GroupId, UserId};
 use crate::store::MemberKey;
@@ -95,14 +95,10 @@ impl Service {
         if &found.user_id == viewer {
             return Ok(Some(found));
         }
-        let visible = match self.readable_group(viewer, group).await {
-            Ok(_) if found.is_member() => true,
-            Ok(_) | Err(DomainError::Forbidden(_) | DomainError::NotFound(_)) => self
-                .membership_of(group, viewer)
-                .await?
-                .is_some_and(|own| own.is_member() && own.is_admin()),
-            Err(err) => return Err(err),
-        };
+        let own = self.membership_of(group, viewer).await?;
+        let visible = own.as_ref().is_some_and(Membership::is_admin)
+            || (found.is_member()
+                && can_read_content(self.load_group(group).await?.visibility, own.as_ref()));
         Ok(visible.then_some(found))
     }
 

@@ -29,7 +29,8 @@ pub struct Service {
     push: Arc<dyn PushRegistry>,
     limiter: Arc<dyn RateLimit>,
     seen: Mutex<HashMap<UserId, Profile>>,
-    /// How long a write waits for its events to be published.
+    /// How long a write waits for its events to be published before
+    /// answering (they go on in the background; the sweeper has the rest).
     publish_wait: std::time::Duration,
 }
 
@@ -39,6 +40,7 @@ impl Service {
         events: Arc<dyn EventPublisher>,
         push: Arc<dyn PushRegistry>,
         limiter: Arc<dyn RateLimit>,
+        publish_wait: std::time::Duration,
     ) -> Self {
         Self {
             store,
@@ -46,15 +48,8 @@ impl Service {
             push,
             limiter,
             seen: Mutex::new(HashMap::new()),
-            publish_wait: std::time::Duration::from_millis(500),
+            publish_wait,
         }
-    }
-
-    /// How long a write waits for its events to go out before answering
-    /// (they go on in the background, and the outbox sweeper has them).
-    pub fn with_publish_wait(mut self, wait: std::time::Duration) -> Self {
-        self.publish_wait = wait;
-        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -26,8 +26,19 @@ pub struct Sweep {
     pub failed: usize,
 }
 
-/// Publishes `events` and confirms those that went out; the number that did.
-async fn relay(store: &dyn Store, publisher: &dyn EventPublisher, events: &[DomainEvent]) -> usize {
+/// What one relay did.
+struct Relayed {
+    sent: usize,
+    /// The sent events left the outbox (false: they will be sent again).
+    confirmed: bool,
+}
+
+/// Publishes `events` and confirms those that went out.
+async fn relay(
+    store: &dyn Store,
+    publisher: &dyn EventPublisher,
+    events: &[DomainEvent],
+) -> Relayed {
     let mut sent = Vec::with_capacity(events.len());
     for event in events {
         match publisher.publish(event).await {
@@ -37,12 +48,25 @@ async fn relay(store: &dyn Store, publisher: &dyn EventPublisher, events: &[Doma
             }
         }
     }
-    if let Err(err) = store.confirm_events(&sent).await {
-        // Published but still pending: the sweeper publishes it again, and
-        // consumers drop the duplicate by id.
-        tracing::warn!(error = %err, "confirming published events failed");
+    if sent.is_empty() {
+        return Relayed {
+            sent: 0,
+            confirmed: true,
+        };
     }
-    sent.len()
+    let confirmed = match store.confirm_events(&sent).await {
+        Ok(()) => true,
+        Err(err) => {
+            // Published but still pending: the sweeper publishes them
+            // again, and consumers drop the duplicates by id.
+            tracing::warn!(error = %err, "confirming published events failed");
+            false
+        }
+    };
+    Relayed {
+        sent: sent.len(),
+        confirmed,
+    }
 }
 
 impl Service {
@@ -70,10 +94,11 @@ impl Service {
             if page.is_empty() {
                 break;
             }
-            let sent = relay(&*self.store, &*self.events, &page).await;
-            report.published += sent;
-            report.failed += page.len() - sent;
-            if sent < page.len() {
+            let relayed = relay(&*self.store, &*self.events, &page).await;
+            report.published += relayed.sent;
+            report.failed += page.len() - relayed.sent;
+            // A failure, or a page still pending, would only repeat itself.
+            if relayed.sent < page.len() || !relayed.confirmed {
                 break;
             }
         }

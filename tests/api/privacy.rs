@@ -78,6 +78,7 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         broker,
         push,
         std::sync::Arc::new(RateLimiter::new(100, 100)),
+        std::time::Duration::from_millis(500),
     );
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {

@@ -55,7 +55,6 @@ struct State {
     /// Recorded events not yet confirmed published, by (time, id); written
     /// under the same lock as the change they announce.
     outbox: BTreeMap<(Timestamp, EventId), DomainEvent>,
-    outbox_times: HashMap<EventId, Timestamp>,
 }
 
 struct GroupRow {

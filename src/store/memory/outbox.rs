@@ -11,8 +11,6 @@ impl State {
     pub(super) fn record<T>(&mut self, value: T, events: Vec<DomainEvent>) -> Recorded<T> {
         for event in &events {
             let key = (event.occurred_at, event.id.clone());
-            self.outbox_times
-                .insert(event.id.clone(), event.occurred_at);
             self.outbox.insert(key, event.clone());
         }
         Recorded { value, events }
@@ -27,11 +25,8 @@ impl State {
             .collect()
     }
 
+    /// The outbox only holds what is between commit and confirm: a scan.
     pub(super) fn confirm_events(&mut self, ids: &[EventId]) {
-        for id in ids {
-            if let Some(at) = self.outbox_times.remove(id) {
-                self.outbox.remove(&(at, id.clone()));
-            }
-        }
+        self.outbox.retain(|(_, id), _| !ids.contains(id));
     }
 }

@@ -5,7 +5,7 @@ use super::rows::{self, micros, MessageRow, ParentSeq, Size};
 use super::tx::{self, write_txn, TxError};
 use super::window::SeqWindow;
 use super::Neo4jStore;
-use crate::domain::event::{DomainEvent, EventKind};
+use crate::domain::event::DomainEvent;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
@@ -15,7 +15,7 @@ use neo4rs::Txn;
 /// What a send transaction did.
 enum Sent {
     /// The new message and the event recorded with it.
-    Created(Message, Box<DomainEvent>),
+    Created(Message, Vec<DomainEvent>),
     /// An earlier send with the same client id; nothing was written.
     Existing(Message),
 }
@@ -56,12 +56,12 @@ impl Neo4jStore {
         }
         .await;
         match (sent, &key) {
-            (Ok(Sent::Created(message, event)), _) => Ok(Recorded {
+            (Ok(Sent::Created(message, events)), _) => Ok(Recorded {
                 value: Posted {
                     message,
                     created: true,
                 },
-                events: vec![*event],
+                events,
             }),
             (Ok(Sent::Existing(message)), _) => Ok(existing(message)),
             // A concurrent send with the same key committed first.
@@ -150,10 +150,13 @@ impl Neo4jStore {
         let row = tx::first::<MessageRow>(txn, statement)
             .await?
             .ok_or(StoreError::NotFound("user"))?;
-        let message = Message::try_from(row)?;
-        let event = DomainEvent::message(EventKind::MessagePosted, message.clone(), new.now);
-        super::outbox::record(txn, std::slice::from_ref(&event)).await?;
-        Ok(Sent::Created(message, Box::new(event)))
+        let posted = Posted {
+            message: Message::try_from(row)?,
+            created: true,
+        };
+        let events: Vec<DomainEvent> = DomainEvent::of_post(&posted, new.now).into_iter().collect();
+        super::outbox::record(txn, &events).await?;
+        Ok(Sent::Created(posted.message, events))
     }
 
     pub(super) async fn messages_impl(&self, wanted: &[MessageId]) -> StoreResult<Vec<Message>> {
