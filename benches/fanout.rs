@@ -1,10 +1,15 @@
 //! Fan-out latency: `cargo bench --bench fanout` (needs moto at
-//! `MOTO_ENDPOINT`; `scripts/bench` starts it). For groups of 10, 1,000 and
-//! 10,000 WebSocket subscribers, times `fanout` (DynamoDB query by group +
-//! PublishBatch of 100-recipient batches) and then each `deliver` batch
-//! against a Management API endpoint that answers after 20 ms. Batches are
-//! timed one after another, each as the lone Lambda it is on AWS; the end to
-//! end figure assumes they run in parallel: fanout + slowest batch.
+//! `MOTO_ENDPOINT`; `scripts/bench` starts it).
+//!
+//! 1. On moto (real DynamoDB and SNS calls): groups of 10 and 1,000
+//!    members, each with an open subscription, their audience built by the
+//!    membership events; times `fanout` and each shard's `deliver`.
+//! 2. The scale curve, 10 to 100,000 subscribers, with the audience and
+//!    the delivery topic modelled at AWS's latencies (`support/model.rs`)
+//!    and the real `deliver` code posting to a Management API fake that
+//!    answers after 20 ms. Shards are timed one after another, each as the
+//!    lone Lambda it is on AWS; commit -> last frame = event publish (25 ms)
+//!    + SNS->Lambda (70) + fanout + SNS->Lambda (70) + slowest shard.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 #![recursion_limit = "256"]
 
@@ -18,7 +23,7 @@ use chorus::domain::membership::Action;
 use chorus::domain::message::NewMessage;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, UserId};
-use chorus::lambda::fanout::DeliveryBatch;
+use chorus::lambda::fanout::DeliveryShard;
 use chorus::lambda::Env;
 use chorus::store::memory::MemoryStore;
 use chorus::store::Store;
@@ -27,6 +32,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "support/model.rs"]
+mod model;
 #[path = "../tests/api/aws/setup.rs"]
 mod setup;
 
@@ -52,7 +59,7 @@ async fn group_with_members(store: &Arc<dyn Store>, members: usize) -> (GroupId,
         description: None,
         visibility: Default::default(),
     };
-    let group = store.create_group(&new, &owner, now).await.unwrap().0;
+    let group = store.create_group(&new, &owner, now).await.unwrap().value.0;
     for i in 0..members {
         let user = UserId::parse(&format!("u{i}")).unwrap();
         store
@@ -101,7 +108,36 @@ async fn subscribe_all(registry: &ConnectionRegistry, group: &GroupId, members: 
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort_unstable();
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+async fn post(store: &Arc<dyn Store>, group: &GroupId, owner: &UserId) -> DomainEvent {
+    let new = NewMessage {
+        group_id: group.clone(),
+        parent_id: None,
+        author_id: owner.clone(),
+        body: chorus::domain::text::message_body("hello everyone").unwrap(),
+        client_message_id: None,
+        now: chorus::domain::now(),
+    };
+    let message = store.post_message(&new).await.unwrap().value.message;
+    DomainEvent::message(EventKind::MessagePosted, message, chorus::domain::now())
+}
+
+/// Each shard through `deliver`, one after another: (median, slowest, frames).
+async fn deliver_all(
+    deliver: &chorus::lambda::deliver::Deliver,
+    shards: &[String],
+) -> (Duration, Duration, usize) {
+    let (mut times, mut frames) = (Vec::new(), 0);
+    for message in shards {
+        let shard: DeliveryShard = serde_json::from_str(message).unwrap();
+        let started = Instant::now();
+        frames += deliver.run(&shard).await.unwrap().frames;
+        times.push(started.elapsed());
+    }
+    let slowest = times.iter().max().copied().unwrap_or_default();
+    (median(times), slowest, frames)
 }
 
 #[tokio::main]
@@ -109,18 +145,22 @@ async fn main() {
     let sdk = setup::sdk().await;
     let run = uuid::Uuid::now_v7().simple().to_string();
     let (connections, push) = (format!("bench-conn-{run}"), format!("bench-push-{run}"));
-    setup::create_tables(&aws_sdk_dynamodb::Client::new(&sdk), &connections, &push).await;
+    let audience = format!("bench-audience-{run}");
+    let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+    setup::create_tables(&dynamo, &connections, &push, &audience).await;
     let events = setup::TopicProbe::new(&sdk, &format!("bench-events-{run}")).await;
     let delivery = setup::TopicProbe::new(&sdk, &format!("bench-delivery-{run}")).await;
-    let management = fakes::ManagementApi::start(Duration::from_millis(20)).await;
+    let management = fakes::ManagementApi::start(model::MANAGEMENT_POST).await;
     let vars: HashMap<&str, String> = HashMap::from([
         ("EVENTS_TOPIC_ARN", events.topic_arn.clone()),
         ("DELIVERY_TOPIC_ARN", delivery.topic_arn.clone()),
         ("CONNECTIONS_TABLE", connections),
         ("PUSH_TABLE", push),
+        ("AUDIENCE_TABLE", audience),
         ("WS_MANAGEMENT_ENDPOINT", management.endpoint()),
     ]);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let shard_size = config.aws.fanout_shard_size;
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let env = Env {
         config,
@@ -133,55 +173,85 @@ async fn main() {
         env.connections().unwrap(),
     );
 
-    println!("fan-out to N WebSocket subscribers; Management API answers after 20 ms per call; batches of 100");
+    println!("1. moto: N members with a subscription each; {shard_size} members per shard");
     println!(
-        "{:>7} {:>9} {:>8} {:>13} {:>13} {:>15}",
-        "N", "fanout", "batches", "batch median", "batch max", "end to end*"
+        "{:>7} {:>9} {:>7} {:>13} {:>13}",
+        "N", "fanout", "shards", "shard median", "shard max"
     );
-    for members in [10, 1_000, 10_000] {
+    for members in [10, 1_000] {
         let (group, owner) = group_with_members(&store, members).await;
         subscribe_all(&registry, &group, members).await;
-        let new = NewMessage {
-            group_id: group.clone(),
-            parent_id: None,
-            author_id: owner,
-            body: chorus::domain::text::message_body("hello everyone").unwrap(),
-            client_message_id: None,
-            now: chorus::domain::now(),
-        };
-        let message = store.post_message(&new).await.unwrap().value.message;
-        let event = DomainEvent::message(EventKind::MessagePosted, message, chorus::domain::now());
-
+        // The membership events build the audience, as on AWS.
+        let pending = store
+            .pending_events(chorus::domain::now(), usize::MAX)
+            .await
+            .unwrap();
+        futures_util::stream::iter(&pending)
+            .for_each_concurrent(16, |event| async {
+                fanout.run(event).await.unwrap();
+            })
+            .await;
+        let ids: Vec<_> = pending.iter().map(|e| e.id.clone()).collect();
+        store.confirm_events(&ids).await.unwrap();
+        delivery.drain(0).await;
+        let event = post(&store, &group, &owner).await;
         let started = Instant::now();
         let report = fanout.run(&event).await.unwrap();
         let fanout_time = started.elapsed();
-        let batches: Vec<DeliveryBatch> = delivery
-            .drain(report.batches)
+        let shards: Vec<String> = delivery
+            .drain(report.shards)
             .await
             .iter()
-            .map(|n| serde_json::from_str(n["Message"].as_str().unwrap()).unwrap())
+            .map(|n| n["Message"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(batches.len(), report.batches);
-        let mut times = Vec::new();
-        for batch in &batches {
-            let started = Instant::now();
-            let done = deliver.run(batch).await;
-            times.push(started.elapsed());
-            assert_eq!(
-                done.frames,
-                batch.sockets.len(),
-                "every socket got its frame"
-            );
-        }
-        let slowest = times.iter().max().copied().unwrap_or_default();
+        assert_eq!(shards.len(), report.shards);
+        let (median, slowest, frames) = deliver_all(&deliver, &shards).await;
+        assert_eq!(frames, members, "every socket got its frame");
         println!(
-            "{members:>7} {:>9.1?} {:>8} {:>13.1?} {:>13.1?} {:>15.1?}",
-            fanout_time,
-            batches.len(),
-            median(times.clone()),
-            slowest,
-            fanout_time + slowest
+            "{members:>7} {fanout_time:>9.1?} {:>7} {median:>13.1?} {slowest:>13.1?}",
+            shards.len()
         );
     }
-    println!("* fanout + slowest batch: the batches run as parallel deliver Lambdas on AWS");
+
+    println!();
+    println!(
+        "2. model: Query page 8 ms, PublishBatch 25 ms, Management post 20 ms, SNS->Lambda 70 ms"
+    );
+    println!(
+        "{:>7} {:>9} {:>7} {:>13} {:>13} {:>18}",
+        "N", "fanout", "shards", "shard median", "shard max", "commit->last frame"
+    );
+    for members in [10, 1_000, 10_000, 100_000] {
+        let owner = UserId::parse("owner").unwrap();
+        let (group, _) = group_with_members(&store, 0).await;
+        let audience = Arc::new(model::ModelAudience {
+            group: group.clone(),
+            members: (0..members)
+                .map(|i| UserId::parse(&format!("m{members}-{i}")).unwrap())
+                .collect(),
+            query: QUERY.into(),
+        });
+        let queue = Arc::new(model::ModelQueue::default());
+        let fanout = chorus::lambda::fanout::Fanout {
+            audience: audience.clone(),
+            push: Arc::new(chorus::delivery::push::MemoryPushRegistry::default()),
+            queue: queue.clone(),
+            shard_size,
+        };
+        let mut deliver = env.deliver().unwrap();
+        deliver.audience = audience;
+        let event = post(&store, &group, &owner).await;
+        let started = Instant::now();
+        let report = fanout.run(&event).await.unwrap();
+        let fanout_time = started.elapsed();
+        let shards = std::mem::take(&mut *queue.published.lock().unwrap());
+        assert_eq!(shards.len(), report.shards);
+        let (median, slowest, frames) = deliver_all(&deliver, &shards).await;
+        assert_eq!(frames, members, "every socket got its frame");
+        let total = model::PUBLISH_BATCH + model::SNS_TO_LAMBDA * 2 + fanout_time + slowest;
+        println!(
+            "{members:>7} {fanout_time:>9.1?} {:>7} {median:>13.1?} {slowest:>13.1?} {total:>18.1?}",
+            shards.len()
+        );
+    }
 }

@@ -41,7 +41,11 @@ async fn main() {
         description: None,
         visibility: Visibility::Private,
     };
-    let (group, _) = store.create_group(&new, &users[0], now).await.unwrap();
+    let (group, _) = store
+        .create_group(&new, &users[0], now)
+        .await
+        .unwrap()
+        .value;
     for user in &users[1..] {
         let apply = Action::Apply { note: None };
         store

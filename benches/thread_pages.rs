@@ -168,6 +168,7 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
         .create_group(&new, &author, chorus::domain::now())
         .await
         .unwrap()
+        .value
         .0;
 
     let started = Instant::now();

@@ -1,4 +1,4 @@
-//! The `deliver` Lambda: one delivery batch -> WebSocket frames and Web Push.
+//! The `deliver` Lambda: one audience shard -> WebSocket frames and Web Push.
 #![recursion_limit = "256"]
 
 use aws_lambda_events::sns::SnsEventObj;
@@ -10,9 +10,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let env = chorus::lambda::Env::load().await?;
     let deliver = &env.deliver()?;
     lambda_runtime::run(service_fn(
-        |event: LambdaEvent<SnsEventObj<chorus::lambda::fanout::DeliveryBatch>>| async move {
-            chorus::lambda::deliver(deliver, event.payload).await;
-            Ok::<(), std::convert::Infallible>(())
+        |event: LambdaEvent<SnsEventObj<chorus::lambda::fanout::DeliveryShard>>| {
+            chorus::lambda::deliver(deliver, event.payload)
         },
     ))
     .await

@@ -1,4 +1,4 @@
-//! The `fanout` Lambda: events topic -> delivery batches.
+//! The `fanout` Lambda: events topic -> one delivery message per audience shard.
 #![recursion_limit = "256"]
 
 use aws_lambda_events::sns::SnsEventObj;

@@ -73,6 +73,8 @@ pub struct AwsConfig {
     pub connections_table: Option<String>,
     /// `PUSH_TABLE`: Web Push subscriptions by user.
     pub push_table: Option<String>,
+    /// `AUDIENCE_TABLE`: each group's audience, sharded (fan-out reads it).
+    pub audience_table: Option<String>,
     /// `RATE_LIMIT_TABLE`: per-user mutation buckets, shared by every
     /// instance (without it each process keeps its own).
     pub rate_limit_table: Option<String>,
@@ -86,8 +88,8 @@ pub struct AwsConfig {
     pub vapid_subject: String,
     /// `PUSH_TTL_SECS`: how long push services keep a message (default 86400).
     pub push_ttl_secs: u32,
-    /// `FANOUT_BATCH_SIZE`: recipients per delivery batch (default 100).
-    pub fanout_batch_size: usize,
+    /// `FANOUT_SHARD_SIZE`: members per audience shard (default 100).
+    pub fanout_shard_size: usize,
 }
 
 impl ConfigError {
@@ -171,12 +173,13 @@ impl Config {
             delivery_topic_arn: env.text("DELIVERY_TOPIC_ARN"),
             connections_table: env.text("CONNECTIONS_TABLE"),
             push_table: env.text("PUSH_TABLE"),
+            audience_table: env.text("AUDIENCE_TABLE"),
             rate_limit_table: env.text("RATE_LIMIT_TABLE"),
             ws_management_endpoint: env.text("WS_MANAGEMENT_ENDPOINT"),
             vapid_private_key: env.text("VAPID_PRIVATE_KEY").map(SecretString::from),
             vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,
             push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
-            fanout_batch_size: env.or("FANOUT_BATCH_SIZE", 100)?,
+            fanout_shard_size: env.or("FANOUT_SHARD_SIZE", 100)?,
         };
         let cors_origins = match env.list("CHORUS_CORS_ORIGINS") {
             list if list.is_empty() => vec!["*".to_owned()],

@@ -12,12 +12,14 @@ pub use super::dynamo_subscriptions::SubscriptionRow;
 /// Connections table: partition `connectionId`, sort `sk`
 /// (`connection`, or `sub#<subscriptionId>`), plus one partition per user
 /// (`user#<userId>`, sort `conn#<connectionId>`) listing their
-/// connections; GSI `byGroup` on `groupId`
-/// (only subscription items carry it), projecting everything.
+/// connections; GSI `byGroupSlot` on `groupId` and `slot` (the user's audience
+/// slot, see `delivery::audience`; only subscription items carry them),
+/// projecting everything.
 pub const CONNECTIONS_PK: &str = "connectionId";
 pub const CONNECTIONS_SK: &str = "sk";
-pub const BY_GROUP_INDEX: &str = "byGroup";
+pub const BY_GROUP_INDEX: &str = "byGroupSlot";
 pub const BY_GROUP_PK: &str = "groupId";
+pub const BY_GROUP_SK: &str = "slot";
 /// Push table: partition `userId`, sort `endpoint`.
 pub const PUSH_PK: &str = "userId";
 pub const PUSH_SK: &str = "endpoint";

@@ -1,7 +1,9 @@
 //! Web Push subscriptions in DynamoDB: partition `userId`, sort `endpoint`,
-//! expiring through the TTL attribute unless renewed.
+//! expiring through the TTL attribute unless renewed. Each change reaches
+//! the audiences of the user's groups (`dynamo_audience`).
 
 use super::dynamo::{failure, n, number, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
+use super::dynamo_audience::DynamoAudience;
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
 use crate::service::ports::{PushRegistry, RegistryError};
@@ -16,11 +18,18 @@ const PUSH_TTL_SECS: i64 = 60 * 24 * 3600;
 pub struct DynamoPushRegistry {
     client: Client,
     table: String,
+    /// Where the user's groups' audiences are kept up to date (on AWS;
+    /// `None` where nothing fans out).
+    audience: Option<DynamoAudience>,
 }
 
 impl DynamoPushRegistry {
-    pub fn new(client: Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(client: Client, table: String, audience: Option<DynamoAudience>) -> Self {
+        Self {
+            client,
+            table,
+            audience,
+        }
     }
 }
 
@@ -39,6 +48,9 @@ impl PushRegistry for DynamoPushRegistry {
             .send()
             .await
             .map_err(failure)?;
+        if let Some(audience) = &self.audience {
+            audience.add_push(sub).await?;
+        }
         Ok(())
     }
 
@@ -53,7 +65,11 @@ impl PushRegistry for DynamoPushRegistry {
             .send()
             .await
             .map_err(failure)?;
-        Ok(out.attributes().is_some_and(|a| !a.is_empty()))
+        let removed = out.attributes().is_some_and(|a| !a.is_empty());
+        if let (true, Some(audience)) = (removed, &self.audience) {
+            audience.remove_push(user, endpoint).await?;
+        }
+        Ok(removed)
     }
 
     async fn of_users(&self, users: &[UserId]) -> Result<Vec<PushSubscription>, RegistryError> {

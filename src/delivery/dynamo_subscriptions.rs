@@ -1,14 +1,18 @@
 //! Subscriptions in the connection registry: one item per operation of a
-//! connection (`sub#<id>`), found by group through the sparse `byGroup` GSI.
+//! connection (`sub#<id>`), found by group and slot through the sparse
+//! `byGroupSlot` GSI.
 
+use super::audience::slot;
 use super::dynamo::{
-    all_items, failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, CONNECTIONS_PK,
-    CONNECTIONS_SK, TTL_ATTRIBUTE,
+    all_items, failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, BY_GROUP_SK,
+    CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE,
 };
 use super::dynamo_connections::{is_condition_failure, ConnectionError, ConnectionRegistry};
 use crate::domain::{GroupId, UserId};
 use crate::service::ports::RegistryError;
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A stored `groupEvents` subscription of one WebSocket connection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +45,7 @@ impl ConnectionRegistry {
             .item(CONNECTIONS_SK, s(format!("sub#{}", row.subscription_id)))
             .item("subscriptionId", s(&row.subscription_id))
             .item(BY_GROUP_PK, s(row.group_id.as_str()))
+            .item(BY_GROUP_SK, s(format!("{:04x}", slot(&row.user_id))))
             .item("userId", s(row.user_id.as_str()))
             .item("query", s(&row.query))
             .item(TTL_ATTRIBUTE, Self::expiry())
@@ -85,34 +90,46 @@ impl ConnectionRegistry {
         Ok(())
     }
 
-    /// Every subscription to a group: a query on the `byGroup` index, never a scan.
+    /// Every subscription to a group: a query on the `byGroupSlot` index, never a scan.
     #[tracing::instrument(skip(self))]
     pub async fn subscriptions_of_group(
         &self,
         group: &GroupId,
+    ) -> Result<Vec<SubscriptionRow>, RegistryError> {
+        self.subscriptions_of_slots(group, 0, u16::MAX).await
+    }
+
+    /// The subscriptions to a group of the users in a range of slots (one
+    /// shard of its audience, see `delivery::audience`).
+    pub async fn subscriptions_of_slots(
+        &self,
+        group: &GroupId,
+        first: u16,
+        last: u16,
     ) -> Result<Vec<SubscriptionRow>, RegistryError> {
         let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(BY_GROUP_INDEX)
-            .key_condition_expression("groupId = :g")
-            .expression_attribute_values(":g", s(group.as_str()));
+            .key_condition_expression("groupId = :g AND slot BETWEEN :first AND :last")
+            .expression_attribute_values(":g", s(group.as_str()))
+            .expression_attribute_values(":first", s(format!("{first:04x}")))
+            .expression_attribute_values(":last", s(format!("{last:04x}")));
         let items = all_items(query).await?;
-        Ok(items
-            .iter()
-            .filter_map(|item| {
-                Some(SubscriptionRow {
-                    connection_id: text(item, CONNECTIONS_PK)?,
-                    subscription_id: text(item, "subscriptionId")?,
-                    group_id: GroupId::parse(&text(item, BY_GROUP_PK)?).ok()?,
-                    user_id: UserId::parse(&text(item, "userId")?).ok()?,
-                    query: text(item, "query")?,
-                    variables: text(item, "variables").and_then(|v| serde_json::from_str(&v).ok()),
-                    operation_name: text(item, "operationName"),
-                    token_expires_at: number(item, "tokenExpiresAt"),
-                })
-            })
-            .collect())
+        Ok(items.iter().filter_map(row_of).collect())
     }
+}
+
+fn row_of(item: &HashMap<String, AttributeValue>) -> Option<SubscriptionRow> {
+    Some(SubscriptionRow {
+        connection_id: text(item, CONNECTIONS_PK)?,
+        subscription_id: text(item, "subscriptionId")?,
+        group_id: GroupId::parse(&text(item, BY_GROUP_PK)?).ok()?,
+        user_id: UserId::parse(&text(item, "userId")?).ok()?,
+        query: text(item, "query")?,
+        variables: text(item, "variables").and_then(|v| serde_json::from_str(&v).ok()),
+        operation_name: text(item, "operationName"),
+        token_expires_at: number(item, "tokenExpiresAt"),
+    })
 }

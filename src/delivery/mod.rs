@@ -2,8 +2,10 @@
 //! committed events go, where push subscriptions live, where rate-limit
 //! buckets are kept. Locally all are in process; on AWS, SNS and DynamoDB.
 
+pub mod audience;
 pub mod broker;
 pub mod dynamo;
+pub mod dynamo_audience;
 mod dynamo_connections;
 pub mod dynamo_push;
 pub mod dynamo_rate_limit;

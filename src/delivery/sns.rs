@@ -1,5 +1,5 @@
 //! SNS: the events topic (one message per committed domain event) and the
-//! delivery topic (batches of recipients, published ten at a time).
+//! delivery topic (one message per audience shard, ten per call).
 
 use crate::domain::event::DomainEvent;
 use crate::service::ports::{EventPublisher, PublishError};
@@ -95,41 +95,18 @@ pub async fn publish_batches(
         .collect();
     let mut calls = 0;
     for attempt in 1..=ATTEMPTS {
-        let mut failed = Vec::new();
-        for chunk in chunks(&pending) {
-            calls += 1;
-            let entries: Vec<PublishBatchRequestEntry> = chunk
-                .iter()
-                .filter_map(|(id, m)| {
-                    PublishBatchRequestEntry::builder()
-                        .id(id)
-                        .message(m)
-                        .build()
-                        .ok()
-                })
-                .collect();
-            match client
-                .publish_batch()
-                .topic_arn(topic_arn)
-                .set_publish_batch_request_entries(Some(entries))
-                .send()
-                .await
-            {
-                Ok(out) => {
-                    let bad: Vec<&str> = out.failed().iter().map(|f| f.id()).collect();
-                    failed.extend(
-                        chunk
-                            .iter()
-                            .filter(|(id, _)| bad.contains(&id.as_str()))
-                            .cloned(),
-                    );
-                }
-                Err(err) => {
-                    tracing::warn!(error = %aws_sdk_sns::error::DisplayErrorContext(&err), "PublishBatch failed");
-                    failed.extend(chunk.iter().cloned());
-                }
-            }
-        }
+        // The calls of one attempt go out together: a fan-out to 200
+        // shards is 20 calls, one round trip, not twenty.
+        let batch = chunks(&pending);
+        calls += batch.len();
+        let sent = batch
+            .into_iter()
+            .map(|chunk| publish_chunk(client, topic_arn, chunk));
+        let failed: Vec<(String, String)> = futures_util::future::join_all(sent)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
         if failed.is_empty() {
             return Ok(calls);
         }
@@ -137,6 +114,44 @@ pub async fn publish_batches(
         tokio::time::sleep(backoff(attempt)).await;
     }
     Err(Unpublished(pending.len()))
+}
+
+/// One PublishBatch call: answers the entries that failed.
+async fn publish_chunk(
+    client: &aws_sdk_sns::Client,
+    topic_arn: &str,
+    chunk: &[(String, String)],
+) -> Vec<(String, String)> {
+    let entries: Vec<PublishBatchRequestEntry> = chunk
+        .iter()
+        .filter_map(|(id, m)| {
+            PublishBatchRequestEntry::builder()
+                .id(id)
+                .message(m)
+                .build()
+                .ok()
+        })
+        .collect();
+    match client
+        .publish_batch()
+        .topic_arn(topic_arn)
+        .set_publish_batch_request_entries(Some(entries))
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let bad: Vec<&str> = out.failed().iter().map(|f| f.id()).collect();
+            chunk
+                .iter()
+                .filter(|(id, _)| bad.contains(&id.as_str()))
+                .cloned()
+                .collect()
+        }
+        Err(err) => {
+            tracing::warn!(error = %aws_sdk_sns::error::DisplayErrorContext(&err), "PublishBatch failed");
+            chunk.to_vec()
+        }
+    }
 }
 
 /// Groups entries into PublishBatch calls: ten entries, 256 KiB at most.

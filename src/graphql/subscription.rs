@@ -16,7 +16,12 @@ pub enum EventSource {
     Live(Arc<dyn LiveEvents>),
     /// A delivery Lambda: the one event being delivered to a stored
     /// subscription (yielded if it belongs to the subscribed group).
-    Replay(Arc<DomainEvent>),
+    /// `vouched`: the group's audience knows the viewer as a member, so the
+    /// store is not asked again for every recipient.
+    Replay {
+        event: Arc<DomainEvent>,
+        vouched: bool,
+    },
     /// The WebSocket Lambda at `subscribe`: validates and authorizes the
     /// subscription, yielding nothing (its group comes from the document,
     /// see [`subscribed_group`]).
@@ -55,9 +60,9 @@ async fn open(ctx: &Context<'_>, group_id: &ID) -> ApiResult<BoxStream<'static, 
             service.authorize_subscription(&viewer, &group).await?;
             Ok(until_membership_ends(listening, viewer).boxed())
         }
-        EventSource::Replay(event) => {
+        EventSource::Replay { event, vouched } => {
             // The member who just left still hears of it, as locally.
-            if !event.ends_membership_of(&viewer) {
+            if !vouched && !event.ends_membership_of(&viewer) {
                 service.authorize_subscription(&viewer, &group).await?;
             }
             let matching = (event.group_id == group).then(|| GroupEventObject(event.clone()));

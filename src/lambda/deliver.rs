@@ -1,25 +1,30 @@
-//! Delivery of one batch: `next` frames to WebSocket subscriptions through
-//! the Management API and Web Push to offline members, concurrently. A
-//! 410 Gone removes exactly that connection or push subscription.
+//! Delivery of one shard of an event's audience: `next` frames to its
+//! WebSocket subscriptions through the Management API and Web Push to its
+//! offline members, concurrently. The shard says who is a member, so a
+//! recipient costs no database read; only a subscription the audience does
+//! not vouch for is checked against the store (and refused if it must be).
+//! A 410 Gone removes exactly that connection or push subscription.
 
-use super::fanout::{DeliveryBatch, Document, SocketTarget};
-use crate::delivery::dynamo::{expired, ConnectionRegistry};
+use super::fanout::DeliveryShard;
+use crate::delivery::audience::Audience;
+use crate::delivery::dynamo::{expired, ConnectionRegistry, SubscriptionRow};
 use crate::delivery::management::{Management, PostOutcome};
 use crate::delivery::webpush::{self, PushOutcome, WebPushSender};
-use crate::domain::event::DomainEvent;
+use crate::domain::event::{DomainEvent, EventKind};
 use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
 use crate::graphql::{ws, ChorusSchema, EventSource, Viewer};
-use crate::service::ports::PushRegistry;
+use crate::service::ports::{PushRegistry, RegistryError};
 use futures_util::{stream, FutureExt, StreamExt};
 use std::sync::Arc;
 
-/// Requests in flight per batch.
-const CONCURRENCY: usize = 64;
+/// Requests in flight per shard.
+const CONCURRENCY: usize = 128;
 
 pub struct Deliver {
     pub schema: ChorusSchema,
     pub management: Management,
     pub connections: ConnectionRegistry,
+    pub audience: Arc<dyn Audience>,
     pub push: Arc<dyn PushRegistry>,
     /// `None` when no VAPID key is configured (push is then skipped).
     pub sender: Option<WebPushSender>,
@@ -49,26 +54,31 @@ enum Outcome {
 /// subscription's own selection, executed for its user), and `complete`
 /// when the event ends the user's membership; an `error` if the
 /// subscription is no longer allowed; nothing if the event is not its group's.
+/// `vouched`: the audience knows the user as a member (no store check).
 pub async fn frames(
     schema: &ChorusSchema,
     event: &Arc<DomainEvent>,
-    doc: &Document,
-    target: &SocketTarget,
+    row: &SubscriptionRow,
+    vouched: bool,
 ) -> (Vec<ServerMessage>, bool) {
     let payload = SubscribePayload {
-        query: doc.query.clone(),
-        operation_name: doc.operation_name.clone(),
-        variables: doc.variables.clone(),
+        query: row.query.clone(),
+        operation_name: row.operation_name.clone(),
+        variables: row.variables.clone(),
         extensions: None,
+    };
+    let source = EventSource::Replay {
+        event: event.clone(),
+        vouched,
     };
     let request = payload
         .to_request()
-        .data(Viewer(Some(target.user_id.clone())))
-        .data(EventSource::Replay(event.clone()));
-    let id = target.subscription_id.clone();
+        .data(Viewer(Some(row.user_id.clone())))
+        .data(source);
+    let id = row.subscription_id.clone();
     match ws::operation(schema, id.clone(), request).next().await {
         Some(next @ ServerMessage::Next { .. }) => {
-            if event.ends_membership_of(&target.user_id) {
+            if event.ends_membership_of(&row.user_id) {
                 (vec![next, ServerMessage::Complete { id }], true)
             } else {
                 (vec![next], false)
@@ -80,17 +90,22 @@ pub async fn frames(
 }
 
 impl Deliver {
-    #[tracing::instrument(skip_all, fields(group = %batch.event.group_id, sockets = batch.sockets.len(), pushes = batch.pushes.len()))]
-    pub async fn run(&self, batch: &DeliveryBatch) -> DeliverReport {
-        let event = Arc::new(batch.event.clone());
-        let plaintext = webpush::payload(&batch.event);
-        let sockets = batch
-            .sockets
-            .iter()
-            .filter_map(|t| Some((t, batch.documents.get(t.document)?)));
-        let socket_work =
-            stream::iter(sockets).map(|(target, doc)| self.socket(&event, doc, target).boxed());
-        let push_work = stream::iter(&batch.pushes).map(|sub| self.push(sub, &plaintext).boxed());
+    #[tracing::instrument(skip_all, fields(group = %job.event.group_id, shard = job.shard.index))]
+    pub async fn run(&self, job: &DeliveryShard) -> Result<DeliverReport, RegistryError> {
+        let event = Arc::new(job.event.clone());
+        let audience = self.audience.shard(&event.group_id, job.shard).await?;
+        let pushes = match event.kind {
+            EventKind::MessagePosted => {
+                audience.offline_pushes(event.message.as_ref().map(|m| &m.author_id))
+            }
+            _ => Vec::new(),
+        };
+        let plaintext = webpush::payload(&event);
+        let socket_work = stream::iter(&audience.sockets).map(|row| {
+            let vouched = audience.vouches(&row.user_id) == Some(true);
+            self.socket(&event, row, vouched).boxed()
+        });
+        let push_work = stream::iter(&pushes).map(|sub| self.push(sub, &plaintext).boxed());
         let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
             .buffer_unordered(CONCURRENCY)
             .collect()
@@ -106,7 +121,7 @@ impl Deliver {
                 Outcome::Failed => report.failures += 1,
             }
         }
-        report
+        Ok(report)
     }
 
     /// Removes a connection this delivery found closed or expired.
@@ -119,28 +134,28 @@ impl Deliver {
     async fn socket(
         &self,
         event: &Arc<DomainEvent>,
-        doc: &Document,
-        target: &SocketTarget,
+        row: &SubscriptionRow,
+        vouched: bool,
     ) -> Outcome {
-        if expired(target.token_expires_at) {
+        if expired(row.token_expires_at) {
             // The socket outlived its token: close it (4403 in the
             // protocol's terms; API Gateway sends no code) and forget it.
             tracing::info!(code = 4403, "closing connection: token expired");
-            self.management.close(&target.connection_id).await;
-            self.forget(&target.connection_id, "expired").await;
+            self.management.close(&row.connection_id).await;
+            self.forget(&row.connection_id, "expired").await;
             return Outcome::Expired;
         }
-        let (frames, finished) = frames(&self.schema, event, doc, target).await;
+        let (frames, finished) = frames(&self.schema, event, row, vouched).await;
         let count = frames.len();
         for frame in frames {
             match self
                 .management
-                .post(&target.connection_id, frame.to_json())
+                .post(&row.connection_id, frame.to_json())
                 .await
             {
                 PostOutcome::Sent => {}
                 PostOutcome::Gone => {
-                    self.forget(&target.connection_id, "gone").await;
+                    self.forget(&row.connection_id, "gone").await;
                     return Outcome::GoneConnection;
                 }
                 PostOutcome::Failed(why) => {
@@ -152,7 +167,7 @@ impl Deliver {
         if finished {
             if let Err(err) = self
                 .connections
-                .delete_subscription(&target.connection_id, &target.subscription_id)
+                .delete_subscription(&row.connection_id, &row.subscription_id)
                 .await
             {
                 tracing::warn!(error = %err, "finished subscription not removed");

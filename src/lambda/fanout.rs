@@ -1,222 +1,94 @@
-//! Fan-out: who must hear an event, split into delivery batches so many
-//! `deliver` Lambdas work in parallel and delivery time stays flat as a
-//! group grows.
+//! Fan-out, the first stage of delivery: keeps the group's audience current
+//! (a membership event changes it), then publishes one delivery message per
+//! shard of the audience. It reads one item whatever the group's size, so
+//! its time and its output grow with the number of shards, never with the
+//! number of recipients; each shard is read and served by its own
+//! `deliver` invocation, all in parallel.
 
 use super::error::FanoutError;
-use crate::delivery::dynamo::{ConnectionRegistry, SubscriptionRow};
-use crate::domain::event::{DomainEvent, EventKind};
-use crate::domain::membership::MembershipState;
-use crate::domain::page::PageRequest;
-use crate::domain::push::PushSubscription;
-use crate::domain::UserId;
+use crate::delivery::audience::{Audience, Shard};
+use crate::domain::event::DomainEvent;
 use crate::service::ports::PushRegistry;
-use crate::store::Store;
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// A GraphQL document some subscriptions share.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Document {
-    pub query: String,
-    pub variables: Option<serde_json::Value>,
-    pub operation_name: Option<String>,
-}
-
-/// One open subscription to deliver to.
+/// What one `deliver` invocation handles (one delivery-topic message): an
+/// event, and the shard of its group's audience to deliver it to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SocketTarget {
-    pub connection_id: String,
-    pub subscription_id: String,
-    pub user_id: UserId,
-    /// Index into the batch's `documents`.
-    pub document: usize,
-    /// When the connection's token expires (epoch seconds).
-    #[serde(default)]
-    pub token_expires_at: Option<i64>,
-}
-
-/// What one `deliver` invocation handles (one delivery-topic message).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryBatch {
+pub struct DeliveryShard {
     pub event: DomainEvent,
-    pub documents: Vec<Document>,
-    pub sockets: Vec<SocketTarget>,
-    pub pushes: Vec<PushSubscription>,
+    pub shard: Shard,
 }
 
-/// Splits recipients into batches of at most `size`, each carrying only
-/// the documents its sockets use.
-pub fn plan(
-    event: &DomainEvent,
-    subscriptions: Vec<SubscriptionRow>,
-    pushes: Vec<PushSubscription>,
-    size: usize,
-) -> Vec<DeliveryBatch> {
-    let size = size.max(1);
-    let mut batches = Vec::new();
-    let mut subscriptions = subscriptions.into_iter().peekable();
-    let mut pushes = pushes.into_iter().peekable();
-    while subscriptions.peek().is_some() || pushes.peek().is_some() {
-        let mut batch = DeliveryBatch {
-            event: event.clone(),
-            documents: Vec::new(),
-            sockets: Vec::new(),
-            pushes: Vec::new(),
-        };
-        let mut index: HashMap<Document, usize> = HashMap::new();
-        for row in subscriptions.by_ref().take(size) {
-            let doc = Document {
-                query: row.query,
-                variables: row.variables,
-                operation_name: row.operation_name,
-            };
-            let next = index.len();
-            let document = *index.entry(doc.clone()).or_insert_with(|| {
-                batch.documents.push(doc);
-                next
-            });
-            batch.sockets.push(SocketTarget {
-                connection_id: row.connection_id,
-                subscription_id: row.subscription_id,
-                user_id: row.user_id,
-                document,
-                token_expires_at: row.token_expires_at,
-            });
+/// Where delivery messages go (the delivery topic; the fan-out bench
+/// models it with SNS's latency).
+#[async_trait]
+pub trait DeliveryQueue: Send + Sync + 'static {
+    /// Publishes every message; answers the number of calls made.
+    async fn send(&self, messages: Vec<String>) -> Result<usize, FanoutError>;
+}
+
+/// The delivery topic on SNS (PublishBatch, ten messages per call).
+pub struct SnsDeliveryQueue {
+    pub client: aws_sdk_sns::Client,
+    pub topic_arn: String,
+}
+
+#[async_trait]
+impl DeliveryQueue for SnsDeliveryQueue {
+    async fn send(&self, messages: Vec<String>) -> Result<usize, FanoutError> {
+        if messages.is_empty() {
+            return Ok(0);
         }
-        let room = size - batch.sockets.len();
-        batch.pushes.extend(pushes.by_ref().take(room));
-        batches.push(batch);
+        let calls =
+            crate::delivery::sns::publish_batches(&self.client, &self.topic_arn, messages).await?;
+        Ok(calls)
     }
-    batches
 }
 
 pub struct Fanout {
-    pub store: Arc<dyn Store>,
-    pub connections: ConnectionRegistry,
+    pub audience: Arc<dyn Audience>,
     pub push: Arc<dyn PushRegistry>,
-    pub sns: aws_sdk_sns::Client,
-    pub delivery_topic_arn: String,
-    pub batch_size: usize,
+    pub queue: Arc<dyn DeliveryQueue>,
+    /// Members per shard.
+    pub shard_size: usize,
 }
 
 /// What a fan-out did, for logs and benches.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FanoutReport {
-    pub sockets: usize,
-    pub pushes: usize,
-    pub batches: usize,
+    pub shards: usize,
     pub publish_calls: usize,
 }
 
 impl Fanout {
     #[tracing::instrument(skip_all, fields(group = %event.group_id, kind = ?event.kind))]
     pub async fn run(&self, event: &DomainEvent) -> Result<FanoutReport, FanoutError> {
-        let subscriptions = self
-            .connections
-            .subscriptions_of_group(&event.group_id)
-            .await?;
-        let pushes = if event.kind == EventKind::MessagePosted {
-            let online: HashSet<UserId> = subscriptions.iter().map(|s| s.user_id.clone()).collect();
-            let author = event.message.as_ref().map(|m| m.author_id.clone());
-            let offline: Vec<UserId> = self
-                .members(event)
-                .await?
-                .into_iter()
-                .filter(|u| !online.contains(u) && Some(u) != author.as_ref())
-                .collect();
-            self.push.of_users(&offline).await?
-        } else {
-            Vec::new()
-        };
-        let report_counts = (subscriptions.len(), pushes.len());
-        let batches = plan(event, subscriptions, pushes, self.batch_size);
-        let messages: Vec<String> = batches
-            .iter()
-            .filter_map(|b| serde_json::to_string(b).ok())
+        if let Some(membership) = &event.membership {
+            // The user's devices, copied in should they be a member now.
+            let pushes = self
+                .push
+                .of_users(std::slice::from_ref(&membership.user_id))
+                .await?;
+            self.audience.apply(membership, &pushes).await?;
+        }
+        let members = self.audience.size(&event.group_id).await?;
+        let messages: Vec<String> = Shard::split(members, self.shard_size)
+            .filter_map(|shard| {
+                serde_json::to_string(&DeliveryShard {
+                    event: event.clone(),
+                    shard,
+                })
+                .ok()
+            })
             .collect();
-        let publish_calls = if messages.is_empty() {
-            0
-        } else {
-            crate::delivery::sns::publish_batches(&self.sns, &self.delivery_topic_arn, messages)
-                .await?
-        };
+        let shards = messages.len();
+        let publish_calls = self.queue.send(messages).await?;
         Ok(FanoutReport {
-            sockets: report_counts.0,
-            pushes: report_counts.1,
-            batches: batches.len(),
+            shards,
             publish_calls,
         })
-    }
-
-    /// Every member of the event's group.
-    async fn members(&self, event: &DomainEvent) -> Result<Vec<UserId>, FanoutError> {
-        let mut users = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self
-                .store
-                .group_memberships(
-                    &event.group_id,
-                    MembershipState::Member,
-                    PageRequest::Forward { after, limit: 100 },
-                )
-                .await?;
-            after = page.items.last().map(|m| m.list_key());
-            users.extend(page.items.into_iter().map(|m| m.user_id));
-            if !page.has_next {
-                return Ok(users);
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::GroupId;
-
-    fn row(i: usize, query: &str) -> SubscriptionRow {
-        SubscriptionRow {
-            connection_id: format!("c{i}"),
-            subscription_id: "s".into(),
-            group_id: GroupId::parse("g").unwrap(),
-            user_id: UserId::parse(&format!("u{i}")).unwrap(),
-            query: query.into(),
-            variables: None,
-            operation_name: None,
-            token_expires_at: None,
-        }
-    }
-
-    #[test]
-    fn recipients_split_into_batches_that_share_documents() {
-        let event = DomainEvent::membership(
-            crate::domain::membership::Membership {
-                group_id: GroupId::parse("g").unwrap(),
-                user_id: UserId::parse("u").unwrap(),
-                state: MembershipState::Applied,
-                role: None,
-                note: None,
-                reason: None,
-                since: chrono::Utc::now(),
-                updated_at: chrono::Utc::now(),
-            },
-            chrono::Utc::now(),
-        );
-        let rows: Vec<_> = (0..250)
-            .map(|i| row(i, if i % 2 == 0 { "a" } else { "b" }))
-            .collect();
-        let batches = plan(&event, rows, Vec::new(), 100);
-        let sizes: Vec<usize> = batches.iter().map(|b| b.sockets.len()).collect();
-        assert_eq!(sizes, vec![100, 100, 50]);
-        assert!(batches.iter().all(|b| b.documents.len() == 2));
-        assert_eq!(
-            batches[0].documents[batches[0].sockets[1].document].query,
-            "b"
-        );
     }
 }

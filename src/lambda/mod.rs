@@ -9,6 +9,7 @@ pub mod ws;
 use crate::app;
 use crate::config::{AwsConfig, Config, ConfigError};
 use crate::delivery::dynamo::ConnectionRegistry;
+use crate::delivery::dynamo_audience::DynamoAudience;
 use crate::delivery::dynamo_push::DynamoPushRegistry;
 use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
 use crate::delivery::management::Management;
@@ -23,7 +24,7 @@ use crate::store::Store;
 use aws_lambda_events::sns::SnsEventObj;
 use deliver::Deliver;
 use error::FanoutError;
-use fanout::{DeliveryBatch, Fanout};
+use fanout::{DeliveryShard, Fanout, SnsDeliveryQueue};
 use std::sync::Arc;
 
 pub type Error = lambda_runtime::Error;
@@ -38,7 +39,7 @@ pub type ApiService =
 pub const REQUIRED_ENV: &[(&str, &[&str])] = &[
     ("api", COMMON_ENV),
     ("ws", COMMON_ENV),
-    ("fanout", &["DELIVERY_TOPIC_ARN", "FANOUT_BATCH_SIZE"]),
+    ("fanout", &["DELIVERY_TOPIC_ARN", "FANOUT_SHARD_SIZE"]),
     (
         "deliver",
         &["VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "PUSH_TTL_SECS"],
@@ -58,6 +59,7 @@ pub const COMMON_ENV: &[&str] = &[
     "EVENTS_TOPIC_ARN",
     "CONNECTIONS_TABLE",
     "PUSH_TABLE",
+    "AUDIENCE_TABLE",
     "RATE_LIMIT_TABLE",
     "WS_MANAGEMENT_ENDPOINT",
 ];
@@ -112,11 +114,33 @@ impl Env {
         Ok(ConnectionRegistry::new(self.dynamo(), table.to_owned()))
     }
 
+    /// The group audiences (`None` without `AUDIENCE_TABLE`: only
+    /// `fanout` and `deliver` require it).
+    fn audience(&self) -> Result<Option<DynamoAudience>, Error> {
+        let Some(table) = self.aws().audience_table.clone() else {
+            return Ok(None);
+        };
+        Ok(Some(DynamoAudience::new(
+            self.dynamo(),
+            table,
+            self.connections()?,
+        )))
+    }
+
+    fn require_audience(&self) -> Result<Arc<DynamoAudience>, Error> {
+        let audience = self.audience()?;
+        Ok(Arc::new(audience.ok_or(ConfigError::invalid(
+            "AUDIENCE_TABLE",
+            "fan-out and delivery need the audience table",
+        ))?))
+    }
+
     fn push_registry(&self) -> Result<Arc<DynamoPushRegistry>, Error> {
         let table = AwsConfig::require(&self.aws().push_table, "PUSH_TABLE")?;
         Ok(Arc::new(DynamoPushRegistry::new(
             self.dynamo(),
             table.to_owned(),
+            self.audience()?,
         )))
     }
 
@@ -172,12 +196,13 @@ impl Env {
     pub fn fanout(&self) -> Result<Fanout, Error> {
         let topic = AwsConfig::require(&self.aws().delivery_topic_arn, "DELIVERY_TOPIC_ARN")?;
         Ok(Fanout {
-            store: self.store.clone(),
-            connections: self.connections()?,
+            audience: self.require_audience()?,
             push: self.push_registry()?,
-            sns: self.sns(),
-            delivery_topic_arn: topic.to_owned(),
-            batch_size: self.aws().fanout_batch_size,
+            queue: Arc::new(SnsDeliveryQueue {
+                client: self.sns(),
+                topic_arn: topic.to_owned(),
+            }),
+            shard_size: self.aws().fanout_shard_size,
         })
     }
 
@@ -197,6 +222,7 @@ impl Env {
             schema,
             management: self.management()?,
             connections: self.connections()?,
+            audience: self.require_audience()?,
             push: self.push_registry()?,
             sender,
         })
@@ -213,13 +239,18 @@ pub async fn fanout(fanout: &Fanout, event: SnsEventObj<DomainEvent>) -> Result<
     Ok(())
 }
 
-/// The `deliver` function: one delivery batch per SNS record. Delivery
-/// failures are per recipient (counted in the report), never the batch's.
-pub async fn deliver(deliver: &Deliver, event: SnsEventObj<DeliveryBatch>) {
+/// The `deliver` function: one audience shard per SNS record. Delivery
+/// failures are per recipient (counted in the report); only a shard that
+/// cannot be read fails the invocation (and Lambda retries it).
+pub async fn deliver(
+    deliver: &Deliver,
+    event: SnsEventObj<DeliveryShard>,
+) -> Result<(), FanoutError> {
     for record in event.records {
-        let report = deliver.run(&record.sns.message).await;
+        let report = deliver.run(&record.sns.message).await?;
         tracing::info!(?report, "delivered");
     }
+    Ok(())
 }
 
 /// The `sweep` function (every minute): publishes the events the outbox

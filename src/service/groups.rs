@@ -19,7 +19,10 @@ impl Service {
     #[tracing::instrument(skip(self, group))]
     pub async fn create_group(&self, viewer: &UserId, group: NewGroup) -> DomainResult<Group> {
         self.throttle(viewer).await?;
-        let (group, _owner) = self.store.create_group(&group, viewer, Self::now()).await?;
+        let created = self.store.create_group(&group, viewer, Self::now()).await?;
+        let (group, _owner) = created.value;
+        // The founder's membership event: fan-out adds them to the audience.
+        self.announce(created.events).await;
         tracing::info!(group = %group.id, "group created");
         Ok(group)
     }

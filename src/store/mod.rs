@@ -85,13 +85,14 @@ pub trait Store: Send + Sync + 'static {
     /// The users that exist among `ids`, in any order.
     async fn users(&self, ids: &[UserId]) -> StoreResult<Vec<User>>;
 
-    /// Creates a group with `owner` as its OWNER member (member count 1).
+    /// Creates a group with `owner` as its OWNER member (member count 1),
+    /// recording the owner's membership event.
     async fn create_group(
         &self,
         group: &NewGroup,
         owner: &UserId,
         now: Timestamp,
-    ) -> StoreResult<(Group, Membership)>;
+    ) -> StoreResult<Recorded<(Group, Membership)>>;
     async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group>;
     async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>>;
     /// Groups whose name contains `query` (case-insensitive), by name.

@@ -129,7 +129,7 @@ fn the_tables_have_the_keys_index_and_ttl_the_code_uses() {
     assert_eq!(gsi["IndexName"], BY_GROUP_INDEX);
     assert_eq!(
         key_schema(&gsi["KeySchema"]),
-        pair(BY_GROUP_PK, CONNECTIONS_SK)
+        pair(BY_GROUP_PK, BY_GROUP_SK)
     );
     assert_eq!(gsi["Projection"]["ProjectionType"], "ALL");
     let push = &t["Resources"]["PushTable"]["Properties"];
@@ -143,7 +143,15 @@ fn the_tables_have_the_keys_index_and_ttl_the_code_uses() {
         rate["TimeToLiveSpecification"]["AttributeName"],
         TTL_ATTRIBUTE
     );
-    for table in [connections, push] {
+    let audience = &t["Resources"]["AudienceTable"]["Properties"];
+    assert_eq!(
+        key_schema(&audience["KeySchema"]),
+        pair(
+            chorus::delivery::dynamo_audience::AUDIENCE_PK,
+            chorus::delivery::dynamo_audience::AUDIENCE_SK
+        )
+    );
+    for table in [connections, push, audience] {
         assert_eq!(
             table["TimeToLiveSpecification"]["AttributeName"],
             TTL_ATTRIBUTE

@@ -100,7 +100,7 @@ impl Store for MemoryStore {
         new: &NewGroup,
         owner: &UserId,
         now: Timestamp,
-    ) -> StoreResult<(Group, Membership)> {
+    ) -> StoreResult<Recorded<(Group, Membership)>> {
         let group = Group {
             id: GroupId::generate(),
             name: new.name.to_string(),
@@ -120,7 +120,8 @@ impl Store for MemoryStore {
             },
         );
         state.put_membership(membership.clone());
-        Ok((group, membership))
+        let event = DomainEvent::membership(membership.clone(), now);
+        Ok(state.record((group, membership), vec![event]))
     }
 
     async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {

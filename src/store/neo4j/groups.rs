@@ -79,9 +79,11 @@ impl Neo4jStore {
         new: &NewGroup,
         owner: &UserId,
         now: Timestamp,
-    ) -> StoreResult<(Group, Membership)> {
+    ) -> StoreResult<Recorded<(Group, Membership)>> {
         let id = GroupId::generate();
         let now = rows::time(micros(now))?;
+        let founder = Membership::founder(id.clone(), owner.clone(), now);
+        let events = vec![DomainEvent::membership(founder.clone(), now)];
         let row = write_txn!(self.graph, |txn| {
             let statement = q::GROUP_CREATE
                 .query()
@@ -92,11 +94,16 @@ impl Neo4jStore {
                 .param("visibility", name_of(&new.visibility))
                 .param("ownerId", owner.as_str())
                 .param("now", micros(now));
-            tx::first::<GroupRow>(txn, statement)
+            let row = tx::first::<GroupRow>(txn, statement)
                 .await?
-                .ok_or_else(|| StoreError::NotFound("user").into())
+                .ok_or(StoreError::NotFound("user"))?;
+            super::outbox::record(txn, &events).await?;
+            Ok(row)
         })?;
-        Ok((row.try_into()?, Membership::founder(id, owner.clone(), now)))
+        Ok(Recorded {
+            value: (row.try_into()?, founder),
+            events,
+        })
     }
 
     #[tracing::instrument(skip_all, fields(group = %id))]

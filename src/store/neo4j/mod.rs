@@ -138,7 +138,7 @@ impl Store for Neo4jStore {
         group: &NewGroup,
         owner: &UserId,
         now: Timestamp,
-    ) -> StoreResult<(Group, Membership)> {
+    ) -> StoreResult<Recorded<(Group, Membership)>> {
         self.create_group_impl(group, owner, now).await
     }
     async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {

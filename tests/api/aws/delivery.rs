@@ -1,12 +1,15 @@
 //! End to end on the AWS path: a post through the `api` Lambda lands in the
-//! events topic; `fanout` turns it into delivery batches; `deliver` posts
-//! frames to the group's subscriptions and pushes to offline members, and
-//! drops exactly the connections and push subscriptions that are gone.
+//! events topic; `fanout` keeps the group's audience and splits the event
+//! into one message per audience shard; `deliver` reads its shard, posts
+//! frames to its subscriptions and pushes to its offline members, and drops
+//! exactly the connections and push subscriptions that are gone.
 
 use super::{fixture, world, World};
 use crate::helpers::token;
 use aws_lambda_events::sns::SnsEventObj;
+use chorus::domain::event::DomainEvent;
 use chorus::domain::{GroupId, UserId};
+use chorus::lambda::fanout::DeliveryShard;
 use serde_json::{json, Value};
 
 pub(super) async fn api(
@@ -82,8 +85,38 @@ pub(super) async fn create_group(
         .to_owned()
 }
 
+/// What SNS would do with everything published so far: each event through
+/// `fanout` (as its subscriber), then each shard message through `deliver`.
+/// Answers the events.
+pub(super) async fn pump(w: &World) -> Vec<DomainEvent> {
+    let fanout = w.env.fanout().unwrap();
+    let deliver = w.env.deliver().unwrap();
+    let events: Vec<DomainEvent> = w
+        .events
+        .drain(0)
+        .await
+        .iter()
+        .map(|n| serde_json::from_str(n["Message"].as_str().unwrap()).unwrap())
+        .collect();
+    for event in &events {
+        fanout.run(event).await.unwrap();
+    }
+    for shard in w.delivery.drain(0).await {
+        let message = shard["Message"].as_str().unwrap();
+        chorus::lambda::deliver(&deliver, sns_event::<DeliveryShard>(message))
+            .await
+            .unwrap();
+    }
+    events
+}
+
 /// `member` applies to `group` and `owner` approves, through the `api` Lambda.
-async fn join(router: &chorus::lambda::ApiService, group: &str, owner: &str, member: &str) {
+pub(super) async fn join(
+    router: &chorus::lambda::ApiService,
+    group: &str,
+    owner: &str,
+    member: &str,
+) {
     api(
         router,
         member,
@@ -106,20 +139,23 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Club").await;
     let other = create_group(&router, "zed", "Elsewhere").await;
+    let register = "mutation($e: String!, $p: String!, $a: String!) { registerPushSubscription(input: {endpoint: $e, p256dh: $p, auth: $a}) { endpoint } }";
+    let register_as = |user: &'static str| {
+        let (endpoint, p256dh, auth) = w.push_service.subscribe(user);
+        let router = router.clone();
+        async move {
+            let vars = json!({"e": endpoint, "p": p256dh, "a": auth});
+            api(&router, user, register, vars).await;
+        }
+    };
+    // Carol's device is known before she joins, Bob's and Dave's after.
+    register_as("carol").await;
     for member in ["bob", "carol", "dave"] {
         join(&router, &group, "alice", member).await;
     }
-    let register = "mutation($e: String!, $p: String!, $a: String!) { registerPushSubscription(input: {endpoint: $e, p256dh: $p, auth: $a}) { endpoint } }";
-    for (user, name) in [("carol", "carol"), ("dave", "dave"), ("bob", "bob")] {
-        let (endpoint, p256dh, auth) = w.push_service.subscribe(name);
-        api(
-            &router,
-            user,
-            register,
-            json!({"e": endpoint, "p": p256dh, "a": auth}),
-        )
-        .await;
-    }
+    pump(&w).await; // the memberships reach the audience
+    register_as("dave").await;
+    register_as("bob").await;
     w.push_service.make_gone("dave");
     ws(&w, "alice=", "alice", &subscribe(&group)).await;
     ws(&w, "bob-phone=", "bob", &subscribe(&group)).await;
@@ -135,42 +171,43 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
         .unwrap()
         .to_owned();
     let published = w.events.drain(1).await;
-    let events: Vec<&Value> = published
-        .iter()
-        .filter(|n| n["MessageAttributes"]["type"]["Value"] == "MESSAGE_POSTED")
-        .collect();
-    assert_eq!(events.len(), 1, "{published:?}");
+    assert_eq!(published.len(), 1, "{published:?}");
     assert_eq!(
-        events[0]["MessageAttributes"]["groupId"]["Value"],
+        published[0]["MessageAttributes"]["type"]["Value"],
+        "MESSAGE_POSTED"
+    );
+    assert_eq!(
+        published[0]["MessageAttributes"]["groupId"]["Value"],
         group.as_str()
     );
-    let event_json = events[0]["Message"].as_str().unwrap();
+    let event_json = published[0]["Message"].as_str().unwrap();
     let event_id = serde_json::from_str::<Value>(event_json).unwrap()["id"].clone();
     assert!(
         event_id.as_str().unwrap().starts_with("ev_"),
         "{event_json}"
     );
 
-    // fanout: 3 sockets + 1 push to offline carol and dave (not the author
-    // alice, not bob who is online), in batches of 2.
+    // fanout: four members, two per shard: two shards, one PublishBatch.
     let report = w
         .env
         .fanout()
         .unwrap()
-        .run(&serde_json::from_str::<chorus::domain::event::DomainEvent>(event_json).unwrap())
+        .run(&serde_json::from_str::<DomainEvent>(event_json).unwrap())
         .await
         .unwrap();
-    assert_eq!((report.sockets, report.pushes, report.batches), (3, 2, 3));
+    assert_eq!((report.shards, report.publish_calls), (2, 1));
     chorus::lambda::fanout(&w.env.fanout().unwrap(), sns_event(event_json))
         .await
         .unwrap();
-    let batches = w.delivery.drain(6).await;
-    assert_eq!(batches.len(), 6, "two fan-outs of three batches");
+    let shards = w.delivery.drain(4).await;
+    assert_eq!(shards.len(), 4, "two fan-outs of two shards");
 
-    // deliver: every batch of one fan-out.
+    // deliver: every shard of one fan-out.
     let deliver = w.env.deliver().unwrap();
-    for batch in &batches[..3] {
-        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap())).await;
+    for shard in &shards[..2] {
+        chorus::lambda::deliver(&deliver, sns_event(shard["Message"].as_str().unwrap()))
+            .await
+            .unwrap();
     }
     for connection in ["alice=", "bob-phone="] {
         let frames = w.management.frames(connection);
@@ -225,6 +262,7 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
     let push = chorus::delivery::dynamo_push::DynamoPushRegistry::new(
         aws_sdk_dynamodb::Client::new(&w.env.sdk),
         w.env.config.aws.push_table.clone().unwrap(),
+        None,
     );
     for (user, expected) in [("dave", 0), ("carol", 1), ("bob", 1)] {
         let found = push.of_users(&[UserId::parse(user).unwrap()]).await;
@@ -234,11 +272,15 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
             "{user}'s endpoints (dave's gone one is removed)"
         );
     }
+    let audience = super::audience::audience_pushes(&w, &group).await;
+    assert_eq!(audience, vec!["bob", "carol"], "and gone from the audience");
 
     // A redelivery (the second fan-out of the same event) carries the same
     // id, so the client can drop it.
-    for batch in &batches[3..] {
-        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap())).await;
+    for shard in &shards[2..] {
+        chorus::lambda::deliver(&deliver, sns_event(shard["Message"].as_str().unwrap()))
+            .await
+            .unwrap();
     }
     let ids: Vec<Value> = w
         .management
@@ -248,47 +290,4 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
         .map(|f| f["payload"]["data"]["groupEvents"]["id"].clone())
         .collect();
     assert_eq!(ids, vec![event_id.clone(), event_id]);
-}
-
-#[tokio::test]
-async fn a_removed_member_gets_the_change_then_complete_and_the_subscription_is_dropped() {
-    let w = world().await;
-    let router = w.env.api().unwrap();
-    let group = create_group(&router, "alice", "Club").await;
-    join(&router, &group, "alice", "bob").await;
-    ws(&w, "bob=", "bob", &subscribe(&group)).await;
-    api(
-        &router,
-        "alice",
-        "mutation($g: ID!) { removeMember(groupId: $g, userId: \"bob\") { state } }",
-        json!({"g": group}),
-    )
-    .await;
-    let published = w.events.drain(4).await;
-    let removal = published
-        .iter()
-        .rev()
-        .find(|n| n["MessageAttributes"]["type"]["Value"] == "MEMBERSHIP_CHANGED")
-        .unwrap();
-    let event = serde_json::from_str::<chorus::domain::event::DomainEvent>(
-        removal["Message"].as_str().unwrap(),
-    )
-    .unwrap();
-    w.env.fanout().unwrap().run(&event).await.unwrap();
-    for batch in w.delivery.drain(1).await {
-        chorus::lambda::deliver(
-            &w.env.deliver().unwrap(),
-            sns_event(batch["Message"].as_str().unwrap()),
-        )
-        .await;
-    }
-    let frames = w.management.frames("bob=");
-    let types: Vec<&str> = frames.iter().map(|f| f["type"].as_str().unwrap()).collect();
-    assert_eq!(types, vec!["connection_ack", "next", "complete"]);
-    let registry = w.env.connections().unwrap();
-    assert!(registry
-        .subscriptions_of_group(&GroupId::parse(&group).unwrap())
-        .await
-        .unwrap()
-        .is_empty());
 }

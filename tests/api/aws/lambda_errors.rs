@@ -8,9 +8,9 @@ use chorus::domain::membership::Membership;
 use chorus::domain::{GroupId, UserId};
 
 #[tokio::test]
-async fn a_fanout_whose_registry_is_gone_fails_with_a_typed_diagnostic() {
+async fn a_fanout_whose_audience_table_is_gone_fails_with_a_typed_diagnostic() {
     let mut w = world().await;
-    w.env.config.aws.connections_table = Some("no-such-table".into());
+    w.env.config.aws.audience_table = Some("no-such-table".into());
     let event = DomainEvent::membership(
         Membership::founder(
             GroupId::parse("g_secret-club").unwrap(),
@@ -24,6 +24,34 @@ async fn a_fanout_whose_registry_is_gone_fails_with_a_typed_diagnostic() {
         matches!(err, chorus::lambda::error::FanoutError::Registry(_)),
         "{err:?}"
     );
+    let diagnostic = lambda_runtime::Diagnostic::from(err);
+    assert_eq!(diagnostic.error_type, "Chorus.Fanout.Registry");
+    assert!(!diagnostic.error_message.contains("secret-club"));
+}
+
+#[tokio::test]
+async fn a_deliver_that_cannot_read_its_shard_fails_so_lambda_retries_it() {
+    let mut w = world().await;
+    w.env.config.aws.audience_table = Some("no-such-table".into());
+    let event = DomainEvent::membership(
+        Membership::founder(
+            GroupId::parse("g_secret-club").unwrap(),
+            UserId::parse("alice").unwrap(),
+            chrono::Utc::now(),
+        ),
+        chrono::Utc::now(),
+    );
+    let job = chorus::lambda::fanout::DeliveryShard {
+        event,
+        shard: chorus::delivery::audience::Shard { index: 0, count: 1 },
+    };
+    let message = serde_json::to_string(&job).unwrap();
+    let err = chorus::lambda::deliver(
+        &w.env.deliver().unwrap(),
+        super::delivery::sns_event(&message),
+    )
+    .await
+    .unwrap_err();
     let diagnostic = lambda_runtime::Diagnostic::from(err);
     assert_eq!(diagnostic.error_type, "Chorus.Fanout.Registry");
     assert!(!diagnostic.error_message.contains("secret-club"));

@@ -3,6 +3,7 @@
 //! the two services no emulator covers (`fakes`).
 
 mod api_lambda;
+mod audience;
 mod delivery;
 pub mod fakes;
 mod lambda_errors;
@@ -61,9 +62,9 @@ async fn world_on(
     let sdk = sdk().await;
     let run = uuid::Uuid::now_v7().simple().to_string();
     let (connections, push) = (format!("connections-{run}"), format!("push-{run}"));
-    let rate = format!("rate-{run}");
+    let (rate, audience) = (format!("rate-{run}"), format!("audience-{run}"));
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
-    create_tables(&dynamo, &connections, &push).await;
+    create_tables(&dynamo, &connections, &push, &audience).await;
     setup::create_rate_table(&dynamo, &rate).await;
     let events = TopicProbe::new(&sdk, &format!("events-{run}")).await;
     let delivery = TopicProbe::new(&sdk, &format!("delivery-{run}")).await;
@@ -75,11 +76,12 @@ async fn world_on(
         ("DELIVERY_TOPIC_ARN", delivery.topic_arn.clone()),
         ("CONNECTIONS_TABLE", connections),
         ("PUSH_TABLE", push),
+        ("AUDIENCE_TABLE", audience),
         ("RATE_LIMIT_TABLE", rate),
         ("WS_MANAGEMENT_ENDPOINT", management.endpoint()),
         ("VAPID_PRIVATE_KEY", push_service.vapid_private_key.clone()),
         ("VAPID_SUBJECT", "mailto:ops@chorus.test".to_owned()),
-        ("FANOUT_BATCH_SIZE", "2".to_owned()),
+        ("FANOUT_SHARD_SIZE", "2".to_owned()),
     ]);
     let mut vars = vars;
     vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));

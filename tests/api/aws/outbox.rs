@@ -4,7 +4,7 @@
 //! them. The subscriber sees each exactly once after dropping duplicates
 //! by `GroupEvent.id`, none lost.
 
-use super::delivery::{api, create_group, sns_event, subscribe, ws};
+use super::delivery::{api, create_group, pump, sns_event, subscribe, ws};
 use super::{world, TopicProbe};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ async fn events_posted_while_sns_refuses_reach_the_subscriber_once_it_recovers()
     let w = world().await;
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Outage").await;
+    pump(&w).await; // alice's membership reaches the audience
     ws(&w, "alice=", "alice", &subscribe(&group)).await;
     let sns = aws_sdk_sns::Client::new(&w.env.sdk);
     let topic_name = w.events.topic_arn.rsplit(':').next().unwrap().to_owned();
@@ -74,7 +75,9 @@ async fn events_posted_while_sns_refuses_reach_the_subscriber_once_it_recovers()
     }
     let deliver = w.env.deliver().unwrap();
     for batch in w.delivery.drain(messages.len()).await {
-        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap())).await;
+        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap()))
+            .await
+            .unwrap();
     }
 
     // The client: frames on its socket, duplicates dropped by event id.

@@ -49,12 +49,35 @@ pub async fn create_rate_table(client: &aws_sdk_dynamodb::Client, table: &str) {
         .unwrap();
 }
 
-/// The two registry tables, as infra/template.yaml defines them.
-pub async fn create_tables(client: &aws_sdk_dynamodb::Client, connections: &str, push: &str) {
+/// The audience table, as infra/template.yaml defines it.
+pub async fn create_audience_table(client: &aws_sdk_dynamodb::Client, table: &str) {
+    use chorus::delivery::dynamo_audience::{AUDIENCE_PK, AUDIENCE_SK};
+    client
+        .create_table()
+        .table_name(table)
+        .attribute_definitions(attribute(AUDIENCE_PK))
+        .attribute_definitions(attribute(AUDIENCE_SK))
+        .key_schema(key(AUDIENCE_PK, KeyType::Hash))
+        .key_schema(key(AUDIENCE_SK, KeyType::Range))
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The registry tables (connections, push, audience), as
+/// infra/template.yaml defines them.
+pub async fn create_tables(
+    client: &aws_sdk_dynamodb::Client,
+    connections: &str,
+    push: &str,
+    audience: &str,
+) {
+    create_audience_table(client, audience).await;
     let by_group = GlobalSecondaryIndex::builder()
         .index_name(BY_GROUP_INDEX)
         .key_schema(key(BY_GROUP_PK, KeyType::Hash))
-        .key_schema(key(CONNECTIONS_SK, KeyType::Range))
+        .key_schema(key(BY_GROUP_SK, KeyType::Range))
         .projection(
             Projection::builder()
                 .projection_type(ProjectionType::All)
@@ -68,6 +91,7 @@ pub async fn create_tables(client: &aws_sdk_dynamodb::Client, connections: &str,
         .attribute_definitions(attribute(CONNECTIONS_PK))
         .attribute_definitions(attribute(CONNECTIONS_SK))
         .attribute_definitions(attribute(BY_GROUP_PK))
+        .attribute_definitions(attribute(BY_GROUP_SK))
         .key_schema(key(CONNECTIONS_PK, KeyType::Hash))
         .key_schema(key(CONNECTIONS_SK, KeyType::Range))
         .global_secondary_indexes(by_group)
@@ -86,7 +110,7 @@ pub async fn create_tables(client: &aws_sdk_dynamodb::Client, connections: &str,
         .send()
         .await
         .unwrap();
-    for table in [connections, push] {
+    for table in [connections, push, audience] {
         let ttl = TimeToLiveSpecification::builder()
             .attribute_name(TTL_ATTRIBUTE)
             .enabled(true)

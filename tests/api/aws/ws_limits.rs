@@ -51,8 +51,11 @@ async fn a_connection_whose_token_expired_is_closed_at_subscribe_and_at_delivery
         ),
         chrono::Utc::now(),
     );
-    let batches = chorus::lambda::fanout::plan(&event, stored, Vec::new(), 100);
-    let report = w.env.deliver().unwrap().run(&batches[0]).await;
+    let job = chorus::lambda::fanout::DeliveryShard {
+        event,
+        shard: chorus::delivery::audience::Shard { index: 0, count: 1 },
+    };
+    let report = w.env.deliver().unwrap().run(&job).await.unwrap();
     assert_eq!((report.frames, report.expired_connections), (0, 1));
     assert!(w
         .management

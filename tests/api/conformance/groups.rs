@@ -30,7 +30,14 @@ pub async fn creating_a_group_makes_the_creator_its_owning_member(store: DynStor
         description: Some("dirt".into()),
         visibility: Visibility::Public,
     };
-    let (group, membership) = store.create_group(&new, &owner, Utc::now()).await.unwrap();
+    let created = store.create_group(&new, &owner, Utc::now()).await.unwrap();
+    let (group, membership) = created.value;
+    assert_eq!(
+        created.events.len(),
+        1,
+        "the owner's membership is announced"
+    );
+    assert_eq!(created.events[0].membership.as_ref(), Some(&membership));
     assert_eq!(
         (group.member_count, group.visibility),
         (1, Visibility::Public)

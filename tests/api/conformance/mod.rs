@@ -39,7 +39,12 @@ pub async fn group(store: &DynStore, owner: &UserId, name: &str) -> Group {
         description: None,
         visibility: Visibility::Private,
     };
-    store.create_group(&new, owner, Utc::now()).await.unwrap().0
+    store
+        .create_group(&new, owner, Utc::now())
+        .await
+        .unwrap()
+        .value
+        .0
 }
 
 /// Applies and approves `member` into `group` (owned by `owner`).
