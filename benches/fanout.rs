@@ -1,7 +1,7 @@
 //! Fan-out latency: `cargo bench --bench fanout` (needs moto at
 //! `MOTO_ENDPOINT`; `scripts/bench` starts it).
 //!
-//! 1. On moto (real DynamoDB and SNS calls): groups of 10 and 1,000
+//! 1. On moto (real DynamoDB and SNS calls): groups of 10 and 300
 //!    members, each with an open subscription, their audience built by the
 //!    membership events; times `fanout` and each shard's `deliver`.
 //! 2. The scale curve, 10 to 100,000 subscribers, with the audience and
@@ -178,7 +178,7 @@ async fn main() {
         "{:>7} {:>9} {:>7} {:>13} {:>13}",
         "N", "fanout", "shards", "shard median", "shard max"
     );
-    for members in [10, 1_000] {
+    for members in [10, 300] {
         let (group, owner) = group_with_members(&store, members).await;
         subscribe_all(&registry, &group, members).await;
         // The membership events build the audience, as on AWS.

@@ -5,7 +5,9 @@
 mod api_lambda;
 mod audience;
 mod delivery;
+mod e2e;
 pub mod fakes;
+mod gateway;
 mod lambda_errors;
 mod outbox;
 mod rate_limit;

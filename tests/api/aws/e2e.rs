@@ -1,0 +1,117 @@
+//! The whole AWS path with a stock client: the `graphql-ws` package (what
+//! Apollo and urql use), in Node, connects through the API Gateway
+//! emulator to the `ws` handler and subscribes; a post through the `api`
+//! handler goes to SNS (moto) and, relayed from SQS, through `fanout` and
+//! `deliver`, which post back through the emulated Management API. The
+//! client hears the event with exactly the fields it asked for; when it
+//! leaves, its rows go.
+
+use super::delivery::{api, create_group, join, pump};
+use super::gateway::ApiGateway;
+use crate::helpers::token;
+use chorus::domain::GroupId;
+use serde_json::{json, Value};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout};
+
+const CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web/gateway-client.mjs");
+
+fn client(url: &str, user: &str, group: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
+    assert!(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/web/node_modules/graphql-ws"
+        ))
+        .exists(),
+        "run `npm ci` in tests/web first (scripts/test does)"
+    );
+    let mut child = tokio::process::Command::new("node")
+        .arg(CLIENT)
+        .args([url, &token(user), group])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node (scripts/test installs the web suite's packages)");
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
+/// The client's next line, within 10 s.
+async fn heard(lines: &mut Lines<BufReader<ChildStdout>>) -> Value {
+    let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+        .await
+        .expect("the client said nothing for 10 s")
+        .unwrap()
+        .expect("the client exited");
+    serde_json::from_str(&line).unwrap()
+}
+
+/// Polls until `check` holds (DynamoDB writes happen off the socket's path).
+async fn eventually<F: std::future::Future<Output = bool>>(mut check: impl FnMut() -> F) {
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("condition not reached in 5 s");
+}
+
+#[tokio::test]
+async fn a_stock_graphql_ws_client_hears_a_post_through_the_emulated_api_gateway() {
+    let (listener, endpoint) = ApiGateway::bind().await;
+    let w = super::world_with(&[("WS_MANAGEMENT_ENDPOINT", &endpoint)]).await;
+    let gateway = ApiGateway::serve(listener, w.env.ws().unwrap());
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Club").await;
+    join(&router, &group, "alice", "bob").await;
+    pump(&w).await;
+
+    let (mut bob, mut lines) = client(&gateway.url(), "bob", &group);
+    assert_eq!(heard(&mut lines).await, json!({"connected": true}));
+    let registry = w.env.connections().unwrap();
+    let group_id = GroupId::parse(&group).unwrap();
+    eventually(|| async {
+        registry
+            .subscriptions_of_group(&group_id)
+            .await
+            .unwrap()
+            .len()
+            == 1
+    })
+    .await;
+
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"through the gateway\"}) { id } }";
+    let id = api(&router, "alice", post, json!({"g": group})).await["postMessage"]["id"].clone();
+    pump(&w).await;
+    let next = heard(&mut lines).await;
+    let event = &next["next"]["data"]["groupEvents"];
+    assert_eq!(event["type"], "MESSAGE_POSTED", "{next}");
+    assert!(event["id"].as_str().unwrap().starts_with("ev_"));
+    assert!(event["cursor"].is_string());
+    assert_eq!(
+        event["message"],
+        json!({"id": id, "body": "through the gateway", "author": {"id": "alice", "name": "alice name"}}),
+        "exactly the fields the client selected"
+    );
+
+    // The client leaves: `$disconnect` removes its connection and rows.
+    bob.stdin
+        .take()
+        .unwrap()
+        .write_all(b"close\n")
+        .await
+        .unwrap();
+    eventually(|| async {
+        registry
+            .subscriptions_of_group(&group_id)
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    let _ = bob.wait().await;
+}
