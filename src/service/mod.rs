@@ -109,10 +109,21 @@ impl Service {
         Ok(found.into_iter().next())
     }
 
+    /// The group and the viewer's membership in it, in one store read.
+    async fn access(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+    ) -> DomainResult<(Group, Option<Membership>)> {
+        self.store
+            .access(group, viewer)
+            .await?
+            .ok_or(DomainError::NotFound("group"))
+    }
+
     /// The group, if `viewer` may read its messages and members.
     async fn readable_group(&self, viewer: &UserId, id: &GroupId) -> DomainResult<Group> {
-        let group = self.load_group(id).await?;
-        let membership = self.membership_of(id, viewer).await?;
+        let (group, membership) = self.access(viewer, id).await?;
         if can_read_content(group.visibility, membership.as_ref()) {
             Ok(group)
         } else {
@@ -124,8 +135,7 @@ impl Service {
 
     /// The viewer's membership, if it is an active one.
     async fn require_member(&self, viewer: &UserId, group: &GroupId) -> DomainResult<Membership> {
-        self.load_group(group).await?;
-        match self.membership_of(group, viewer).await? {
+        match self.access(viewer, group).await?.1 {
             Some(m) if m.is_member() => Ok(m),
             _ => Err(DomainError::forbidden(
                 "only members of this group can do this",

@@ -103,6 +103,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Page<Group>>;
 
     async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>>;
+    /// A group and `user`'s membership in it, read together (every access
+    /// check); `None` if the group does not exist.
+    async fn access(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Group, Option<Membership>)>>;
     /// Reads the actor's and target's memberships, judges `action` with
     /// `domain::membership::decide` and writes the decision, atomically.
     async fn transition(

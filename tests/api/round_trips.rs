@@ -74,8 +74,8 @@ async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
          ({author_trips} with authors)"
     );
     assert!(
-        reply_trips <= 12,
+        reply_trips <= 11,
         "replyToMessage: {reply_trips} round trips"
     );
-    assert!(page_trips <= 7, "20-reply page: {page_trips} round trips");
+    assert!(page_trips <= 5, "20-reply page: {page_trips} round trips");
 }

@@ -164,6 +164,19 @@ impl Store for MemoryStore {
             .filter_some())
     }
 
+    async fn access(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Group, Option<Membership>)>> {
+        let state = self.state.lock();
+        let key = (group.clone(), user.clone());
+        Ok(state
+            .groups
+            .get(group)
+            .map(|row| (row.group.clone(), state.memberships.get(&key).cloned())))
+    }
+
     async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
         let state = self.state.lock();
         Ok(keys

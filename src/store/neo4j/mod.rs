@@ -6,6 +6,7 @@
 //! reads, so concurrent writers queue on that node's write lock; transient
 //! failures re-run the whole transaction (`tx::write`).
 
+mod access;
 mod groups;
 mod messages;
 mod outbox;
@@ -153,6 +154,13 @@ impl Store for Neo4jStore {
         page: PageRequest<SearchKey>,
     ) -> StoreResult<Page<Group>> {
         self.search_groups_impl(query, page).await
+    }
+    async fn access(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Group, Option<Membership>)>> {
+        self.access_impl(group, user).await
     }
     async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
         self.memberships_impl(keys).await

@@ -52,6 +52,7 @@ statements! {
     GROUP_MEMBERSHIPS_EXISTS = "group_memberships_exists";
     GROUP_MEMBERSHIPS_FORWARD = "group_memberships_forward";
     GROUP_TAKE_SEQ = "group_take_seq";
+    GROUP_ACCESS = "group_access";
     GROUP_THREAD_SIZE = "group_thread_size";
     GROUP_UPDATE = "group_update";
     GROUPS_BY_IDS = "groups_by_ids";

@@ -176,6 +176,16 @@ pub async fn first<T: DeserializeOwned>(
 
 /// All rows of a read outside any explicit transaction.
 #[tracing::instrument(name = "cypher", skip_all, fields(statement = statement.name))]
+/// The rows of a read, undecoded (for a row that decodes into two shapes).
+pub async fn read_rows(graph: &Graph, statement: Named) -> StoreResult<Vec<neo4rs::Row>> {
+    let mut stream = graph.execute(statement.query).await.map_err(driver)?;
+    let mut out = Vec::new();
+    while let Some(row) = stream.next().await.map_err(driver)? {
+        out.push(row);
+    }
+    Ok(out)
+}
+
 pub async fn read<T: DeserializeOwned>(graph: &Graph, statement: Named) -> StoreResult<Vec<T>> {
     let mut stream = graph.execute(statement.query).await.map_err(driver)?;
     let mut out = Vec::new();

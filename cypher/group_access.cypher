@@ -1,0 +1,13 @@
+// A group and one user's membership in it, in one read (the access check
+// of every request that touches a group).
+// Params: $groupId, $userId
+// Returns: id, name, description, visibility, createdAt, memberCount, and
+// groupId, userId, state, role, note, reason, since, updatedAt (null when
+// the user has no membership)
+MATCH (g:Group {id: $groupId})
+OPTIONAL MATCH (u:User {id: $userId})-[m:MEMBERSHIP]->(g)
+RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS visibility,
+       g.createdAt AS createdAt, g.memberCount AS memberCount,
+       CASE WHEN m IS NULL THEN null ELSE g.id END AS groupId, u.id AS userId,
+       m.state AS state, m.role AS role, m.note AS note, m.reason AS reason,
+       m.since AS since, m.updatedAt AS updatedAt
