@@ -8,6 +8,14 @@ use chorus::domain::{GroupId, UserId};
 use serde_json::json;
 
 /// Whose push subscriptions the group's audience holds, over all shards.
+/// Alice runs one mutation field on the group, and SNS carries its events.
+async fn as_alice(w: &World, field: &str, group: &str) {
+    let router = w.env.api().unwrap();
+    let mutation = format!("mutation($g: ID!) {{ {field} }}");
+    api(&router, "alice", &mutation, json!({"g": group})).await;
+    pump(w).await;
+}
+
 pub(super) async fn audience_pushes(w: &World, group: &str) -> Vec<String> {
     use chorus::delivery::audience::{Audience, Shard};
     let audience = chorus::delivery::dynamo_audience::DynamoAudience::new(
@@ -43,14 +51,12 @@ async fn a_removed_member_gets_the_change_then_complete_then_nothing() {
     pump(&w).await;
     assert_eq!(audience_pushes(&w, &group).await, vec!["bob"]);
     ws(&w, "bob=", "bob", &subscribe(&group)).await;
-    api(
-        &router,
-        "alice",
-        "mutation($g: ID!) { removeMember(groupId: $g, userId: \"bob\") { state } }",
-        json!({"g": group}),
+    as_alice(
+        &w,
+        "removeMember(groupId: $g, userId: \"bob\") { state }",
+        &group,
     )
     .await;
-    pump(&w).await;
     let frames = w.management.frames("bob=");
     let types: Vec<&str> = frames.iter().map(|f| f["type"].as_str().unwrap()).collect();
     assert_eq!(types, vec!["connection_ack", "next", "complete"]);
@@ -81,14 +87,12 @@ async fn a_removed_member_gets_the_change_then_complete_then_nothing() {
         token_expires_at: None,
     };
     registry.put_subscription(&late).await.unwrap();
-    api(
-        &router,
-        "alice",
-        "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"after\"}) { id } }",
-        json!({"g": group}),
+    as_alice(
+        &w,
+        "postMessage(input: {groupId: $g, body: \"after\"}) { id }",
+        &group,
     )
     .await;
-    pump(&w).await;
     let refused = w.management.frames("late=");
     assert_eq!(refused.len(), 1, "{refused:?}");
     assert_eq!(refused[0]["type"], "error");

@@ -7,18 +7,23 @@ use chorus::domain::event::DomainEvent;
 use chorus::domain::membership::Membership;
 use chorus::domain::{GroupId, UserId};
 
-#[tokio::test]
-async fn a_fanout_whose_audience_table_is_gone_fails_with_a_typed_diagnostic() {
-    let mut w = world().await;
-    w.env.config.aws.audience_table = Some("no-such-table".into());
-    let event = DomainEvent::membership(
+/// An event whose group id must never show in a diagnostic.
+fn secret_club_founded() -> DomainEvent {
+    DomainEvent::membership(
         Membership::founder(
             GroupId::parse("g_secret-club").unwrap(),
             UserId::parse("alice").unwrap(),
             chrono::Utc::now(),
         ),
         chrono::Utc::now(),
-    );
+    )
+}
+
+#[tokio::test]
+async fn a_fanout_whose_audience_table_is_gone_fails_with_a_typed_diagnostic() {
+    let mut w = world().await;
+    w.env.config.aws.audience_table = Some("no-such-table".into());
+    let event = secret_club_founded();
     let err = w.env.fanout().unwrap().run(&event).await.unwrap_err();
     assert!(
         matches!(err, chorus::lambda::error::FanoutError::Registry(_)),
@@ -33,14 +38,7 @@ async fn a_fanout_whose_audience_table_is_gone_fails_with_a_typed_diagnostic() {
 async fn a_deliver_that_cannot_read_its_shard_fails_so_lambda_retries_it() {
     let mut w = world().await;
     w.env.config.aws.audience_table = Some("no-such-table".into());
-    let event = DomainEvent::membership(
-        Membership::founder(
-            GroupId::parse("g_secret-club").unwrap(),
-            UserId::parse("alice").unwrap(),
-            chrono::Utc::now(),
-        ),
-        chrono::Utc::now(),
-    );
+    let event = secret_club_founded();
     let job = chorus::lambda::fanout::DeliveryShard {
         event,
         shard: chorus::delivery::audience::Shard { index: 0, count: 1 },
