@@ -2,30 +2,19 @@
 //! [`Env`] and hands its events to one of these.
 
 pub mod deliver;
+mod env;
 pub mod error;
 pub mod fanout;
 pub mod ws;
 
-use crate::app;
-use crate::config::{AwsConfig, Config, ConfigError};
-use crate::delivery::dynamo::ConnectionRegistry;
-use crate::delivery::dynamo_audience::DynamoAudience;
-use crate::delivery::dynamo_push::DynamoPushRegistry;
-use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
-use crate::delivery::management::Management;
-use crate::delivery::sns::SnsPublisher;
-use crate::delivery::webpush::WebPushSender;
 use crate::domain::event::DomainEvent;
-use crate::graphql::ChorusSchema;
-use crate::service::ports::RateLimit;
-use crate::service::rate_limit::Bucket;
 use crate::service::Service;
-use crate::store::Store;
 use aws_lambda_events::sns::SnsEventObj;
 use deliver::Deliver;
 use error::FanoutError;
-use fanout::{DeliveryShard, Fanout, SnsDeliveryQueue};
-use std::sync::Arc;
+use fanout::{DeliveryShard, Fanout};
+
+pub use env::{lambda_config, Env};
 
 pub type Error = lambda_runtime::Error;
 
@@ -63,171 +52,6 @@ pub const COMMON_ENV: &[&str] = &[
     "RATE_LIMIT_TABLE",
     "WS_MANAGEMENT_ENDPOINT",
 ];
-
-/// What every function builds once per cold start: configuration, AWS
-/// configuration and the store.
-pub struct Env {
-    pub config: Config,
-    pub sdk: aws_config::SdkConfig,
-    pub store: Arc<dyn Store>,
-}
-
-/// The configuration of a Lambda function. Unlike the local server, a
-/// function refuses to start without an identity provider (a JWKS) or an
-/// explicitly set `CHORUS_DEV_SECRET`: the built-in dev secret is public,
-/// and would let anyone sign in as anyone.
-pub fn lambda_config(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-    let config = Config::from_lookup(get)?;
-    if config.uses_builtin_dev_secret() {
-        return Err(ConfigError::invalid(
-            "CHORUS_JWKS_URL",
-            "a Lambda function needs an identity provider (or an explicit CHORUS_DEV_SECRET)",
-        ));
-    }
-    Ok(config)
-}
-
-impl Env {
-    pub async fn load() -> Result<Self, Error> {
-        let config = lambda_config(|name| std::env::var(name).ok())?;
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let store = app::store(&config)
-            .await
-            .map_err(|e| -> Error { e.into() })?;
-        Ok(Self { config, sdk, store })
-    }
-
-    fn aws(&self) -> &AwsConfig {
-        &self.config.aws
-    }
-
-    fn dynamo(&self) -> aws_sdk_dynamodb::Client {
-        aws_sdk_dynamodb::Client::new(&self.sdk)
-    }
-
-    fn sns(&self) -> aws_sdk_sns::Client {
-        aws_sdk_sns::Client::new(&self.sdk)
-    }
-
-    pub fn connections(&self) -> Result<ConnectionRegistry, Error> {
-        let table = AwsConfig::require(&self.aws().connections_table, "CONNECTIONS_TABLE")?;
-        Ok(ConnectionRegistry::new(self.dynamo(), table.to_owned()))
-    }
-
-    /// The group audiences (`None` without `AUDIENCE_TABLE`: only
-    /// `fanout` and `deliver` require it).
-    fn audience(&self) -> Result<Option<DynamoAudience>, Error> {
-        let Some(table) = self.aws().audience_table.clone() else {
-            return Ok(None);
-        };
-        Ok(Some(DynamoAudience::new(
-            self.dynamo(),
-            table,
-            self.connections()?,
-        )))
-    }
-
-    fn require_audience(&self) -> Result<Arc<DynamoAudience>, Error> {
-        let audience = self.audience()?;
-        Ok(Arc::new(audience.ok_or(ConfigError::invalid(
-            "AUDIENCE_TABLE",
-            "fan-out and delivery need the audience table",
-        ))?))
-    }
-
-    fn push_registry(&self) -> Result<Arc<DynamoPushRegistry>, Error> {
-        let table = AwsConfig::require(&self.aws().push_table, "PUSH_TABLE")?;
-        Ok(Arc::new(DynamoPushRegistry::new(
-            self.dynamo(),
-            table.to_owned(),
-            self.audience()?,
-        )))
-    }
-
-    fn management(&self) -> Result<Management, Error> {
-        let endpoint =
-            AwsConfig::require(&self.aws().ws_management_endpoint, "WS_MANAGEMENT_ENDPOINT")?;
-        Ok(Management::new(&self.sdk, endpoint))
-    }
-
-    /// Service and schema with events going to the events topic and push
-    /// subscriptions in DynamoDB (no in-process broker).
-    pub fn parts(&self) -> Result<(Arc<Service>, ChorusSchema), Error> {
-        let topic = AwsConfig::require(&self.aws().events_topic_arn, "EVENTS_TOPIC_ARN")?;
-        let events = Arc::new(SnsPublisher::new(self.sns(), topic.to_owned()));
-        let limiter = self.aws().rate_limit_table.clone().map(|table| {
-            let bucket = Bucket::new(self.config.rate_burst, self.config.rate_per_sec);
-            Arc::new(DynamoRateLimiter::new(self.dynamo(), table, bucket)) as Arc<dyn RateLimit>
-        });
-        Ok(app::parts(
-            &self.config,
-            self.store.clone(),
-            events,
-            self.push_registry()?,
-            None,
-            limiter,
-        ))
-    }
-
-    /// The `api` function: the local server's router, in front of which
-    /// REST API v1 events lose the stage from their path (before routing).
-    pub fn api(&self) -> Result<ApiService, Error> {
-        let (service, schema) = self.parts()?;
-        let router = app::app_router(&self.config, service, schema);
-        Ok(tower::util::MapRequest::new(
-            router,
-            strip_stage as fn(lambda_http::Request) -> lambda_http::Request,
-        ))
-    }
-
-    pub fn ws(&self) -> Result<ws::WsHandler, Error> {
-        let (service, schema) = self.parts()?;
-        Ok(ws::WsHandler {
-            auth: Arc::new(app::authenticator(&self.config)),
-            service,
-            schema,
-            connections: self.connections()?,
-            management: self.management()?,
-            max_subscriptions: self.config.limits.max_subscriptions_per_socket,
-            max_sockets: self.config.limits.max_sockets_per_user,
-        })
-    }
-
-    pub fn fanout(&self) -> Result<Fanout, Error> {
-        let topic = AwsConfig::require(&self.aws().delivery_topic_arn, "DELIVERY_TOPIC_ARN")?;
-        Ok(Fanout {
-            audience: self.require_audience()?,
-            push: self.push_registry()?,
-            queue: Arc::new(SnsDeliveryQueue {
-                client: self.sns(),
-                topic_arn: topic.to_owned(),
-            }),
-            shard_size: self.aws().fanout_shard_size,
-        })
-    }
-
-    pub fn deliver(&self) -> Result<Deliver, Error> {
-        let (_, schema) = self.parts()?;
-        let aws = self.aws();
-        let sender = aws
-            .vapid_private_key
-            .clone()
-            .map(|key| {
-                WebPushSender::new(key, aws.vapid_subject.clone(), aws.push_ttl_secs).ok_or(
-                    ConfigError::invalid("VAPID_PRIVATE_KEY", "not a base64url P-256 private key"),
-                )
-            })
-            .transpose()?;
-        Ok(Deliver {
-            schema,
-            management: self.management()?,
-            connections: self.connections()?,
-            audience: self.require_audience()?,
-            push: self.push_registry()?,
-            sender,
-        })
-    }
-}
 
 /// The `fanout` function: one domain event per SNS record (the runtime
 /// refuses a record that is not one).

@@ -12,6 +12,8 @@
 //! `<slot>` is four hex digits and `␟` (U+001F) cannot occur in ids, so a
 //! shard is one key range of the group's partition.
 
+mod devices;
+
 use super::audience::{slot, Audience, Shard, ShardAudience};
 use super::dynamo::{failure, n, number, s, text, ConnectionRegistry, TTL_ATTRIBUTE};
 use super::dynamo_connections::is_condition_failure;
@@ -22,13 +24,14 @@ use crate::service::ports::RegistryError;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_sdk_dynamodb::Client;
-use futures_util::future::try_join_all;
 use std::collections::HashMap;
 
 pub const AUDIENCE_PK: &str = "pk";
 pub const AUDIENCE_SK: &str = "sk";
 const SEP: char = '\u{1f}';
 const META: &str = "meta";
+/// How a member marker's sort key ends.
+const MARKER: &str = "\u{1f}m";
 /// How long a former member's marker outlives the membership.
 const FORMER_TTL_SECS: i64 = 7 * 24 * 3600;
 
@@ -44,23 +47,7 @@ fn user_prefix(user: &UserId) -> String {
     format!("{:04x}{SEP}{user}{SEP}", slot(user))
 }
 
-fn push_sk(user: &UserId, endpoint: &str) -> String {
-    let digest = openssl::sha::sha256(endpoint.as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}p{SEP}{hex}", user_prefix(user))
-}
-
 type Item = HashMap<String, AttributeValue>;
-
-fn push_of(item: &Item) -> Option<PushSubscription> {
-    Some(PushSubscription {
-        user_id: UserId::parse(&text(item, "userId")?).ok()?,
-        endpoint: text(item, "endpoint")?,
-        p256dh: text(item, "p256dh")?,
-        auth: text(item, "auth")?,
-        created_at: chrono::DateTime::from_timestamp_micros(number(item, "createdAt")?)?,
-    })
-}
 
 #[derive(Clone)]
 pub struct DynamoAudience {
@@ -124,45 +111,6 @@ impl DynamoAudience {
         super::dynamo::all_items(query).await
     }
 
-    fn push_item(group: &GroupId, sub: &PushSubscription) -> Item {
-        HashMap::from([
-            (AUDIENCE_PK.to_owned(), s(group_pk(group))),
-            (
-                AUDIENCE_SK.to_owned(),
-                s(push_sk(&sub.user_id, &sub.endpoint)),
-            ),
-            ("userId".to_owned(), s(sub.user_id.as_str())),
-            ("endpoint".to_owned(), s(&sub.endpoint)),
-            ("p256dh".to_owned(), s(&sub.p256dh)),
-            ("auth".to_owned(), s(&sub.auth)),
-            ("createdAt".to_owned(), n(sub.created_at.timestamp_micros())),
-        ])
-    }
-
-    /// The groups the user is a member of, as the audience knows them.
-    async fn groups_of(&self, user: &UserId) -> Result<Vec<GroupId>, RegistryError> {
-        let items = self.items(user_pk(user), "g#".into(), None).await?;
-        Ok(items
-            .iter()
-            .filter_map(|item| text(item, "groupId").and_then(|g| GroupId::parse(&g).ok()))
-            .collect())
-    }
-
-    /// A new or renewed push subscription joins each of the user's groups.
-    pub async fn add_push(&self, sub: &PushSubscription) -> Result<(), RegistryError> {
-        let groups = self.groups_of(&sub.user_id).await?;
-        try_join_all(groups.iter().map(|g| self.put(Self::push_item(g, sub)))).await?;
-        Ok(())
-    }
-
-    /// A removed push subscription leaves each of the user's groups.
-    pub async fn remove_push(&self, user: &UserId, endpoint: &str) -> Result<(), RegistryError> {
-        let groups = self.groups_of(user).await?;
-        let sk = push_sk(user, endpoint);
-        try_join_all(groups.iter().map(|g| self.delete(group_pk(g), sk.clone()))).await?;
-        Ok(())
-    }
-
     /// Puts (member) or removes (not) the user's rows in the group.
     async fn sync(
         &self,
@@ -178,16 +126,10 @@ impl DynamoAudience {
                 ("groupId".to_owned(), s(group.as_str())),
             ]);
             self.put(index).await?;
-            try_join_all(pushes.iter().map(|p| self.put(Self::push_item(group, p)))).await?;
+            self.put_devices(group, pushes).await?;
         } else {
             self.delete(user_pk(user), format!("g#{group}")).await?;
-            let prefix = format!("{}p{SEP}", user_prefix(user));
-            let rows = self.items(group_pk(group), prefix, None).await?;
-            try_join_all(rows.iter().filter_map(|item| {
-                let sk = text(item, AUDIENCE_SK)?;
-                Some(self.delete(group_pk(group), sk))
-            }))
-            .await?;
+            self.remove_devices(group, user).await?;
         }
         Ok(())
     }
@@ -248,7 +190,7 @@ impl Audience for DynamoAudience {
             let Some(sk) = text(item, AUDIENCE_SK) else {
                 continue;
             };
-            if sk.ends_with(&format!("{SEP}m")) {
+            if sk.ends_with(MARKER) {
                 let Some(user) = text(item, "userId").and_then(|u| UserId::parse(&u).ok()) else {
                     continue;
                 };
@@ -257,7 +199,7 @@ impl Audience for DynamoAudience {
                 } else {
                     audience.former.insert(user);
                 }
-            } else if let Some(push) = push_of(item) {
+            } else if let Some(push) = devices::push_of(item) {
                 audience.pushes.push(push);
             }
         }
