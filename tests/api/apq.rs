@@ -16,14 +16,8 @@ fn persisted(query: &str) -> Value {
 }
 
 async fn post(app: &TestApp, body: Value) -> Value {
-    let reply = app
-        .http
-        .post(app.url("/graphql"))
-        .bearer_auth(token("alice"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let alice = token("alice");
+    let reply = app.post_body(Some(&alice), &body).await;
     reply.json().await.unwrap()
 }
 

@@ -93,10 +93,13 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(self.url("/graphql"))
-            .json(&json!({ "query": query, "variables": variables }));
+        let body = json!({ "query": query, "variables": variables });
+        self.post_body(token, &body).await
+    }
+
+    /// POSTs any JSON body to `/graphql` (extensions, oversized bodies).
+    pub async fn post_body(&self, token: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut request = self.http.post(self.url("/graphql")).json(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

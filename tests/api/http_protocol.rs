@@ -112,14 +112,7 @@ async fn an_oversized_body_is_refused_with_413_and_changes_nothing() {
     let g = alice.create_group("Club").await;
     let body = json!({"query": "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { id } }",
                       "variables": {"g": g, "b": "x".repeat(5000)}});
-    let response = app
-        .http
-        .post(app.url("/graphql"))
-        .bearer_auth(token("alice"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_body(Some(&token("alice")), &body).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(error_code(&answer).as_deref(), Some("BAD_USER_INPUT"));

@@ -99,6 +99,16 @@ impl ManagementApi {
             .collect()
     }
 
+    /// The `groupEvents` payloads of the `next` frames posted to one
+    /// connection, in order.
+    pub fn events(&self, connection: &str) -> Vec<Value> {
+        self.frames(connection)
+            .into_iter()
+            .filter(|f| f["type"] == "next")
+            .map(|f| f["payload"]["data"]["groupEvents"].clone())
+            .collect()
+    }
+
     pub fn closed(&self) -> Vec<String> {
         self.state.deleted.lock().unwrap().clone()
     }

@@ -4,9 +4,9 @@
 //! them. The subscriber sees each exactly once after dropping duplicates
 //! by `GroupEvent.id`, none lost.
 
-use super::delivery::{api, create_group, pump, sns_event, subscribe, ws};
+use super::delivery::{api, create_group, deliver_all, pump, sns_event, subscribe, ws};
 use super::{world, TopicProbe};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 #[tokio::test]
@@ -74,20 +74,10 @@ async fn events_posted_while_sns_refuses_reach_the_subscriber_once_it_recovers()
             .unwrap();
     }
     let deliver = w.env.deliver().unwrap();
-    for batch in w.delivery.drain(messages.len()).await {
-        chorus::lambda::deliver(&deliver, sns_event(batch["Message"].as_str().unwrap()))
-            .await
-            .unwrap();
-    }
+    deliver_all(&deliver, &w.delivery.drain(messages.len()).await).await;
 
     // The client: frames on its socket, duplicates dropped by event id.
-    let frames: Vec<Value> = w
-        .management
-        .frames("alice=")
-        .into_iter()
-        .filter(|f| f["type"] == "next")
-        .map(|f| f["payload"]["data"]["groupEvents"].clone())
-        .collect();
+    let frames = w.management.events("alice=");
     assert_eq!(frames.len(), 21, "one redelivery included");
     let seen: BTreeMap<String, String> = frames
         .iter()
