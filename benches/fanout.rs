@@ -113,8 +113,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 async fn post(store: &Arc<dyn Store>, group: &GroupId, owner: &UserId) -> DomainEvent {
     let new = NewMessage {
-        group_id: group.clone(),
-        parent_id: None,
+        to: chorus::domain::message::Parent::Group(group.clone()),
         author_id: owner.clone(),
         body: chorus::domain::text::message_body("hello everyone").unwrap(),
         client_message_id: None,

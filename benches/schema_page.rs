@@ -59,8 +59,7 @@ async fn main() {
     }
     for user in &users {
         let message = NewMessage {
-            group_id: group.id.clone(),
-            parent_id: None,
+            to: chorus::domain::message::Parent::Group(group.id.clone()),
             author_id: user.clone(),
             body: chorus::domain::text::message_body("hello there").unwrap(),
             client_message_id: None,

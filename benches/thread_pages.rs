@@ -38,8 +38,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn message(group: &GroupId, author: &UserId, parent: Option<MessageId>) -> NewMessage {
     NewMessage {
-        group_id: group.clone(),
-        parent_id: parent,
+        to: parent.map_or_else(|| Parent::Group(group.clone()), Parent::Message),
         author_id: author.clone(),
         body: chorus::domain::text::message_body(
             "a reply of ordinary length, about sixty characters long....",

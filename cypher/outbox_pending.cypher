@@ -1,8 +1,9 @@
 // Events not yet confirmed published, oldest first (the sweeper's list).
 // Params: $before (µs), $limit
-// Returns: payload
+// Returns: payload, seq (a send's seq, taken by the statement that recorded
+//          the event, set into its message. Null for other events)
 MATCH (e:OutboxEvent)
 WHERE e.occurredAt < $before
-RETURN e.payload AS payload
+RETURN e.payload AS payload, e.seq AS seq
 ORDER BY e.occurredAt
 LIMIT $limit

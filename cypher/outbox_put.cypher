@@ -1,5 +1,8 @@
 // Records one event in the outbox, inside the transaction of the write it
-// announces: committed means announced (published at least once).
+// announces: committed means announced (published at least once). A send
+// records its own event with its seq (message_send_*), other events carry
+// none.
 // Params: $id, $groupId, $occurredAt (µs), $payload (the event as JSON)
 // Returns: nothing.
-CREATE (:OutboxEvent {id: $id, groupId: $groupId, occurredAt: $occurredAt, payload: $payload})
+CREATE (:OutboxEvent {id: $id, groupId: $groupId, occurredAt: $occurredAt, payload: $payload,
+                      seq: null})

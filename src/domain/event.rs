@@ -47,7 +47,7 @@ pub struct DomainEvent {
 
 impl DomainEvent {
     pub fn message(kind: EventKind, message: Message, at: Timestamp) -> Self {
-        let cursor = cursor::encode(cursor::MESSAGES, message.parent().key(), &message.seq);
+        let cursor = Self::cursor_of(&message);
         Self {
             id: EventId::generate(),
             kind,
@@ -57,6 +57,21 @@ impl DomainEvent {
             cursor: Some(cursor),
             occurred_at: at,
         }
+    }
+
+    fn cursor_of(message: &Message) -> String {
+        cursor::encode(cursor::MESSAGES, message.parent().key(), &message.seq)
+    }
+
+    /// The event with its message at `seq`, and the cursor that goes with
+    /// it: a store that takes a send's seq in the statement recording the
+    /// event keeps the seq beside the stored payload, not in it.
+    pub fn at_seq(mut self, seq: u64) -> Self {
+        if let Some(message) = &mut self.message {
+            message.seq = seq;
+            self.cursor = Some(Self::cursor_of(message));
+        }
+        self
     }
 
     pub fn membership(membership: Membership, at: Timestamp) -> Self {

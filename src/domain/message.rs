@@ -1,3 +1,4 @@
+use super::membership::Membership;
 use super::text::MessageBody;
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -60,57 +61,86 @@ impl Parent {
     }
 }
 
-/// A validated message to create. `parent: None` posts top-level.
+/// A validated message to create: top-level in a group, or a reply to a
+/// message (whose group it joins).
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    pub group_id: GroupId,
-    pub parent_id: Option<MessageId>,
+    pub to: Parent,
     pub author_id: UserId,
     pub body: MessageBody,
     pub client_message_id: Option<String>,
     pub now: Timestamp,
 }
 
-/// Where a new message sits: its thread's root and its depth.
+/// Where a new message sits: its group, its thread's root and its depth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placement {
+    pub group_id: GroupId,
     pub root_id: MessageId,
     pub depth: u32,
 }
 
 impl NewMessage {
-    /// Places the message `id` (both stores call this inside the
-    /// transaction that locked the parent): top-level, it is its own root
-    /// at depth 0; a reply goes one deeper than its parent, which must be
-    /// a live message of the same group.
+    /// The message replied to, if this is a reply.
+    pub fn parent_id(&self) -> Option<&MessageId> {
+        match &self.to {
+            Parent::Message(id) => Some(id),
+            Parent::Group(_) => None,
+        }
+    }
+
+    /// The group the message goes to: the named one, or the parent's.
+    pub fn group(&self, parent: Option<&Message>) -> Result<GroupId, DomainError> {
+        match (&self.to, parent) {
+            (Parent::Group(group), _) => Ok(group.clone()),
+            (Parent::Message(_), Some(parent)) => Ok(parent.group_id.clone()),
+            (Parent::Message(_), None) => Err(DomainError::NotFound("message")),
+        }
+    }
+
+    /// Places the message `id` (both stores call this on the parent they
+    /// read in the send): top-level, it is its own root at depth 0 in its
+    /// group; a reply goes one deeper than its parent, which must exist and
+    /// be live, in the parent's group.
     pub fn place(
         &self,
         id: &MessageId,
         parent: Option<&Message>,
     ) -> Result<Placement, DomainError> {
-        let Some(parent) = parent else {
-            return Ok(Placement {
+        let group_id = self.group(parent)?;
+        match parent.filter(|_| self.parent_id().is_some()) {
+            None => Ok(Placement {
+                group_id,
                 root_id: id.clone(),
                 depth: 0,
-            });
-        };
-        if parent.group_id != self.group_id {
-            return Err(DomainError::NotFound("message"));
+            }),
+            Some(parent) if parent.is_deleted() => {
+                Err(DomainError::conflict("cannot reply to a deleted message"))
+            }
+            Some(parent) => Ok(Placement {
+                group_id,
+                root_id: parent.root_id.clone(),
+                depth: parent.depth + 1,
+            }),
         }
-        if parent.is_deleted() {
-            return Err(DomainError::conflict("cannot reply to a deleted message"));
+    }
+
+    /// Only active members post and reply (both stores judge this on the
+    /// membership read in the send).
+    pub fn admit(author: Option<&Membership>) -> Result<(), DomainError> {
+        match author {
+            Some(m) if m.is_member() => Ok(()),
+            _ => Err(DomainError::forbidden(
+                "only members of this group can do this",
+            )),
         }
-        Ok(Placement {
-            root_id: parent.root_id.clone(),
-            depth: parent.depth + 1,
-        })
     }
 
     /// What makes a send idempotent: one message per group, author and
     /// client id. Newlines cannot occur in ids, so the key is unambiguous.
-    pub fn idempotency_key(&self) -> Option<String> {
+    pub fn idempotency_key(&self, group: &GroupId) -> Option<String> {
         let cid = self.client_message_id.as_ref()?;
-        Some(format!("{}\n{}\n{}", self.group_id, self.author_id, cid))
+        Some(format!("{}\n{}\n{}", group, self.author_id, cid))
     }
 }
 

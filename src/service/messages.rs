@@ -88,8 +88,13 @@ impl Service {
         body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
-        self.send(viewer, group.clone(), None, body, client_message_id)
-            .await
+        self.send(
+            viewer,
+            Parent::Group(group.clone()),
+            body,
+            client_message_id,
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self, body, client_message_id))]
@@ -100,29 +105,30 @@ impl Service {
         body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
-        let group = self.load_message(parent).await?.group_id;
-        self.send(viewer, group, Some(parent.clone()), body, client_message_id)
-            .await
+        self.send(
+            viewer,
+            Parent::Message(parent.clone()),
+            body,
+            client_message_id,
+        )
+        .await
     }
 
+    /// The store judges the send (membership, parent) in the write itself.
     async fn send(
         &self,
         viewer: &UserId,
-        group_id: GroupId,
-        parent_id: Option<MessageId>,
+        to: Parent,
         body: MessageBody,
         client_message_id: Option<String>,
     ) -> DomainResult<Message> {
         self.throttle(viewer).await?;
-        self.require_member(viewer, &group_id).await?;
-        let now = Self::now();
         let new = NewMessage {
-            group_id,
-            parent_id,
+            to,
             author_id: viewer.clone(),
             body,
             client_message_id,
-            now,
+            now: Self::now(),
         };
         let recorded = self.store.post_message(&new).await?;
         self.announce(recorded.events).await;

@@ -134,9 +134,11 @@ pub trait Store: Send + Sync + 'static {
         page: PageRequest<MyGroupKey>,
     ) -> StoreResult<Page<Membership>>;
 
-    /// Creates a message with the parent's next `seq` (and bumps the
-    /// parent's `replyCount`), or returns the author's earlier message with
-    /// the same `client_message_id` in that group (recording no event).
+    /// Judges a send by `NewMessage`'s rules (the parent exists and is live,
+    /// the author is a member of the message's group) and creates the
+    /// message with the parent's next `seq` (bumping the parent's
+    /// `replyCount`), or returns the author's earlier message with the same
+    /// `client_message_id` in that group (recording no event).
     async fn post_message(&self, message: &NewMessage) -> StoreResult<Recorded<Posted>>;
     async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>>;
     /// The children of a group (top-level messages) or of a message, by seq.

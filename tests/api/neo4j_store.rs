@@ -10,7 +10,7 @@ use chorus::store::Store;
 use std::sync::Arc;
 
 #[tokio::test]
-async fn a_connection_lost_between_two_statements_of_a_send_leaves_nothing_behind() {
+async fn a_connection_lost_before_a_send_reached_the_server_leaves_nothing_behind() {
     let under_test = neo4j_store().await;
     let Some(faults) = under_test.faults.clone() else {
         return; // a real Neo4j: no bridge to drop connections on
@@ -20,9 +20,8 @@ async fn a_connection_lost_between_two_statements_of_a_send_leaves_nothing_behin
     let g = group(&store, &owner, "Club").await;
     let root = post(&store, &g.id, None, &owner, "root").await;
 
-    // The connection drops after the parent's seq and reply count were
-    // taken, before the reply is created: the server rolls the
-    // transaction back and the store runs it again.
+    // The connection drops before the send's write reaches the server:
+    // nothing happened there, and the store runs the write again.
     faults.drop_connection_at("CREATE (m:Message");
     let reply = store
         .post_message(&new_message(
@@ -88,6 +87,48 @@ async fn a_connection_lost_between_two_statements_of_a_send_leaves_nothing_behin
 }
 
 #[tokio::test]
+async fn a_send_whose_answer_was_lost_after_it_committed_is_made_once() {
+    let under_test = neo4j_store().await;
+    let Some(faults) = under_test.faults.clone() else {
+        return; // a real Neo4j: no bridge to lose answers on
+    };
+    let store: Arc<dyn Store> = under_test.store.clone();
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    let root = post(&store, &g.id, None, &owner, "root").await;
+
+    // The reply commits, but its answer never comes back: the store cannot
+    // tell, runs the same write again, and finds its own message.
+    faults.lose_answer_at("CREATE (m:Message");
+    let reply = store
+        .post_message(&new_message(&g.id, Some(&root.id), &owner, "once", None))
+        .await
+        .unwrap();
+    assert_eq!(faults.dropped(), 1, "the fault happened");
+    assert!(reply.value.created);
+    assert_eq!(reply.value.message.seq, 1);
+    assert_eq!(reply.events.len(), 1, "its event is announced");
+    let root_now = store
+        .messages(std::slice::from_ref(&root.id))
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(root_now.reply_count, 1, "counted once");
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let outbox = store.pending_events(later, 100).await.unwrap();
+    let recorded: Vec<_> = outbox
+        .iter()
+        .filter(|e| e.message.as_ref().map(|m| &m.id) == Some(&reply.value.message.id))
+        .collect();
+    assert_eq!(recorded.len(), 1, "recorded once");
+    assert_eq!(
+        recorded[0], &reply.events[0],
+        "the outbox holds the event that was announced, seq and cursor included"
+    );
+    assert_eq!(post(&store, &g.id, Some(&root.id), &owner, "next").await.seq, 2);
+}
+
+#[tokio::test]
 async fn migrations_can_run_again_without_changing_anything() {
     let under_test = neo4j_store().await;
     under_test.store.migrate().await.unwrap();
@@ -110,8 +151,8 @@ async fn every_statement_runs_in_a_span_named_after_its_cypher_file() {
     for statement in [
         "user_upsert",
         "group_create",
-        "message_lock",
-        "message_create_reply",
+        "send_context",
+        "message_send_reply",
     ] {
         assert!(
             text.contains(&format!("statement: \"{statement}\""))

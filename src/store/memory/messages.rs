@@ -8,8 +8,24 @@ use crate::store::{StoreError, StoreResult};
 use std::collections::BTreeMap;
 
 impl State {
+    /// A send, judged and written under the store's lock: the parent, the
+    /// group and the author's membership as `NewMessage` rules them, then
+    /// an earlier send with the same key, then the parent's next seq.
     pub(super) fn post_message(&mut self, new: &NewMessage) -> StoreResult<Posted> {
-        let idempotency_key = new.idempotency_key();
+        let id = MessageId::generate();
+        let parent = match new.parent_id() {
+            None => None,
+            Some(parent_id) => self.messages.get(parent_id).map(|row| &row.message),
+        };
+        let group_id = new.group(parent).map_err(StoreError::rejected)?;
+        if !self.groups.contains_key(&group_id) {
+            return Err(StoreError::NotFound("group"));
+        }
+        let author = self
+            .memberships
+            .get(&(group_id.clone(), new.author_id.clone()));
+        NewMessage::admit(author).map_err(StoreError::rejected)?;
+        let idempotency_key = new.idempotency_key(&group_id);
         if let Some(existing) = idempotency_key
             .as_ref()
             .and_then(|k| self.client_ids.get(k))
@@ -23,29 +39,18 @@ impl State {
                 created: false,
             });
         }
-        let id = MessageId::generate();
-        let parent = match &new.parent_id {
-            None => None,
-            Some(parent_id) => Some(
-                &self
-                    .messages
-                    .get(parent_id)
-                    .ok_or(StoreError::NotFound("message"))?
-                    .message,
-            ),
-        };
         let place = new.place(&id, parent).map_err(StoreError::rejected)?;
         // The parent hands out the next seq and counts the child.
-        let seq = match &new.parent_id {
-            None => {
+        let seq = match &new.to {
+            Parent::Group(group_id) => {
                 let row = self
                     .groups
-                    .get_mut(&new.group_id)
+                    .get_mut(group_id)
                     .ok_or(StoreError::NotFound("group"))?;
                 row.next_seq += 1;
                 row.next_seq - 1
             }
-            Some(parent_id) => {
+            Parent::Message(parent_id) => {
                 let row = self
                     .messages
                     .get_mut(parent_id)
@@ -57,10 +62,10 @@ impl State {
         };
         let message = Message {
             id: id.clone(),
-            group_id: new.group_id.clone(),
+            group_id: place.group_id,
             author_id: new.author_id.clone(),
             body: Some(new.body.to_string()),
-            parent_id: new.parent_id.clone(),
+            parent_id: new.parent_id().cloned(),
             root_id: place.root_id,
             depth: place.depth,
             seq,

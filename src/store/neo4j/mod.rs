@@ -12,6 +12,7 @@ mod messages;
 mod outbox;
 mod queries;
 mod rows;
+mod send;
 mod tx;
 mod window;
 

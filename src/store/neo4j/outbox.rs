@@ -31,6 +31,7 @@ pub(super) async fn record(txn: &mut Txn, events: &[DomainEvent]) -> Result<(), 
 #[derive(Deserialize)]
 struct PayloadRow {
     payload: String,
+    seq: Option<i64>,
 }
 
 impl Neo4jStore {
@@ -47,7 +48,12 @@ impl Neo4jStore {
             .await?
             .into_iter()
             .map(|row| {
-                serde_json::from_str(&row.payload).map_err(|e| StoreError::Internal(e.into()))
+                let event: DomainEvent = serde_json::from_str(&row.payload)
+                    .map_err(|e| StoreError::Internal(e.into()))?;
+                Ok(match row.seq.and_then(|s| u64::try_from(s).ok()) {
+                    Some(seq) => event.at_seq(seq),
+                    None => event,
+                })
             })
             .collect()
     }

@@ -51,7 +51,6 @@ statements! {
     GROUP_MEMBERSHIPS_BACKWARD = "group_memberships_backward";
     GROUP_MEMBERSHIPS_EXISTS = "group_memberships_exists";
     GROUP_MEMBERSHIPS_FORWARD = "group_memberships_forward";
-    GROUP_TAKE_SEQ = "group_take_seq";
     GROUP_ACCESS = "group_access";
     GROUP_THREAD_SIZE = "group_thread_size";
     GROUP_UPDATE = "group_update";
@@ -64,15 +63,15 @@ statements! {
     MEMBERSHIPS_OF_USERS = "memberships_of_users";
     MESSAGE_ANCESTORS = "message_ancestors";
     MESSAGE_BY_IDEM_KEY = "message_by_idem_key";
-    MESSAGE_CREATE_REPLY = "message_create_reply";
-    MESSAGE_CREATE_TOP = "message_create_top";
     MESSAGE_LOCK = "message_lock";
-    MESSAGE_TAKE_SEQ = "message_take_seq";
+    MESSAGE_SEND_REPLY = "message_send_reply";
+    MESSAGE_SEND_TOP = "message_send_top";
     MESSAGE_UPDATE = "message_update";
     MESSAGES_BY_IDS = "messages_by_ids";
     OUTBOX_CONFIRM = "outbox_confirm";
     OUTBOX_PENDING = "outbox_pending";
     OUTBOX_PUT = "outbox_put";
+    SEND_CONTEXT = "send_context";
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
     USER_MEMBERSHIPS_EXISTS = "user_memberships_exists";
     USER_MEMBERSHIPS_FORWARD = "user_memberships_forward";

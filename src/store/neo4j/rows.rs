@@ -167,9 +167,3 @@ pub fn name_of<T: serde::Serialize>(value: &T) -> String {
 /// A row whose columns do not matter (only that there was one).
 #[derive(Deserialize)]
 pub struct Ignored {}
-
-/// A seq handed out by a parent.
-#[derive(Deserialize)]
-pub struct ParentSeq {
-    pub seq: i64,
-}

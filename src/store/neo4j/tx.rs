@@ -34,7 +34,11 @@ fn kind(err: &neo4rs::Error) -> Kind {
         {
             Kind::Constraint
         }
-        neo4rs::Error::IOError { .. } | neo4rs::Error::ConnectionError => Kind::Connection,
+        // An answer cut off mid-stream comes as an unexpected message: the
+        // connection is gone either way.
+        neo4rs::Error::IOError { .. }
+        | neo4rs::Error::ConnectionError
+        | neo4rs::Error::UnexpectedMessage(_) => Kind::Connection,
         _ => Kind::Other,
     }
 }
@@ -174,28 +178,62 @@ pub async fn first<T: DeserializeOwned>(
     Ok(rows(txn, statement).await?.into_iter().next())
 }
 
-/// All rows of a read outside any explicit transaction.
-#[tracing::instrument(name = "cypher", skip_all, fields(statement = statement.name))]
 /// The rows of a read, undecoded (for a row that decodes into two shapes).
+#[tracing::instrument(name = "cypher", skip_all, fields(statement = statement.name))]
 pub async fn read_rows(graph: &Graph, statement: Named) -> StoreResult<Vec<neo4rs::Row>> {
-    let mut stream = graph.execute(statement.query).await.map_err(driver)?;
+    autocommit(graph, statement).await.map_err(driver)
+}
+
+/// All rows of one statement run as its own transaction (autocommit),
+/// deserialized by column name.
+#[tracing::instrument(name = "cypher", skip_all, fields(statement = statement.name))]
+pub async fn read<T: DeserializeOwned>(graph: &Graph, statement: Named) -> StoreResult<Vec<T>> {
+    decode(autocommit(graph, statement).await.map_err(driver)?)
+}
+
+async fn autocommit(graph: &Graph, statement: Named) -> Result<Vec<neo4rs::Row>, neo4rs::Error> {
+    let mut stream = graph.execute(statement.query).await?;
     let mut out = Vec::new();
-    while let Some(row) = stream.next().await.map_err(driver)? {
+    while let Some(row) = stream.next().await? {
         out.push(row);
     }
     Ok(out)
 }
 
-pub async fn read<T: DeserializeOwned>(graph: &Graph, statement: Named) -> StoreResult<Vec<T>> {
-    let mut stream = graph.execute(statement.query).await.map_err(driver)?;
-    let mut out = Vec::new();
-    while let Some(row) = stream.next().await.map_err(driver)? {
-        out.push(
-            row.to::<T>()
-                .map_err(|e| StoreError::Internal(Box::new(e)))?,
-        );
+fn decode<T: DeserializeOwned>(rows: Vec<neo4rs::Row>) -> StoreResult<Vec<T>> {
+    rows.into_iter()
+        .map(|row| row.to::<T>().map_err(|e| StoreError::Internal(Box::new(e))))
+        .collect()
+}
+
+/// What a write of [`write_retried`] did.
+pub enum Wrote<T> {
+    Rows(Vec<T>),
+    /// A uniqueness constraint refused it (nothing was written).
+    Taken,
+}
+
+/// Runs one write statement as its own transaction, re-running it (as
+/// `statement()` builds it again) after a transient failure or a dropped
+/// connection, with capped backoff. Only for a statement that is safe to run
+/// twice: one whose CREATE carries a unique id, so that a run after a commit
+/// whose answer was lost is refused on that id ([`Wrote::Taken`]).
+pub async fn write_retried<T: DeserializeOwned>(
+    graph: &Graph,
+    statement: impl Fn() -> Named,
+) -> StoreResult<Wrote<T>> {
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let named = statement();
+        let span = tracing::info_span!("cypher", statement = named.name);
+        let ran = tracing::Instrument::instrument(autocommit(graph, named), span).await;
+        match ran {
+            Ok(rows) => return Ok(Wrote::Rows(decode(rows)?)),
+            Err(err) if kind(&err) == Kind::Constraint => return Ok(Wrote::Taken),
+            Err(err) => pause(attempt, err).await?,
+        }
     }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@ pub fn new_message(
     cid: Option<&str>,
 ) -> NewMessage {
     NewMessage {
-        group_id: group.clone(),
-        parent_id: parent.cloned(),
+        to: parent.map_or_else(
+            || Parent::Group(group.clone()),
+            |p| Parent::Message(p.clone()),
+        ),
         author_id: author.clone(),
         body: chorus::domain::text::message_body(body).unwrap(),
         client_message_id: cid.map(str::to_owned),
@@ -240,16 +242,49 @@ pub async fn edits_and_deletes_keep_the_tree(store: DynStore) {
     );
 }
 
-pub async fn replies_to_deleted_or_foreign_messages_are_refused(store: DynStore) {
+pub async fn sends_by_non_members_are_forbidden_and_change_nothing(store: DynStore) {
     let owner = user(&store, "owner").await;
+    let ann = user(&store, "ann").await;
     let g = group(&store, &owner, "Club").await;
-    let other = group(&store, &owner, "Other").await;
     let root = post(&store, &g.id, None, &owner, "root").await;
+    for parent in [None, Some(&root.id)] {
+        let err = store
+            .post_message(&new_message(&g.id, parent, &ann, "x", Some("k")))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Rejected(ref e) if e.code() == "FORBIDDEN"),
+            "{err:?}"
+        );
+    }
+    admit(&store, &g.id, &owner, &ann).await;
+    let first = post(&store, &g.id, Some(&root.id), &ann, "now a member").await;
+    assert_eq!(first.seq, 1, "the refused reply took no seq");
+    let top = post(&store, &g.id, None, &ann, "top").await;
+    assert_eq!(top.seq, 2, "the refused post took no seq");
+    let missing = GroupId::parse("g_missing").unwrap();
     let err = store
-        .post_message(&new_message(&other.id, Some(&root.id), &owner, "x", None))
+        .post_message(&new_message(&missing, None, &owner, "x", None))
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert!(matches!(err, StoreError::NotFound("group")), "{err:?}");
+}
+
+pub async fn replies_to_deleted_or_missing_messages_are_refused(store: DynStore) {
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    let root = post(&store, &g.id, None, &owner, "root").await;
+    let kept = store
+        .post_message(&new_message(
+            &g.id,
+            Some(&root.id),
+            &owner,
+            "kept",
+            Some("k"),
+        ))
+        .await
+        .unwrap()
+        .value;
     store
         .change_message(&root.id, &MessageChange::Delete { at: Utc::now() })
         .await
@@ -259,6 +294,22 @@ pub async fn replies_to_deleted_or_foreign_messages_are_refused(store: DynStore)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)), "{err:?}");
+    let again = store
+        .post_message(&new_message(
+            &g.id,
+            Some(&root.id),
+            &owner,
+            "kept",
+            Some("k"),
+        ))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (again.created, again.message.id),
+        (false, kept.message.id),
+        "a retried send finds its message under a parent deleted since"
+    );
     let missing = MessageId::parse("m_missing").unwrap();
     let err = store
         .post_message(&new_message(&g.id, Some(&missing), &owner, "x", None))
@@ -267,7 +318,7 @@ pub async fn replies_to_deleted_or_foreign_messages_are_refused(store: DynStore)
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     assert_eq!(
         reload(&store, &root.id).await.reply_count,
-        0,
+        1,
         "nothing was added"
     );
 }

@@ -97,7 +97,8 @@ macro_rules! conformance_suite {
             case!(messages::threads_page_forward_and_backward_with_exact_flags);
             case!(messages::a_client_message_id_is_honoured_once_per_author_and_group);
             case!(messages::edits_and_deletes_keep_the_tree);
-            case!(messages::replies_to_deleted_or_foreign_messages_are_refused);
+            case!(messages::replies_to_deleted_or_missing_messages_are_refused);
+            case!(messages::sends_by_non_members_are_forbidden_and_change_nothing);
             case!(concurrency::concurrent_replies_get_gap_free_seq_and_exact_reply_count);
             case!(concurrency::concurrent_sends_with_one_client_id_make_one_message);
             case!(concurrency::concurrent_approve_and_reject_have_one_winner);

@@ -29,6 +29,9 @@ const COMMIT: u8 = 0x12;
 #[derive(Default)]
 pub struct Faults {
     drop_at: std::sync::Mutex<Option<String>>,
+    lose_answer_at: std::sync::Mutex<Option<String>>,
+    /// Answers (SUCCESS) still to pass before the armed answer is lost.
+    answers_to_lose: std::sync::atomic::AtomicUsize,
     dropped: std::sync::atomic::AtomicUsize,
     /// RUN, BEGIN and COMMIT messages seen: the round trips a store makes.
     round_trips: std::sync::atomic::AtomicUsize,
@@ -43,6 +46,16 @@ impl Faults {
         }
     }
 
+    /// The next RUN whose Cypher contains `marker` reaches the server and
+    /// runs to its end (an autocommit statement commits), but the
+    /// connection drops before its last answer reaches the client: the
+    /// client cannot tell whether it committed.
+    pub fn lose_answer_at(&self, marker: &str) {
+        if let Ok(mut armed) = self.lose_answer_at.lock() {
+            *armed = Some(marker.to_owned());
+        }
+    }
+
     /// Connections dropped so far.
     pub fn dropped(&self) -> usize {
         self.dropped.load(std::sync::atomic::Ordering::SeqCst)
@@ -51,6 +64,23 @@ impl Faults {
     /// Round trips (RUN, BEGIN, COMMIT) sent so far, on every connection.
     pub fn round_trips(&self) -> usize {
         self.round_trips.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether this answer from the server is the one to lose.
+    fn loses(&self, message: &Value) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        if tag(message) != Some(translate::SUCCESS) {
+            return false;
+        }
+        let left = self
+            .answers_to_lose
+            .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+            .unwrap_or(0);
+        if left == 1 {
+            self.dropped.fetch_add(1, SeqCst);
+            return true;
+        }
+        false
     }
 
     fn trips(&self, message: &Value) -> bool {
@@ -68,6 +98,14 @@ impl Faults {
         let Some(Value::String(cypher)) = fields.first() else {
             return false;
         };
+        if let Ok(mut armed) = self.lose_answer_at.lock() {
+            if armed.as_deref().is_some_and(|m| cypher.contains(m)) {
+                *armed = None;
+                // RUN's SUCCESS passes; PULL's, after the records, is lost.
+                self.answers_to_lose
+                    .store(2, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
         let Ok(mut armed) = self.drop_at.lock() else {
             return false;
         };
@@ -235,6 +273,9 @@ async fn bridge(mut client: TcpStream, upstream: SocketAddr, faults: &Faults) ->
     };
     let downstream = async {
         while let Some(message) = next(&mut server_r).await? {
+            if faults.loses(&message) {
+                return Err(Error::new(ErrorKind::ConnectionAborted, "fault: answer lost"));
+            }
             write_message(
                 &mut client_w,
                 &translate::message_fields(message, translate::down),

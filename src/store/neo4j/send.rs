@@ -1,0 +1,199 @@
+//! A send on Neo4j in two statements: one read of what it is judged on
+//! (`send_context`: the parent, the group, the author's membership), then
+//! one guarded write, its own transaction, that takes the parent's seq,
+//! creates the message and records its event (`message_send_top`,
+//! `message_send_reply`). The rules stay in `domain::message::NewMessage`;
+//! the write only checks that what they were judged on is unchanged, and
+//! the send is judged again when it is not.
+
+use super::queries as q;
+use super::rows::{micros, MembershipRow, MessageRow};
+use super::tx::{self, Wrote};
+use super::Neo4jStore;
+use crate::domain::event::DomainEvent;
+use crate::domain::membership::Membership;
+use crate::domain::message::{Message, NewMessage, Posted};
+use crate::domain::MessageId;
+use crate::store::{Recorded, StoreError, StoreResult};
+use serde::Deserialize;
+
+/// How often a send is judged again when its guard found a change (each
+/// time another writer changed the author's membership or the parent).
+const MAX_JUDGEMENTS: u32 = 10;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Context {
+    parent: Option<MessageRow>,
+    group_found: bool,
+    membership: Option<MembershipRow>,
+}
+
+/// What the guarded write did.
+enum Written {
+    Created(Message),
+    /// A guard found a change since the read: nothing was written.
+    Stale,
+    /// A uniqueness constraint refused it: this message id (an earlier run
+    /// of this write committed) or the idempotency key (a concurrent send).
+    Taken,
+}
+
+fn existing(message: Message) -> Recorded<Posted> {
+    Recorded {
+        value: Posted {
+            message,
+            created: false,
+        },
+        events: Vec::new(),
+    }
+}
+
+impl Neo4jStore {
+    #[tracing::instrument(skip_all)]
+    pub(super) async fn post_message_impl(
+        &self,
+        new: &NewMessage,
+    ) -> StoreResult<Recorded<Posted>> {
+        let id = MessageId::generate();
+        for _ in 0..MAX_JUDGEMENTS {
+            let statement = q::SEND_CONTEXT
+                .query()
+                .param("groupId", new.group(None).ok().map(|g| g.to_string()))
+                .param("parentId", new.parent_id().map(ToString::to_string))
+                .param("authorId", new.author_id.as_str());
+            let context = tx::read::<Context>(&self.graph, statement)
+                .await?
+                .pop()
+                .ok_or(StoreError::NotFound("group"))?;
+            let parent = context.parent.map(Message::try_from).transpose()?;
+            let group = new.group(parent.as_ref()).map_err(StoreError::rejected)?;
+            if !context.group_found {
+                return Err(StoreError::NotFound("group"));
+            }
+            let membership = context.membership.map(Membership::try_from).transpose()?;
+            NewMessage::admit(membership.as_ref()).map_err(StoreError::rejected)?;
+            let key = new.idempotency_key(&group);
+            let place = match new.place(&id, parent.as_ref()) {
+                Ok(place) => place,
+                // A retried send finds its first message, even under a
+                // parent deleted since.
+                Err(err) => {
+                    return match self.by_idem_key(key.as_deref()).await? {
+                        Some(message) => Ok(existing(message)),
+                        None => Err(StoreError::rejected(err)),
+                    }
+                }
+            };
+            // The message as the write creates it, but for the seq it takes.
+            let draft = Message {
+                id: id.clone(),
+                group_id: place.group_id,
+                author_id: new.author_id.clone(),
+                body: Some(new.body.to_string()),
+                parent_id: new.parent_id().cloned(),
+                root_id: place.root_id,
+                depth: place.depth,
+                seq: 0,
+                reply_count: 0,
+                client_message_id: new.client_message_id.clone(),
+                created_at: new.now,
+                edited_at: None,
+                deleted_at: None,
+            };
+            let posted = Posted {
+                message: draft,
+                created: true,
+            };
+            let Some(event) = DomainEvent::of_post(&posted, new.now) else {
+                return Err(StoreError::Internal(
+                    "a new message announces nothing".into(),
+                ));
+            };
+            let guard = membership.map_or(0, |m| micros(m.updated_at));
+            let created = match self
+                .write(&posted.message, guard, key.as_deref(), &event)
+                .await?
+            {
+                Written::Created(message) => message,
+                Written::Stale => continue,
+                Written::Taken => {
+                    match self.messages_impl(std::slice::from_ref(&id)).await?.pop() {
+                        Some(ours) => ours,
+                        None => {
+                            return match self.by_idem_key(key.as_deref()).await? {
+                                Some(message) => Ok(existing(message)),
+                                None => Err(StoreError::Conflict("concurrent send".into())),
+                            }
+                        }
+                    }
+                }
+            };
+            let event = event.at_seq(created.seq);
+            return Ok(Recorded {
+                value: Posted {
+                    message: created,
+                    created: true,
+                },
+                events: vec![event],
+            });
+        }
+        Err(StoreError::Conflict(
+            "the group kept changing during the send; try again".into(),
+        ))
+    }
+
+    async fn by_idem_key(&self, key: Option<&str>) -> StoreResult<Option<Message>> {
+        let Some(key) = key else {
+            return Ok(None);
+        };
+        let found = tx::read::<MessageRow>(
+            &self.graph,
+            q::MESSAGE_BY_IDEM_KEY.query().param("idemKey", key),
+        )
+        .await?;
+        found.into_iter().next().map(Message::try_from).transpose()
+    }
+
+    /// The guarded write: one statement, its own transaction, safe to run
+    /// again (the message id is unique).
+    async fn write(
+        &self,
+        draft: &Message,
+        membership_updated_at: i64,
+        key: Option<&str>,
+        event: &DomainEvent,
+    ) -> StoreResult<Written> {
+        let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.into()))?;
+        let statement = || {
+            let create = match &draft.parent_id {
+                None => q::MESSAGE_SEND_TOP.query(),
+                Some(parent) => q::MESSAGE_SEND_REPLY
+                    .query()
+                    .param("parentId", parent.as_str())
+                    .param("rootId", draft.root_id.as_str())
+                    .param("depth", i64::from(draft.depth)),
+            };
+            create
+                .param("id", draft.id.as_str())
+                .param("groupId", draft.group_id.as_str())
+                .param("authorId", draft.author_id.as_str())
+                .param("membershipUpdatedAt", membership_updated_at)
+                .param("body", draft.body.clone().unwrap_or_default())
+                .param("clientMessageId", draft.client_message_id.clone())
+                .param("idemKey", key.map(str::to_owned))
+                .param("now", micros(draft.created_at))
+                .param("eventId", event.id.as_str())
+                .param("payload", payload.clone())
+        };
+        Ok(
+            match tx::write_retried::<MessageRow>(&self.graph, statement).await? {
+                Wrote::Rows(mut rows) => match rows.pop() {
+                    Some(row) => Written::Created(row.try_into()?),
+                    None => Written::Stale,
+                },
+                Wrote::Taken => Written::Taken,
+            },
+        )
+    }
+}
