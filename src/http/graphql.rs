@@ -149,7 +149,9 @@ async fn execute(
             return response;
         }
     };
-    let mut response = state.schema.execute(request.data(viewer)).await;
+    // One memo of access checks per request (service::memo).
+    let execution = state.schema.execute(request.data(viewer));
+    let mut response = crate::service::memo::scoped(execution).await;
     fill_codes(&mut response.errors);
     // A request error (syntax, validation, limits): execution never started.
     let request_error = response.data == async_graphql::Value::Null

@@ -44,7 +44,9 @@ impl Service {
                 ));
             }
         }
-        Ok(self.store.update_group(id, &patch).await?)
+        let updated = self.store.update_group(id, &patch).await?;
+        super::memo::forget();
+        Ok(updated)
     }
 
     #[tracing::instrument(skip(self, query))]

@@ -1,4 +1,4 @@
-use super::Service;
+use super::{memo, Service};
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
 use crate::domain::page::{Page, PageRequest};
@@ -17,16 +17,13 @@ impl Service {
     /// A message, if the viewer may read its group; `None` if it does not exist.
     #[tracing::instrument(skip(self))]
     pub async fn message(&self, viewer: &UserId, id: &MessageId) -> DomainResult<Option<Message>> {
-        let Some(message) = self
-            .store
-            .messages(std::slice::from_ref(id))
-            .await?
-            .into_iter()
-            .next()
+        let Some((message, group, membership)) = self.store.message_access(id, viewer).await?
         else {
             return Ok(None);
         };
-        self.readable_group(viewer, &message.group_id).await?;
+        let access = (group, membership);
+        memo::keep(&message.group_id, viewer, &access);
+        Self::readable(access.0, access.1.as_ref())?;
         Ok(Some(message))
     }
 
@@ -55,10 +52,7 @@ impl Service {
         page: PageRequest<u64>,
     ) -> DomainResult<Page<Message>> {
         self.readable_group(viewer, &message.group_id).await?;
-        Ok(self
-            .store
-            .children(&Parent::Message(message.id.clone()), page)
-            .await?)
+        Ok(self.store.replies_of(message, page).await?)
     }
 
     #[tracing::instrument(skip(self, message))]

@@ -3,6 +3,7 @@
 
 mod groups;
 mod membership;
+pub mod memo;
 mod messages;
 pub mod outbox;
 pub mod ports;
@@ -109,22 +110,33 @@ impl Service {
         Ok(found.into_iter().next())
     }
 
-    /// The group and the viewer's membership in it, in one store read.
+    /// The group and the viewer's membership in it, in one store read (or
+    /// none, when this request already asked: `memo`).
     async fn access(
         &self,
         viewer: &UserId,
         group: &GroupId,
     ) -> DomainResult<(Group, Option<Membership>)> {
-        self.store
+        if let Some(known) = memo::recall(group, viewer) {
+            return Ok(known);
+        }
+        let found = self
+            .store
             .access(group, viewer)
             .await?
-            .ok_or(DomainError::NotFound("group"))
+            .ok_or(DomainError::NotFound("group"))?;
+        memo::keep(group, viewer, &found);
+        Ok(found)
     }
 
     /// The group, if `viewer` may read its messages and members.
     async fn readable_group(&self, viewer: &UserId, id: &GroupId) -> DomainResult<Group> {
         let (group, membership) = self.access(viewer, id).await?;
-        if can_read_content(group.visibility, membership.as_ref()) {
+        Self::readable(group, membership.as_ref())
+    }
+
+    fn readable(group: Group, membership: Option<&Membership>) -> DomainResult<Group> {
+        if can_read_content(group.visibility, membership) {
             Ok(group)
         } else {
             Err(DomainError::forbidden(

@@ -72,6 +72,8 @@ async fn relay(
 impl Service {
     /// Sends what a committed write recorded, off the request path.
     pub(super) async fn announce(&self, events: Vec<DomainEvent>) {
+        // What this request's memo of access checks holds may have changed.
+        super::memo::forget();
         if events.is_empty() {
             return;
         }

@@ -144,6 +144,30 @@ pub trait Store: Send + Sync + 'static {
     /// The children of a group (top-level messages) or of a message, by seq.
     async fn children(&self, parent: &Parent, page: PageRequest<u64>)
         -> StoreResult<Page<Message>>;
+    /// The replies of a message the caller holds: a store that addresses
+    /// pages by the parent's child count takes it from `parent` instead of
+    /// reading it again (a page as of when `parent` was read).
+    async fn replies_of(
+        &self,
+        parent: &Message,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        self.children(&Parent::Message(parent.id.clone()), page)
+            .await
+    }
+    /// A message with its group and `user`'s membership in it (the access
+    /// check of reading a message), or `None` if the message does not exist.
+    async fn message_access(
+        &self,
+        id: &MessageId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Message, Group, Option<Membership>)>> {
+        let Some(message) = self.messages(std::slice::from_ref(id)).await?.pop() else {
+            return Ok(None);
+        };
+        let access = self.access(&message.group_id, user).await?;
+        Ok(access.map(|(group, membership)| (message, group, membership)))
+    }
     /// The message's nearest `last` ancestors (at most
     /// [`crate::domain::message::MAX_ANCESTORS`]), root-most first, parent last.
     async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>>;

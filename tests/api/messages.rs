@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{error_code, spawn_app};
 use serde_json::json;
 
 const MESSAGE: &str =
@@ -240,4 +240,27 @@ async fn push_subscriptions_are_registered_validated_and_unregistered() {
             .await["myPushSubscriptions"],
         json!([])
     );
+}
+
+#[tokio::test]
+async fn what_a_mutation_changed_is_seen_by_the_rest_of_its_request() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let bob = app.user("bob");
+    let group = alice.create_group("Club").await;
+    alice.admit(&group, &bob).await;
+    alice.post(&group, "hello").await;
+    // The first field reads the group as a member (the request keeps that
+    // answer); leaving must be seen by the fields that follow.
+    let q = r#"mutation($g: ID!, $body: String!) {
+        first: postMessage(input: {groupId: $g, body: $body}) {
+            group { messages(last: 1) { edges { node { body } } } } }
+        left: leaveGroup(groupId: $g) {
+            state group { messages(last: 1) { edges { node { body } } } } } }"#;
+    let response = bob.gql(q, json!({"g": group, "body": "bye"})).await;
+    // The non-null connection's error nulls `data`; the errors tell.
+    let errors = response["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "the first read succeeded: {response}");
+    assert_eq!(errors[0]["path"], json!(["left", "group", "messages"]));
+    assert_eq!(error_code(&response).as_deref(), Some("FORBIDDEN"));
 }

@@ -125,7 +125,12 @@ async fn a_send_whose_answer_was_lost_after_it_committed_is_made_once() {
         recorded[0], &reply.events[0],
         "the outbox holds the event that was announced, seq and cursor included"
     );
-    assert_eq!(post(&store, &g.id, Some(&root.id), &owner, "next").await.seq, 2);
+    assert_eq!(
+        post(&store, &g.id, Some(&root.id), &owner, "next")
+            .await
+            .seq,
+        2
+    );
 }
 
 #[tokio::test]

@@ -1,16 +1,49 @@
-//! The access check's read on Neo4j: a group and one user's membership in
-//! it, in one statement (`cypher/group_access.cypher`).
+//! The access check's reads on Neo4j, one statement each: a group and one
+//! user's membership in it (`cypher/group_access.cypher`), and the same
+//! with a message of the group (`cypher/message_access.cypher`).
 
 use super::queries as q;
-use super::rows::{GroupRow, MembershipRow};
+use super::rows::{GroupRow, MembershipRow, MessageRow};
 use super::tx;
 use super::Neo4jStore;
 use crate::domain::group::Group;
 use crate::domain::membership::Membership;
-use crate::domain::{GroupId, UserId};
+use crate::domain::message::Message;
+use crate::domain::{GroupId, MessageId, UserId};
 use crate::store::{StoreError, StoreResult};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct MessageAccess {
+    message: MessageRow,
+    grp: GroupRow,
+    membership: Option<MembershipRow>,
+}
 
 impl Neo4jStore {
+    /// The message, its group and the user's membership: one statement.
+    pub(super) async fn message_access_impl(
+        &self,
+        id: &MessageId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Message, Group, Option<Membership>)>> {
+        let statement = q::MESSAGE_ACCESS
+            .query()
+            .param("id", id.as_str())
+            .param("userId", user.as_str());
+        let Some(found) = tx::read::<MessageAccess>(&self.graph, statement)
+            .await?
+            .pop()
+        else {
+            return Ok(None);
+        };
+        Ok(Some((
+            found.message.try_into()?,
+            found.grp.try_into()?,
+            found.membership.map(Membership::try_from).transpose()?,
+        )))
+    }
+
     /// The group and the user's membership in it: one statement.
     pub(super) async fn access_impl(
         &self,

@@ -48,7 +48,18 @@ impl Neo4jStore {
                 .unwrap_or(i64::MAX)
             }
         };
-        let window = SeqWindow::of(&page, u64::try_from(size).unwrap_or(0));
+        self.page_of(parent, u64::try_from(size).unwrap_or(0), page)
+            .await
+    }
+
+    /// The page of a parent with `size` children.
+    pub(super) async fn page_of(
+        &self,
+        parent: &Parent,
+        size: u64,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        let window = SeqWindow::of(&page, size);
         let seqs: Vec<i64> = (window.first..=window.last)
             .filter_map(|s| i64::try_from(s).ok())
             .collect();

@@ -163,6 +163,13 @@ impl Store for Neo4jStore {
     ) -> StoreResult<Option<(Group, Option<Membership>)>> {
         self.access_impl(group, user).await
     }
+    async fn message_access(
+        &self,
+        id: &MessageId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Message, Group, Option<Membership>)>> {
+        self.message_access_impl(id, user).await
+    }
     async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
         self.memberships_impl(keys).await
     }
@@ -204,6 +211,14 @@ impl Store for Neo4jStore {
         page: PageRequest<u64>,
     ) -> StoreResult<Page<Message>> {
         self.children_impl(parent, page).await
+    }
+    async fn replies_of(
+        &self,
+        parent: &Message,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        let thread = Parent::Message(parent.id.clone());
+        self.page_of(&thread, parent.reply_count, page).await
     }
     async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
         self.ancestors_impl(id, last).await

@@ -61,6 +61,7 @@ statements! {
     MEMBERSHIP_PUT = "membership_put";
     MEMBERSHIPS_BY_KEYS = "memberships_by_keys";
     MEMBERSHIPS_OF_USERS = "memberships_of_users";
+    MESSAGE_ACCESS = "message_access";
     MESSAGE_ANCESTORS = "message_ancestors";
     MESSAGE_BY_IDEM_KEY = "message_by_idem_key";
     MESSAGE_LOCK = "message_lock";

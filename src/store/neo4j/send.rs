@@ -31,7 +31,7 @@ struct Context {
 
 /// What the guarded write did.
 enum Written {
-    Created(Message),
+    Created(Box<Message>),
     /// A guard found a change since the read: nothing was written.
     Stale,
     /// A uniqueness constraint refused it: this message id (an earlier run
@@ -115,7 +115,7 @@ impl Neo4jStore {
                 .write(&posted.message, guard, key.as_deref(), &event)
                 .await?
             {
-                Written::Created(message) => message,
+                Written::Created(message) => *message,
                 Written::Stale => continue,
                 Written::Taken => {
                     match self.messages_impl(std::slice::from_ref(&id)).await?.pop() {
@@ -189,7 +189,7 @@ impl Neo4jStore {
         Ok(
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {
                 Wrote::Rows(mut rows) => match rows.pop() {
-                    Some(row) => Written::Created(row.try_into()?),
+                    Some(row) => Written::Created(Box::new(row.try_into()?)),
                     None => Written::Stale,
                 },
                 Wrote::Taken => Written::Taken,

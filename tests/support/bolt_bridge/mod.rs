@@ -274,7 +274,10 @@ async fn bridge(mut client: TcpStream, upstream: SocketAddr, faults: &Faults) ->
     let downstream = async {
         while let Some(message) = next(&mut server_r).await? {
             if faults.loses(&message) {
-                return Err(Error::new(ErrorKind::ConnectionAborted, "fault: answer lost"));
+                return Err(Error::new(
+                    ErrorKind::ConnectionAborted,
+                    "fault: answer lost",
+                ));
             }
             write_message(
                 &mut client_w,
