@@ -14,7 +14,9 @@ use crate::domain::event::{DomainEvent, EventKind};
 use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
 use crate::graphql::{ws, ChorusSchema, EventSource, Viewer};
 use crate::service::ports::{PushRegistry, RegistryError};
+use async_graphql::parser::types::ExecutableDocument;
 use futures_util::{stream, FutureExt, StreamExt};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Requests in flight per shard.
@@ -55,11 +57,12 @@ enum Outcome {
 /// when the event ends the user's membership; an `error` if the
 /// subscription is no longer allowed; nothing if the event is not its group's.
 /// `vouched`: the audience knows the user as a member (no store check).
-pub async fn frames(
+async fn frames(
     schema: &ChorusSchema,
     event: &Arc<DomainEvent>,
     row: &SubscriptionRow,
     vouched: bool,
+    document: Option<&ExecutableDocument>,
 ) -> (Vec<ServerMessage>, bool) {
     let payload = SubscribePayload {
         query: row.query.clone(),
@@ -71,10 +74,13 @@ pub async fn frames(
         event: event.clone(),
         vouched,
     };
-    let request = payload
+    let mut request = payload
         .to_request()
         .data(Viewer(Some(row.user_id.clone())))
         .data(source);
+    if let Some(document) = document {
+        request.set_parsed_query(document.clone());
+    }
     let id = row.subscription_id.clone();
     match ws::operation(schema, id.clone(), request).next().await {
         Some(next @ ServerMessage::Next { .. }) => {
@@ -89,6 +95,21 @@ pub async fn frames(
     }
 }
 
+/// The documents of a shard's subscriptions, each parsed once: most
+/// subscriptions of a group come from one app and share their document.
+/// One that does not parse is left to fail in its own execution.
+fn parse_each(rows: &[SubscriptionRow]) -> HashMap<&str, ExecutableDocument> {
+    let mut documents = HashMap::new();
+    for row in rows {
+        if !documents.contains_key(row.query.as_str()) {
+            if let Ok(document) = async_graphql::parser::parse_query(&row.query) {
+                documents.insert(row.query.as_str(), document);
+            }
+        }
+    }
+    documents
+}
+
 impl Deliver {
     #[tracing::instrument(skip_all, fields(group = %job.event.group_id, shard = job.shard.index))]
     pub async fn run(&self, job: &DeliveryShard) -> Result<DeliverReport, RegistryError> {
@@ -101,9 +122,11 @@ impl Deliver {
             _ => Vec::new(),
         };
         let plaintext = webpush::payload(&event);
+        let documents = parse_each(&audience.sockets);
         let socket_work = stream::iter(&audience.sockets).map(|row| {
             let vouched = audience.vouches(&row.user_id) == Some(true);
-            self.socket(&event, row, vouched).boxed()
+            let document = documents.get(row.query.as_str());
+            self.socket(&event, row, vouched, document).boxed()
         });
         let push_work = stream::iter(&pushes).map(|sub| self.push(sub, &plaintext).boxed());
         let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
@@ -136,6 +159,7 @@ impl Deliver {
         event: &Arc<DomainEvent>,
         row: &SubscriptionRow,
         vouched: bool,
+        document: Option<&ExecutableDocument>,
     ) -> Outcome {
         if expired(row.token_expires_at) {
             // The socket outlived its token: close it (4403 in the
@@ -145,7 +169,7 @@ impl Deliver {
             self.forget(&row.connection_id, "expired").await;
             return Outcome::Expired;
         }
-        let (frames, finished) = frames(&self.schema, event, row, vouched).await;
+        let (frames, finished) = frames(&self.schema, event, row, vouched, document).await;
         let count = frames.len();
         for frame in frames {
             match self

@@ -1,0 +1,134 @@
+//! `replyToMessage` and a 20-reply page through the schema on the Neo4j
+//! store: `cargo bench --bench neo4j_ops`. kglite-bolt-server (point
+//! `KGLITE_BOLT_SERVER` at a release build: `scripts/bench` does) behind
+//! the Bolt bridge, which counts round trips (RUN, BEGIN, COMMIT); or a
+//! real Neo4j with `NEO4J_TEST_URI` (no counts). Each request runs as the
+//! HTTP handler runs it (with its memo of access checks). Prints the
+//! median and p90 of 200 runs and the round trips of one.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+#[allow(unused_imports)]
+#[path = "../tests/support/bolt_bridge/mod.rs"]
+mod bolt_bridge;
+#[path = "../tests/api/neo4j_support.rs"]
+mod neo4j_support;
+
+use chorus::domain::group::{NewGroup, Visibility};
+use chorus::domain::membership::Action;
+use chorus::domain::user::Profile;
+use chorus::domain::UserId;
+use chorus::graphql::{ChorusSchema, Viewer};
+use chorus::store::Store;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 200;
+
+async fn run(schema: &ChorusSchema, viewer: &UserId, query: &str) -> serde_json::Value {
+    let request = async_graphql::Request::new(query).data(Viewer(Some(viewer.clone())));
+    let response = chorus::service::memo::scoped(schema.execute(request)).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    serde_json::to_value(&response.data).unwrap()
+}
+
+fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() * p / 100]
+}
+
+#[tokio::main]
+async fn main() {
+    let under_test = neo4j_support::neo4j_store().await;
+    let faults = under_test.faults.clone();
+    let store: Arc<dyn Store> = under_test.store.clone();
+    let now = chorus::domain::now();
+    let users: Vec<UserId> = (0..5)
+        .map(|n| UserId::parse(&format!("u{n}")).unwrap())
+        .collect();
+    for user in &users {
+        let profile = Profile {
+            id: user.clone(),
+            name: format!("{user} name"),
+            email: None,
+            picture_url: None,
+        };
+        store.upsert_user(&profile, now).await.unwrap();
+    }
+    let new = NewGroup {
+        name: chorus::domain::text::group_name("Bench").unwrap(),
+        description: None,
+        visibility: Visibility::Private,
+    };
+    let (group, _) = store
+        .create_group(&new, &users[0], now)
+        .await
+        .unwrap()
+        .value;
+    for user in &users[1..] {
+        let apply = Action::Apply { note: None };
+        store
+            .transition(&group.id, user, user, &apply, now)
+            .await
+            .unwrap();
+        store
+            .transition(&group.id, &users[0], user, &Action::Approve, now)
+            .await
+            .unwrap();
+    }
+    let config = chorus::config::Config::from_lookup(|_| None).unwrap();
+    let schema = chorus::app::local_schema(&config, store);
+    let post = format!(
+        "mutation {{ postMessage(input: {{groupId: \"{}\", body: \"root\"}}) {{ id }} }}",
+        group.id
+    );
+    let root = run(&schema, &users[0], &post).await["postMessage"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let trips = || faults.as_ref().map_or(0, |f| f.round_trips());
+    println!("Neo4j store: {RUNS} runs each (round trips of one request)");
+
+    let mut samples = Vec::with_capacity(RUNS);
+    let mut reply_trips = 0;
+    for n in 0..RUNS {
+        let reply = format!(
+            "mutation {{ replyToMessage(input: {{parentId: \"{root}\", body: \"r{n}\", clientMessageId: \"c{n}\"}}) {{ id }} }}"
+        );
+        let (before, started) = (trips(), Instant::now());
+        run(&schema, &users[n % users.len()], &reply).await;
+        samples.push(started.elapsed());
+        reply_trips = trips() - before;
+    }
+    let (p50, p90) = (percentile(&mut samples, 50), percentile(&mut samples, 90));
+    println!(
+        "replyToMessage               p50 {p50:>9.2?}  p90 {p90:>9.2?}  round trips {reply_trips}"
+    );
+
+    for (name, fields) in [
+        ("", "id body"),
+        (" with authors", "id body author { name }"),
+    ] {
+        let page = format!(
+            "{{ message(id: \"{root}\") {{ replies(last: 20) {{ edges {{ node {{ {fields} }} }} }} }} }}"
+        );
+        let mut samples = Vec::with_capacity(RUNS);
+        let mut page_trips = 0;
+        for _ in 0..RUNS {
+            let (before, started) = (trips(), Instant::now());
+            let data = run(&schema, &users[0], &page).await;
+            samples.push(started.elapsed());
+            page_trips = trips() - before;
+            assert_eq!(
+                data["message"]["replies"]["edges"]
+                    .as_array()
+                    .unwrap()
+                    .len(),
+                20
+            );
+        }
+        let (p50, p90) = (percentile(&mut samples, 50), percentile(&mut samples, 90));
+        println!(
+            "20-reply page{name:<15} p50 {p50:>9.2?}  p90 {p90:>9.2?}  round trips {page_trips}"
+        );
+    }
+}
