@@ -13,9 +13,6 @@ mod bolt_bridge;
 #[path = "../tests/api/neo4j_support.rs"]
 mod neo4j_support;
 
-use chorus::domain::group::{NewGroup, Visibility};
-use chorus::domain::membership::Action;
-use chorus::domain::user::Profile;
 use chorus::domain::UserId;
 use chorus::graphql::{ChorusSchema, Viewer};
 use chorus::store::Store;
@@ -36,45 +33,15 @@ fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples[samples.len() * p / 100]
 }
 
+#[path = "support/club.rs"]
+mod club;
+
 #[tokio::main]
 async fn main() {
     let under_test = neo4j_support::neo4j_store().await;
     let faults = under_test.faults.clone();
     let store: Arc<dyn Store> = under_test.store.clone();
-    let now = chorus::domain::now();
-    let users: Vec<UserId> = (0..5)
-        .map(|n| UserId::parse(&format!("u{n}")).unwrap())
-        .collect();
-    for user in &users {
-        let profile = Profile {
-            id: user.clone(),
-            name: format!("{user} name"),
-            email: None,
-            picture_url: None,
-        };
-        store.upsert_user(&profile, now).await.unwrap();
-    }
-    let new = NewGroup {
-        name: chorus::domain::text::group_name("Bench").unwrap(),
-        description: None,
-        visibility: Visibility::Private,
-    };
-    let (group, _) = store
-        .create_group(&new, &users[0], now)
-        .await
-        .unwrap()
-        .value;
-    for user in &users[1..] {
-        let apply = Action::Apply { note: None };
-        store
-            .transition(&group.id, user, user, &apply, now)
-            .await
-            .unwrap();
-        store
-            .transition(&group.id, &users[0], user, &Action::Approve, now)
-            .await
-            .unwrap();
-    }
+    let (group, users) = club::club(&*store, 5).await;
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
     let schema = chorus::app::local_schema(&config, store);
     let post = format!(

@@ -4,11 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chorus::config::Config;
-use chorus::domain::group::{NewGroup, Visibility};
-use chorus::domain::membership::Action;
 use chorus::domain::message::NewMessage;
-use chorus::domain::user::Profile;
-use chorus::domain::UserId;
 use chorus::graphql::Viewer;
 use chorus::store::memory::MemoryStore;
 use chorus::store::Store;
@@ -20,43 +16,14 @@ fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples[samples.len() * p / 100]
 }
 
+#[path = "support/club.rs"]
+mod club;
+
 #[tokio::main]
 async fn main() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let (group, users) = club::club(&*store, 20).await;
     let now = chorus::domain::now();
-    let users: Vec<UserId> = (0..20)
-        .map(|n| UserId::parse(&format!("u{n}")).unwrap())
-        .collect();
-    for user in &users {
-        let profile = Profile {
-            id: user.clone(),
-            name: format!("{user} name"),
-            email: None,
-            picture_url: None,
-        };
-        store.upsert_user(&profile, now).await.unwrap();
-    }
-    let new = NewGroup {
-        name: chorus::domain::text::group_name("Bench").unwrap(),
-        description: None,
-        visibility: Visibility::Private,
-    };
-    let (group, _) = store
-        .create_group(&new, &users[0], now)
-        .await
-        .unwrap()
-        .value;
-    for user in &users[1..] {
-        let apply = Action::Apply { note: None };
-        store
-            .transition(&group.id, user, user, &apply, now)
-            .await
-            .unwrap();
-        store
-            .transition(&group.id, &users[0], user, &Action::Approve, now)
-            .await
-            .unwrap();
-    }
     for user in &users {
         let message = NewMessage {
             to: chorus::domain::message::Parent::Group(group.id.clone()),

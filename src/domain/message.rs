@@ -125,6 +125,26 @@ impl NewMessage {
         }
     }
 
+    /// The message this send creates as `id`, placed at `place`, the
+    /// `seq`-th child of its parent.
+    pub fn message(&self, id: MessageId, place: Placement, seq: u64) -> Message {
+        Message {
+            id,
+            group_id: place.group_id,
+            author_id: self.author_id.clone(),
+            body: Some(self.body.to_string()),
+            parent_id: self.parent_id().cloned(),
+            root_id: place.root_id,
+            depth: place.depth,
+            seq,
+            reply_count: 0,
+            client_message_id: self.client_message_id.clone(),
+            created_at: self.now,
+            edited_at: None,
+            deleted_at: None,
+        }
+    }
+
     /// Only active members post and reply (both stores judge this on the
     /// membership read in the send).
     pub fn admit(author: Option<&Membership>) -> Result<(), DomainError> {

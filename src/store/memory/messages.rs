@@ -60,21 +60,7 @@ impl State {
                 row.next_seq - 1
             }
         };
-        let message = Message {
-            id: id.clone(),
-            group_id: place.group_id,
-            author_id: new.author_id.clone(),
-            body: Some(new.body.to_string()),
-            parent_id: new.parent_id().cloned(),
-            root_id: place.root_id,
-            depth: place.depth,
-            seq,
-            reply_count: 0,
-            client_message_id: new.client_message_id.clone(),
-            created_at: new.now,
-            edited_at: None,
-            deleted_at: None,
-        };
+        let message = new.message(id.clone(), place, seq);
         self.children
             .entry(message.parent().key().to_owned())
             .or_default()

@@ -86,21 +86,7 @@ impl Neo4jStore {
                 }
             };
             // The message as the write creates it, but for the seq it takes.
-            let draft = Message {
-                id: id.clone(),
-                group_id: place.group_id,
-                author_id: new.author_id.clone(),
-                body: Some(new.body.to_string()),
-                parent_id: new.parent_id().cloned(),
-                root_id: place.root_id,
-                depth: place.depth,
-                seq: 0,
-                reply_count: 0,
-                client_message_id: new.client_message_id.clone(),
-                created_at: new.now,
-                edited_at: None,
-                deleted_at: None,
-            };
+            let draft = new.message(id.clone(), place, 0);
             let posted = Posted {
                 message: draft,
                 created: true,
