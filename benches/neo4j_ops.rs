@@ -16,8 +16,9 @@ mod neo4j_support;
 use chorus::domain::UserId;
 use chorus::graphql::{ChorusSchema, Viewer};
 use chorus::store::Store;
+use schema_bench::percentile;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RUNS: usize = 200;
 
@@ -28,20 +29,15 @@ async fn run(schema: &ChorusSchema, viewer: &UserId, query: &str) -> serde_json:
     serde_json::to_value(&response.data).unwrap()
 }
 
-fn percentile(samples: &mut [Duration], p: usize) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() * p / 100]
-}
-
-#[path = "support/club.rs"]
-mod club;
+#[path = "support/schema_bench.rs"]
+mod schema_bench;
 
 #[tokio::main]
 async fn main() {
     let under_test = neo4j_support::neo4j_store().await;
     let faults = under_test.faults.clone();
     let store: Arc<dyn Store> = under_test.store.clone();
-    let (group, users) = club::club(&*store, 5).await;
+    let (group, users) = schema_bench::club(&*store, 5).await;
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
     let schema = chorus::app::local_schema(&config, store);
     let post = format!(

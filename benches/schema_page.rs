@@ -8,21 +8,17 @@ use chorus::domain::message::NewMessage;
 use chorus::graphql::Viewer;
 use chorus::store::memory::MemoryStore;
 use chorus::store::Store;
+use schema_bench::percentile;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-fn percentile(samples: &mut [Duration], p: usize) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() * p / 100]
-}
-
-#[path = "support/club.rs"]
-mod club;
+#[path = "support/schema_bench.rs"]
+mod schema_bench;
 
 #[tokio::main]
 async fn main() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    let (group, users) = club::club(&*store, 20).await;
+    let (group, users) = schema_bench::club(&*store, 20).await;
     let now = chorus::domain::now();
     for user in &users {
         let message = NewMessage {

@@ -81,6 +81,14 @@ pub struct Placement {
 }
 
 impl NewMessage {
+    /// The group named, if this is a top-level post.
+    pub fn group_id(&self) -> Option<&GroupId> {
+        match &self.to {
+            Parent::Group(id) => Some(id),
+            Parent::Message(_) => None,
+        }
+    }
+
     /// The message replied to, if this is a reply.
     pub fn parent_id(&self) -> Option<&MessageId> {
         match &self.to {
@@ -108,19 +116,19 @@ impl NewMessage {
         parent: Option<&Message>,
     ) -> Result<Placement, DomainError> {
         let group_id = self.group(parent)?;
-        match parent.filter(|_| self.parent_id().is_some()) {
-            None => Ok(Placement {
-                group_id,
-                root_id: id.clone(),
-                depth: 0,
-            }),
-            Some(parent) if parent.is_deleted() => {
+        match (&self.to, parent) {
+            (Parent::Message(_), Some(parent)) if parent.is_deleted() => {
                 Err(DomainError::conflict("cannot reply to a deleted message"))
             }
-            Some(parent) => Ok(Placement {
+            (Parent::Message(_), Some(parent)) => Ok(Placement {
                 group_id,
                 root_id: parent.root_id.clone(),
                 depth: parent.depth + 1,
+            }),
+            _ => Ok(Placement {
+                group_id,
+                root_id: id.clone(),
+                depth: 0,
             }),
         }
     }

@@ -27,20 +27,20 @@ impl Service {
         Ok(Some(message))
     }
 
-    /// Top-level messages of a group, or replies to a message.
+    /// Top-level messages of a group (replies hang off their message:
+    /// `replies`).
     #[tracing::instrument(skip(self))]
-    pub async fn thread(
+    pub async fn group_messages(
         &self,
         viewer: &UserId,
-        parent: &Parent,
+        group: &GroupId,
         page: PageRequest<u64>,
     ) -> DomainResult<Page<Message>> {
-        let group = match parent {
-            Parent::Group(id) => id.clone(),
-            Parent::Message(id) => self.load_message(id).await?.group_id,
-        };
-        self.readable_group(viewer, &group).await?;
-        Ok(self.store.children(parent, page).await?)
+        self.readable_group(viewer, group).await?;
+        Ok(self
+            .store
+            .children(&Parent::Group(group.clone()), page)
+            .await?)
     }
 
     /// Replies to a message the caller already holds (saves reloading it).

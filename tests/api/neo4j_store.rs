@@ -1,7 +1,7 @@
 //! What only the Neo4j store has to show: transactions roll back whole,
 //! and its schema migration is idempotent.
 
-use crate::conformance::messages::{new_message, post};
+use crate::conformance::messages::{new_message, post, sent};
 use crate::conformance::{group, user};
 use crate::neo4j_support::neo4j_store;
 use chorus::domain::message::Parent;
@@ -23,17 +23,7 @@ async fn a_connection_lost_before_a_send_reached_the_server_leaves_nothing_behin
     // The connection drops before the send's write reaches the server:
     // nothing happened there, and the store runs the write again.
     faults.drop_connection_at("CREATE (m:Message");
-    let reply = store
-        .post_message(&new_message(
-            &g.id,
-            Some(&root.id),
-            &owner,
-            "once",
-            Some("k"),
-        ))
-        .await
-        .unwrap()
-        .value;
+    let reply = sent(&store, &g.id, Some(&root.id), &owner, "once", Some("k")).await;
     assert!(reply.created);
     assert_eq!(faults.dropped(), 1, "the fault happened");
     assert_eq!(
@@ -68,17 +58,7 @@ async fn a_connection_lost_before_a_send_reached_the_server_leaves_nothing_behin
         .await
         .unwrap();
     assert_eq!(replies.items.len(), 1);
-    let again = store
-        .post_message(&new_message(
-            &g.id,
-            Some(&root.id),
-            &owner,
-            "once",
-            Some("k"),
-        ))
-        .await
-        .unwrap()
-        .value;
+    let again = sent(&store, &g.id, Some(&root.id), &owner, "once", Some("k")).await;
     assert_eq!((again.created, again.message.id), (false, reply.message.id));
 
     faults.drop_connection_at("CREATE (m:Message");

@@ -1,7 +1,6 @@
 use super::{MembershipObject, MessageObject, VisibilityGql};
 use crate::domain::cursor;
 use crate::domain::group::Group;
-use crate::domain::message::Parent;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
 use crate::graphql::pagination::{connection, Args, MembershipConnection, MessageConnection};
@@ -60,8 +59,9 @@ impl GroupObject {
             before,
         }
         .request(cursor::MESSAGES, scope)?;
-        let parent = Parent::Group(self.0.id.clone());
-        let page = service(ctx)?.thread(viewer(ctx)?, &parent, request).await?;
+        let page = service(ctx)?
+            .group_messages(viewer(ctx)?, &self.0.id, request)
+            .await?;
         Ok(connection(
             page,
             cursor::MESSAGES,

@@ -59,7 +59,7 @@ impl Neo4jStore {
         for _ in 0..MAX_JUDGEMENTS {
             let statement = q::SEND_CONTEXT
                 .query()
-                .param("groupId", new.group(None).ok().map(|g| g.to_string()))
+                .param("groupId", new.group_id().map(ToString::to_string))
                 .param("parentId", new.parent_id().map(ToString::to_string))
                 .param("authorId", new.author_id.as_str());
             let context = tx::read::<Context>(&self.graph, statement)

@@ -1,5 +1,5 @@
 use super::{admit, backward, forward, group, user, DynStore};
-use chorus::domain::message::{Message, MessageChange, NewMessage, Parent};
+use chorus::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use chorus::domain::{GroupId, MessageId, UserId};
 use chorus::store::StoreError;
 use chrono::Utc;
@@ -23,6 +23,22 @@ pub fn new_message(
     }
 }
 
+/// A send that must succeed: the message and whether it was created.
+pub async fn sent(
+    store: &DynStore,
+    group: &GroupId,
+    parent: Option<&MessageId>,
+    author: &UserId,
+    body: &str,
+    cid: Option<&str>,
+) -> Posted {
+    store
+        .post_message(&new_message(group, parent, author, body, cid))
+        .await
+        .unwrap()
+        .value
+}
+
 pub async fn post(
     store: &DynStore,
     group: &GroupId,
@@ -30,12 +46,7 @@ pub async fn post(
     author: &UserId,
     body: &str,
 ) -> Message {
-    store
-        .post_message(&new_message(group, parent, author, body, None))
-        .await
-        .unwrap()
-        .value
-        .message
+    sent(store, group, parent, author, body, None).await.message
 }
 
 async fn reload(store: &DynStore, id: &MessageId) -> Message {
@@ -144,32 +155,16 @@ pub async fn a_client_message_id_is_honoured_once_per_author_and_group(store: Dy
     let g = group(&store, &owner, "Club").await;
     let other = group(&store, &owner, "Other").await;
     admit(&store, &g.id, &owner, &ann).await;
-    let first = store
-        .post_message(&new_message(&g.id, None, &owner, "hello", Some("k1")))
-        .await
-        .unwrap()
-        .value;
-    let again = store
-        .post_message(&new_message(&g.id, None, &owner, "changed", Some("k1")))
-        .await
-        .unwrap()
-        .value;
+    let first = sent(&store, &g.id, None, &owner, "hello", Some("k1")).await;
+    let again = sent(&store, &g.id, None, &owner, "changed", Some("k1")).await;
     assert!(first.created && !again.created);
     assert_eq!(
         again.message, first.message,
         "the original comes back unchanged"
     );
-    let by_ann = store
-        .post_message(&new_message(&g.id, None, &ann, "hello", Some("k1")))
-        .await
-        .unwrap()
-        .value;
+    let by_ann = sent(&store, &g.id, None, &ann, "hello", Some("k1")).await;
     assert!(by_ann.created, "another author may use the same key");
-    let elsewhere = store
-        .post_message(&new_message(&other.id, None, &owner, "hello", Some("k1")))
-        .await
-        .unwrap()
-        .value;
+    let elsewhere = sent(&store, &other.id, None, &owner, "hello", Some("k1")).await;
     assert!(
         elsewhere.created,
         "the same key in another group is another message"
@@ -274,17 +269,7 @@ pub async fn replies_to_deleted_or_missing_messages_are_refused(store: DynStore)
     let owner = user(&store, "owner").await;
     let g = group(&store, &owner, "Club").await;
     let root = post(&store, &g.id, None, &owner, "root").await;
-    let kept = store
-        .post_message(&new_message(
-            &g.id,
-            Some(&root.id),
-            &owner,
-            "kept",
-            Some("k"),
-        ))
-        .await
-        .unwrap()
-        .value;
+    let kept = sent(&store, &g.id, Some(&root.id), &owner, "kept", Some("k")).await;
     store
         .change_message(&root.id, &MessageChange::Delete { at: Utc::now() })
         .await
@@ -294,17 +279,7 @@ pub async fn replies_to_deleted_or_missing_messages_are_refused(store: DynStore)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)), "{err:?}");
-    let again = store
-        .post_message(&new_message(
-            &g.id,
-            Some(&root.id),
-            &owner,
-            "kept",
-            Some("k"),
-        ))
-        .await
-        .unwrap()
-        .value;
+    let again = sent(&store, &g.id, Some(&root.id), &owner, "kept", Some("k")).await;
     assert_eq!(
         (again.created, again.message.id),
         (false, kept.message.id),

@@ -1,12 +1,14 @@
-//! A private group of `n` users (`u0` its owner, the rest members), for
-//! the benches that go through the schema.
+//! What the benches that go through the schema share: a group to read and
+//! write in, and percentiles of their samples.
 
 use chorus::domain::group::{Group, NewGroup, Visibility};
 use chorus::domain::membership::Action;
 use chorus::domain::user::Profile;
 use chorus::domain::UserId;
 use chorus::store::Store;
+use std::time::Duration;
 
+/// A private group of `n` users (`u0` its owner, the rest members).
 pub async fn club(store: &dyn Store, n: usize) -> (Group, Vec<UserId>) {
     let now = chorus::domain::now();
     let users: Vec<UserId> = (0..n)
@@ -43,4 +45,10 @@ pub async fn club(store: &dyn Store, n: usize) -> (Group, Vec<UserId>) {
             .unwrap();
     }
     (group, users)
+}
+
+/// The `p`-th percentile of `samples` (sorts them).
+pub fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() * p / 100]
 }
