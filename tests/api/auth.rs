@@ -11,12 +11,14 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwt");
 const ISSUER: &str = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test";
 const AUDIENCE: &str = "chorus-web-client";
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
+    std::fs::read_to_string(crate::helpers::repo_file(&format!(
+        "tests/fixtures/jwt/{name}"
+    )))
+    .unwrap()
 }
 
 fn now() -> i64 {

@@ -10,6 +10,13 @@ use std::sync::Arc;
 
 pub const DEV_SECRET: &str = "integration-test-secret";
 
+/// A file of this repository. The directory is read when the test runs, not
+/// when it is built: a build reused from another clone still reads this one.
+pub fn repo_file(relative: &str) -> String {
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".to_owned());
+    format!("{root}/{relative}")
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub http: reqwest::Client,

@@ -7,7 +7,7 @@ use serde_yaml::Value;
 use std::collections::BTreeSet;
 
 fn read(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(crate::helpers::repo_file(path)).unwrap()
 }
 
 fn template() -> Value {
@@ -63,11 +63,10 @@ fn every_function_is_a_binary_of_this_crate_on_provided_al2023() {
             )),
             "no [[bin]] {binary}"
         );
-        assert!(std::path::Path::new(&format!(
-            "{}/src/bin/{binary}.rs",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .exists());
+        assert!(
+            std::path::Path::new(&crate::helpers::repo_file(&format!("src/bin/{binary}.rs")))
+                .exists()
+        );
     }
 }
 

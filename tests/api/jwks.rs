@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwt");
 const ISSUER: &str = "https://issuer.example";
 const AUDIENCE: &str = "client";
 
@@ -31,7 +30,7 @@ pub fn token_with_kid(kid: &str) -> String {
 fn signed(kid: &str, claims: Value) -> String {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(kid.to_owned());
-    let pem = std::fs::read(format!("{FIXTURES}/key1.pem")).unwrap();
+    let pem = std::fs::read(crate::helpers::repo_file("tests/fixtures/jwt/key1.pem")).unwrap();
     jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_pem(&pem).unwrap()).unwrap()
 }
 
@@ -58,7 +57,12 @@ pub async fn provider() -> (String, Arc<parking_lot::Mutex<Mode>>, Arc<AtomicUsi
                 match mode {
                     Mode::Serve => (
                         StatusCode::OK,
-                        Body::from(std::fs::read(format!("{FIXTURES}/jwks-key1.json")).unwrap()),
+                        Body::from(
+                            std::fs::read(crate::helpers::repo_file(
+                                "tests/fixtures/jwt/jwks-key1.json",
+                            ))
+                            .unwrap(),
+                        ),
                     ),
                     Mode::Fail => (StatusCode::INTERNAL_SERVER_ERROR, Body::from("down")),
                     Mode::Hang => {
@@ -68,7 +72,10 @@ pub async fn provider() -> (String, Arc<parking_lot::Mutex<Mode>>, Arc<AtomicUsi
                     Mode::Huge => {
                         // A valid key set followed by 200 MB of JSON
                         // whitespace: only a size cap refuses it.
-                        let keys = std::fs::read(format!("{FIXTURES}/jwks-key1.json")).unwrap();
+                        let keys = std::fs::read(crate::helpers::repo_file(
+                            "tests/fixtures/jwt/jwks-key1.json",
+                        ))
+                        .unwrap();
                         let chunk = bytes_of(1024 * 1024);
                         let padding = (0..200).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
                         let stream = futures_util::stream::iter(

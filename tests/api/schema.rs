@@ -8,8 +8,7 @@ const CONTRACT: &str = include_str!("../fixtures/api-contract.graphql");
 
 #[test]
 fn schema_graphql_is_up_to_date() {
-    let committed =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    let committed = std::fs::read_to_string(crate::helpers::repo_file("schema.graphql")).unwrap();
     assert!(
         committed == chorus::graphql::sdl(),
         "schema.graphql is stale: run `cargo run -- export-schema` and commit it"

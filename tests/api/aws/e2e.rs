@@ -16,19 +16,16 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout};
 
-const CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web/gateway-client.mjs");
-
 fn client(url: &str, user: &str, group: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
     assert!(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/web/node_modules/graphql-ws"
+        std::path::Path::new(&crate::helpers::repo_file(
+            "tests/web/node_modules/graphql-ws"
         ))
         .exists(),
         "run `npm ci` in tests/web first (scripts/test does)"
     );
     let mut child = tokio::process::Command::new("node")
-        .arg(CLIENT)
+        .arg(crate::helpers::repo_file("tests/web/gateway-client.mjs"))
         .args([url, &token(user), group])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

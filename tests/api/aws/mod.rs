@@ -24,8 +24,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub fn fixture(name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda/");
-    let mut text = std::fs::read_to_string(format!("{path}{name}")).unwrap();
+    let path = crate::helpers::repo_file(&format!("tests/fixtures/lambda/{name}"));
+    let mut text = std::fs::read_to_string(path).unwrap();
     for (key, value) in replacements {
         // Values are JSON string contents: escape them as such.
         let escaped = serde_json::to_string(value).unwrap();

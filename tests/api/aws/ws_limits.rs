@@ -6,11 +6,24 @@ use crate::helpers::token;
 use serde_json::json;
 
 /// A dev token for `user` that expires `secs` from now.
-fn token_expiring_in(user: &str, secs: i64) -> String {
-    let iat = chrono::Utc::now().timestamp() - 30 * 24 * 3600 + secs;
-    chorus::auth::dev::DevTokens::new(crate::helpers::DEV_SECRET.to_owned().into())
+/// A token that expires `secs` seconds from now (at least `secs - 1`: the
+/// claim is whole seconds), and that expiry.
+fn token_expiring_in(user: &str, secs: i64) -> (String, i64) {
+    let lifetime = 30 * 24 * 3600;
+    let iat = chrono::Utc::now().timestamp() - lifetime + secs;
+    let token = chorus::auth::dev::DevTokens::new(crate::helpers::DEV_SECRET.to_owned().into())
         .issue_at(user, user, iat)
-        .unwrap()
+        .unwrap();
+    (token, iat + lifetime)
+}
+
+/// Sleeps until the clock has passed `expires_at`, however slow the machine
+/// was before: the tests wait on the token's own expiry, not a fixed delay.
+async fn wait_past(expires_at: i64) {
+    let left = expires_at * 1000 + 100 - chrono::Utc::now().timestamp_millis();
+    if let Ok(left) = u64::try_from(left) {
+        tokio::time::sleep(std::time::Duration::from_millis(left)).await;
+    }
 }
 
 #[tokio::test]
@@ -19,8 +32,8 @@ async fn a_connection_whose_token_expired_is_closed_at_subscribe_and_at_delivery
     let handler = w.env.ws().unwrap();
     let group = club(&w).await;
     let registry = w.env.connections().unwrap();
+    let (token, expires_at) = token_expiring_in("bob", 4);
     for connection in ["short=", "later="] {
-        let token = token_expiring_in("bob", 2);
         send(
             &handler,
             "ws_connect.json",
@@ -35,7 +48,7 @@ async fn a_connection_whose_token_expired_is_closed_at_subscribe_and_at_delivery
     let stored = registry.subscriptions_of_group(&group_id).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert!(stored[0].token_expires_at.is_some());
-    tokio::time::sleep(std::time::Duration::from_millis(3_100)).await;
+    wait_past(expires_at).await;
 
     // A subscribe after expiry closes the connection.
     message(&handler, "later=", subscribe).await;
@@ -104,7 +117,7 @@ async fn a_user_over_the_socket_cap_is_refused_at_connect_until_one_closes() {
     assert_eq!(connect("b5=", "bob").await, 429);
 
     // A socket whose token has expired no longer counts.
-    let short = token_expiring_in("bob", 1);
+    let (short, expires_at) = token_expiring_in("bob", 4);
     w.env.config.limits.max_sockets_per_user = 3;
     let handler = w.env.ws().unwrap();
     let status = send(
@@ -122,7 +135,7 @@ async fn a_user_over_the_socket_cap_is_refused_at_connect_until_one_closes() {
     )
     .await;
     assert_eq!(refused.status_code, 429);
-    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    wait_past(expires_at).await;
     let admitted = send(
         &handler,
         "ws_connect.json",
