@@ -9,6 +9,7 @@
 //! configured is refused, so an HS256 token signed with a public RSA key
 //! (the classic confusion) never reaches a key it could fool.
 
+pub mod api_key;
 pub mod dev;
 pub mod jwks;
 
@@ -87,7 +88,7 @@ impl Claims {
     /// provider is cleaned (no control or direction-override characters,
     /// bounded length) and a picture is kept only as an `https` URL.
     fn into_identity(self) -> Result<Identity, AuthError> {
-        let id = UserId::parse(&self.sub).map_err(|_| AuthError::Invalid("bad subject".into()))?;
+        let id = UserId::person(&self.sub).map_err(|_| AuthError::Invalid("bad subject".into()))?;
         let email = self.email.as_deref().and_then(text::email);
         let name = [
             self.name.as_deref(),
@@ -111,6 +112,16 @@ impl Claims {
     }
 }
 
+/// The token of `Bearer <token>` (the scheme in any case, RFC 7235) or of
+/// a bare token.
+pub fn bearer(credential: &str) -> &str {
+    let credential = credential.trim();
+    match credential.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        _ => credential,
+    }
+}
+
 /// Verifies bearer tokens with whichever verifiers are configured.
 pub struct Authenticator {
     dev: Option<dev::DevTokens>,
@@ -125,11 +136,7 @@ impl Authenticator {
     /// Verifies `Bearer <token>` (the scheme in any case, RFC 7235) or a
     /// bare token, and returns its holder.
     pub async fn authenticate(&self, credential: &str) -> Result<Identity, AuthError> {
-        let credential = credential.trim();
-        let token = match credential.split_once(' ') {
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
-            _ => credential,
-        };
+        let token = bearer(credential);
         if token.is_empty() || token.len() > 16 * 1024 {
             return Err(AuthError::Malformed);
         }

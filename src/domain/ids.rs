@@ -45,6 +45,31 @@ id_type!(UserId, "u_", "user");
 id_type!(GroupId, "g_", "group");
 id_type!(MessageId, "m_", "message");
 id_type!(EventId, "ev_", "event");
+id_type!(BotId, "b_", "bot");
+
+/// Bots' user ids start with this; no person's may (`UserId::person`).
+pub const BOT_USER_PREFIX: &str = "bot_";
+
+impl UserId {
+    /// The user of a bot: `bot_` and the bot id's random part.
+    pub fn of_bot(bot: &BotId) -> Self {
+        let random = bot.0.strip_prefix("b_").unwrap_or(&bot.0);
+        Self(format!("{BOT_USER_PREFIX}{random}"))
+    }
+
+    /// A person's id from an identity token's subject: refused when it
+    /// could pass for a bot's.
+    pub fn person(sub: &str) -> Result<Self, DomainError> {
+        if sub.starts_with(BOT_USER_PREFIX) {
+            return Err(DomainError::invalid("malformed user id"));
+        }
+        Self::parse(sub)
+    }
+
+    pub fn is_bot(&self) -> bool {
+        self.0.starts_with(BOT_USER_PREFIX)
+    }
+}
 
 const MEMBERSHIP_PREFIX: &str = "ms_";
 

@@ -125,6 +125,7 @@ pub struct Situation<'a> {
 use MembershipState as S;
 
 pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainError> {
+    super::bot::may_transition(s.actor_id, s.target_id, action)?;
     let self_service = matches!(
         action,
         Action::Apply { .. } | Action::Withdraw | Action::Leave

@@ -1,5 +1,6 @@
 //! The chorus domain: values, rules and events. No I/O lives here.
 
+pub mod bot;
 pub mod cursor;
 pub mod error;
 pub mod event;

@@ -138,6 +138,12 @@ pub fn group_name(raw: &str) -> Result<GroupName, DomainError> {
     name(raw, "group name", GROUP_NAME_MAX).map(GroupName)
 }
 
+/// A bot's or an incoming webhook's name: 1 to 100 characters after
+/// trimming, no direction overrides.
+pub fn bot_name(raw: &str) -> Result<String, DomainError> {
+    name(raw, "bot name", DISPLAY_NAME_MAX)
+}
+
 pub const DISPLAY_NAME_MAX: usize = 100;
 pub const URL_MAX: usize = 2_048;
 pub const EMAIL_MAX: usize = 254;

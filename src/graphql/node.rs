@@ -1,14 +1,14 @@
 //! Relay's object identification: `interface Node`, `node(id:)` and
 //! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
-//! groups, `m_` messages, `ms_` memberships); anything else is a user id,
+//! groups, `m_` messages, `ms_` memberships, `b_` bots); anything else is a user id,
 //! which comes from the identity provider's `sub`. An id that names nothing
 //! the viewer may see is `null`, never an error, so a client cannot tell a
 //! hidden object from an absent one.
 
 use super::context::{loader, service, viewer};
 use super::errors::ApiResult;
-use super::types::{GroupObject, MembershipObject, MessageObject, UserObject};
-use crate::domain::ids::parse_membership_id;
+use super::types::{BotObject, GroupObject, MembershipObject, MessageObject, UserObject};
+use crate::domain::ids::{parse_membership_id, BotId};
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 use async_graphql::{Context, Interface, ID};
 
@@ -23,6 +23,7 @@ pub enum Node {
     Group(GroupObject),
     Message(MessageObject),
     Membership(MembershipObject),
+    Bot(BotObject),
 }
 
 /// The object `raw` names, if the viewer may see it.
@@ -43,6 +44,9 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
         let id = MessageId::parse(raw)?;
         hidden_as_absent(service.message(viewer, &id).await)?
             .map(|m| Node::Message(MessageObject(m)))
+    } else if raw.starts_with("b_") {
+        let id = BotId::parse(raw)?;
+        service.bot(viewer, &id).await?.map(|b| Node::Bot(BotObject(b)))
     } else {
         None
     };

@@ -40,8 +40,7 @@ impl AppState {
         let Some(credential) = credential else {
             return Ok(None);
         };
-        let identity = self.auth.authenticate(credential).await?;
-        self.service.sign_in(&identity.profile).await?;
+        let identity = self.service.identify(&self.auth, credential).await?;
         Ok(Some(identity))
     }
 

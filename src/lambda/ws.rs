@@ -146,9 +146,7 @@ impl WsHandler {
     async fn identity(&self, credential: Option<&str>) -> Result<Identity, DomainError> {
         let credential =
             credential.ok_or_else(|| DomainError::Unauthenticated("no token".into()))?;
-        let identity = self.auth.authenticate(credential).await?;
-        self.service.sign_in(&identity.profile).await?;
-        Ok(identity)
+        self.service.identify(&self.auth, credential).await
     }
 
     /// What the protocol answers to one client message, or why it closes.

@@ -11,13 +11,21 @@ impl Service {
     /// Any signed-in user sees a group's public face (name, description,
     /// member count); content is guarded by `readable_group`.
     #[tracing::instrument(skip(self))]
-    pub async fn group(&self, _viewer: &UserId, id: &GroupId) -> DomainResult<Option<Group>> {
+    pub async fn group(&self, viewer: &UserId, id: &GroupId) -> DomainResult<Option<Group>> {
+        if viewer.is_bot() {
+            return match self.access(viewer, id).await {
+                Ok((group, _)) => Ok(Some(group)),
+                Err(DomainError::NotFound(_)) => Ok(None),
+                Err(err) => Err(err),
+            };
+        }
         let groups = self.store.groups(std::slice::from_ref(id)).await?;
         Ok(groups.into_iter().next())
     }
 
     #[tracing::instrument(skip(self, group))]
     pub async fn create_group(&self, viewer: &UserId, group: NewGroup) -> DomainResult<Group> {
+        crate::domain::bot::people_only(viewer)?;
         self.throttle(viewer).await?;
         let created = self.store.create_group(&group, viewer, Self::now()).await?;
         let (group, _owner) = created.value;
@@ -52,10 +60,11 @@ impl Service {
     #[tracing::instrument(skip(self, query))]
     pub async fn search_groups(
         &self,
-        _viewer: &UserId,
+        viewer: &UserId,
         query: &str,
         page: PageRequest<SearchKey>,
     ) -> DomainResult<Page<Group>> {
+        crate::domain::bot::people_only(viewer)?;
         let query = query.trim();
         if query.chars().count() > SEARCH_QUERY_MAX {
             return Err(DomainError::invalid(format!(

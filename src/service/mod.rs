@@ -1,11 +1,13 @@
 //! Use cases. Every public method takes the acting user and decides what
 //! that user may do before touching the store; resolvers only translate.
 
+mod bots;
 mod groups;
 mod membership;
 pub mod memo;
 mod messages;
 pub mod outbox;
+pub use bots::BotWithKey;
 pub mod ports;
 mod push;
 pub mod rate_limit;
@@ -117,15 +119,19 @@ impl Service {
         viewer: &UserId,
         group: &GroupId,
     ) -> DomainResult<(Group, Option<Membership>)> {
-        if let Some(known) = memo::recall(group, viewer) {
-            return Ok(known);
-        }
-        let found = self
-            .store
-            .access(group, viewer)
-            .await?
-            .ok_or(DomainError::NotFound("group"))?;
-        memo::keep(group, viewer, &found);
+        let found = match memo::recall(group, viewer) {
+            Some(known) => known,
+            None => {
+                let found = self
+                    .store
+                    .access(group, viewer)
+                    .await?
+                    .ok_or(DomainError::NotFound("group"))?;
+                memo::keep(group, viewer, &found);
+                found
+            }
+        };
+        crate::domain::bot::confine(viewer, found.1.as_ref())?;
         Ok(found)
     }
 

@@ -11,6 +11,7 @@ impl Service {
         p256dh: &str,
         auth: &str,
     ) -> DomainResult<PushSubscription> {
+        crate::domain::bot::people_only(viewer)?;
         self.throttle(viewer).await?;
         let endpoint = push::endpoint(endpoint)?;
         let (p256dh, auth) = push::keys(p256dh, auth)?;

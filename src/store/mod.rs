@@ -5,8 +5,11 @@
 //! write (sequence numbers, counters, membership transitions, idempotent
 //! sends) correct under any number of concurrent callers.
 
+mod bots;
 pub mod memory;
 pub mod neo4j;
+
+pub use bots::Bots;
 
 use crate::domain::error::Cause;
 use crate::domain::event::DomainEvent;
@@ -79,7 +82,7 @@ pub type MyGroupKey = (i64, GroupId);
 pub type SearchKey = (String, GroupId);
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Bots + Send + Sync + 'static {
     /// Creates the user on first sign-in; refreshes name and picture later.
     async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User>;
     /// The users that exist among `ids`, in any order.

@@ -76,7 +76,11 @@ fn shape(sdl: &str) -> BTreeMap<String, BTreeMap<String, String>> {
                 .collect(),
             _ => BTreeMap::new(),
         };
-        types.insert(ty.node.name.node.to_string(), members);
+        // `extend type` adds to what the type already has.
+        types
+            .entry(ty.node.name.node.to_string())
+            .or_insert_with(BTreeMap::new)
+            .extend(members);
     }
     types
 }

@@ -1,3 +1,4 @@
+mod bots;
 mod groups;
 mod membership;
 mod messages;
@@ -9,6 +10,7 @@ use async_graphql::{MergedObject, ID};
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    bots::BotMutation,
     groups::GroupMutation,
     membership::MembershipMutation,
     messages::MessageMutation,

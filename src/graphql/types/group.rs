@@ -1,4 +1,4 @@
-use super::{MembershipObject, MessageObject, VisibilityGql};
+use super::{BotObject, MembershipObject, MessageObject, VisibilityGql};
 use crate::domain::cursor;
 use crate::domain::group::Group;
 use crate::graphql::context::{loader, service, viewer};
@@ -99,6 +99,13 @@ impl GroupObject {
             |m| m.list_key(),
             MembershipObject,
         ))
+    }
+
+    /// The group's bots, revoked ones too. Owner and admins only.
+    #[graphql(complexity = "super::list_cost(100, child_complexity)")]
+    async fn bots(&self, ctx: &Context<'_>) -> ApiResult<Vec<BotObject>> {
+        let bots = service(ctx)?.group_bots(viewer(ctx)?, &self.0.id).await?;
+        Ok(bots.into_iter().map(BotObject).collect())
     }
 
     /// Pending applications, oldest first. Owner and admins only.

@@ -1,5 +1,6 @@
 //! GraphQL wrappers of domain values (the domain stays free of GraphQL).
 
+mod bot;
 mod enums;
 mod event;
 mod group;
@@ -7,6 +8,7 @@ mod membership;
 mod message;
 mod user;
 
+pub use bot::{BotObject, BotWithKeyObject};
 pub use enums::{GroupEventType, MembershipStateGql, RoleGql, VisibilityGql};
 pub use event::GroupEventObject;
 pub use group::GroupObject;

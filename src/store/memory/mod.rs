@@ -6,6 +6,7 @@
 //! transactions (gap-free `seq`, exact counters, one winner per membership
 //! transition, one message per client id) hold here by construction.
 
+mod bots;
 mod keyset;
 mod memberships;
 mod messages;
@@ -55,6 +56,7 @@ struct State {
     /// Recorded events not yet confirmed published, by (time, id); written
     /// under the same lock as the change they announce.
     outbox: BTreeMap<(Timestamp, EventId), DomainEvent>,
+    bots: bots::BotTable,
 }
 
 struct GroupRow {

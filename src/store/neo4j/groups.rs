@@ -17,7 +17,7 @@ fn ids<T: ToString>(values: &[T]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()
 }
 
-async fn put_membership(txn: &mut Txn, m: &Membership) -> Result<(), TxError> {
+pub(super) async fn put_membership(txn: &mut Txn, m: &Membership) -> Result<(), TxError> {
     let statement = q::MEMBERSHIP_PUT
         .query()
         .param("groupId", m.group_id.as_str())

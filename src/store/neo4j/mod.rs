@@ -7,6 +7,7 @@
 //! failures re-run the whole transaction (`tx::write`).
 
 mod access;
+mod bots;
 mod groups;
 mod messages;
 mod outbox;

@@ -44,6 +44,13 @@ macro_rules! statements {
 
 statements! {
     ADMIN_DELETE_EVERYTHING = "admin_delete_everything";
+    BOT_BY_KEY = "bot_by_key";
+    BOT_CREATE = "bot_create";
+    BOT_LOCK = "bot_lock";
+    BOT_MARK_USED = "bot_mark_used";
+    BOT_UPDATE = "bot_update";
+    BOTS_BY_IDS = "bots_by_ids";
+    BOTS_OF_GROUP = "bots_of_group";
     CHILDREN_BY_SEQS = "children_by_seqs";
     GROUP_CREATE = "group_create";
     GROUP_LOCK = "group_lock";
@@ -114,5 +121,17 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "008_outbox_occurred_at",
         include_str!("../../../cypher/schema/008_outbox_occurred_at.cypher"),
+    ),
+    (
+        "009_bot_id",
+        include_str!("../../../cypher/schema/009_bot_id.cypher"),
+    ),
+    (
+        "010_bot_key_hash",
+        include_str!("../../../cypher/schema/010_bot_key_hash.cypher"),
+    ),
+    (
+        "011_bot_group",
+        include_str!("../../../cypher/schema/011_bot_group.cypher"),
     ),
 ];

@@ -1,0 +1,14 @@
+// Creates a bot: its user, its MEMBER membership of the group (member
+// count +1) and the bot itself, holding only its key's digest. The
+// creator's membership was judged in the same transaction.
+// Params: $id, $userId, $groupId, $name, $keyPrefix, $keyHash, $createdBy, $now
+// Returns: id
+MATCH (g:Group {id: $groupId})
+CREATE (u:User {id: $userId, name: $name, email: null, pictureUrl: null, createdAt: $now})
+CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'MEMBER', note: null, reason: null,
+                         since: $now, updatedAt: $now}]->(g)
+SET g.memberCount = g.memberCount + 1
+CREATE (b:Bot {id: $id, userId: $userId, groupId: $groupId, name: $name, keyPrefix: $keyPrefix,
+               keyHash: $keyHash, createdBy: $createdBy, createdAt: $now, lastUsedAt: null,
+               revokedAt: null, version: 0})
+RETURN b.id AS id

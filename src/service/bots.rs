@@ -1,0 +1,121 @@
+//! Bots: created and retired by a group's owner and admins; their API keys
+//! are the credential `identify` accepts beside ID tokens.
+
+use super::Service;
+use crate::auth::{api_key, AuthError, Authenticator, Identity};
+use crate::domain::bot::{self, Bot, BotChange, KeyDigest, NewBot};
+use crate::domain::ids::BotId;
+use crate::domain::user::Profile;
+use crate::domain::{DomainError, DomainResult, GroupId, UserId};
+
+/// A bot and its key, as `createBot` and `rotateBotKey` show it once.
+pub struct BotWithKey {
+    pub bot: Bot,
+    pub api_key: String,
+}
+
+/// How long a bot's socket may stay open on one `connection_init`: keys do
+/// not expire, and a revoked bot's socket is refused at its next message.
+const BOT_SESSION_SECS: i64 = 24 * 3600;
+
+fn new_key() -> DomainResult<(String, KeyDigest)> {
+    api_key::generate().map_err(|e| DomainError::Internal(Box::new(e)))
+}
+
+impl Service {
+    /// The signed-in holder of a credential: a bot's API key (looked up by
+    /// its digest; revoked and rotated-away keys are refused) or an ID token
+    /// (verified by `auth`, its user created or refreshed).
+    pub async fn identify(&self, auth: &Authenticator, credential: &str) -> DomainResult<Identity> {
+        let token = crate::auth::bearer(credential);
+        if !api_key::is_key(token) {
+            let identity = auth.authenticate(credential).await?;
+            self.sign_in(&identity.profile).await?;
+            return Ok(identity);
+        }
+        let refused = || DomainError::from(AuthError::Invalid("unknown or revoked API key".into()));
+        let digest = api_key::digest(token).ok_or_else(refused)?;
+        let bot = self.store.bot_by_key(&digest).await?.ok_or_else(refused)?;
+        let now = Self::now();
+        if bot.due_for_use_mark(now) {
+            self.store.mark_bot_used(&bot.id, now).await?;
+        }
+        Ok(Identity {
+            profile: Profile {
+                id: bot.user_id,
+                name: bot.name,
+                email: None,
+                picture_url: None,
+            },
+            expires_at: now.timestamp() + BOT_SESSION_SECS,
+        })
+    }
+
+    #[tracing::instrument(skip(self, name))]
+    pub async fn create_bot(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+        name: &str,
+    ) -> DomainResult<BotWithKey> {
+        bot::people_only(viewer)?;
+        self.throttle(viewer).await?;
+        let (api_key, digest) = new_key()?;
+        let new = NewBot::new(group.clone(), name, viewer.clone(), digest, Self::now())?;
+        let created = self.store.create_bot(&new).await?;
+        super::memo::forget();
+        self.announce(created.events).await;
+        tracing::info!(bot = %created.value.0.id, "bot created");
+        Ok(BotWithKey {
+            bot: created.value.0,
+            api_key,
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn rotate_bot_key(&self, viewer: &UserId, id: &BotId) -> DomainResult<BotWithKey> {
+        bot::people_only(viewer)?;
+        self.throttle(viewer).await?;
+        let (api_key, digest) = new_key()?;
+        let changed = self
+            .store
+            .change_bot(id, viewer, &BotChange::Rekey(digest), Self::now())
+            .await?;
+        Ok(BotWithKey {
+            bot: changed.value,
+            api_key,
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn revoke_bot(&self, viewer: &UserId, id: &BotId) -> DomainResult<Bot> {
+        bot::people_only(viewer)?;
+        self.throttle(viewer).await?;
+        let changed = self
+            .store
+            .change_bot(id, viewer, &BotChange::Revoke, Self::now())
+            .await?;
+        super::memo::forget();
+        self.announce(changed.events).await;
+        Ok(changed.value)
+    }
+
+    /// A group's bots, for its owner and admins.
+    pub async fn group_bots(&self, viewer: &UserId, group: &GroupId) -> DomainResult<Vec<Bot>> {
+        let (_, membership) = self.access(viewer, group).await?;
+        bot::may_manage(membership.as_ref())?;
+        Ok(self.store.group_bots(group).await?)
+    }
+
+    /// A bot, if the viewer manages its group (`node`); `None` otherwise.
+    pub async fn bot(&self, viewer: &UserId, id: &BotId) -> DomainResult<Option<Bot>> {
+        let Some(found) = self.store.bots(std::slice::from_ref(id)).await?.pop() else {
+            return Ok(None);
+        };
+        match self.access(viewer, &found.group_id).await {
+            Ok((_, membership)) if bot::may_manage(membership.as_ref()).is_ok() => Ok(Some(found)),
+            Ok(_) | Err(DomainError::Forbidden(_) | DomainError::NotFound(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Bots in the embedded store, under the same lock as everything else.
+
+use super::{MemoryStore, State};
+use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot};
+use crate::domain::event::DomainEvent;
+use crate::domain::ids::BotId;
+use crate::domain::membership::Membership;
+use crate::domain::user::User;
+use crate::domain::{GroupId, Timestamp, UserId};
+use crate::store::{Bots, Recorded, StoreError, StoreResult};
+use async_trait::async_trait;
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub(super) struct BotTable {
+    rows: HashMap<BotId, Bot>,
+    /// Key digest -> bot; a rotated-away or revoked key is removed.
+    by_key: HashMap<String, BotId>,
+    by_group: HashMap<GroupId, Vec<BotId>>,
+}
+
+impl State {
+    fn add_members(&mut self, group: &GroupId, delta: i64) {
+        if let Some(row) = self.groups.get_mut(group) {
+            row.group.member_count = row.group.member_count.saturating_add_signed(delta);
+        }
+    }
+
+    fn create_bot(&mut self, new: &NewBot) -> StoreResult<(Bot, Membership)> {
+        if !self.groups.contains_key(&new.group_id) {
+            return Err(StoreError::NotFound("group"));
+        }
+        let creator = (new.group_id.clone(), new.created_by.clone());
+        new.admit(self.memberships.get(&creator))
+            .map_err(StoreError::Rejected)?;
+        let (bot, membership) = (new.bot(), new.membership());
+        self.users.insert(
+            bot.user_id.clone(),
+            User {
+                id: bot.user_id.clone(),
+                name: bot.name.clone(),
+                email: None,
+                picture_url: None,
+                created_at: new.now,
+            },
+        );
+        self.put_membership(membership.clone());
+        self.add_members(&new.group_id, 1);
+        let table = &mut self.bots;
+        table.by_key.insert(new.key.hash.clone(), bot.id.clone());
+        table
+            .by_group
+            .entry(bot.group_id.clone())
+            .or_default()
+            .push(bot.id.clone());
+        table.rows.insert(bot.id.clone(), bot.clone());
+        Ok((bot, membership))
+    }
+
+    fn change_bot(
+        &mut self,
+        id: &BotId,
+        actor: &UserId,
+        change: &BotChange,
+        now: Timestamp,
+    ) -> StoreResult<(Bot, Option<Membership>)> {
+        let bot = self
+            .bots
+            .rows
+            .get(id)
+            .cloned()
+            .ok_or(StoreError::NotFound("bot"))?;
+        let actor_m = self.memberships.get(&(bot.group_id.clone(), actor.clone()));
+        let bot_m = self
+            .memberships
+            .get(&(bot.group_id.clone(), bot.user_id.clone()));
+        let decision = bot
+            .decide(change, actor_m, bot_m, now)
+            .map_err(StoreError::Rejected)?;
+        let changes_key = decision.key.is_some() || decision.bot.revoked_at != bot.revoked_at;
+        if changes_key {
+            self.bots.by_key.retain(|_, holder| holder != id);
+        }
+        if let Some(key) = &decision.key {
+            self.bots.by_key.insert(key.hash.clone(), id.clone());
+        }
+        if let Some(left) = &decision.left {
+            self.put_membership(left.clone());
+            self.add_members(&bot.group_id, -1);
+        }
+        self.bots.rows.insert(id.clone(), decision.bot.clone());
+        Ok((decision.bot, decision.left))
+    }
+}
+
+#[async_trait]
+impl Bots for MemoryStore {
+    async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
+        let mut state = self.state.lock();
+        let (bot, membership) = state.create_bot(new)?;
+        let event = DomainEvent::membership(membership.clone(), new.now);
+        Ok(state.record((bot, membership), vec![event]))
+    }
+
+    async fn group_bots(&self, group: &GroupId) -> StoreResult<Vec<Bot>> {
+        let state = self.state.lock();
+        let ids = state.bots.by_group.get(group).into_iter().flatten();
+        Ok(ids
+            .filter_map(|id| state.bots.rows.get(id).cloned())
+            .collect())
+    }
+
+    async fn bots(&self, ids: &[BotId]) -> StoreResult<Vec<Bot>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.bots.rows.get(id).cloned())
+            .collect())
+    }
+
+    async fn bot_by_key(&self, key: &KeyDigest) -> StoreResult<Option<Bot>> {
+        let state = self.state.lock();
+        let id = state.bots.by_key.get(&key.hash);
+        Ok(id.and_then(|id| state.bots.rows.get(id).cloned()))
+    }
+
+    async fn change_bot(
+        &self,
+        id: &BotId,
+        actor: &UserId,
+        change: &BotChange,
+        now: Timestamp,
+    ) -> StoreResult<Recorded<Bot>> {
+        let mut state = self.state.lock();
+        let (bot, left) = state.change_bot(id, actor, change, now)?;
+        let events = left
+            .map(|m| DomainEvent::membership(m, now))
+            .into_iter()
+            .collect();
+        Ok(state.record(bot, events))
+    }
+
+    async fn mark_bot_used(&self, id: &BotId, now: Timestamp) -> StoreResult<()> {
+        let mut state = self.state.lock();
+        if let Some(bot) = state.bots.rows.get_mut(id) {
+            if bot.due_for_use_mark(now) {
+                bot.last_used_at = Some(now);
+            }
+        }
+        Ok(())
+    }
+}
