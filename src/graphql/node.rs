@@ -46,7 +46,10 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
             .map(|m| Node::Message(MessageObject(m)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
-        service.bot(viewer, &id).await?.map(|b| Node::Bot(BotObject(b)))
+        service
+            .bot(viewer, &id)
+            .await?
+            .map(|b| Node::Bot(BotObject(b)))
     } else {
         None
     };

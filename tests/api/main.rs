@@ -11,6 +11,7 @@ mod apq;
 mod auth;
 mod authorization;
 mod aws;
+mod bots;
 mod concurrency;
 mod conformance;
 mod cors;

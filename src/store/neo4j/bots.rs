@@ -57,10 +57,13 @@ impl Bots for Neo4jStore {
     #[tracing::instrument(skip_all, fields(group = %new.group_id))]
     async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
         let now = time(micros(new.now))?;
+        let new = &NewBot { now, ..new.clone() };
         let (bot, membership) = (new.bot(), new.membership());
         let events = vec![DomainEvent::membership(membership.clone(), now)];
         write_txn!(self.graph, |txn| {
-            let locked = q::GROUP_LOCK.query().param("groupId", new.group_id.as_str());
+            let locked = q::GROUP_LOCK
+                .query()
+                .param("groupId", new.group_id.as_str());
             if tx::rows::<rows::Ignored>(txn, locked).await?.is_empty() {
                 return Err(StoreError::NotFound("group").into());
             }
@@ -117,6 +120,7 @@ impl Bots for Neo4jStore {
         change: &BotChange,
         now: Timestamp,
     ) -> StoreResult<Recorded<Bot>> {
+        let now = time(micros(now))?;
         write_txn!(self.graph, |txn| {
             let locked = q::BOT_LOCK.query().param("id", id.as_str());
             let bot: Bot = tx::first::<BotRow>(txn, locked)

@@ -4,6 +4,7 @@
 
 mod api_lambda;
 mod audience;
+mod bots;
 mod delivery;
 mod e2e;
 pub mod fakes;

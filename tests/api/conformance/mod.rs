@@ -2,6 +2,7 @@
 //! run against every implementation. `conformance_suite!(name, factory)`
 //! instantiates every case for a store built by `factory().await`.
 
+pub mod bots;
 pub mod concurrency;
 pub mod groups;
 pub mod messages;
@@ -71,7 +72,7 @@ pub fn backward<K>(before: Option<K>, limit: usize) -> PageRequest<K> {
 macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
-            use crate::conformance::{concurrency, groups, messages, outbox};
+            use crate::conformance::{bots, concurrency, groups, messages, outbox};
 
             macro_rules! case {
                 ($module:ident :: $case:ident) => {
@@ -106,6 +107,10 @@ macro_rules! conformance_suite {
             case!(outbox::every_write_records_its_events_until_confirmed);
             case!(outbox::an_ownership_transfer_records_both_memberships);
             case!(outbox::concurrent_sends_with_one_client_id_record_one_event);
+            case!(bots::admins_create_bots_that_join_as_members_and_are_found_by_key);
+            case!(bots::only_admins_create_and_change_bots);
+            case!(bots::a_rotated_key_stops_matching_and_a_revoked_bot_leaves);
+            case!(bots::a_use_is_marked_at_most_once_a_minute);
         }
     };
 }

@@ -1,0 +1,86 @@
+//! Bots on the Lambda path (moto): the `api` function takes a bot's key,
+//! the `ws` function admits it at `$connect` and `connection_init`, and a
+//! revoked key is refused by both at once.
+
+use super::ws_lambda::{club, message, send, EVENTS};
+use super::{fixture, world};
+use serde_json::{json, Value};
+
+async fn graphql(router: &chorus::lambda::ApiService, key: &str, query: &str) -> Value {
+    let body = json!({ "query": query }).to_string();
+    let event = fixture(
+        "http_api_v2_post_graphql.json",
+        &[("TOKEN", key), ("BODY", &body)],
+    );
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let response = tower::ServiceExt::oneshot(router.clone(), request.into())
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_bot_posts_and_subscribes_through_the_lambdas_until_revoked() {
+    let w = world().await;
+    let group = club(&w).await;
+    let service = w.env.parts().unwrap().0;
+    let alice = chorus::domain::UserId::parse("alice").unwrap();
+    let group_id = chorus::domain::GroupId::parse(&group).unwrap();
+    let created = service.create_bot(&alice, &group_id, "CI").await.unwrap();
+    let key = created.api_key.as_str();
+    let bot_user = created.bot.user_id.to_string();
+
+    let api = w.env.api().unwrap();
+    let post = format!(
+        "mutation {{ postMessage(input: {{groupId: \"{group}\", body: \"build green\"}}) {{ author {{ id }} }} }}"
+    );
+    let posted = graphql(&api, key, &post).await;
+    assert_eq!(
+        posted["data"]["postMessage"]["author"]["id"],
+        bot_user.as_str(),
+        "{posted}"
+    );
+
+    let ws = w.env.ws().unwrap();
+    let connected = send(
+        &ws,
+        "ws_connect.json",
+        &[("CONNECTION", "bot="), ("TOKEN", key)],
+    )
+    .await;
+    assert_eq!(connected.status_code, 200);
+    message(
+        &ws,
+        "bot=",
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {key}")}}),
+    )
+    .await;
+    message(&ws, "bot=", json!({"id": "s1", "type": "subscribe", "payload": {"query": EVENTS, "variables": {"g": group}}})).await;
+    assert_eq!(
+        w.management.frames("bot="),
+        vec![json!({"type": "connection_ack"})]
+    );
+    let registry = w.env.connections().unwrap();
+    let stored = registry.subscriptions_of_group(&group_id).await.unwrap();
+    assert!(
+        stored.iter().any(|s| s.user_id.as_str() == bot_user),
+        "{stored:?}"
+    );
+
+    service.revoke_bot(&alice, &created.bot.id).await.unwrap();
+    let refused = graphql(&api, key, "{ me { id } }").await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    let again = send(
+        &ws,
+        "ws_connect.json",
+        &[("CONNECTION", "bot2="), ("TOKEN", key)],
+    )
+    .await;
+    assert_eq!(again.status_code, 401);
+}
