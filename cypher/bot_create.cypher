@@ -1,7 +1,9 @@
 // Creates a bot: its user, its MEMBER membership of the group (member
 // count +1) and the bot itself, holding only its key's digest. The
 // creator's membership was judged in the same transaction.
-// Params: $id, $userId, $groupId, $name, $keyPrefix, $keyHash, $createdBy, $now
+// An incoming webhook's bot also holds the hook's id and its secret's digest.
+// Params: $id, $userId, $groupId, $name, $keyPrefix, $keyHash, $createdBy, $now,
+//         $hookId, $hookSecretHash (both null for other bots)
 // Returns: id
 MATCH (g:Group {id: $groupId})
 CREATE (u:User {id: $userId, name: $name, email: null, pictureUrl: null, createdAt: $now})
@@ -10,5 +12,6 @@ CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'MEMBER', note: null, reason: nu
 SET g.memberCount = g.memberCount + 1
 CREATE (b:Bot {id: $id, userId: $userId, groupId: $groupId, name: $name, keyPrefix: $keyPrefix,
                keyHash: $keyHash, createdBy: $createdBy, createdAt: $now, lastUsedAt: null,
-               revokedAt: null, version: 0})
+               revokedAt: null, version: 0, hookId: $hookId,
+               hookSecretHash: $hookSecretHash})
 RETURN b.id AS id

@@ -12,14 +12,17 @@ const SHOWN: usize = PREFIX.len() + 4;
 /// 32 random bytes in unpadded base64url.
 const RANDOM_CHARS: usize = 43;
 
-/// A new key and what is kept of it.
-pub fn generate() -> std::io::Result<(String, KeyDigest)> {
+/// 256 random bits in unpadded base64url (43 characters): the random part
+/// of every key and secret chorus hands out.
+pub fn random_secret() -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
-    let key = format!(
-        "{PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A new key and what is kept of it.
+pub fn generate() -> std::io::Result<(String, KeyDigest)> {
+    let key = format!("{PREFIX}{}", random_secret()?);
     let digest = digest(&key).ok_or_else(|| std::io::Error::other("key of the wrong shape"))?;
     Ok((key, digest))
 }
@@ -49,6 +52,15 @@ pub fn sha256_hex(secret: &str) -> String {
         .collect()
 }
 
+/// Whether `secret` hashes to `digest`, compared in constant time.
+pub fn matches_digest(secret: &str, digest: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    sha256_hex(secret)
+        .as_bytes()
+        .ct_eq(digest.as_bytes())
+        .into()
+}
+
 /// Whether `credential` looks like a bot key at all (the verifier to use).
 pub fn is_key(credential: &str) -> bool {
     credential.starts_with(PREFIX)
@@ -68,6 +80,16 @@ mod tests {
         assert_eq!(da.hash.len(), 64);
         assert!(!da.hash.contains(&a[11..]));
         assert_eq!(digest(&a), Some(da));
+    }
+
+    #[test]
+    fn secrets_match_only_their_own_digest() {
+        let secret = random_secret().unwrap();
+        assert_eq!(secret.len(), 43);
+        let digest = sha256_hex(&secret);
+        assert!(matches_digest(&secret, &digest));
+        assert!(!matches_digest(&random_secret().unwrap(), &digest));
+        assert!(!matches_digest(&secret, ""));
     }
 
     #[test]

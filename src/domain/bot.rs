@@ -2,7 +2,7 @@
 //! exactly one group and confined to it, holding an API key of which only a
 //! digest is kept.
 
-use super::ids::BotId;
+use super::ids::{BotId, HookId};
 use super::membership::{Membership, MembershipState, Role};
 use super::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,9 @@ pub struct Bot {
     pub created_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+    /// The incoming webhook that posts as this bot, if it was made for one
+    /// (`createIncomingWebhook`); deleting the hook revokes the bot.
+    pub hook_id: Option<HookId>,
 }
 
 /// What is kept of an API key: the prefix to show and the SHA-256 digest
@@ -41,6 +44,9 @@ pub struct NewBot {
     pub created_by: UserId,
     pub key: KeyDigest,
     pub now: Timestamp,
+    /// For an incoming webhook's bot: the hook's id and the SHA-256 (hex)
+    /// of the secret in its URL.
+    pub hook: Option<(HookId, String)>,
 }
 
 /// What `rotateBotKey` and `revokeBot` do to a bot.
@@ -64,7 +70,8 @@ impl NewBot {
             name: super::text::bot_name(name)?,
             created_by,
             key,
-            now,
+            now: super::truncated(now),
+            hook: None,
         })
     }
 
@@ -84,6 +91,7 @@ impl NewBot {
             created_at: self.now,
             last_used_at: None,
             revoked_at: None,
+            hook_id: self.hook.as_ref().map(|(id, _)| id.clone()),
         }
     }
 

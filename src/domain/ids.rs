@@ -46,6 +46,7 @@ id_type!(GroupId, "g_", "group");
 id_type!(MessageId, "m_", "message");
 id_type!(EventId, "ev_", "event");
 id_type!(BotId, "b_", "bot");
+id_type!(HookId, "ih_", "incoming webhook");
 
 /// Bots' user ids start with this; no person's may (`UserId::person`).
 pub const BOT_USER_PREFIX: &str = "bot_";

@@ -22,6 +22,10 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// The current time, to the microsecond (the precision stores keep).
 pub fn now() -> Timestamp {
-    let now = chrono::Utc::now();
-    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+    truncated(chrono::Utc::now())
+}
+
+/// An instant to the microsecond.
+pub fn truncated(t: Timestamp) -> Timestamp {
+    chrono::DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }

@@ -22,6 +22,7 @@ use async_graphql::Schema;
 pub use context::Viewer;
 pub use limits::Limits;
 use std::sync::Arc;
+pub use types::BaseUrl;
 
 pub use mutation::Mutation;
 pub use query::Query;

@@ -1,14 +1,17 @@
 //! Relay's object identification: `interface Node`, `node(id:)` and
 //! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
-//! groups, `m_` messages, `ms_` memberships, `b_` bots); anything else is a user id,
+//! groups, `m_` messages, `ms_` memberships, `b_` bots, `ih_`
+//! incoming webhooks); anything else is a user id,
 //! which comes from the identity provider's `sub`. An id that names nothing
 //! the viewer may see is `null`, never an error, so a client cannot tell a
 //! hidden object from an absent one.
 
 use super::context::{loader, service, viewer};
 use super::errors::ApiResult;
-use super::types::{BotObject, GroupObject, MembershipObject, MessageObject, UserObject};
-use crate::domain::ids::{parse_membership_id, BotId};
+use super::types::{
+    BotObject, GroupObject, IncomingWebhookObject, MembershipObject, MessageObject, UserObject,
+};
+use crate::domain::ids::{parse_membership_id, BotId, HookId};
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 use async_graphql::{Context, Interface, ID};
 
@@ -24,6 +27,7 @@ pub enum Node {
     Message(MessageObject),
     Membership(MembershipObject),
     Bot(BotObject),
+    IncomingWebhook(IncomingWebhookObject),
 }
 
 /// The object `raw` names, if the viewer may see it.
@@ -44,6 +48,10 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
         let id = MessageId::parse(raw)?;
         hidden_as_absent(service.message(viewer, &id).await)?
             .map(|m| Node::Message(MessageObject(m)))
+    } else if raw.starts_with("ih_") {
+        let id = HookId::parse(raw)?;
+        let found = service.incoming_webhook(viewer, &id).await?;
+        found.map(|b| Node::IncomingWebhook(IncomingWebhookObject(b)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
         service

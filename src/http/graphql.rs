@@ -10,7 +10,7 @@ use crate::graphql::apq::PersistedQueries;
 use crate::graphql::errors::{coded, fill_codes, request_error, ApiError};
 use crate::graphql::selected_operation;
 use async_graphql::parser::types::OperationType;
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -36,24 +36,13 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
             modern,
         );
     }
-    let max = state.limits.max_body_bytes;
-    let too_large = || {
-        let msg = format!("request body is larger than {max} bytes");
-        refuse(StatusCode::PAYLOAD_TOO_LARGE, &msg, modern)
-    };
-    // A declared length over the limit is refused before reading a byte.
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max as u64) {
-        return too_large();
-    }
-    let bytes = match tokio::time::timeout(state.limits.body_timeout, to_bytes(body, max)).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return too_large(),
-        Err(_) => {
+    let bytes = match super::body::read(&state.limits, &parts.headers, body).await {
+        Ok(bytes) => bytes,
+        Err(super::body::Refused::TooLarge(max)) => {
+            let msg = format!("request body is larger than {max} bytes");
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, &msg, modern);
+        }
+        Err(super::body::Refused::TooSlow) => {
             let msg = "the request body did not arrive in time";
             return refuse(StatusCode::REQUEST_TIMEOUT, msg, modern);
         }
@@ -150,7 +139,8 @@ async fn execute(
         }
     };
     // One memo of access checks per request (service::memo).
-    let execution = state.schema.execute(request.data(viewer));
+    let request = request.data(viewer).data(base_url(headers));
+    let execution = state.schema.execute(request);
     let mut response = crate::service::memo::scoped(execution).await;
     fill_codes(&mut response.errors);
     // A request error (syntax, validation, limits): execution never started.
@@ -217,6 +207,32 @@ fn respond(status: StatusCode, body: &impl serde::Serialize, modern: bool) -> Re
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
+}
+
+/// Where this request reached the server (`X-Forwarded-*` behind a
+/// proxy or API Gateway, else `Host`), for URLs the API hands out.
+fn base_url(headers: &HeaderMap) -> crate::graphql::BaseUrl {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+    };
+    let host = header("x-forwarded-host")
+        .or(header("host"))
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = match header("x-forwarded-proto") {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    crate::graphql::BaseUrl(format!("{scheme}://{host}"))
 }
 
 /// The client lists `application/graphql-response+json` in `Accept` and

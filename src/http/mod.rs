@@ -1,8 +1,10 @@
 //! The axum router: built by one function that the local server and the
 //! `api` Lambda both serve.
 
+mod body;
 pub mod cors;
 mod graphql;
+mod hooks;
 pub mod playground;
 pub mod server;
 mod sockets;
@@ -60,6 +62,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .route("/graphiql/{name}", get(playground::asset))
         .route("/graphql", get(graphql::get_or_upgrade).post(graphql::post))
         .route("/health", get(health))
+        .route("/hooks/{id}/{secret}", axum::routing::post(hooks::post))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -70,9 +73,11 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
 }
 
 /// One span per request: method and path, never the query string (a GET
-/// carries the GraphQL document and its variables there).
+/// carries the GraphQL document and its variables there) nor a hook's
+/// secret.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+    let path = hooks::loggable_path(request.uri().path());
+    tracing::info_span!("http", method = %request.method(), path = %path)
 }
 
 async fn health() -> impl IntoResponse {

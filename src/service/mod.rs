@@ -3,11 +3,13 @@
 
 mod bots;
 mod groups;
+mod hooks;
 mod membership;
 pub mod memo;
 mod messages;
 pub mod outbox;
 pub use bots::BotWithKey;
+pub use hooks::HookWithSecret;
 pub mod ports;
 mod push;
 pub mod rate_limit;

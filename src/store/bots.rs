@@ -3,7 +3,7 @@
 
 use super::{Recorded, StoreResult};
 use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot};
-use crate::domain::ids::BotId;
+use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::{GroupId, Timestamp};
 use async_trait::async_trait;
@@ -21,6 +21,9 @@ pub trait Bots: Send + Sync {
     /// The bot holding a key with this digest, unless it was revoked or the
     /// key rotated away.
     async fn bot_by_key(&self, key: &KeyDigest) -> StoreResult<Option<Bot>>;
+    /// The bot of an incoming webhook, revoked or not, and the digest of
+    /// the hook's secret.
+    async fn incoming_webhook(&self, id: &HookId) -> StoreResult<Option<(Bot, String)>>;
     /// Judges `Bot::decide` on the bot, the actor's and the bot's
     /// memberships as read together, and writes the decision (for a revoke:
     /// the bot leaves, member count -1, the event recorded).

@@ -217,3 +217,34 @@ fn the_http_api_answers_preflights_as_the_router_does() {
     let origins = untag(&api["Environment"]["Variables"]["CHORUS_CORS_ORIGINS"]);
     assert_eq!(untag(&origins[1]), "AllowedOrigins", "{origins:?}");
 }
+
+#[test]
+fn the_http_api_sends_every_route_with_a_body_to_the_api_function() {
+    let t = template();
+    let api = &t["Resources"]["ApiFunction"]["Properties"]["Events"];
+    let routes: BTreeSet<(String, String)> = api
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|e| e["Type"] == "HttpApi")
+        .map(|e| {
+            let p = &e["Properties"];
+            (
+                p["Method"].as_str().unwrap().to_owned(),
+                p["Path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for route in [
+        ("POST", "/graphql"),
+        ("GET", "/graphql"),
+        // The router's incoming-webhook path, in the same `{param}` syntax.
+        ("POST", "/hooks/{id}/{secret}"),
+    ] {
+        let wanted = (route.0.to_owned(), route.1.to_owned());
+        assert!(
+            routes.contains(&wanted),
+            "{route:?} is not routed: {routes:?}"
+        );
+    }
+}

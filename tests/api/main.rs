@@ -19,6 +19,7 @@ mod groups;
 mod hardening;
 mod hardening_net;
 mod hardening_ws;
+mod hooks;
 mod http_details;
 mod http_protocol;
 mod infra;

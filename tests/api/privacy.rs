@@ -141,6 +141,20 @@ async fn graphql_and_http_spans_mask_bodies_notes_and_queries() {
     )
     .await;
     alice.post(&g, "the diagnosis came back").await;
+    let hook = "mutation($g: ID!) { createIncomingWebhook(groupId: $g, name: \"Pager\") { url } }";
+    let url = alice.ok(hook, serde_json::json!({ "g": g })).await["createIncomingWebhook"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hook_secret = url.rsplit('/').next().unwrap().to_owned();
+    let sent = app
+        .http
+        .post(&url)
+        .json(&serde_json::json!({ "text": "the pager went off" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
     let search = "query($q: String!) { searchGroups(query: $q) { edges { cursor } } }";
     alice
         .ok(search, serde_json::json!({ "q": "bankruptcy" }))
@@ -156,7 +170,15 @@ async fn graphql_and_http_spans_mask_bodies_notes_and_queries() {
         text.contains("parse") && text.contains("http"),
         "spans recorded:\n{text}"
     );
-    for secret in ["555-0199", "diagnosis", "bankruptcy", "private-words"] {
+    assert!(text.contains("/hooks/"), "the hook's request has its span");
+    for secret in [
+        "555-0199",
+        "diagnosis",
+        "bankruptcy",
+        "private-words",
+        "pager went off",
+        &hook_secret,
+    ] {
         assert!(!text.contains(secret), "{secret} was recorded:\n{text}");
     }
 }

@@ -1,8 +1,8 @@
 use super::group_id;
-use crate::domain::ids::BotId;
+use crate::domain::ids::{BotId, HookId};
 use crate::graphql::context::{service, viewer};
 use crate::graphql::errors::ApiResult;
-use crate::graphql::types::{BotObject, BotWithKeyObject};
+use crate::graphql::types::{BotObject, BotWithKeyObject, IncomingWebhookWithUrlObject};
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -37,5 +37,35 @@ impl BotMutation {
         let id = BotId::parse(&bot_id)?;
         let revoked = service(ctx)?.revoke_bot(viewer(ctx)?, &id).await?;
         Ok(BotObject(revoked))
+    }
+}
+
+#[derive(Default)]
+pub struct HookMutation;
+
+#[Object]
+impl HookMutation {
+    /// Makes an incoming webhook that posts as a new bot of the group
+    /// (owner and admins). Its URL carries a secret: shown this once.
+    async fn create_incoming_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "groupId")] group: ID,
+        name: String,
+    ) -> ApiResult<IncomingWebhookWithUrlObject> {
+        let group = group_id(&group)?;
+        let created = service(ctx)?
+            .create_incoming_webhook(viewer(ctx)?, &group, &name)
+            .await?;
+        Ok(IncomingWebhookWithUrlObject(created))
+    }
+
+    /// Deletes the hook (its URL answers 404) and revokes its bot; false
+    /// when there was no such hook.
+    async fn delete_incoming_webhook(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let id = HookId::parse(&id)?;
+        Ok(service(ctx)?
+            .delete_incoming_webhook(viewer(ctx)?, &id)
+            .await?)
     }
 }

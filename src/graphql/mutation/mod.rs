@@ -11,6 +11,7 @@ use async_graphql::{MergedObject, ID};
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     bots::BotMutation,
+    bots::HookMutation,
     groups::GroupMutation,
     membership::MembershipMutation,
     messages::MessageMutation,

@@ -1,4 +1,4 @@
-use super::{BotObject, MembershipObject, MessageObject, VisibilityGql};
+use super::{BotObject, IncomingWebhookObject, MembershipObject, MessageObject, VisibilityGql};
 use crate::domain::cursor;
 use crate::domain::group::Group;
 use crate::graphql::context::{loader, service, viewer};
@@ -106,6 +106,15 @@ impl GroupObject {
     async fn bots(&self, ctx: &Context<'_>) -> ApiResult<Vec<BotObject>> {
         let bots = service(ctx)?.group_bots(viewer(ctx)?, &self.0.id).await?;
         Ok(bots.into_iter().map(BotObject).collect())
+    }
+
+    /// The group's live incoming webhooks. Owner and admins only.
+    #[graphql(complexity = "super::list_cost(100, child_complexity)")]
+    async fn incoming_webhooks(&self, ctx: &Context<'_>) -> ApiResult<Vec<IncomingWebhookObject>> {
+        let hooks = service(ctx)?
+            .group_incoming_webhooks(viewer(ctx)?, &self.0.id)
+            .await?;
+        Ok(hooks.into_iter().map(IncomingWebhookObject).collect())
     }
 
     /// Pending applications, oldest first. Owner and admins only.

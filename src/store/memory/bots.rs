@@ -3,7 +3,7 @@
 use super::{MemoryStore, State};
 use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot};
 use crate::domain::event::DomainEvent;
-use crate::domain::ids::BotId;
+use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::user::User;
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -17,6 +17,8 @@ pub(super) struct BotTable {
     /// Key digest -> bot; a rotated-away or revoked key is removed.
     by_key: HashMap<String, BotId>,
     by_group: HashMap<GroupId, Vec<BotId>>,
+    /// Incoming webhook -> its bot and the digest of its secret.
+    hooks: HashMap<HookId, (BotId, String)>,
 }
 
 impl State {
@@ -53,6 +55,11 @@ impl State {
             .entry(bot.group_id.clone())
             .or_default()
             .push(bot.id.clone());
+        if let Some((hook, secret)) = &new.hook {
+            table
+                .hooks
+                .insert(hook.clone(), (bot.id.clone(), secret.clone()));
+        }
         table.rows.insert(bot.id.clone(), bot.clone());
         Ok((bot, membership))
     }
@@ -122,6 +129,18 @@ impl Bots for MemoryStore {
         let state = self.state.lock();
         let id = state.bots.by_key.get(&key.hash);
         Ok(id.and_then(|id| state.bots.rows.get(id).cloned()))
+    }
+
+    async fn incoming_webhook(&self, id: &HookId) -> StoreResult<Option<(Bot, String)>> {
+        let state = self.state.lock();
+        let Some((bot, secret)) = state.bots.hooks.get(id) else {
+            return Ok(None);
+        };
+        Ok(state
+            .bots
+            .rows
+            .get(bot)
+            .map(|b| (b.clone(), secret.clone())))
     }
 
     async fn change_bot(

@@ -8,7 +8,7 @@ use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot, LAST_USED_EVERY_SECS};
 use crate::domain::event::DomainEvent;
-use crate::domain::ids::BotId;
+use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{Bots, Recorded, StoreError, StoreResult};
@@ -27,6 +27,10 @@ struct BotRow {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    hook_id: Option<HookId>,
+    /// Only `bot_by_hook` returns it.
+    #[serde(default)]
+    hook_secret_hash: Option<String>,
 }
 
 impl TryFrom<BotRow> for Bot {
@@ -42,6 +46,7 @@ impl TryFrom<BotRow> for Bot {
             created_at: time(r.created_at)?,
             last_used_at: r.last_used_at.map(time).transpose()?,
             revoked_at: r.revoked_at.map(time).transpose()?,
+            hook_id: r.hook_id,
         })
     }
 }
@@ -83,7 +88,9 @@ impl Bots for Neo4jStore {
                 .param("keyPrefix", new.key.prefix.as_str())
                 .param("keyHash", new.key.hash.as_str())
                 .param("createdBy", bot.created_by.as_str())
-                .param("now", micros(now));
+                .param("now", micros(now))
+                .param("hookId", new.hook.as_ref().map(|h| h.0.to_string()))
+                .param("hookSecretHash", new.hook.as_ref().map(|h| h.1.clone()));
             tx::rows::<rows::Ignored>(txn, create).await?;
             super::outbox::record(txn, &events).await?;
             Ok(())
@@ -110,6 +117,16 @@ impl Bots for Neo4jStore {
             .read_bots(q::BOT_BY_KEY.query().param("keyHash", key.hash.as_str()))
             .await?;
         Ok(found.into_iter().next())
+    }
+
+    async fn incoming_webhook(&self, id: &HookId) -> StoreResult<Option<(Bot, String)>> {
+        let statement = q::BOT_BY_HOOK.query().param("hookId", id.as_str());
+        let found = tx::read::<BotRow>(&self.graph, statement).await?;
+        let Some(mut row) = found.into_iter().next() else {
+            return Ok(None);
+        };
+        let secret = row.hook_secret_hash.take().unwrap_or_default();
+        Ok(Some((row.try_into()?, secret)))
     }
 
     #[tracing::instrument(skip_all, fields(bot = %id))]

@@ -44,6 +44,7 @@ macro_rules! statements {
 
 statements! {
     ADMIN_DELETE_EVERYTHING = "admin_delete_everything";
+    BOT_BY_HOOK = "bot_by_hook";
     BOT_BY_KEY = "bot_by_key";
     BOT_CREATE = "bot_create";
     BOT_LOCK = "bot_lock";
@@ -133,5 +134,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "011_bot_group",
         include_str!("../../../cypher/schema/011_bot_group.cypher"),
+    ),
+    (
+        "012_bot_hook_id",
+        include_str!("../../../cypher/schema/012_bot_hook_id.cypher"),
     ),
 ];

@@ -84,3 +84,52 @@ async fn a_bot_posts_and_subscribes_through_the_lambdas_until_revoked() {
     .await;
     assert_eq!(again.status_code, 401);
 }
+
+#[tokio::test]
+async fn an_incoming_webhook_posts_through_the_api_function() {
+    let w = world().await;
+    let group = club(&w).await;
+    let api = w.env.api().unwrap();
+    let alice = crate::helpers::token("alice");
+    let create = format!(
+        "mutation {{ createIncomingWebhook(groupId: \"{group}\", name: \"Alerts\") {{ url }} }}"
+    );
+    let created = graphql(&api, &alice, &create).await;
+    let url = created["data"]["createIncomingWebhook"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = url
+        .strip_prefix("https://k3x9v2.execute-api.us-east-1.amazonaws.com")
+        .unwrap_or_else(|| panic!("the URL names the API's own address: {url}"));
+    let mut parts = path.trim_start_matches("/hooks/").split('/');
+    let (hook, secret) = (parts.next().unwrap(), parts.next().unwrap());
+
+    let body = json!({"text": "CPU high on api-3"}).to_string();
+    let event = fixture(
+        "http_api_v2_post_hook.json",
+        &[
+            ("PATH", path),
+            ("HOOK", hook),
+            ("SECRET", secret),
+            ("BODY", &body),
+        ],
+    );
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let response = tower::ServiceExt::oneshot(api.clone(), request.into())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let bytes = axum::body::to_bytes(response.into_body(), 1024)
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], b"ok");
+    let read = format!(
+        "{{ group(id: \"{group}\") {{ messages {{ edges {{ node {{ body author {{ name }} }} }} }} }} }}"
+    );
+    let messages = graphql(&api, &alice, &read).await;
+    assert_eq!(
+        messages["data"]["group"]["messages"]["edges"][0]["node"],
+        json!({"body": "CPU high on api-3", "author": {"name": "Alerts"}})
+    );
+}

@@ -1,0 +1,193 @@
+//! Incoming webhooks: what tools that post to Slack's incoming webhooks
+//! send, posted as the hook's bot; answered as Slack answers.
+
+use crate::helpers::{spawn_app, spawn_app_with, Client};
+use crate::ws_client::Ws;
+use serde_json::{json, Value};
+
+const CREATE: &str = "mutation($g: ID!) { createIncomingWebhook(groupId: $g, name: \"Alerts\") {
+    url incomingWebhook { id createdAt group { id } bot { id name user { id } } } } }";
+const HOOKS: &str =
+    "query($g: ID!) { group(id: $g) { memberCount incomingWebhooks { id bot { name } } } }";
+const DELETE: &str = "mutation($h: ID!) { deleteIncomingWebhook(id: $h) }";
+const LATEST: &str = "query($g: ID!) { group(id: $g) { messages(last: 1) { edges { node {
+    id body author { id } replies { edges { node { body author { id } } } } } } } } }";
+
+/// A new hook of `group`: its URL, its id and the user it posts as.
+async fn create_hook(admin: &Client<'_>, group: &str) -> (String, String, String) {
+    let data = admin.ok(CREATE, json!({"g": group})).await;
+    let created = &data["createIncomingWebhook"];
+    (
+        created["url"].as_str().unwrap().to_owned(),
+        created["incomingWebhook"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        created["incomingWebhook"]["bot"]["user"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+}
+
+/// What `curl` gets back for a Slack-style POST: status and body.
+async fn curl(url: &str, body: &str) -> (u16, String) {
+    let out = tokio::process::Command::new("curl")
+        .args([
+            "-sS",
+            "-m",
+            "10",
+            "-X",
+            "POST",
+            "-H",
+            "Content-type: application/json",
+        ])
+        .args(["--data", body, "-w", "\n%{http_code}", url])
+        .output()
+        .await
+        .expect("curl runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (body, status) = text.rsplit_once('\n').unwrap();
+    (status.parse().unwrap(), body.to_owned())
+}
+
+#[tokio::test]
+async fn a_slack_style_post_with_curl_shows_up_as_a_message_and_an_event() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let (url, hook, bot_user) = create_hook(&alice, &g).await;
+    assert!(url.starts_with(&app.url("/hooks/")), "{url}");
+    assert!(url.contains(&hook));
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.subscribe("s1", &g).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+    let (status, body) = curl(&url, r#"{"text":"Disk 91% full on db-1"}"#).await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+    let event = ws.recv().await;
+    let posted = &event["payload"]["data"]["groupEvents"];
+    assert_eq!(posted["type"], "MESSAGE_POSTED", "{event}");
+    assert_eq!(posted["message"]["body"], "Disk 91% full on db-1");
+    assert_eq!(posted["message"]["author"]["id"], bot_user.as_str());
+
+    let latest = alice.ok(LATEST, json!({"g": g})).await;
+    let message = &latest["group"]["messages"]["edges"][0]["node"];
+    let id = message["id"].as_str().unwrap();
+    // Replies: Slack's `thread_ts`, or `parentId`.
+    let reply = json!({"text": "resolved", "thread_ts": id}).to_string();
+    assert_eq!(curl(&url, &reply).await, (200, "ok".to_owned()));
+    let reply = json!({"text": "really", "parentId": id, "username": "ignored"}).to_string();
+    assert_eq!(curl(&url, &reply).await, (200, "ok".to_owned()));
+    let latest = alice.ok(LATEST, json!({"g": g})).await;
+    let replies = &latest["group"]["messages"]["edges"][0]["node"]["replies"]["edges"];
+    assert_eq!(
+        replies[0]["node"],
+        json!({"body": "resolved", "author": {"id": bot_user}})
+    );
+    assert_eq!(replies[1]["node"]["body"], "really");
+}
+
+#[tokio::test]
+async fn bad_posts_are_answered_as_slack_does_and_post_nothing() {
+    let app = spawn_app_with(&[("CHORUS_MAX_BODY_BYTES", "2048")]).await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let (url, hook, _) = create_hook(&alice, &g).await;
+    let (base, _secret) = url.rsplit_once('/').unwrap();
+    let cases = [
+        (
+            url.clone(),
+            r#"{"attachments": []}"#.to_owned(),
+            400,
+            "no_text",
+        ),
+        (url.clone(), r#"{"text": "   "}"#.to_owned(), 400, "no_text"),
+        (url.clone(), "text=hello".to_owned(), 400, "invalid_payload"),
+        (
+            url.clone(),
+            r#"{"text": "x", "thread_ts": "m_nope"}"#.to_owned(),
+            400,
+            "invalid_thread_ts",
+        ),
+        (
+            url.clone(),
+            json!({"text": "x".repeat(3000)}).to_string(),
+            413,
+            "request_too_large",
+        ),
+        (
+            format!("{base}/wrong-secret"),
+            r#"{"text": "x"}"#.to_owned(),
+            404,
+            "no_service",
+        ),
+        (
+            app.url("/hooks/ih_unknown/secret"),
+            r#"{"text": "x"}"#.to_owned(),
+            404,
+            "no_service",
+        ),
+    ];
+    for (to, body, status, answer) in cases {
+        assert_eq!(
+            curl(&to, &body).await,
+            (status, answer.to_owned()),
+            "{body}"
+        );
+    }
+    assert_eq!(alice.message_count(&g).await, 0);
+
+    assert_eq!(
+        alice.ok(DELETE, json!({"h": hook})).await["deleteIncomingWebhook"],
+        true
+    );
+    assert_eq!(
+        curl(&url, r#"{"text": "late"}"#).await,
+        (404, "no_service".to_owned())
+    );
+    assert_eq!(
+        alice.ok(DELETE, json!({"h": hook})).await["deleteIncomingWebhook"],
+        false
+    );
+    assert_eq!(alice.message_count(&g).await, 0);
+}
+
+#[tokio::test]
+async fn hooks_are_for_admins_listed_without_their_secret_and_rate_limited() {
+    let app = spawn_app_with(&[("CHORUS_RATE_BURST", "4"), ("CHORUS_RATE_PER_SEC", "1")]).await;
+    let alice = app.user("alice");
+    let bob = app.user("bob");
+    let g = alice.create_group("Ops").await;
+    alice.admit(&g, &bob).await;
+    assert_eq!(bob.err(CREATE, json!({"g": g})).await, "FORBIDDEN");
+    let (url, hook, _) = create_hook(&alice, &g).await;
+    let listed: Value = alice.ok(HOOKS, json!({"g": g})).await;
+    assert_eq!(
+        listed["group"]["incomingWebhooks"],
+        json!([{"id": hook, "bot": {"name": "Alerts"}}])
+    );
+    assert_eq!(
+        listed["group"]["memberCount"], 3,
+        "the hook's bot is a member"
+    );
+    let secret = url.rsplit('/').next().unwrap();
+    let node = alice
+        .gql(
+            "query($h: ID!) { node(id: $h) { id ... on IncomingWebhook { bot { keyPrefix } } } }",
+            json!({"h": hook}),
+        )
+        .await;
+    assert_eq!(node["data"]["node"]["id"], hook.as_str());
+    assert!(!node.to_string().contains(secret) && !listed.to_string().contains(secret));
+    assert_eq!(bob.err(HOOKS, json!({"g": g})).await, "FORBIDDEN");
+    assert_eq!(bob.err(DELETE, json!({"h": hook})).await, "FORBIDDEN");
+
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let body = json!({"text": format!("alert {n}")}).to_string();
+        statuses.push(curl(&url, &body).await.0);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(statuses[0], 200);
+}
