@@ -13,4 +13,5 @@ mod dynamo_subscriptions;
 pub mod management;
 pub mod push;
 pub mod sns;
+pub mod webhook;
 pub mod webpush;

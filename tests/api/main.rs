@@ -35,4 +35,5 @@ mod privacy;
 mod round_trips;
 mod schema;
 mod subscriptions;
+mod webhook_sender;
 mod ws_client;
