@@ -1,7 +1,9 @@
 //! Configuration: one struct, read once from the environment at start.
 
+mod aws;
 mod limits;
 
+pub use aws::AwsConfig;
 use limits::Env;
 pub use limits::Limits;
 
@@ -58,38 +60,6 @@ pub struct Config {
     pub neo4j: Option<Neo4jConfig>,
     /// The AWS side (Lambdas only); each Lambda checks what it needs.
     pub aws: AwsConfig,
-}
-
-/// Names of the AWS resources the Lambdas use (set by infra/template.yaml).
-/// AWS clients read `AWS_REGION`, credentials and `AWS_ENDPOINT_URL`
-/// themselves.
-#[derive(Debug, Clone, Default)]
-pub struct AwsConfig {
-    /// `EVENTS_TOPIC_ARN`: where the `api` Lambda publishes domain events.
-    pub events_topic_arn: Option<String>,
-    /// `DELIVERY_TOPIC_ARN`: where `fanout` publishes delivery batches.
-    pub delivery_topic_arn: Option<String>,
-    /// `CONNECTIONS_TABLE`: WebSocket connections and subscriptions.
-    pub connections_table: Option<String>,
-    /// `PUSH_TABLE`: Web Push subscriptions by user.
-    pub push_table: Option<String>,
-    /// `AUDIENCE_TABLE`: each group's audience, sharded (fan-out reads it).
-    pub audience_table: Option<String>,
-    /// `RATE_LIMIT_TABLE`: per-user mutation buckets, shared by every
-    /// instance (without it each process keeps its own).
-    pub rate_limit_table: Option<String>,
-    /// `WS_MANAGEMENT_ENDPOINT`: the WebSocket API's management endpoint,
-    /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
-    pub ws_management_endpoint: Option<String>,
-    /// `VAPID_PRIVATE_KEY` (secret): base64url P-256 private key
-    /// (`chorus vapid-keys` makes a pair).
-    pub vapid_private_key: Option<SecretString>,
-    /// `VAPID_SUBJECT`: contact for push services (`mailto:` or `https:`).
-    pub vapid_subject: String,
-    /// `PUSH_TTL_SECS`: how long push services keep a message (default 86400).
-    pub push_ttl_secs: u32,
-    /// `FANOUT_SHARD_SIZE`: members per audience shard (default 100).
-    pub fanout_shard_size: usize,
 }
 
 impl ConfigError {
@@ -168,19 +138,7 @@ impl Config {
                 pool_size: env.or("NEO4J_POOL_SIZE", 16)?,
             }),
         };
-        let aws = AwsConfig {
-            events_topic_arn: env.text("EVENTS_TOPIC_ARN"),
-            delivery_topic_arn: env.text("DELIVERY_TOPIC_ARN"),
-            connections_table: env.text("CONNECTIONS_TABLE"),
-            push_table: env.text("PUSH_TABLE"),
-            audience_table: env.text("AUDIENCE_TABLE"),
-            rate_limit_table: env.text("RATE_LIMIT_TABLE"),
-            ws_management_endpoint: env.text("WS_MANAGEMENT_ENDPOINT"),
-            vapid_private_key: env.text("VAPID_PRIVATE_KEY").map(SecretString::from),
-            vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,
-            push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
-            fanout_shard_size: env.or("FANOUT_SHARD_SIZE", 100)?,
-        };
+        let aws = AwsConfig::from_env(&env)?;
         let cors_origins = match env.list("CHORUS_CORS_ORIGINS") {
             list if list.is_empty() => vec!["*".to_owned()],
             list => list,

@@ -1,10 +1,12 @@
 //! Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm (RFC 8291),
 //! through the web-push crate; the HTTP request is sent with reqwest.
 
+use crate::delivery::outbound;
 use crate::domain::event::DomainEvent;
 use crate::domain::push::PushSubscription;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Duration;
 use web_push::{ContentEncoding, SubscriptionInfo, VapidSignatureBuilder, WebPushMessageBuilder};
 
@@ -22,6 +24,7 @@ pub enum PushOutcome {
 
 pub struct WebPushSender {
     http: reqwest::Client,
+    allow_private: bool,
     vapid_private_key: SecretString,
     subject: String,
     ttl: u32,
@@ -107,17 +110,25 @@ impl WebPushSender {
     /// A sender signing with `vapid_private_key` (base64url P-256 scalar;
     /// a key whose leading zero bytes were dropped is accepted). `None` if
     /// the key is not one.
-    pub fn new(vapid_private_key: SecretString, subject: String, ttl: u32) -> Option<Self> {
+    /// Endpoints are user-given URLs: the address rule holds
+    /// (`delivery::outbound`) unless `allow_private`.
+    pub fn new(
+        vapid_private_key: SecretString,
+        subject: String,
+        ttl: u32,
+        allow_private: bool,
+    ) -> Option<Self> {
         let vapid_private_key = canonical_vapid_key(vapid_private_key.expose_secret())?;
-        let http = reqwest::Client::builder()
+        let http = outbound::client(allow_private, Arc::new(outbound::SystemLookup))
             .timeout(Duration::from_secs(10))
             .build()
-            .unwrap_or_default();
+            .ok()?;
         Some(Self {
             http,
             vapid_private_key,
             subject,
             ttl,
+            allow_private,
         })
     }
 
@@ -131,6 +142,9 @@ impl WebPushSender {
         let Some(audience) = origin(&sub.endpoint) else {
             return PushOutcome::Failed("endpoint is not a URL".into());
         };
+        if outbound::check_url(&sub.endpoint, self.allow_private).is_err() {
+            return PushOutcome::Failed(outbound::REFUSED.into());
+        }
         let message = (|| {
             let mut vapid =
                 VapidSignatureBuilder::from_base64(self.vapid_private_key.expose_secret(), &info)?;
@@ -167,6 +181,7 @@ impl WebPushSender {
                 PushOutcome::Gone
             }
             Ok(r) => PushOutcome::Failed(format!("push service answered {}", r.status())),
+            Err(err) if outbound::is_refused(&err) => PushOutcome::Failed(outbound::REFUSED.into()),
             Err(err) => PushOutcome::Failed(format!("push service unreachable: {err}")),
         }
     }

@@ -169,7 +169,8 @@ impl Env {
             .vapid_private_key
             .clone()
             .map(|key| {
-                WebPushSender::new(key, aws.vapid_subject.clone(), aws.push_ttl_secs).ok_or(
+                let (subject, ttl) = (aws.vapid_subject.clone(), aws.push_ttl_secs);
+                WebPushSender::new(key, subject, ttl, aws.allow_private_targets).ok_or(
                     ConfigError::invalid("VAPID_PRIVATE_KEY", "not a base64url P-256 private key"),
                 )
             })

@@ -171,3 +171,31 @@ async fn redirects_are_not_followed_and_silence_is_a_timeout_class_failure() {
         (None, Some("connection failed"))
     );
 }
+
+#[tokio::test]
+async fn push_endpoints_obey_the_same_address_rule() {
+    use chorus::delivery::webpush::{PushOutcome, WebPushSender};
+    let service = crate::aws::fakes::PushService::start().await;
+    let (endpoint, p256dh, auth) = service.subscribe("carol");
+    let subscription = chorus::domain::push::PushSubscription {
+        user_id: chorus::domain::UserId::parse("carol").unwrap(),
+        endpoint,
+        p256dh,
+        auth,
+        created_at: chrono::Utc::now(),
+    };
+    let key = || service.vapid_private_key.clone().into();
+    let subject = "mailto:ops@chorus.test".to_owned();
+    let strict = WebPushSender::new(key(), subject.clone(), 60, false).unwrap();
+    match strict.send(&subscription, b"{}").await {
+        PushOutcome::Failed(why) => assert_eq!(why, "refused address"),
+        _ => panic!("a push to 127.0.0.1 was sent with the rule on"),
+    }
+    assert!(service.received().is_empty());
+    let open = WebPushSender::new(key(), subject, 60, true).unwrap();
+    assert!(matches!(
+        open.send(&subscription, b"{}").await,
+        PushOutcome::Delivered
+    ));
+    assert_eq!(service.received().len(), 1);
+}

@@ -75,6 +75,8 @@ async fn world_on(
     let push_service = fakes::PushService::start().await;
     let vars: HashMap<&str, String> = HashMap::from([
         ("CHORUS_DEV_SECRET", crate::helpers::DEV_SECRET.to_owned()),
+        // The fake push service listens on 127.0.0.1.
+        ("CHORUS_WEBHOOK_ALLOW_PRIVATE", "true".to_owned()),
         ("EVENTS_TOPIC_ARN", events.topic_arn.clone()),
         ("DELIVERY_TOPIC_ARN", delivery.topic_arn.clone()),
         ("CONNECTIONS_TABLE", connections),

@@ -1,0 +1,60 @@
+//! The AWS part of the configuration: resource names and what the Lambda
+//! functions read.
+
+use super::limits::Env;
+use super::ConfigError;
+use secrecy::SecretString;
+
+/// Names of the AWS resources the Lambdas use (set by infra/template.yaml).
+/// AWS clients read `AWS_REGION`, credentials and `AWS_ENDPOINT_URL`
+/// themselves.
+#[derive(Debug, Clone, Default)]
+pub struct AwsConfig {
+    /// `EVENTS_TOPIC_ARN`: where the `api` Lambda publishes domain events.
+    pub events_topic_arn: Option<String>,
+    /// `DELIVERY_TOPIC_ARN`: where `fanout` publishes delivery batches.
+    pub delivery_topic_arn: Option<String>,
+    /// `CONNECTIONS_TABLE`: WebSocket connections and subscriptions.
+    pub connections_table: Option<String>,
+    /// `PUSH_TABLE`: Web Push subscriptions by user.
+    pub push_table: Option<String>,
+    /// `AUDIENCE_TABLE`: each group's audience, sharded (fan-out reads it).
+    pub audience_table: Option<String>,
+    /// `RATE_LIMIT_TABLE`: per-user mutation buckets, shared by every
+    /// instance (without it each process keeps its own).
+    pub rate_limit_table: Option<String>,
+    /// `WS_MANAGEMENT_ENDPOINT`: the WebSocket API's management endpoint,
+    /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
+    pub ws_management_endpoint: Option<String>,
+    /// `VAPID_PRIVATE_KEY` (secret): base64url P-256 private key
+    /// (`chorus vapid-keys` makes a pair).
+    pub vapid_private_key: Option<SecretString>,
+    /// `VAPID_SUBJECT`: contact for push services (`mailto:` or `https:`).
+    pub vapid_subject: String,
+    /// `PUSH_TTL_SECS`: how long push services keep a message (default 86400).
+    pub push_ttl_secs: u32,
+    /// `FANOUT_SHARD_SIZE`: members per audience shard (default 100).
+    pub fanout_shard_size: usize,
+    /// `CHORUS_WEBHOOK_ALLOW_PRIVATE`: lifts the address rule of outbound
+    /// requests to user-given URLs (push endpoints); off on Lambda.
+    pub allow_private_targets: bool,
+}
+
+impl AwsConfig {
+    pub(super) fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            events_topic_arn: env.text("EVENTS_TOPIC_ARN"),
+            delivery_topic_arn: env.text("DELIVERY_TOPIC_ARN"),
+            connections_table: env.text("CONNECTIONS_TABLE"),
+            push_table: env.text("PUSH_TABLE"),
+            audience_table: env.text("AUDIENCE_TABLE"),
+            rate_limit_table: env.text("RATE_LIMIT_TABLE"),
+            ws_management_endpoint: env.text("WS_MANAGEMENT_ENDPOINT"),
+            vapid_private_key: env.text("VAPID_PRIVATE_KEY").map(SecretString::from),
+            vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,
+            push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
+            fanout_shard_size: env.or("FANOUT_SHARD_SIZE", 100)?,
+            allow_private_targets: env.or("CHORUS_WEBHOOK_ALLOW_PRIVATE", false)?,
+        })
+    }
+}

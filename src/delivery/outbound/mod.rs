@@ -1,0 +1,115 @@
+//! Outbound requests to user-given URLs (webhooks, Web Push endpoints):
+//! never to the deployment's own network. Names resolve through `Guard`, so
+//! reqwest connects only to addresses that passed the rule (no window
+//! between check and connect); IP literals are checked by `check_url`;
+//! redirects are not followed and no proxy is used.
+
+pub mod address;
+
+use crate::domain::DomainError;
+use address::is_public;
+use futures_util::future::BoxFuture;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// Why an attempt was not made, as attempts record it.
+pub const REFUSED: &str = "refused address";
+
+/// Name resolution, replaceable so tests can name hosts that resolve to
+/// private addresses.
+pub trait Lookup: Send + Sync + 'static {
+    fn lookup(&self, host: String) -> BoxFuture<'static, std::io::Result<Vec<IpAddr>>>;
+}
+
+/// The system resolver (`getaddrinfo` through tokio).
+pub struct SystemLookup;
+
+impl Lookup for SystemLookup {
+    fn lookup(&self, host: String) -> BoxFuture<'static, std::io::Result<Vec<IpAddr>>> {
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            Ok(found.map(|a| a.ip()).collect())
+        })
+    }
+}
+
+/// The resolver reqwest connects through: every address of a name must
+/// pass the rule, or the name does not resolve at all.
+struct Guard {
+    lookup: Arc<dyn Lookup>,
+    allow_private: bool,
+}
+
+impl Resolve for Guard {
+    fn resolve(&self, name: Name) -> Resolving {
+        let (lookup, allow_private) = (self.lookup.clone(), self.allow_private);
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let ips = lookup.lookup(host).await?;
+            if ips.is_empty() {
+                return Err("no address".into());
+            }
+            if !allow_private && !ips.iter().all(|ip| is_public(*ip)) {
+                return Err(REFUSED.into());
+            }
+            let addrs: Addrs = Box::new(ips.into_iter().map(|ip| SocketAddr::new(ip, 0)));
+            Ok(addrs)
+        })
+    }
+}
+
+/// A user-given URL as the rule allows it: `https` (or `http` when private
+/// addresses are allowed, for a local receiver), a host, no credentials, and
+/// an IP literal host only if the address passes.
+pub fn check_url(raw: &str, allow_private: bool) -> Result<reqwest::Url, DomainError> {
+    let invalid = |why: &str| DomainError::invalid(format!("url: {why}"));
+    if raw.len() > 2_048 {
+        return Err(invalid("longer than 2048 characters"));
+    }
+    let url = reqwest::Url::parse(raw).map_err(|_| invalid("not a URL"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_private => {}
+        _ => return Err(invalid("must be https")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("must not carry credentials"));
+    }
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+        return Err(invalid("has no host"));
+    };
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    if literal.is_some_and(|ip| !allow_private && !is_public(ip)) {
+        return Err(invalid("names a private, loopback or link-local address"));
+    }
+    Ok(url)
+}
+
+/// A client builder for user-given URLs: the guard as its resolver, no
+/// redirects, no proxies. Callers add timeouts and a user agent.
+pub fn client(allow_private: bool, lookup: Arc<dyn Lookup>) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .dns_resolver(Arc::new(Guard {
+            lookup,
+            allow_private,
+        }))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+}
+
+/// Whether a request failed because the rule refused its address.
+pub fn is_refused(err: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(err);
+    while let Some(cause) = source {
+        if cause.to_string() == REFUSED {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
