@@ -1,6 +1,8 @@
-//! Bot API keys: `chorus_bot_` and 256 random bits (base64url). Only the
-//! SHA-256 digest is stored and keys are looked up by it, so a key is never
-//! readable again after it was shown once.
+//! The secrets chorus hands out. Bot API keys: `chorus_bot_` and 256
+//! random bits (base64url); only the SHA-256 digest is stored and keys are
+//! looked up by it, so a key is never readable again after it was shown
+//! once. Hook URL secrets are kept the same way; webhook signing secrets
+//! (`whsec_`) are made here too.
 
 use crate::domain::bot::KeyDigest;
 use base64::Engine;
@@ -15,9 +17,20 @@ const RANDOM_CHARS: usize = 43;
 /// 256 random bits in unpadded base64url (43 characters): the random part
 /// of every key and secret chorus hands out.
 pub fn random_secret() -> std::io::Result<String> {
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes()?))
+}
+
+/// A webhook signing secret: `whsec_` and 256 random bits in standard
+/// base64, as Standard Webhooks libraries read it.
+pub fn webhook_secret() -> std::io::Result<String> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(random_bytes()?);
+    Ok(format!("whsec_{encoded}"))
+}
+
+fn random_bytes() -> std::io::Result<[u8; 32]> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    Ok(bytes)
 }
 
 /// A new key and what is kept of it.

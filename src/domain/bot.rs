@@ -95,6 +95,14 @@ impl NewBot {
         }
     }
 
+    /// What creating the bot announces: its joining the group.
+    pub fn events(&self) -> Vec<super::event::DomainEvent> {
+        vec![super::event::DomainEvent::membership(
+            self.membership(),
+            self.now,
+        )]
+    }
+
     /// The bot's membership: an ordinary MEMBER of its group.
     pub fn membership(&self) -> Membership {
         Membership {
@@ -164,6 +172,15 @@ pub struct BotDecision {
     pub bot: Bot,
     pub key: Option<KeyDigest>,
     pub left: Option<Membership>,
+}
+
+impl BotDecision {
+    /// What the change announces: the bot's leaving, if it left.
+    pub fn events(&self, now: Timestamp) -> Vec<super::event::DomainEvent> {
+        let left = self.left.iter().cloned();
+        left.map(|m| super::event::DomainEvent::membership(m, now))
+            .collect()
+    }
 }
 
 impl Bot {

@@ -71,7 +71,7 @@ pub async fn post(
         .await
     {
         Ok(_) => answer(StatusCode::OK, "ok"),
-        Err(DomainError::NotFound("incoming webhook")) => {
+        Err(DomainError::NotFound(what)) if what == crate::service::UNKNOWN_HOOK => {
             answer(StatusCode::NOT_FOUND, "no_service")
         }
         Err(DomainError::NotFound(_)) => answer(StatusCode::BAD_REQUEST, "invalid_thread_ts"),

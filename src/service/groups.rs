@@ -11,16 +11,14 @@ impl Service {
     /// Any signed-in user sees a group's public face (name, description,
     /// member count); content is guarded by `readable_group`.
     #[tracing::instrument(skip(self))]
+    /// Read through `access`, so a bot sees only its own group and the
+    /// request's later checks of this group cost nothing.
     pub async fn group(&self, viewer: &UserId, id: &GroupId) -> DomainResult<Option<Group>> {
-        if viewer.is_bot() {
-            return match self.access(viewer, id).await {
-                Ok((group, _)) => Ok(Some(group)),
-                Err(DomainError::NotFound(_)) => Ok(None),
-                Err(err) => Err(err),
-            };
+        match self.access(viewer, id).await {
+            Ok((group, _)) => Ok(Some(group)),
+            Err(DomainError::NotFound(_)) => Ok(None),
+            Err(err) => Err(err),
         }
-        let groups = self.store.groups(std::slice::from_ref(id)).await?;
-        Ok(groups.into_iter().next())
     }
 
     #[tracing::instrument(skip(self, group))]

@@ -9,6 +9,10 @@ use crate::domain::message::Message;
 use crate::domain::text::MessageBody;
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 
+/// What `post_from_hook` says of an unknown id, a wrong secret or a
+/// deleted hook (`NotFound` of this).
+pub const UNKNOWN_HOOK: &str = "incoming webhook";
+
 /// An incoming webhook's bot and the secret of its URL, shown once.
 pub struct HookWithSecret {
     pub bot: Bot,
@@ -101,7 +105,7 @@ impl Service {
         body: MessageBody,
         parent: Option<MessageId>,
     ) -> DomainResult<Message> {
-        let unknown = DomainError::NotFound("incoming webhook");
+        let unknown = DomainError::NotFound(UNKNOWN_HOOK);
         let Some((hook_bot, digest)) = self.store.incoming_webhook(id).await? else {
             return Err(unknown);
         };

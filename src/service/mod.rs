@@ -9,7 +9,7 @@ pub mod memo;
 mod messages;
 pub mod outbox;
 pub use bots::BotWithKey;
-pub use hooks::HookWithSecret;
+pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
 pub mod ports;
 mod push;
 pub mod rate_limit;

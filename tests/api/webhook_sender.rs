@@ -1,7 +1,8 @@
 //! One webhook attempt against a receiver that verifies signatures with the
 //! Standard Webhooks reference library (Python), and the address rule.
 
-use chorus::delivery::webhook::{check_url, new_secret, Lookup, SystemLookup, WebhookSender};
+use chorus::auth::api_key::webhook_secret as new_secret;
+use chorus::delivery::webhook::{check_url, Lookup, SystemLookup, WebhookSender};
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 use std::net::IpAddr;

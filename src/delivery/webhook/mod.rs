@@ -4,4 +4,4 @@
 mod sender;
 
 pub use super::outbound::{check_url, Lookup, SystemLookup};
-pub use sender::{new_secret, Attempt, WebhookSender};
+pub use sender::{Attempt, WebhookSender};

@@ -3,22 +3,11 @@
 //! connected to, no redirects, no proxies), 10 s for the whole exchange.
 
 use crate::delivery::outbound::{self, check_url, Lookup, REFUSED};
-use base64::Engine;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long one attempt may take, connect to last byte of the headers.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A new signing secret: `whsec_` and 256 random bits in base64.
-pub fn new_secret() -> std::io::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
-    Ok(format!(
-        "whsec_{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    ))
-}
 
 /// What one attempt came to, as `deliveries` lists it.
 #[derive(Debug, Clone, PartialEq)]

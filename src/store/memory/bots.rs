@@ -1,8 +1,7 @@
 //! Bots in the embedded store, under the same lock as everything else.
 
 use super::{MemoryStore, State};
-use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot};
-use crate::domain::event::DomainEvent;
+use crate::domain::bot::{Bot, BotChange, BotDecision, KeyDigest, NewBot};
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::user::User;
@@ -70,7 +69,7 @@ impl State {
         actor: &UserId,
         change: &BotChange,
         now: Timestamp,
-    ) -> StoreResult<(Bot, Option<Membership>)> {
+    ) -> StoreResult<BotDecision> {
         let bot = self
             .bots
             .rows
@@ -96,7 +95,7 @@ impl State {
             self.add_members(&bot.group_id, -1);
         }
         self.bots.rows.insert(id.clone(), decision.bot.clone());
-        Ok((decision.bot, decision.left))
+        Ok(decision)
     }
 }
 
@@ -104,9 +103,8 @@ impl State {
 impl Bots for MemoryStore {
     async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
         let mut state = self.state.lock();
-        let (bot, membership) = state.create_bot(new)?;
-        let event = DomainEvent::membership(membership.clone(), new.now);
-        Ok(state.record((bot, membership), vec![event]))
+        let created = state.create_bot(new)?;
+        Ok(state.record(created, new.events()))
     }
 
     async fn group_bots(&self, group: &GroupId) -> StoreResult<Vec<Bot>> {
@@ -151,12 +149,9 @@ impl Bots for MemoryStore {
         now: Timestamp,
     ) -> StoreResult<Recorded<Bot>> {
         let mut state = self.state.lock();
-        let (bot, left) = state.change_bot(id, actor, change, now)?;
-        let events = left
-            .map(|m| DomainEvent::membership(m, now))
-            .into_iter()
-            .collect();
-        Ok(state.record(bot, events))
+        let decision = state.change_bot(id, actor, change, now)?;
+        let events = decision.events(now);
+        Ok(state.record(decision.bot, events))
     }
 
     async fn mark_bot_used(&self, id: &BotId, now: Timestamp) -> StoreResult<()> {

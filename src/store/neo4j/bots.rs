@@ -7,7 +7,6 @@ use super::rows::{self, micros, time, MembershipRow};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot, LAST_USED_EVERY_SECS};
-use crate::domain::event::DomainEvent;
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -63,8 +62,7 @@ impl Bots for Neo4jStore {
     async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
         let now = time(micros(new.now))?;
         let new = &NewBot { now, ..new.clone() };
-        let (bot, membership) = (new.bot(), new.membership());
-        let events = vec![DomainEvent::membership(membership.clone(), now)];
+        let (bot, membership, events) = (new.bot(), new.membership(), new.events());
         write_txn!(self.graph, |txn| {
             let locked = q::GROUP_LOCK
                 .query()
@@ -161,7 +159,6 @@ impl Bots for Neo4jStore {
                 .param("keyHash", decision.key.as_ref().map(|k| k.hash.clone()))
                 .param("revokedAt", decision.bot.revoked_at.map(micros));
             tx::rows::<rows::Ignored>(txn, update).await?;
-            let mut events = Vec::new();
             if let Some(left) = &decision.left {
                 put_membership(txn, left).await?;
                 let count = q::GROUP_MEMBER_COUNT
@@ -169,8 +166,8 @@ impl Bots for Neo4jStore {
                     .param("groupId", bot.group_id.as_str())
                     .param("delta", -1i64);
                 tx::rows::<rows::Ignored>(txn, count).await?;
-                events.push(DomainEvent::membership(left.clone(), now));
             }
+            let events = decision.events(now);
             super::outbox::record(txn, &events).await?;
             Ok(Recorded {
                 value: decision.bot,

@@ -32,14 +32,8 @@ async fn the_api_function_also_answers_rest_api_v1_events() {
         "rest_v1_post_graphql.json",
         &[("TOKEN", &token("alice")), ("BODY", &body)],
     );
-    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
-    let response = tower::ServiceExt::oneshot(router, lambda_http::Request::from(request))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let (status, bytes) = super::invoke(&router, event).await;
+    assert_eq!(status, 200);
     let value: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(
         value["data"]["me"],

@@ -7,19 +7,7 @@ use super::{fixture, world};
 use serde_json::{json, Value};
 
 async fn graphql(router: &chorus::lambda::ApiService, key: &str, query: &str) -> Value {
-    let body = json!({ "query": query }).to_string();
-    let event = fixture(
-        "http_api_v2_post_graphql.json",
-        &[("TOKEN", key), ("BODY", &body)],
-    );
-    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
-    let response = tower::ServiceExt::oneshot(router.clone(), request.into())
-        .await
-        .unwrap();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+    super::graphql(router, key, query, json!({})).await
 }
 
 #[tokio::test]
@@ -115,14 +103,8 @@ async fn an_incoming_webhook_posts_through_the_api_function() {
             ("BODY", &body),
         ],
     );
-    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
-    let response = tower::ServiceExt::oneshot(api.clone(), request.into())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let bytes = axum::body::to_bytes(response.into_body(), 1024)
-        .await
-        .unwrap();
+    let (status, bytes) = super::invoke(&api, event).await;
+    assert_eq!(status, 200);
     assert_eq!(&bytes[..], b"ok");
     let read = format!(
         "{{ group(id: \"{group}\") {{ messages {{ edges {{ node {{ body author {{ name }} }} }} }} }} }}"

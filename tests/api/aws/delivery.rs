@@ -18,20 +18,7 @@ pub(super) async fn api(
     query: &str,
     variables: Value,
 ) -> Value {
-    let body = json!({ "query": query, "variables": variables }).to_string();
-    let event = fixture(
-        "http_api_v2_post_graphql.json",
-        &[("TOKEN", &token(user)), ("BODY", &body)],
-    );
-    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
-    let request: lambda_http::Request = request.into();
-    let response = tower::ServiceExt::oneshot(router.clone(), request)
-        .await
-        .unwrap();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let value: Value = serde_json::from_slice(&bytes).unwrap();
+    let value = super::graphql(router, &token(user), query, variables).await;
     assert!(value.get("errors").is_none(), "{value}");
     value["data"].clone()
 }

@@ -35,6 +35,38 @@ pub fn fixture(name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The `api` function's answer to an API Gateway event: status and body.
+pub async fn invoke(
+    router: &chorus::lambda::ApiService,
+    event: serde_json::Value,
+) -> (u16, axum::body::Bytes) {
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let response = tower::ServiceExt::oneshot(router.clone(), lambda_http::Request::from(request))
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, bytes)
+}
+
+/// The whole GraphQL response of the `api` function to a POST with
+/// `credential` as its bearer token.
+pub async fn graphql(
+    router: &chorus::lambda::ApiService,
+    credential: &str,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
+    let event = fixture(
+        "http_api_v2_post_graphql.json",
+        &[("TOKEN", credential), ("BODY", &body)],
+    );
+    serde_json::from_slice(&invoke(router, event).await.1).unwrap()
+}
+
 /// A Lambda environment on moto and the fakes, with its own tables and topics.
 pub struct World {
     pub env: Env,

@@ -7,20 +7,8 @@ use crate::helpers::token;
 use serde_json::{json, Value};
 
 async fn create(router: &chorus::lambda::ApiService, user: &str) -> Value {
-    let body =
-        json!({ "query": "mutation { createGroup(input: {name: \"x\"}) { id } }" }).to_string();
-    let event = super::fixture(
-        "http_api_v2_post_graphql.json",
-        &[("TOKEN", &token(user)), ("BODY", &body)],
-    );
-    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
-    let response = tower::ServiceExt::oneshot(router.clone(), request.into())
-        .await
-        .unwrap();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+    let query = "mutation { createGroup(input: {name: \"x\"}) { id } }";
+    super::graphql(router, &token(user), query, json!({})).await
 }
 
 #[tokio::test]
