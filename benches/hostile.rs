@@ -34,7 +34,15 @@ async fn main() {
     let (service, schema) = {
         let broker = std::sync::Arc::new(chorus::delivery::broker::Broker::new());
         let push = std::sync::Arc::new(chorus::delivery::push::MemoryPushRegistry::default());
-        chorus::app::parts(&config, store, broker.clone(), push, Some(broker), None)
+        chorus::app::parts(
+            &config,
+            store,
+            broker.clone(),
+            push,
+            Some(broker),
+            None,
+            chorus::app::webhook_delivery(&config, true).unwrap(),
+        )
     };
     // A 100-deep chain of 10,000-character replies.
     let alice = chorus::domain::UserId::parse("alice").unwrap();

@@ -39,7 +39,7 @@ async fn main() {
     let store: Arc<dyn Store> = under_test.store.clone();
     let (group, users) = schema_bench::club(&*store, 5).await;
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
-    let schema = chorus::app::local_schema(&config, store);
+    let schema = chorus::app::local_schema(&config, store).unwrap();
     let post = format!(
         "mutation {{ postMessage(input: {{groupId: \"{}\", body: \"root\"}}) {{ id }} }}",
         group.id

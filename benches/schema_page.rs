@@ -31,7 +31,7 @@ async fn main() {
         store.post_message(&message).await.unwrap();
     }
     let config = Config::from_lookup(|_| None).unwrap();
-    let schema = chorus::app::local_schema(&config, store);
+    let schema = chorus::app::local_schema(&config, store).unwrap();
     let runs = 1_000;
     for (name, selection) in [
         ("without author", "id body"),

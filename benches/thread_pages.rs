@@ -201,7 +201,7 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     );
 
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
-    let schema = chorus::app::local_schema(&config, store.clone());
+    let schema = chorus::app::local_schema(&config, store.clone()).unwrap();
     let viewer = chorus::graphql::Viewer(Some(author.clone()));
     println!("20-item pages, median of {runs} runs");
     println!(

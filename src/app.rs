@@ -6,10 +6,12 @@ use crate::auth::jwks::JwksVerifier;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::delivery::broker::Broker;
+use crate::delivery::outbound::SystemLookup;
 use crate::delivery::push::MemoryPushRegistry;
+use crate::delivery::webhook::WebhookSender;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::{router, AppState};
-use crate::service::ports::{EventPublisher, LiveEvents, PushRegistry, RateLimit};
+use crate::service::ports::{EventPublisher, LiveEvents, PushRegistry, RateLimit, WebhookDelivery};
 use crate::service::rate_limit::RateLimiter;
 use crate::service::Service;
 use crate::store::memory::MemoryStore;
@@ -31,6 +33,17 @@ pub fn authenticator(config: &Config) -> Authenticator {
     Authenticator::new(dev, jwks)
 }
 
+/// Outgoing webhooks as the configuration asks: the address rule lifted
+/// only where `CHORUS_WEBHOOK_ALLOW_PRIVATE` says so, or by default for
+/// the `local` server.
+pub fn webhook_delivery(config: &Config, local: bool) -> anyhow::Result<WebhookDelivery> {
+    let sender = WebhookSender::new(config.allow_private(local), Arc::new(SystemLookup))?;
+    Ok(WebhookDelivery {
+        transport: Arc::new(sender),
+        retries: config.webhook_retries.clone(),
+    })
+}
+
 /// The service and schema over the given adapters. `live` is set where
 /// this process serves subscriptions itself (the local server); `limiter`
 /// where buckets are kept outside the process (DynamoDB on AWS), else each
@@ -42,6 +55,7 @@ pub fn parts(
     push: Arc<dyn PushRegistry>,
     live: Option<Arc<dyn LiveEvents>>,
     limiter: Option<Arc<dyn RateLimit>>,
+    webhooks: WebhookDelivery,
 ) -> (Arc<Service>, ChorusSchema) {
     let limiter = limiter
         .unwrap_or_else(|| Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_sec)));
@@ -51,6 +65,7 @@ pub fn parts(
         push,
         limiter,
         config.publish_wait,
+        webhooks,
     ));
     let limits = Limits {
         depth: config.limits.max_query_depth,
@@ -76,23 +91,38 @@ pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) 
     router(state, &config.cors_origins)
 }
 
-/// The local service and schema on a store: in-process events and push
-/// registry.
-fn local_parts(config: &Config, store: Arc<dyn Store>) -> (Arc<Service>, ChorusSchema) {
-    let broker = Arc::new(Broker::new());
+/// The local service and schema on a store: in-process events, push
+/// registry and webhook runner (started here: call within a runtime).
+fn local_parts(
+    config: &Config,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<(Arc<Service>, ChorusSchema)> {
+    let (webhook_events, webhook_queue) = tokio::sync::mpsc::unbounded_channel();
+    let broker = Arc::new(Broker::with_webhooks(webhook_events));
     let push = Arc::new(MemoryPushRegistry::default());
-    parts(config, store, broker.clone(), push, Some(broker), None)
+    let webhooks = webhook_delivery(config, true)?;
+    let (service, schema) = parts(
+        config,
+        store,
+        broker.clone(),
+        push,
+        Some(broker),
+        None,
+        webhooks,
+    );
+    tokio::spawn(service.clone().run_webhooks(webhook_queue));
+    Ok((service, schema))
 }
 
 /// The local schema alone (benches and tools run it without HTTP).
-pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> ChorusSchema {
-    local_parts(config, store).1
+pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<ChorusSchema> {
+    Ok(local_parts(config, store)?.1)
 }
 
 /// The whole local application on a store: service, schema, router.
-pub fn local_app(config: &Config, store: Arc<dyn Store>) -> axum::Router {
-    let (service, schema) = local_parts(config, store);
-    app_router(config, service, schema)
+pub fn local_app(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<axum::Router> {
+    let (service, schema) = local_parts(config, store)?;
+    Ok(app_router(config, service, schema))
 }
 
 /// The store the configuration asks for: Neo4j when `NEO4J_URI` is set,
@@ -144,7 +174,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         // The local server is its own deployment: it applies the schema.
         migrate(&config).await?;
     }
-    let (service, schema) = local_parts(&config, store(&config).await?);
+    let (service, schema) = local_parts(&config, store(&config).await?)?;
     tokio::spawn(sweep_every_minute(service.clone()));
     let app = app_router(&config, service, schema);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;

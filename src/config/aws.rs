@@ -35,9 +35,6 @@ pub struct AwsConfig {
     pub push_ttl_secs: u32,
     /// `FANOUT_SHARD_SIZE`: members per audience shard (default 100).
     pub fanout_shard_size: usize,
-    /// `CHORUS_WEBHOOK_ALLOW_PRIVATE`: lifts the address rule of outbound
-    /// requests to user-given URLs (push endpoints); off on Lambda.
-    pub allow_private_targets: bool,
 }
 
 impl AwsConfig {
@@ -54,7 +51,6 @@ impl AwsConfig {
             vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,
             push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
             fanout_shard_size: env.or("FANOUT_SHARD_SIZE", 100)?,
-            allow_private_targets: env.or("CHORUS_WEBHOOK_ALLOW_PRIVATE", false)?,
         })
     }
 }

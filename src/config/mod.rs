@@ -60,6 +60,14 @@ pub struct Config {
     pub neo4j: Option<Neo4jConfig>,
     /// The AWS side (Lambdas only); each Lambda checks what it needs.
     pub aws: AwsConfig,
+    /// `CHORUS_WEBHOOK_ALLOW_PRIVATE`: lifts the address rule of outbound
+    /// requests to user-given URLs (webhooks, push endpoints). Unset: on for
+    /// the local server (a receiver on localhost works), off on Lambda.
+    pub webhook_allow_private: Option<bool>,
+    /// `CHORUS_WEBHOOK_RETRIES`: the waits before each webhook retry, in
+    /// seconds, comma-separated (default the Standard Webhooks schedule:
+    /// 5, 300, 1800, 7200, 18000, 36000, 36000).
+    pub webhook_retries: Vec<Duration>,
 }
 
 impl ConfigError {
@@ -92,6 +100,13 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// Whether outbound requests may reach private addresses: as
+    /// configured, else `default` (true for the local server, false on
+    /// Lambda).
+    pub fn allow_private(&self, default: bool) -> bool {
+        self.webhook_allow_private.unwrap_or(default)
+    }
+
     /// Whether dev tokens are signed with [`LOCAL_DEV_SECRET`], which anyone
     /// can read in this repository.
     pub fn uses_builtin_dev_secret(&self) -> bool {
@@ -149,8 +164,28 @@ impl Config {
                 problem: format!("{bad:?} is not `*` or an origin like https://app.example.com"),
             });
         }
+        let webhook_allow_private = env
+            .text("CHORUS_WEBHOOK_ALLOW_PRIVATE")
+            .map(|_| env.or("CHORUS_WEBHOOK_ALLOW_PRIVATE", false))
+            .transpose()?;
+        let webhook_retries = match env.list("CHORUS_WEBHOOK_RETRIES") {
+            list if list.is_empty() => crate::domain::webhook::default_retries(),
+            list => list
+                .iter()
+                .map(|s| {
+                    s.parse::<f64>()
+                        .ok()
+                        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                })
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    ConfigError::invalid("CHORUS_WEBHOOK_RETRIES", "not a list of seconds")
+                })?,
+        };
         Ok(Self {
             aws,
+            webhook_allow_private,
+            webhook_retries,
             cors_origins,
             publish_wait: Duration::from_millis(env.or("CHORUS_PUBLISH_WAIT_MS", 500)?),
             neo4j,

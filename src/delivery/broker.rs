@@ -1,5 +1,6 @@
 //! The in-process event broker of the local server: one broadcast channel
-//! per group with live listeners, dropped with its last listener.
+//! per group with live listeners, dropped with its last listener, and every
+//! event handed to the webhook runner (`Service::run_webhooks`).
 
 use crate::domain::event::DomainEvent;
 use crate::domain::GroupId;
@@ -20,11 +21,20 @@ type Channels = Arc<Mutex<HashMap<GroupId, broadcast::Sender<Arc<DomainEvent>>>>
 #[derive(Default)]
 pub struct Broker {
     channels: Channels,
+    webhooks: Option<tokio::sync::mpsc::UnboundedSender<DomainEvent>>,
 }
 
 impl Broker {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A broker that also hands every event to `webhooks`.
+    pub fn with_webhooks(webhooks: tokio::sync::mpsc::UnboundedSender<DomainEvent>) -> Self {
+        Self {
+            channels: Channels::default(),
+            webhooks: Some(webhooks),
+        }
     }
 
     /// Groups with at least one listener.
@@ -86,6 +96,11 @@ impl EventPublisher for Broker {
         if let Some(sender) = self.channels.lock().get(&event.group_id) {
             // No receiver means the last listener is leaving right now.
             let _ = sender.send(Arc::new(event.clone()));
+        }
+        if let Some(webhooks) = &self.webhooks {
+            webhooks
+                .send(event.clone())
+                .map_err(|e| PublishError(e.into()))?;
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub const MEMBERS: &str = "mb";
 pub const APPLICATIONS: &str = "ap";
 pub const MY_GROUPS: &str = "mg";
 pub const SEARCH: &str = "sg";
+pub const DELIVERIES: &str = "wd";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

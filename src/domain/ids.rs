@@ -47,6 +47,7 @@ id_type!(MessageId, "m_", "message");
 id_type!(EventId, "ev_", "event");
 id_type!(BotId, "b_", "bot");
 id_type!(HookId, "ih_", "incoming webhook");
+id_type!(WebhookId, "wh_", "webhook");
 
 /// Bots' user ids start with this; no person's may (`UserId::person`).
 pub const BOT_USER_PREFIX: &str = "bot_";

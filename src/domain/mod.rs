@@ -6,6 +6,7 @@ pub mod error;
 pub mod event;
 pub mod group;
 pub mod ids;
+pub mod keyset;
 pub mod membership;
 mod membership_action;
 pub mod message;
@@ -13,6 +14,7 @@ pub mod page;
 pub mod push;
 pub mod text;
 pub mod user;
+pub mod webhook;
 
 pub use error::{DomainError, DomainResult};
 pub use ids::{GroupId, MessageId, UserId};

@@ -1,7 +1,7 @@
 //! Relay's object identification: `interface Node`, `node(id:)` and
 //! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
 //! groups, `m_` messages, `ms_` memberships, `b_` bots, `ih_`
-//! incoming webhooks); anything else is a user id,
+//! incoming webhooks, `wh_` webhooks); anything else is a user id,
 //! which comes from the identity provider's `sub`. An id that names nothing
 //! the viewer may see is `null`, never an error, so a client cannot tell a
 //! hidden object from an absent one.
@@ -10,8 +10,9 @@ use super::context::{loader, service, viewer};
 use super::errors::ApiResult;
 use super::types::{
     BotObject, GroupObject, IncomingWebhookObject, MembershipObject, MessageObject, UserObject,
+    WebhookObject,
 };
-use crate::domain::ids::{parse_membership_id, BotId, HookId};
+use crate::domain::ids::{parse_membership_id, BotId, HookId, WebhookId};
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 use async_graphql::{Context, Interface, ID};
 
@@ -28,6 +29,7 @@ pub enum Node {
     Membership(MembershipObject),
     Bot(BotObject),
     IncomingWebhook(IncomingWebhookObject),
+    Webhook(WebhookObject),
 }
 
 /// The object `raw` names, if the viewer may see it.
@@ -52,6 +54,10 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
         let id = HookId::parse(raw)?;
         let found = service.incoming_webhook(viewer, &id).await?;
         found.map(|b| Node::IncomingWebhook(IncomingWebhookObject(b)))
+    } else if raw.starts_with("wh_") {
+        let id = WebhookId::parse(raw)?;
+        let found = service.webhook(viewer, &id).await?;
+        found.map(|w| Node::Webhook(WebhookObject(w)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
         service

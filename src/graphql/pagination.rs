@@ -1,7 +1,7 @@
 //! Relay connections over keyset pages.
 
 use super::errors::ApiResult;
-use super::types::{GroupObject, MembershipObject, MessageObject};
+use super::types::{GroupObject, MembershipObject, MessageObject, WebhookDeliveryObject};
 use crate::domain::cursor;
 use crate::domain::page::{Page, PageRequest};
 use async_graphql::SimpleObject;
@@ -46,6 +46,11 @@ macro_rules! connection_type {
 connection_type!(MessageConnection, MessageEdge, MessageObject);
 connection_type!(MembershipConnection, MembershipEdge, MembershipObject);
 connection_type!(GroupConnection, GroupEdge, GroupObject);
+connection_type!(
+    WebhookDeliveryConnection,
+    WebhookDeliveryEdge,
+    WebhookDeliveryObject
+);
 
 /// Relay arguments of one connection field.
 pub struct Args {

@@ -122,6 +122,7 @@ impl Env {
             self.push_registry()?,
             None,
             limiter,
+            app::webhook_delivery(&self.config, false).map_err(|e| -> Error { e.into() })?,
         ))
     }
 
@@ -170,7 +171,7 @@ impl Env {
             .clone()
             .map(|key| {
                 let (subject, ttl) = (aws.vapid_subject.clone(), aws.push_ttl_secs);
-                WebPushSender::new(key, subject, ttl, aws.allow_private_targets).ok_or(
+                WebPushSender::new(key, subject, ttl, self.config.allow_private(false)).ok_or(
                     ConfigError::invalid("VAPID_PRIVATE_KEY", "not a base64url P-256 private key"),
                 )
             })

@@ -12,6 +12,9 @@ pub use bots::BotWithKey;
 pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
 pub mod ports;
 mod push;
+mod webhook_delivery;
+mod webhooks;
+pub use webhooks::WebhookWithSecret;
 pub mod rate_limit;
 
 use crate::domain::group::Group;
@@ -20,7 +23,7 @@ use crate::domain::user::{Profile, User};
 use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use crate::store::Store;
 use parking_lot::Mutex;
-use ports::{EventPublisher, PushRegistry, RateLimit};
+use ports::{EventPublisher, PushRegistry, RateLimit, WebhookDelivery};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -37,6 +40,7 @@ pub struct Service {
     /// How long a write waits for its events to be published before
     /// answering (they go on in the background; the sweeper has the rest).
     publish_wait: std::time::Duration,
+    webhooks: WebhookDelivery,
 }
 
 impl Service {
@@ -46,6 +50,7 @@ impl Service {
         push: Arc<dyn PushRegistry>,
         limiter: Arc<dyn RateLimit>,
         publish_wait: std::time::Duration,
+        webhooks: WebhookDelivery,
     ) -> Self {
         Self {
             store,
@@ -54,6 +59,7 @@ impl Service {
             limiter,
             seen: Mutex::new(HashMap::new()),
             publish_wait,
+            webhooks,
         }
     }
 

@@ -52,3 +52,31 @@ pub trait PushRegistry: Send + Sync + 'static {
 pub trait RateLimit: Send + Sync + 'static {
     async fn check(&self, user: &UserId) -> Result<(), crate::domain::DomainError>;
 }
+
+/// Where outgoing webhook requests go (`delivery::webhook` under the
+/// address rule).
+#[async_trait]
+pub trait WebhookTransport: Send + Sync + 'static {
+    /// Refuses a URL the address rule forbids, as far as it is knowable
+    /// before sending: the scheme, an IP literal, a name resolving to a
+    /// forbidden address. Every attempt checks again on what it connects to.
+    async fn check(&self, url: &str) -> crate::domain::DomainResult<()>;
+    /// One signed attempt: `id` is the `webhook-id` (the event id, the same
+    /// on every attempt).
+    async fn send(
+        &self,
+        url: &str,
+        secret: &str,
+        id: &str,
+        timestamp: i64,
+        body: &[u8],
+    ) -> crate::domain::webhook::Attempt;
+}
+
+/// Outgoing webhooks as a service runs them: the transport, and the waits
+/// before each retry (`domain::webhook::default_retries`, shorter in tests).
+#[derive(Clone)]
+pub struct WebhookDelivery {
+    pub transport: Arc<dyn WebhookTransport>,
+    pub retries: Vec<std::time::Duration>,
+}

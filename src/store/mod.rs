@@ -8,8 +8,10 @@
 mod bots;
 pub mod memory;
 pub mod neo4j;
+mod webhooks;
 
 pub use bots::Bots;
+pub use webhooks::Webhooks;
 
 use crate::domain::error::Cause;
 use crate::domain::event::DomainEvent;
@@ -82,7 +84,7 @@ pub type MyGroupKey = (i64, GroupId);
 pub type SearchKey = (String, GroupId);
 
 #[async_trait]
-pub trait Store: Bots + Send + Sync + 'static {
+pub trait Store: Bots + Webhooks + Send + Sync + 'static {
     /// Creates the user on first sign-in; refreshes name and picture later.
     async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User>;
     /// The users that exist among `ids`, in any order.

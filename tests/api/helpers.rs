@@ -48,7 +48,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
     let (store, keep) = test_store().await;
-    let router = chorus::app::local_app(&config, store);
+    let router = chorus::app::local_app(&config, store).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

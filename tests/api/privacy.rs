@@ -79,6 +79,11 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         push,
         std::sync::Arc::new(RateLimiter::new(100, 100)),
         std::time::Duration::from_millis(500),
+        chorus::app::webhook_delivery(
+            &chorus::config::Config::from_lookup(|_| None).unwrap(),
+            true,
+        )
+        .unwrap(),
     );
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {

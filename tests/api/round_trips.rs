@@ -40,7 +40,7 @@ async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
         authors.push(member);
     }
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
-    let schema = chorus::app::local_schema(&config, store.clone());
+    let schema = chorus::app::local_schema(&config, store.clone()).unwrap();
     let post = format!(
         "mutation {{ postMessage(input: {{groupId: \"{}\", body: \"root\"}}) {{ id }} }}",
         g.id

@@ -3,6 +3,7 @@
 
 use chorus::auth::api_key::webhook_secret as new_secret;
 use chorus::delivery::webhook::{check_url, Lookup, SystemLookup, WebhookSender};
+use chorus::service::ports::WebhookTransport;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 use std::net::IpAddr;

@@ -2,7 +2,8 @@
 reference library (PyPI `standardwebhooks`), independent of the Rust code
 that signs.
 
-Usage: receiver.py <whsec_ secret> <status,status,...>
+Usage: receiver.py <whsec_ secret, or - to read it from stdin's first line
+at the first request> <status,status,...>
 Prints `listening <port>`, then one JSON line per request received:
 {"id": webhook-id, "verified": bool, "status": what it answered, "body": ...}.
 Answers the listed statuses in turn, then 200.
@@ -15,13 +16,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from standardwebhooks.webhooks import Webhook
 
 secret, statuses = sys.argv[1], [int(s) for s in sys.argv[2].split(",") if s]
-verifier = Webhook(secret)
+verifier = None
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", "0")))
         headers = {k.lower(): v for k, v in self.headers.items()}
+        global verifier
+        if verifier is None:
+            verifier = Webhook(sys.stdin.readline().strip() if secret == "-" else secret)
         try:
             verifier.verify(body, headers)
             verified = True

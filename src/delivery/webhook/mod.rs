@@ -4,4 +4,5 @@
 mod sender;
 
 pub use super::outbound::{check_url, Lookup, SystemLookup};
-pub use sender::{Attempt, WebhookSender};
+pub use crate::domain::webhook::Attempt;
+pub use sender::WebhookSender;

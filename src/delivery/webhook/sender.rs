@@ -2,50 +2,67 @@
 //! outbound client (`delivery::outbound`: the address rule on the address
 //! connected to, no redirects, no proxies), 10 s for the whole exchange.
 
-use crate::delivery::outbound::{self, check_url, Lookup, REFUSED};
+use crate::delivery::outbound::{self, address::is_public, check_url, Lookup, REFUSED};
+use crate::domain::webhook::Attempt;
+use crate::domain::{DomainError, DomainResult};
+use crate::service::ports::WebhookTransport;
+use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long one attempt may take, connect to last byte of the headers.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// What one attempt came to, as `deliveries` lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attempt {
-    /// The HTTP status; `None` when there was no answer.
-    pub status: Option<u16>,
-    /// Why there was no success: "timeout", "refused address", ...
-    pub error: Option<String>,
-    pub duration_ms: u64,
-}
-
-impl Attempt {
-    pub fn succeeded(&self) -> bool {
-        self.status.is_some_and(|s| (200..300).contains(&s))
-    }
-}
-
 pub struct WebhookSender {
     http: reqwest::Client,
     allow_private: bool,
+    lookup: Arc<dyn Lookup>,
 }
 
 impl WebhookSender {
     pub fn new(allow_private: bool, lookup: Arc<dyn Lookup>) -> reqwest::Result<Self> {
-        let http = outbound::client(allow_private, lookup)
+        let http = outbound::client(allow_private, lookup.clone())
             .timeout(ATTEMPT_TIMEOUT)
             .user_agent("chorus-webhooks/1")
             .build()?;
         Ok(Self {
             http,
             allow_private,
+            lookup,
         })
+    }
+}
+
+#[async_trait]
+impl WebhookTransport for WebhookSender {
+    /// The URL rule, and for a name, every address it resolves to now.
+    async fn check(&self, raw: &str) -> DomainResult<()> {
+        let url = check_url(raw, self.allow_private)?;
+        if self.allow_private {
+            return Ok(());
+        }
+        let host = url.host_str().unwrap_or_default();
+        if host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
+            return Ok(()); // an IP literal, judged by check_url
+        }
+        let refused = |why: &str| DomainError::invalid(format!("url: {why}"));
+        let ips = self
+            .lookup
+            .lookup(host.to_owned())
+            .await
+            .map_err(|_| refused("its host does not resolve"))?;
+        if ips.is_empty() || !ips.into_iter().all(is_public) {
+            return Err(refused(
+                "resolves to a private, loopback or link-local address",
+            ));
+        }
+        Ok(())
     }
 
     /// POSTs `body` to `url` as a Standard Webhooks request: `webhook-id`
     /// (the event id, the same on every attempt), `webhook-timestamp` and
     /// `webhook-signature` under `secret`.
-    pub async fn send(
+    async fn send(
         &self,
         url: &str,
         secret: &str,

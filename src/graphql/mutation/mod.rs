@@ -3,6 +3,7 @@ mod groups;
 mod membership;
 mod messages;
 mod push;
+mod webhooks;
 
 use crate::domain::{GroupId, MessageId, UserId};
 use crate::graphql::errors::ApiResult;
@@ -16,6 +17,7 @@ pub struct Mutation(
     membership::MembershipMutation,
     messages::MessageMutation,
     push::PushMutation,
+    webhooks::WebhookMutation,
 );
 
 fn group_id(id: &ID) -> ApiResult<GroupId> {

@@ -108,6 +108,15 @@ impl GroupObject {
         Ok(bots.into_iter().map(BotObject).collect())
     }
 
+    /// The group's outgoing webhooks. Owner and admins only.
+    #[graphql(complexity = "super::list_cost(100, child_complexity)")]
+    async fn webhooks(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::WebhookObject>> {
+        let hooks = service(ctx)?
+            .group_webhooks(viewer(ctx)?, &self.0.id)
+            .await?;
+        Ok(hooks.into_iter().map(super::WebhookObject).collect())
+    }
+
     /// The group's live incoming webhooks. Owner and admins only.
     #[graphql(complexity = "super::list_cost(100, child_complexity)")]
     async fn incoming_webhooks(&self, ctx: &Context<'_>) -> ApiResult<Vec<IncomingWebhookObject>> {

@@ -8,6 +8,7 @@ mod hook;
 mod membership;
 mod message;
 mod user;
+mod webhook;
 
 pub use bot::{BotObject, BotWithKeyObject};
 pub use enums::{GroupEventType, MembershipStateGql, RoleGql, VisibilityGql};
@@ -17,6 +18,9 @@ pub use hook::{BaseUrl, IncomingWebhookObject, IncomingWebhookWithUrlObject};
 pub use membership::MembershipObject;
 pub use message::MessageObject;
 pub use user::{PushSubscriptionObject, UserObject};
+pub use webhook::{
+    WebhookDeliveryObject, WebhookEventTypeGql, WebhookObject, WebhookWithSecretObject,
+};
 
 use super::context::loader;
 use super::errors::ApiResult;

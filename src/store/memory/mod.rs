@@ -7,15 +7,16 @@
 //! transition, one message per client id) hold here by construction.
 
 mod bots;
-mod keyset;
 mod memberships;
 mod messages;
 mod outbox;
+mod webhooks;
 
 use super::{MemberKey, MyGroupKey, Recorded, SearchKey, Store, StoreError, StoreResult};
 use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::ids::EventId;
+use crate::domain::keyset;
 use crate::domain::membership::{Action, Decision, Membership, MembershipState};
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
@@ -57,6 +58,7 @@ struct State {
     /// under the same lock as the change they announce.
     outbox: BTreeMap<(Timestamp, EventId), DomainEvent>,
     bots: bots::BotTable,
+    webhooks: webhooks::WebhookTable,
 }
 
 struct GroupRow {

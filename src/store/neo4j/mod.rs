@@ -15,6 +15,7 @@ mod queries;
 mod rows;
 mod send;
 mod tx;
+mod webhooks;
 mod window;
 
 use crate::domain::page::{Page, PageRequest};

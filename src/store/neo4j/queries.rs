@@ -86,6 +86,13 @@ statements! {
     USER_MEMBERSHIPS_FORWARD = "user_memberships_forward";
     USER_UPSERT = "user_upsert";
     USERS_BY_IDS = "users_by_ids";
+    WEBHOOK_BY_ID = "webhook_by_id";
+    WEBHOOK_CREATE = "webhook_create";
+    WEBHOOK_DELETE = "webhook_delete";
+    WEBHOOK_DELIVERIES = "webhook_deliveries";
+    WEBHOOK_LOCK = "webhook_lock";
+    WEBHOOK_SAVE = "webhook_save";
+    WEBHOOKS_OF_GROUP = "webhooks_of_group";
 }
 
 /// Constraints and indexes, applied in order by `migrate` (each is
@@ -138,5 +145,13 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "012_bot_hook_id",
         include_str!("../../../cypher/schema/012_bot_hook_id.cypher"),
+    ),
+    (
+        "013_webhook_id",
+        include_str!("../../../cypher/schema/013_webhook_id.cypher"),
+    ),
+    (
+        "014_webhook_group",
+        include_str!("../../../cypher/schema/014_webhook_group.cypher"),
     ),
 ];

@@ -7,6 +7,7 @@ pub mod concurrency;
 pub mod groups;
 pub mod messages;
 pub mod outbox;
+pub mod webhooks;
 
 use chorus::domain::group::{Group, NewGroup, Visibility};
 use chorus::domain::membership::Action;
@@ -72,7 +73,7 @@ pub fn backward<K>(before: Option<K>, limit: usize) -> PageRequest<K> {
 macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
-            use crate::conformance::{bots, concurrency, groups, messages, outbox};
+            use crate::conformance::{bots, concurrency, groups, messages, outbox, webhooks};
 
             macro_rules! case {
                 ($module:ident :: $case:ident) => {
@@ -111,6 +112,9 @@ macro_rules! conformance_suite {
             case!(bots::only_admins_create_and_change_bots);
             case!(bots::a_rotated_key_stops_matching_and_a_revoked_bot_leaves);
             case!(bots::a_use_is_marked_at_most_once_a_minute);
+            case!(webhooks::webhooks_are_registered_listed_changed_and_deleted);
+            case!(webhooks::the_last_hundred_attempts_are_kept_in_order);
+            case!(webhooks::concurrent_exhausted_events_disable_exactly_once);
         }
     };
 }

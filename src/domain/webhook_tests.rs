@@ -1,0 +1,78 @@
+use super::*;
+use crate::domain::now;
+
+fn hook() -> Webhook {
+    Webhook::new(
+        GroupId::generate(),
+        "https://example.com/hook".into(),
+        &[EventKind::MessagePosted, EventKind::MessagePosted],
+        UserId::parse("u1").unwrap(),
+        WebhookSecret("whsec_x".into()),
+        now(),
+    )
+    .unwrap()
+}
+
+fn answered(status: Option<u16>) -> Attempt {
+    Attempt {
+        status,
+        error: status.is_none().then(|| "timeout".to_owned()),
+        duration_ms: 1,
+    }
+}
+
+#[test]
+fn event_types_are_deduplicated_and_never_empty() {
+    assert_eq!(hook().events, vec![EventKind::MessagePosted]);
+    assert_eq!(event_types(&[]).unwrap_err().code(), "BAD_USER_INPUT");
+}
+
+#[test]
+fn attempts_are_judged_by_status_and_place_in_the_schedule() {
+    assert_eq!(Verdict::of(&answered(Some(204)), 3, 2), Verdict::Delivered);
+    assert_eq!(Verdict::of(&answered(Some(410)), 1, 2), Verdict::Gone);
+    assert_eq!(Verdict::of(&answered(Some(500)), 2, 2), Verdict::Retrying);
+    assert_eq!(Verdict::of(&answered(None), 3, 2), Verdict::Exhausted);
+    assert_eq!(Verdict::of(&answered(Some(301)), 3, 2), Verdict::Exhausted);
+}
+
+#[test]
+fn gone_disables_at_once_and_five_exhausted_events_disable_with_a_reason() {
+    let gone = hook().after(Verdict::Gone);
+    assert!(!gone.enabled);
+    assert_eq!(gone.disabled_reason.as_deref(), Some("410 Gone"));
+
+    let mut h = hook();
+    for _ in 0..4 {
+        h = h.after(Verdict::Exhausted);
+        assert!(h.enabled);
+    }
+    // A success in between starts the count again.
+    assert_eq!(h.after(Verdict::Delivered).failures, 0);
+    h = h.after(Verdict::Exhausted);
+    assert!(!h.enabled);
+    assert_eq!(h.disabled_reason.as_deref(), Some("5 consecutive failures"));
+    assert!(!h.wants(EventKind::MessagePosted));
+
+    let enabled = h
+        .patched(&WebhookPatch {
+            enabled: Some(true),
+            ..WebhookPatch::default()
+        })
+        .unwrap();
+    assert!(enabled.enabled && enabled.disabled_reason.is_none());
+    assert_eq!(enabled.failures, 0);
+}
+
+#[test]
+fn the_default_schedule_retries_within_ten_seconds_and_last_after_an_hour() {
+    let retries = default_retries();
+    assert!(retries[0] <= Duration::from_secs(10));
+    assert!(retries.iter().sum::<Duration>() >= Duration::from_secs(3_600));
+    assert!(retries.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn the_secret_never_prints() {
+    assert!(!format!("{:?}", hook()).contains("whsec_x"));
+}

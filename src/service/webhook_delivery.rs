@@ -1,0 +1,149 @@
+//! Delivering events to outgoing webhooks, at least once: a first attempt
+//! to every enabled webhook of the group that wants the event, then retries
+//! on the schedule with the same `webhook-id` (the event id), each attempt
+//! kept and judged (`domain::webhook::Verdict`). Where the retries wait is
+//! the runner's business: tasks locally, an SQS queue with delays on AWS.
+
+use super::Service;
+use crate::domain::event::DomainEvent;
+use crate::domain::webhook::{self, Delivery, Retry, Verdict, Webhook};
+use crate::domain::DomainResult;
+use futures_util::future::join_all;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the local runner waits before trying an attempt again whose
+/// result could not be recorded (the store was unreachable).
+const STORE_RETRY: Duration = Duration::from_secs(30);
+
+impl Service {
+    /// First attempts of `event`, in parallel; answers the retries to
+    /// schedule.
+    #[tracing::instrument(skip_all, fields(event = %event.id))]
+    pub async fn deliver_to_webhooks(&self, event: &DomainEvent) -> DomainResult<Vec<Retry>> {
+        let hooks = self.store.group_webhooks(&event.group_id).await?;
+        let hooks: Vec<Webhook> = hooks.into_iter().filter(|w| w.wants(event.kind)).collect();
+        if hooks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body = self.webhook_body(event).await?;
+        let attempts = hooks.iter().map(|w| self.attempt(w, event, &body, 1));
+        let mut retries = Vec::new();
+        for next in join_all(attempts).await {
+            retries.extend(next?);
+        }
+        Ok(retries)
+    }
+
+    /// A scheduled retry, unless the webhook was deleted, disabled or no
+    /// longer wants the event; answers the next one if it failed again.
+    #[tracing::instrument(skip_all, fields(event = %retry.event.id, webhook = %retry.webhook_id))]
+    pub async fn retry_webhook(&self, retry: &Retry) -> DomainResult<Option<Retry>> {
+        let Some(hook) = self.store.webhook(&retry.webhook_id).await? else {
+            return Ok(None);
+        };
+        if !hook.wants(retry.event.kind) {
+            return Ok(None);
+        }
+        let body = self.webhook_body(&retry.event).await?;
+        self.attempt(&hook, &retry.event, &body, retry.attempt)
+            .await
+    }
+
+    async fn webhook_body(&self, event: &DomainEvent) -> DomainResult<Vec<u8>> {
+        let author = match &event.message {
+            Some(m) => self.store.users(std::slice::from_ref(&m.author_id)).await?,
+            None => Vec::new(),
+        };
+        let body = webhook::body(event, author.first().map(|u| u.name.as_str()));
+        Ok(body.to_string().into_bytes())
+    }
+
+    async fn attempt(
+        &self,
+        hook: &Webhook,
+        event: &DomainEvent,
+        body: &[u8],
+        number: u32,
+    ) -> DomainResult<Option<Retry>> {
+        let at = Self::now();
+        let transport = &self.webhooks.transport;
+        let outcome = transport
+            .send(
+                &hook.url,
+                &hook.secret.0,
+                event.id.as_str(),
+                at.timestamp(),
+                body,
+            )
+            .await;
+        let retries = &self.webhooks.retries;
+        let verdict = Verdict::of(&outcome, number, retries.len());
+        tracing::info!(
+            webhook = %hook.id,
+            attempt = number,
+            status = ?outcome.status,
+            error = ?outcome.error,
+            ?verdict,
+            "webhook attempt"
+        );
+        let delivery = Delivery {
+            seq: 0,
+            event_id: event.id.clone(),
+            attempt: number,
+            outcome,
+            at,
+        };
+        self.store
+            .record_delivery(&hook.id, &delivery, verdict)
+            .await?;
+        if verdict != Verdict::Retrying {
+            return Ok(None);
+        }
+        let wait = retries[usize::try_from(number).unwrap_or(1) - 1];
+        let wait = chrono::Duration::from_std(wait).unwrap_or_default();
+        Ok(Some(Retry {
+            webhook_id: hook.id.clone(),
+            attempt: number + 1,
+            due: at + wait,
+            event: event.clone(),
+        }))
+    }
+
+    /// The local server's runner: each event's first attempts, then each
+    /// retry in a task that sleeps until it is due.
+    pub async fn run_webhooks(
+        self: Arc<Self>,
+        mut events: tokio::sync::mpsc::UnboundedReceiver<DomainEvent>,
+    ) {
+        while let Some(event) = events.recv().await {
+            let service = self.clone();
+            tokio::spawn(async move {
+                match service.deliver_to_webhooks(&event).await {
+                    Ok(retries) => {
+                        for retry in retries {
+                            tokio::spawn(service.clone().retry_until_done(retry));
+                        }
+                    }
+                    Err(err) => tracing::warn!(error = %err, "webhook delivery failed"),
+                }
+            });
+        }
+    }
+
+    async fn retry_until_done(self: Arc<Self>, mut retry: Retry) {
+        loop {
+            let wait = (retry.due - Self::now()).to_std().unwrap_or_default();
+            tokio::time::sleep(wait).await;
+            match self.retry_webhook(&retry).await {
+                Ok(Some(next)) => retry = next,
+                Ok(None) => return,
+                Err(err) => {
+                    tracing::warn!(error = %err, "webhook retry failed; trying again");
+                    retry.due =
+                        Self::now() + chrono::Duration::from_std(STORE_RETRY).unwrap_or_default();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Outgoing webhooks on every store: registered, changed, their attempts
+//! kept (the last 100) and judged atomically, even when attempts of many
+//! events land at once.
+
+use super::{group, user, DynStore};
+use chorus::domain::event::EventKind;
+use chorus::domain::ids::EventId;
+use chorus::domain::webhook::{
+    Attempt, Delivery, Verdict, Webhook, WebhookPatch, WebhookSecret, KEPT_DELIVERIES,
+};
+
+fn delivery(attempt: u32, status: Option<u16>) -> Delivery {
+    Delivery {
+        seq: 0,
+        event_id: EventId::generate(),
+        attempt,
+        outcome: Attempt {
+            status,
+            error: status.is_none().then(|| "timeout".to_owned()),
+            duration_ms: 12,
+        },
+        at: chorus::domain::now(),
+    }
+}
+
+async fn registered(store: &DynStore) -> Webhook {
+    let owner = user(store, "owner").await;
+    let g = group(store, &owner, "Ops").await;
+    let webhook = Webhook::new(
+        g.id,
+        "https://hooks.example.com/in".into(),
+        &[EventKind::MessagePosted, EventKind::MembershipChanged],
+        owner,
+        WebhookSecret("whsec_c2VjcmV0".into()),
+        chorus::domain::now(),
+    )
+    .unwrap();
+    store.create_webhook(&webhook).await.unwrap();
+    webhook
+}
+
+pub async fn webhooks_are_registered_listed_changed_and_deleted(store: DynStore) {
+    let webhook = registered(&store).await;
+    let listed = store.group_webhooks(&webhook.group_id).await.unwrap();
+    assert_eq!(listed, vec![webhook.clone()], "kept as given, secret too");
+
+    let patch = WebhookPatch {
+        url: Some("https://hooks.example.com/v2".into()),
+        events: Some(vec![EventKind::MessageDeleted]),
+        enabled: Some(false),
+        secret: Some(WebhookSecret("whsec_bmV3".into())),
+    };
+    let changed = store.update_webhook(&webhook.id, &patch).await.unwrap();
+    assert_eq!(changed.url, "https://hooks.example.com/v2");
+    assert_eq!(changed.events, vec![EventKind::MessageDeleted]);
+    assert!(!changed.enabled);
+    assert_eq!(
+        changed.disabled_reason.as_deref(),
+        Some("disabled by an admin")
+    );
+    assert_eq!(store.webhook(&webhook.id).await.unwrap(), Some(changed));
+
+    let empty = WebhookPatch {
+        events: Some(vec![]),
+        ..WebhookPatch::default()
+    };
+    let refused = store.update_webhook(&webhook.id, &empty).await.unwrap_err();
+    assert!(matches!(refused, chorus::store::StoreError::Rejected(_)));
+
+    assert!(store.delete_webhook(&webhook.id).await.unwrap());
+    assert!(!store.delete_webhook(&webhook.id).await.unwrap());
+    assert_eq!(store.webhook(&webhook.id).await.unwrap(), None);
+    assert!(store
+        .group_webhooks(&webhook.group_id)
+        .await
+        .unwrap()
+        .is_empty());
+    let gone = store
+        .record_delivery(&webhook.id, &delivery(1, Some(200)), Verdict::Delivered)
+        .await
+        .unwrap();
+    assert_eq!(
+        gone, None,
+        "an attempt of a deleted webhook changes nothing"
+    );
+}
+
+pub async fn the_last_hundred_attempts_are_kept_in_order(store: DynStore) {
+    let webhook = registered(&store).await;
+    for n in 0..(KEPT_DELIVERIES as u32 + 5) {
+        store
+            .record_delivery(&webhook.id, &delivery(n + 1, Some(500)), Verdict::Retrying)
+            .await
+            .unwrap();
+    }
+    let kept = store.webhook_deliveries(&webhook.id).await.unwrap();
+    assert_eq!(kept.len(), KEPT_DELIVERIES);
+    let seqs: Vec<u64> = kept.iter().map(|d| d.seq).collect();
+    assert_eq!(seqs, (6..=105).collect::<Vec<u64>>(), "oldest dropped");
+    assert_eq!(kept[0].attempt, 6);
+    assert_eq!(kept[0].outcome.status, Some(500));
+    assert_eq!(kept[0].outcome.duration_ms, 12);
+}
+
+pub async fn concurrent_exhausted_events_disable_exactly_once(store: DynStore) {
+    let webhook = registered(&store).await;
+    let attempts = (0..8).map(|_| {
+        let store = store.clone();
+        let id = webhook.id.clone();
+        async move {
+            store
+                .record_delivery(&id, &delivery(2, None), Verdict::Exhausted)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    });
+    let handles: Vec<_> = attempts.map(tokio::spawn).collect();
+    for handle in handles {
+        handle.await.unwrap();
+    }
+    let after = store.webhook(&webhook.id).await.unwrap().unwrap();
+    assert_eq!(after.failures, 8, "no count lost");
+    assert!(!after.enabled);
+    assert_eq!(
+        after.disabled_reason.as_deref(),
+        Some("5 consecutive failures")
+    );
+    assert_eq!(
+        store.webhook_deliveries(&webhook.id).await.unwrap().len(),
+        8
+    );
+
+    let enable = WebhookPatch {
+        enabled: Some(true),
+        ..WebhookPatch::default()
+    };
+    let fresh = store.update_webhook(&webhook.id, &enable).await.unwrap();
+    assert!(fresh.enabled && fresh.disabled_reason.is_none() && fresh.failures == 0);
+    let gone = store
+        .record_delivery(&webhook.id, &delivery(1, Some(410)), Verdict::Gone)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.disabled_reason.as_deref(), Some("410 Gone"));
+}
