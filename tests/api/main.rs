@@ -36,4 +36,5 @@ mod round_trips;
 mod schema;
 mod subscriptions;
 mod webhook_sender;
+mod webhooks;
 mod ws_client;

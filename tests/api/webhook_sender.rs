@@ -12,14 +12,16 @@ use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout};
 
-type Received = Lines<BufReader<ChildStdout>>;
+pub type Received = Lines<BufReader<ChildStdout>>;
 
 /// The receiver (`tests/webhooks/receiver.py`), answering `statuses` first.
-async fn receiver(secret: &str, statuses: &str) -> (Child, u16, Received) {
+/// With secret `-` it reads the secret from its stdin at the first request.
+pub async fn receiver(secret: &str, statuses: &str) -> (Child, u16, Received) {
     let python = std::env::var("CHORUS_PYTHON").expect("CHORUS_PYTHON: run ./scripts/test");
     let mut child = tokio::process::Command::new(python)
         .arg(crate::helpers::repo_file("tests/webhooks/receiver.py"))
         .args([secret, statuses])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -30,7 +32,7 @@ async fn receiver(secret: &str, statuses: &str) -> (Child, u16, Received) {
     (child, port, lines)
 }
 
-async fn next(lines: &mut Received) -> Value {
+pub async fn next(lines: &mut Received) -> Value {
     let line = tokio::time::timeout(std::time::Duration::from_secs(5), lines.next_line())
         .await
         .expect("the receiver heard nothing")
@@ -67,7 +69,7 @@ async fn every_attempt_verifies_with_the_reference_library_and_keeps_its_id() {
 
 /// Names that resolve where the test says: `internal.example` to 10.0.0.1,
 /// `mixed.example` to a public and a loopback address.
-struct Names;
+pub struct Names;
 
 impl Lookup for Names {
     fn lookup(&self, host: String) -> BoxFuture<'static, std::io::Result<Vec<IpAddr>>> {
@@ -100,6 +102,14 @@ async fn the_deployments_own_network_is_never_reached() {
     assert!(check_url("https://hooks.example.com/x", false).is_ok());
 
     let sender = WebhookSender::new(false, Arc::new(Names)).unwrap();
+    // At registration, names are resolved and judged too.
+    for url in [
+        "https://internal.example/hook",
+        "https://mixed.example/hook",
+    ] {
+        let refused = sender.check(url).await.unwrap_err();
+        assert_eq!(refused.code(), "BAD_USER_INPUT", "{url}");
+    }
     let secret = new_secret().unwrap();
     for url in [
         "https://internal.example/hook",

@@ -126,8 +126,8 @@ impl WebhookDeliveryObject {
         self.0.outcome.error.as_deref()
     }
 
-    async fn duration_ms(&self) -> i32 {
-        i32::try_from(self.0.outcome.duration_ms).unwrap_or(i32::MAX)
+    async fn duration_ms(&self) -> Option<i32> {
+        Some(i32::try_from(self.0.outcome.duration_ms).unwrap_or(i32::MAX))
     }
 
     async fn at(&self) -> Timestamp {
