@@ -33,6 +33,9 @@ pub struct AwsConfig {
     pub vapid_subject: String,
     /// `PUSH_TTL_SECS`: how long push services keep a message (default 86400).
     pub push_ttl_secs: u32,
+    /// `WEBHOOK_QUEUE_URL`: the SQS queue of webhook deliveries (fed by the
+    /// events topic; the `webhooks` function puts its retries back on it).
+    pub webhook_queue_url: Option<String>,
     /// `FANOUT_SHARD_SIZE`: members per audience shard (default 100).
     pub fanout_shard_size: usize,
 }
@@ -50,6 +53,7 @@ impl AwsConfig {
             vapid_private_key: env.text("VAPID_PRIVATE_KEY").map(SecretString::from),
             vapid_subject: env.or("VAPID_SUBJECT", "mailto:admin@example.com".to_owned())?,
             push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
+            webhook_queue_url: env.text("WEBHOOK_QUEUE_URL"),
             fanout_shard_size: env.or("FANOUT_SHARD_SIZE", 100)?,
         })
     }

@@ -3,6 +3,7 @@
 
 use super::deliver::Deliver;
 use super::fanout::{Fanout, SnsDeliveryQueue};
+use super::webhooks::{SqsRetryQueue, Webhooks};
 use super::{strip_stage, ws, ApiService, Error};
 use crate::app;
 use crate::config::{AwsConfig, Config, ConfigError};
@@ -160,6 +161,20 @@ impl Env {
                 topic_arn: topic.to_owned(),
             }),
             shard_size: self.aws().fanout_shard_size,
+        })
+    }
+
+    /// The `webhooks` function: the service (its store and webhook
+    /// transport, the address rule on) and the queue retries wait in.
+    pub fn webhooks(&self) -> Result<Webhooks, Error> {
+        let queue_url = AwsConfig::require(&self.aws().webhook_queue_url, "WEBHOOK_QUEUE_URL")?;
+        let (service, _) = self.parts()?;
+        Ok(Webhooks {
+            service,
+            queue: Arc::new(SqsRetryQueue {
+                client: aws_sdk_sqs::Client::new(&self.sdk),
+                queue_url: queue_url.to_owned(),
+            }),
         })
     }
 

@@ -5,6 +5,7 @@ pub mod deliver;
 mod env;
 pub mod error;
 pub mod fanout;
+pub mod webhooks;
 pub mod ws;
 
 use crate::domain::event::DomainEvent;
@@ -34,6 +35,7 @@ pub const REQUIRED_ENV: &[(&str, &[&str])] = &[
         &["VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "PUSH_TTL_SECS"],
     ),
     ("sweep", COMMON_ENV),
+    ("webhooks", &["WEBHOOK_QUEUE_URL"]),
 ];
 
 /// What every function reads (from the template's Globals).

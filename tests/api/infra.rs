@@ -55,7 +55,10 @@ fn every_function_is_a_binary_of_this_crate_on_provided_al2023() {
     assert_eq!(globals["Handler"], "bootstrap");
     let mut binaries: Vec<String> = functions(&t).iter().map(|(_, f)| binary_of(f)).collect();
     binaries.sort();
-    assert_eq!(binaries, vec!["api", "deliver", "fanout", "sweep", "ws"]);
+    assert_eq!(
+        binaries,
+        vec!["api", "deliver", "fanout", "sweep", "webhooks", "ws"]
+    );
     for binary in binaries {
         assert!(
             cargo.contains(&format!(
@@ -249,4 +252,36 @@ fn the_http_api_sends_every_route_with_a_body_to_the_api_function() {
             "{route:?} is not routed: {routes:?}"
         );
     }
+}
+
+#[test]
+fn webhook_retries_wait_in_a_queue_the_events_topic_feeds_raw_with_a_dead_letter_queue() {
+    let t = template();
+    let r = &t["Resources"];
+    let subscription = &r["WebhookEventsSubscription"]["Properties"];
+    assert_eq!(
+        untag(&subscription["TopicArn"]).as_str(),
+        Some("EventsTopic")
+    );
+    assert_eq!(subscription["Protocol"], "sqs");
+    assert_eq!(
+        subscription["RawMessageDelivery"], true,
+        "a message is the event JSON"
+    );
+    let queue = &r["WebhookQueue"]["Properties"];
+    let redrive = &queue["RedrivePolicy"];
+    assert!(untag(&redrive["deadLetterTargetArn"])
+        .as_str()
+        .unwrap()
+        .starts_with("WebhookDeadLetterQueue"));
+    let function = &r["WebhooksFunction"]["Properties"];
+    let timeout = function["Timeout"].as_u64().unwrap();
+    assert!(queue["VisibilityTimeout"].as_u64().unwrap() >= 6 * timeout);
+    let source = &function["Events"]["WebhookJobs"]["Properties"];
+    assert_eq!(
+        source["FunctionResponseTypes"][0],
+        "ReportBatchItemFailures"
+    );
+    let policy = &r["WebhookQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(policy["Principal"]["Service"], "sns.amazonaws.com");
 }
