@@ -3,8 +3,9 @@
 
 use crate::auth::dev::DevTokens;
 use crate::auth::jwks::JwksVerifier;
+use crate::auth::sealed::Sealer;
 use crate::auth::Authenticator;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::delivery::broker::Broker;
 use crate::delivery::outbound::SystemLookup;
 use crate::delivery::push::MemoryPushRegistry;
@@ -35,12 +36,24 @@ pub fn authenticator(config: &Config) -> Authenticator {
 
 /// Outgoing webhooks as the configuration asks: the address rule lifted
 /// only where `CHORUS_WEBHOOK_ALLOW_PRIVATE` says so, or by default for
-/// the `local` server.
+/// the `local` server; secrets sealed under `CHORUS_SECRETS_KEY` (which only
+/// the local server may leave unset: it derives a key from its dev secret).
 pub fn webhook_delivery(config: &Config, local: bool) -> anyhow::Result<WebhookDelivery> {
+    use secrecy::ExposeSecret;
     let sender = WebhookSender::new(config.allow_private(local), Arc::new(SystemLookup))?;
+    let sealer = match (&config.secrets_key, &config.dev_secret) {
+        (Some(key), _) => Sealer::from_base64(key.expose_secret())
+            .ok_or_else(|| ConfigError::invalid("CHORUS_SECRETS_KEY", "not 256 bits in base64"))?,
+        (None, Some(dev)) if local => Sealer::from_passphrase(dev.expose_secret()),
+        (None, _) => Err(ConfigError::invalid(
+            "CHORUS_SECRETS_KEY",
+            "must be set: webhook signing secrets are sealed with it",
+        ))?,
+    };
     Ok(WebhookDelivery {
         transport: Arc::new(sender),
         retries: config.webhook_retries.clone(),
+        sealer: Arc::new(sealer),
     })
 }
 
@@ -91,14 +104,19 @@ pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) 
     router(state, &config.cors_origins)
 }
 
-/// The local service and schema on a store: in-process events, push
-/// registry and webhook runner (started here: call within a runtime).
+/// The local service and schema on a store: in-process events and push
+/// registry, and with `run_webhooks` the webhook runner (started here: call
+/// within a runtime).
 fn local_parts(
     config: &Config,
     store: Arc<dyn Store>,
+    run_webhooks: bool,
 ) -> anyhow::Result<(Arc<Service>, ChorusSchema)> {
     let (webhook_events, webhook_queue) = tokio::sync::mpsc::unbounded_channel();
-    let broker = Arc::new(Broker::with_webhooks(webhook_events));
+    let broker = match run_webhooks {
+        true => Arc::new(Broker::with_webhooks(webhook_events)),
+        false => Arc::new(Broker::new()),
+    };
     let push = Arc::new(MemoryPushRegistry::default());
     let webhooks = webhook_delivery(config, true)?;
     let (service, schema) = parts(
@@ -110,18 +128,22 @@ fn local_parts(
         None,
         webhooks,
     );
-    tokio::spawn(service.clone().run_webhooks(webhook_queue));
+    if run_webhooks {
+        tokio::spawn(service.clone().run_webhooks(webhook_queue));
+    }
     Ok((service, schema))
 }
 
-/// The local schema alone (benches and tools run it without HTTP).
+/// The local schema alone, for benches and tools that run it without HTTP:
+/// outgoing webhooks are registered but not sent (no runner reads each
+/// event's webhooks).
 pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<ChorusSchema> {
-    Ok(local_parts(config, store)?.1)
+    Ok(local_parts(config, store, false)?.1)
 }
 
 /// The whole local application on a store: service, schema, router.
 pub fn local_app(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<axum::Router> {
-    let (service, schema) = local_parts(config, store)?;
+    let (service, schema) = local_parts(config, store, true)?;
     Ok(app_router(config, service, schema))
 }
 
@@ -174,7 +196,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         // The local server is its own deployment: it applies the schema.
         migrate(&config).await?;
     }
-    let (service, schema) = local_parts(&config, store(&config).await?)?;
+    let (service, schema) = local_parts(&config, store(&config).await?, true)?;
     tokio::spawn(sweep_every_minute(service.clone()));
     let app = app_router(&config, service, schema);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;

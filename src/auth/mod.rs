@@ -12,6 +12,7 @@
 pub mod api_key;
 pub mod dev;
 pub mod jwks;
+pub mod sealed;
 
 use crate::domain::text;
 use crate::domain::user::Profile;

@@ -68,6 +68,11 @@ pub struct Config {
     /// seconds, comma-separated (default the Standard Webhooks schedule:
     /// 5, 300, 1800, 7200, 18000, 36000, 36000).
     pub webhook_retries: Vec<Duration>,
+    /// `CHORUS_SECRETS_KEY` (secret): 256 bits in base64 (`openssl rand
+    /// -base64 32`), the key webhook signing secrets are sealed with at
+    /// rest. Required on Lambda; the local server derives one from its dev
+    /// secret when unset.
+    pub secrets_key: Option<SecretString>,
 }
 
 impl ConfigError {
@@ -186,6 +191,7 @@ impl Config {
             aws,
             webhook_allow_private,
             webhook_retries,
+            secrets_key: env.text("CHORUS_SECRETS_KEY").map(SecretString::from),
             cors_origins,
             publish_wait: Duration::from_millis(env.or("CHORUS_PUBLISH_WAIT_MS", 500)?),
             neo4j,

@@ -53,6 +53,7 @@ pub const COMMON_ENV: &[&str] = &[
     "AUDIENCE_TABLE",
     "RATE_LIMIT_TABLE",
     "WS_MANAGEMENT_ENDPOINT",
+    "CHORUS_SECRETS_KEY",
 ];
 
 /// The `fanout` function: one domain event per SNS record (the runtime

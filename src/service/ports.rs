@@ -73,10 +73,12 @@ pub trait WebhookTransport: Send + Sync + 'static {
     ) -> crate::domain::webhook::Attempt;
 }
 
-/// Outgoing webhooks as a service runs them: the transport, and the waits
-/// before each retry (`domain::webhook::default_retries`, shorter in tests).
+/// Outgoing webhooks as a service runs them: the transport, the waits
+/// before each retry (`domain::webhook::default_retries`, shorter in
+/// tests), and the sealer their signing secrets are kept under.
 #[derive(Clone)]
 pub struct WebhookDelivery {
     pub transport: Arc<dyn WebhookTransport>,
     pub retries: Vec<std::time::Duration>,
+    pub sealer: Arc<crate::auth::sealed::Sealer>,
 }

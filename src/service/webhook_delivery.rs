@@ -6,7 +6,7 @@
 
 use super::Service;
 use crate::domain::event::DomainEvent;
-use crate::domain::webhook::{self, Delivery, Retry, Verdict, Webhook};
+use crate::domain::webhook::{self, Attempt, Delivery, Retry, Verdict, Webhook};
 use crate::domain::DomainResult;
 use futures_util::future::join_all;
 use std::sync::Arc;
@@ -15,6 +15,9 @@ use std::time::Duration;
 /// How long the local runner waits before trying an attempt again whose
 /// result could not be recorded (the store was unreachable).
 const STORE_RETRY: Duration = Duration::from_secs(30);
+
+/// Why an attempt was not made when the secret does not open.
+const UNSEALED: &str = "the signing secret does not open under this deployment's key";
 
 impl Service {
     /// First attempts of `event`, in parallel; answers the retries to
@@ -67,16 +70,21 @@ impl Service {
         number: u32,
     ) -> DomainResult<Option<Retry>> {
         let at = Self::now();
-        let transport = &self.webhooks.transport;
-        let outcome = transport
-            .send(
-                &hook.url,
-                &hook.secret.0,
-                event.id.as_str(),
-                at.timestamp(),
-                body,
-            )
-            .await;
+        let outcome = match self.webhooks.sealer.open(&hook.secret.0, hook.id.as_str()) {
+            Some(secret) => {
+                let transport = &self.webhooks.transport;
+                let id = event.id.as_str();
+                transport
+                    .send(&hook.url, &secret, id, at.timestamp(), body)
+                    .await
+            }
+            // Sealed under another key: CHORUS_SECRETS_KEY changed.
+            None => Attempt {
+                status: None,
+                error: Some(UNSEALED.to_owned()),
+                duration_ms: 0,
+            },
+        };
         let retries = &self.webhooks.retries;
         let verdict = Verdict::of(&outcome, number, retries.len());
         tracing::info!(

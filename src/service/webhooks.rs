@@ -20,12 +20,19 @@ pub struct WebhookWithSecret {
     pub secret: String,
 }
 
-fn new_secret() -> DomainResult<WebhookSecret> {
-    let secret = api_key::webhook_secret().map_err(|e| DomainError::Internal(Box::new(e)))?;
-    Ok(WebhookSecret(secret))
+fn new_secret() -> DomainResult<String> {
+    api_key::webhook_secret().map_err(|e| DomainError::Internal(Box::new(e)))
 }
 
 impl Service {
+    /// `secret` as the store keeps it: sealed for the webhook `id`.
+    fn seal(&self, secret: &str, id: &WebhookId) -> DomainResult<WebhookSecret> {
+        let sealed = self.webhooks.sealer.seal(secret, id.as_str());
+        Ok(WebhookSecret(
+            sealed.map_err(|e| DomainError::Internal(Box::new(e)))?,
+        ))
+    }
+
     /// Judges that `viewer` manages the integrations of `group`.
     async fn manage(&self, viewer: &UserId, group: &GroupId) -> DomainResult<()> {
         bot::people_only(viewer)?;
@@ -56,19 +63,17 @@ impl Service {
         self.throttle(viewer).await?;
         self.webhooks.transport.check(url).await?;
         let secret = new_secret()?;
-        let webhook = Webhook::new(
+        let mut webhook = Webhook::new(
             group.clone(),
             url.to_owned(),
             events,
             viewer.clone(),
-            secret.clone(),
+            WebhookSecret(String::new()),
             Self::now(),
         )?;
+        webhook.secret = self.seal(&secret, &webhook.id)?;
         self.store.create_webhook(&webhook).await?;
-        Ok(WebhookWithSecret {
-            webhook,
-            secret: secret.0,
-        })
+        Ok(WebhookWithSecret { webhook, secret })
     }
 
     /// Changes the URL, the event types or whether it is enabled
@@ -100,14 +105,11 @@ impl Service {
         self.throttle(viewer).await?;
         let secret = new_secret()?;
         let patch = WebhookPatch {
-            secret: Some(secret.clone()),
+            secret: Some(self.seal(&secret, id)?),
             ..WebhookPatch::default()
         };
         let webhook = self.store.update_webhook(id, &patch).await?;
-        Ok(WebhookWithSecret {
-            webhook,
-            secret: secret.0,
-        })
+        Ok(WebhookWithSecret { webhook, secret })
     }
 
     /// Deletes the webhook; `false` when there was none.

@@ -120,6 +120,10 @@ async fn world_on(
         ("VAPID_PRIVATE_KEY", push_service.vapid_private_key.clone()),
         ("VAPID_SUBJECT", "mailto:ops@chorus.test".to_owned()),
         ("FANOUT_SHARD_SIZE", "2".to_owned()),
+        (
+            "CHORUS_SECRETS_KEY",
+            "9yG3Bq0pDk5Qx2cR7vJm1sZ8tWn4hLa6eUo0iYb3fXs=".to_owned(),
+        ),
     ]);
     let mut vars = vars;
     vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));

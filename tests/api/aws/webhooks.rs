@@ -145,6 +145,41 @@ async fn a_posted_message_reaches_the_webhook_through_the_queue_and_its_delayed_
     );
 }
 
+#[test]
+fn a_function_refuses_to_start_without_the_key_secrets_are_sealed_with() {
+    let vars = [("CHORUS_DEV_SECRET", "a-real-secret")];
+    let get = |k: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+    };
+    let config = chorus::lambda::lambda_config(get).unwrap();
+    let refused = chorus::app::webhook_delivery(&config, false).err().unwrap();
+    assert!(
+        refused.to_string().contains("CHORUS_SECRETS_KEY"),
+        "{refused}"
+    );
+    assert!(
+        chorus::app::webhook_delivery(&config, true).is_ok(),
+        "locally: derived"
+    );
+    let short = [
+        ("CHORUS_DEV_SECRET", "x"),
+        ("CHORUS_SECRETS_KEY", "c2hvcnQ="),
+    ];
+    let get = |k: &str| {
+        short
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+    };
+    let config = chorus::lambda::lambda_config(get).unwrap();
+    assert!(
+        chorus::app::webhook_delivery(&config, false).is_err(),
+        "not 256 bits"
+    );
+}
+
 #[tokio::test]
 async fn records_that_are_not_jobs_are_dropped_not_redelivered() {
     let sdk = setup::sdk().await;
