@@ -37,14 +37,20 @@ pub fn authenticator(config: &Config) -> Authenticator {
 /// Outgoing webhooks as the configuration asks: the address rule lifted
 /// only where `CHORUS_WEBHOOK_ALLOW_PRIVATE` says so, or by default for
 /// the `local` server; secrets sealed under `CHORUS_SECRETS_KEY` (which only
-/// the local server may leave unset: it derives a key from its dev secret).
+/// the local server may leave unset: it derives a key from its dev secret,
+/// or the built-in one).
 pub fn webhook_delivery(config: &Config, local: bool) -> anyhow::Result<WebhookDelivery> {
     use secrecy::ExposeSecret;
     let sender = WebhookSender::new(config.allow_private(local), Arc::new(SystemLookup))?;
     let sealer = match (&config.secrets_key, &config.dev_secret) {
         (Some(key), _) => Sealer::from_base64(key.expose_secret())
             .ok_or_else(|| ConfigError::invalid("CHORUS_SECRETS_KEY", "not 256 bits in base64"))?,
-        (None, Some(dev)) if local => Sealer::from_passphrase(dev.expose_secret()),
+        // Locally, a key from the dev secret (the built-in one without):
+        // stable across restarts, as a local Neo4j needs.
+        (None, dev) if local => Sealer::from_passphrase(
+            dev.as_ref()
+                .map_or(crate::config::LOCAL_DEV_SECRET, |d| d.expose_secret()),
+        ),
         (None, _) => Err(ConfigError::invalid(
             "CHORUS_SECRETS_KEY",
             "must be set: webhook signing secrets are sealed with it",
