@@ -5,6 +5,7 @@ pub mod context;
 pub mod errors;
 pub mod limits;
 pub mod loaders;
+pub mod member_view;
 mod mutation;
 pub mod node;
 mod nulls;

@@ -3,7 +3,10 @@
 //! offline members, concurrently. The shard says who is a member, so a
 //! recipient costs no database read; only a subscription the audience does
 //! not vouch for is checked against the store (and refused if it must be).
-//! A 410 Gone removes exactly that connection or push subscription.
+//! A 410 Gone removes exactly that connection or push subscription. A
+//! document whose answer is the same for every member
+//! (`graphql::member_view`) is executed once per shard, not once per
+//! subscription.
 
 use super::fanout::DeliveryShard;
 use crate::delivery::audience::Audience;
@@ -12,7 +15,7 @@ use crate::delivery::management::{Management, PostOutcome};
 use crate::delivery::webpush::{self, PushOutcome, WebPushSender};
 use crate::domain::event::{DomainEvent, EventKind};
 use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
-use crate::graphql::{ws, ChorusSchema, EventSource, Viewer};
+use crate::graphql::{member_view, ws, ChorusSchema, EventSource, Viewer};
 use crate::service::ports::{PushRegistry, RegistryError};
 use async_graphql::parser::types::ExecutableDocument;
 use futures_util::{stream, FutureExt, StreamExt};
@@ -52,18 +55,18 @@ enum Outcome {
     Failed,
 }
 
-/// The frames one subscription gets for an event: its `next` (the
-/// subscription's own selection, executed for its user), and `complete`
-/// when the event ends the user's membership; an `error` if the
-/// subscription is no longer allowed; nothing if the event is not its group's.
-/// `vouched`: the audience knows the user as a member (no store check).
-async fn frames(
+/// The first frame one subscription gets for an event: its `next` (the
+/// subscription's own selection, executed for its user), an `error` if the
+/// subscription is no longer allowed, nothing if the event is not its
+/// group's. `vouched`: the audience knows the user as a member (no store
+/// check).
+async fn execute(
     schema: &ChorusSchema,
     event: &Arc<DomainEvent>,
     row: &SubscriptionRow,
     vouched: bool,
     document: Option<&ExecutableDocument>,
-) -> (Vec<ServerMessage>, bool) {
+) -> Option<ServerMessage> {
     let payload = SubscribePayload {
         query: row.query.clone(),
         operation_name: row.operation_name.clone(),
@@ -82,17 +85,41 @@ async fn frames(
         request.set_parsed_query(document.clone());
     }
     let id = row.subscription_id.clone();
-    match ws::operation(schema, id.clone(), request).next().await {
-        Some(next @ ServerMessage::Next { .. }) => {
-            if event.ends_membership_of(&row.user_id) {
-                (vec![next, ServerMessage::Complete { id }], true)
-            } else {
-                (vec![next], false)
-            }
-        }
-        Some(error @ ServerMessage::Error { .. }) => (vec![error], true),
-        _ => (Vec::new(), false),
+    match ws::operation(schema, id, request).next().await {
+        Some(first @ (ServerMessage::Next { .. } | ServerMessage::Error { .. })) => Some(first),
+        _ => None,
     }
+}
+
+/// Every frame of the subscription after its first: `complete` when the
+/// event ends the user's membership. `true` when the subscription is over.
+fn frames(
+    first: Option<ServerMessage>,
+    event: &DomainEvent,
+    row: &SubscriptionRow,
+) -> (Vec<ServerMessage>, bool) {
+    match first {
+        Some(next @ ServerMessage::Next { .. }) if event.ends_membership_of(&row.user_id) => {
+            let id = row.subscription_id.clone();
+            (vec![next, ServerMessage::Complete { id }], true)
+        }
+        Some(next @ ServerMessage::Next { .. }) => (vec![next], false),
+        Some(error) => (vec![error], true),
+        None => (Vec::new(), false),
+    }
+}
+
+/// What makes two subscriptions' answers one: document, operation,
+/// variables (for documents the same for every member, and vouched users).
+type ShareKey = (String, Option<String>, String);
+
+fn share_key(row: &SubscriptionRow) -> ShareKey {
+    let variables = row.variables.as_ref().map(ToString::to_string);
+    (
+        row.query.clone(),
+        row.operation_name.clone(),
+        variables.unwrap_or_default(),
+    )
 }
 
 /// The documents of a shard's subscriptions, each parsed once: most
@@ -123,10 +150,30 @@ impl Deliver {
         };
         let plaintext = webpush::payload(&event);
         let documents = parse_each(&audience.sockets);
-        let socket_work = stream::iter(&audience.sockets).map(|row| {
-            let vouched = audience.vouches(&row.user_id) == Some(true);
+        let vouched = |row: &SubscriptionRow| audience.vouches(&row.user_id) == Some(true);
+        // A document that answers the same for every member runs once per
+        // shard, for the first member who holds it; the others get a copy.
+        let mut shared: HashMap<ShareKey, Option<ServerMessage>> = HashMap::new();
+        for row in &audience.sockets {
             let document = documents.get(row.query.as_str());
-            self.socket(&event, row, vouched, document).boxed()
+            let shareable = document.is_some_and(member_view::same_for_every_member);
+            if !shareable || !vouched(row) || expired(row.token_expires_at) {
+                continue;
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) = shared.entry(share_key(row)) {
+                slot.insert(execute(&self.schema, &event, row, true, document).await);
+            }
+        }
+        let socket_work = stream::iter(&audience.sockets).map(|row| {
+            let known = shared.get(&share_key(row)).filter(|_| vouched(row));
+            let first = known.map(|first| {
+                first
+                    .as_ref()
+                    .map(|m| m.for_operation(&row.subscription_id))
+            });
+            let document = documents.get(row.query.as_str());
+            self.socket(&event, row, vouched(row), document, first)
+                .boxed()
         });
         let push_work = stream::iter(&pushes).map(|sub| self.push(sub, &plaintext).boxed());
         let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
@@ -154,12 +201,15 @@ impl Deliver {
         }
     }
 
+    /// Serves one subscription; `first` is its first frame when a shared
+    /// execution already made it.
     async fn socket(
         &self,
         event: &Arc<DomainEvent>,
         row: &SubscriptionRow,
         vouched: bool,
         document: Option<&ExecutableDocument>,
+        first: Option<Option<ServerMessage>>,
     ) -> Outcome {
         if expired(row.token_expires_at) {
             // The socket outlived its token: close it (4403 in the
@@ -169,7 +219,11 @@ impl Deliver {
             self.forget(&row.connection_id, "expired").await;
             return Outcome::Expired;
         }
-        let (frames, finished) = frames(&self.schema, event, row, vouched, document).await;
+        let first = match first {
+            Some(first) => first,
+            None => execute(&self.schema, event, row, vouched, document).await,
+        };
+        let (frames, finished) = frames(first, event, row);
         let count = frames.len();
         for frame in frames {
             match self

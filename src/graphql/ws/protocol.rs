@@ -71,6 +71,26 @@ pub enum ServerMessage {
     },
 }
 
+impl ServerMessage {
+    /// The same message for another operation id (a shared execution's
+    /// answer, sent to each subscription with its own id).
+    pub fn for_operation(&self, operation: &str) -> Self {
+        let id = operation.to_owned();
+        match self {
+            Self::Next { payload, .. } => Self::Next {
+                id,
+                payload: payload.clone(),
+            },
+            Self::Error { payload, .. } => Self::Error {
+                id,
+                payload: payload.clone(),
+            },
+            Self::Complete { .. } => Self::Complete { id },
+            other => other.clone(),
+        }
+    }
+}
+
 impl SubscribePayload {
     /// The GraphQL request the payload asks to run.
     pub fn to_request(&self) -> async_graphql::Request {

@@ -13,6 +13,7 @@ mod lambda_errors;
 mod outbox;
 mod rate_limit;
 pub mod setup;
+mod shared_frames;
 mod webhooks;
 mod ws_lambda;
 mod ws_limits;
