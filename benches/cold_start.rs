@@ -109,6 +109,10 @@ async fn one_start(event: &str) -> (Duration, Duration) {
         .env("RUST_LOG", "warn")
         .env("CHORUS_DEV_SECRET", "bench-secret")
         .env(
+            "CHORUS_SECRETS_KEY",
+            "9yG3Bq0pDk5Qx2cR7vJm1sZ8tWn4hLa6eUo0iYb3fXs=",
+        )
+        .env(
             "EVENTS_TOPIC_ARN",
             "arn:aws:sns:us-east-1:123456789012:events",
         )

@@ -152,6 +152,10 @@ async fn main() {
     let management = fakes::ManagementApi::start(model::MANAGEMENT_POST).await;
     let vars: HashMap<&str, String> = HashMap::from([
         ("EVENTS_TOPIC_ARN", events.topic_arn.clone()),
+        (
+            "CHORUS_SECRETS_KEY",
+            "9yG3Bq0pDk5Qx2cR7vJm1sZ8tWn4hLa6eUo0iYb3fXs=".to_owned(),
+        ),
         ("DELIVERY_TOPIC_ARN", delivery.topic_arn.clone()),
         ("CONNECTIONS_TABLE", connections),
         ("PUSH_TABLE", push),
