@@ -62,7 +62,7 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
     if parts.headers.contains_key(header::UPGRADE) {
         let slot = parts.extensions.get::<ConnectionSlot>().cloned();
         return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
-            Ok(upgrade) => ws::upgrade(state, upgrade, slot),
+            Ok(upgrade) => ws::upgrade(state, upgrade, slot, base_url(&parts.headers)),
             Err(rejection) => rejection.into_response(),
         };
     }

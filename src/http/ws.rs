@@ -13,7 +13,7 @@ use super::AppState;
 use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, MAX_MESSAGE_BYTES, SUBPROTOCOL,
 };
-use crate::graphql::{ws, Viewer};
+use crate::graphql::{ws, BaseUrl, Viewer};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -32,12 +32,13 @@ pub fn upgrade(
     state: AppState,
     upgrade: WebSocketUpgrade,
     slot: Option<ConnectionSlot>,
+    base: BaseUrl,
 ) -> Response {
     upgrade
         .protocols([SUBPROTOCOL])
         .max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
-            serve(state, socket).await;
+            serve(state, socket, base).await;
             drop(slot);
         })
 }
@@ -50,6 +51,8 @@ enum Outgoing {
 
 struct Connection {
     state: AppState,
+    /// Where the socket reached the server, for URLs the API hands out.
+    base: BaseUrl,
     init_seen: bool,
     viewer: Option<Viewer>,
     /// When the token expires (set at `connection_init`).
@@ -60,11 +63,12 @@ struct Connection {
     overflow: Arc<Notify>,
 }
 
-async fn serve(state: AppState, socket: WebSocket) {
+async fn serve(state: AppState, socket: WebSocket, base: BaseUrl) {
     let (mut sink, mut incoming) = socket.split();
     let (outgoing, mut results) = mpsc::channel(state.limits.ws_send_buffer);
     let mut conn = Connection {
         state,
+        base,
         init_seen: false,
         viewer: None,
         expires: None,
@@ -197,7 +201,7 @@ impl Connection {
     /// send buffer closes the socket (the client reconnects and catches
     /// up) instead of dropping events.
     fn start(&self, id: String, payload: SubscribePayload, viewer: Viewer) -> AbortHandle {
-        let request = payload.to_request().data(viewer);
+        let request = payload.to_request().data(viewer).data(self.base.clone());
         let mut frames = ws::operation(&self.state.schema, id.clone(), request);
         let out = self.outgoing.clone();
         let overflow = self.overflow.clone();

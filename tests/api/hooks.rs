@@ -191,3 +191,23 @@ async fn hooks_are_for_admins_listed_without_their_secret_and_rate_limited() {
     assert!(statuses.contains(&429), "{statuses:?}");
     assert_eq!(statuses[0], 200);
 }
+
+#[tokio::test]
+async fn a_hook_made_over_a_websocket_gets_the_same_absolute_url() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let group = alice.create_group("Ops").await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    ws.send(json!({"id": "m", "type": "subscribe", "payload": {"query": CREATE, "variables": {"g": group}}}))
+        .await;
+    let next = ws.recv().await;
+    assert_eq!(next["type"], "next", "{next}");
+    let url = next["payload"]["data"]["createIncomingWebhook"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let prefix = format!("http://{}/hooks/ih_", app.addr);
+    assert!(url.starts_with(&prefix), "{url}");
+    let (status, body) = curl(&url, r#"{"text":"from a socket-made hook"}"#).await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+}
