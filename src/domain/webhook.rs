@@ -15,6 +15,9 @@ pub const KEPT_DELIVERIES: usize = 100;
 /// Consecutive events that exhausted their retries before a webhook is
 /// disabled.
 pub const DISABLE_AFTER: u32 = 5;
+/// The most webhooks one group has: each event costs one request per
+/// webhook.
+pub const MAX_PER_GROUP: usize = 20;
 /// The most event types one webhook names (there are four).
 const MAX_EVENTS: usize = 4;
 
@@ -83,6 +86,16 @@ pub fn event_types(kinds: &[EventKind]) -> DomainResult<Vec<EventKind>> {
         return Err(DomainError::invalid("events: name at least one event type"));
     }
     Ok(out)
+}
+
+/// Whether a group holding `existing` webhooks may register another.
+pub fn admit(existing: usize) -> DomainResult<()> {
+    if existing >= MAX_PER_GROUP {
+        return Err(DomainError::conflict(format!(
+            "a group has at most {MAX_PER_GROUP} webhooks: delete one first"
+        )));
+    }
+    Ok(())
 }
 
 impl Webhook {

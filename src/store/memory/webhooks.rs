@@ -3,7 +3,7 @@
 
 use super::{MemoryStore, State};
 use crate::domain::ids::WebhookId;
-use crate::domain::webhook::{Delivery, Verdict, Webhook, WebhookPatch, KEPT_DELIVERIES};
+use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch, KEPT_DELIVERIES};
 use crate::domain::GroupId;
 use crate::store::{StoreError, StoreResult, Webhooks};
 use async_trait::async_trait;
@@ -39,11 +39,9 @@ impl Webhooks for MemoryStore {
             return Err(StoreError::NotFound("group"));
         }
         let table = &mut state.webhooks;
-        table
-            .by_group
-            .entry(webhook.group_id.clone())
-            .or_default()
-            .push(webhook.id.clone());
+        let ids = table.by_group.entry(webhook.group_id.clone()).or_default();
+        webhook::admit(ids.len()).map_err(StoreError::rejected)?;
+        ids.push(webhook.id.clone());
         let row = Row {
             webhook: webhook.clone(),
             deliveries: VecDeque::new(),

@@ -87,6 +87,7 @@ statements! {
     USER_UPSERT = "user_upsert";
     USERS_BY_IDS = "users_by_ids";
     WEBHOOK_BY_ID = "webhook_by_id";
+    WEBHOOK_COUNT_OF_GROUP = "webhook_count_of_group";
     WEBHOOK_CREATE = "webhook_create";
     WEBHOOK_DELETE = "webhook_delete";
     WEBHOOK_DELIVERIES = "webhook_deliveries";

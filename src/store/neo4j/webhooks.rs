@@ -9,7 +9,7 @@ use super::Neo4jStore;
 use crate::domain::event::EventKind;
 use crate::domain::ids::WebhookId;
 use crate::domain::webhook::{
-    Delivery, Verdict, Webhook, WebhookPatch, WebhookSecret, KEPT_DELIVERIES,
+    self, Delivery, Verdict, Webhook, WebhookPatch, WebhookSecret, KEPT_DELIVERIES,
 };
 use crate::domain::{GroupId, UserId};
 use crate::store::{StoreError, StoreResult, Webhooks};
@@ -95,20 +95,35 @@ async fn save(
 #[async_trait]
 impl Webhooks for Neo4jStore {
     async fn create_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
-        let statement = q::WEBHOOK_CREATE
-            .query()
-            .param("id", webhook.id.as_str())
-            .param("groupId", webhook.group_id.as_str())
-            .param("url", webhook.url.as_str())
-            .param("events", kinds(&webhook.events))
-            .param("createdBy", webhook.created_by.as_str())
-            .param("createdAt", micros(webhook.created_at))
-            .param("secret", webhook.secret.0.as_str());
-        let created = tx::read::<rows::Ignored>(&self.graph, statement).await?;
-        if created.is_empty() {
-            return Err(StoreError::NotFound("group"));
-        }
-        Ok(())
+        write_txn!(self.graph, |txn| {
+            let locked = q::GROUP_LOCK
+                .query()
+                .param("groupId", webhook.group_id.as_str());
+            if tx::rows::<rows::Ignored>(txn, locked).await?.is_empty() {
+                return Err(StoreError::NotFound("group").into());
+            }
+            #[derive(Deserialize)]
+            struct Count {
+                count: i64,
+            }
+            let count = q::WEBHOOK_COUNT_OF_GROUP
+                .query()
+                .param("groupId", webhook.group_id.as_str());
+            let existing = tx::first::<Count>(txn, count).await?.map_or(0, |c| c.count);
+            webhook::admit(usize::try_from(existing).unwrap_or(usize::MAX))
+                .map_err(StoreError::rejected)?;
+            let statement = q::WEBHOOK_CREATE
+                .query()
+                .param("id", webhook.id.as_str())
+                .param("groupId", webhook.group_id.as_str())
+                .param("url", webhook.url.as_str())
+                .param("events", kinds(&webhook.events))
+                .param("createdBy", webhook.created_by.as_str())
+                .param("createdAt", micros(webhook.created_at))
+                .param("secret", webhook.secret.0.as_str());
+            tx::rows::<rows::Ignored>(txn, statement).await?;
+            Ok(())
+        })
     }
 
     async fn group_webhooks(&self, group: &GroupId) -> StoreResult<Vec<Webhook>> {

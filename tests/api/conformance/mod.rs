@@ -115,6 +115,7 @@ macro_rules! conformance_suite {
             case!(webhooks::webhooks_are_registered_listed_changed_and_deleted);
             case!(webhooks::the_last_hundred_attempts_are_kept_in_order);
             case!(webhooks::concurrent_exhausted_events_disable_exactly_once);
+            case!(webhooks::concurrent_registrations_stop_at_the_groups_cap);
         }
     };
 }

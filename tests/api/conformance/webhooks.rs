@@ -144,3 +144,29 @@ pub async fn concurrent_exhausted_events_disable_exactly_once(store: DynStore) {
         .unwrap();
     assert_eq!(gone.disabled_reason.as_deref(), Some("410 Gone"));
 }
+
+pub async fn concurrent_registrations_stop_at_the_groups_cap(store: DynStore) {
+    let first = registered(&store).await;
+    let group = first.group_id.clone();
+    let attempts = (1..30).map(|_| {
+        let store = store.clone();
+        let mut webhook = first.clone();
+        webhook.id = chorus::domain::ids::WebhookId::generate();
+        tokio::spawn(async move { store.create_webhook(&webhook).await })
+    });
+    let handles: Vec<_> = attempts.collect();
+    let mut refused = 0;
+    for handle in handles {
+        match handle.await.unwrap() {
+            Ok(()) => {}
+            Err(chorus::store::StoreError::Rejected(err)) => {
+                assert_eq!(err.code(), "CONFLICT");
+                refused += 1;
+            }
+            Err(other) => panic!("{other}"),
+        }
+    }
+    let kept = store.group_webhooks(&group).await.unwrap();
+    assert_eq!(kept.len(), chorus::domain::webhook::MAX_PER_GROUP);
+    assert_eq!(refused, 30 - chorus::domain::webhook::MAX_PER_GROUP);
+}
