@@ -89,15 +89,23 @@ impl Service {
 
     #[tracing::instrument(skip(self))]
     pub async fn revoke_bot(&self, viewer: &UserId, id: &BotId) -> DomainResult<Bot> {
+        Ok(self.revoke(viewer, id).await?.0)
+    }
+
+    /// Revokes the bot; `true` when this call did (not an earlier or a
+    /// concurrent one: theirs carry their own instant).
+    pub(super) async fn revoke(&self, viewer: &UserId, id: &BotId) -> DomainResult<(Bot, bool)> {
         bot::people_only(viewer)?;
         self.throttle(viewer).await?;
+        let now = Self::now();
         let changed = self
             .store
-            .change_bot(id, viewer, &BotChange::Revoke, Self::now())
+            .change_bot(id, viewer, &BotChange::Revoke, now)
             .await?;
         super::memo::forget();
         self.announce(changed.events).await;
-        Ok(changed.value)
+        let ours = changed.value.revoked_at == Some(now);
+        Ok((changed.value, ours))
     }
 
     /// A group's bots, for its owner and admins.

@@ -62,9 +62,7 @@ impl Service {
         let Some((hook_bot, _)) = self.store.incoming_webhook(id).await? else {
             return Ok(false);
         };
-        let live = hook_bot.revoked_at.is_none();
-        self.revoke_bot(viewer, &hook_bot.id).await?;
-        Ok(live)
+        Ok(self.revoke(viewer, &hook_bot.id).await?.1)
     }
 
     /// A group's live incoming webhooks (their bots), for owner and admins.

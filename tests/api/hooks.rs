@@ -211,3 +211,18 @@ async fn a_hook_made_over_a_websocket_gets_the_same_absolute_url() {
     let (status, body) = curl(&url, r#"{"text":"from a socket-made hook"}"#).await;
     assert_eq!((status, body.as_str()), (200, "ok"));
 }
+
+#[tokio::test]
+async fn of_concurrent_deletes_of_one_hook_exactly_one_says_it_deleted() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let (_, hook, _) = create_hook(&alice, &g).await;
+    let deletes = (0..6).map(|_| alice.ok(DELETE, json!({"h": hook})));
+    let answers = futures_util::future::join_all(deletes).await;
+    let deleted = answers
+        .iter()
+        .filter(|a| a["deleteIncomingWebhook"] == true)
+        .count();
+    assert_eq!(deleted, 1, "{answers:?}");
+}
