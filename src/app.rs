@@ -118,11 +118,13 @@ fn local_parts(
     store: Arc<dyn Store>,
     run_webhooks: bool,
 ) -> anyhow::Result<(Arc<Service>, ChorusSchema)> {
-    let (webhook_events, webhook_queue) = tokio::sync::mpsc::unbounded_channel();
-    let broker = match run_webhooks {
-        true => Arc::new(Broker::with_webhooks(webhook_events)),
-        false => Arc::new(Broker::new()),
+    let (broker, webhook_queue) = if run_webhooks {
+        let (events, queue) = tokio::sync::mpsc::unbounded_channel();
+        (Broker::with_webhooks(events), Some(queue))
+    } else {
+        (Broker::new(), None)
     };
+    let broker = Arc::new(broker);
     let push = Arc::new(MemoryPushRegistry::default());
     let webhooks = webhook_delivery(config, true)?;
     let (service, schema) = parts(
@@ -134,8 +136,8 @@ fn local_parts(
         None,
         webhooks,
     );
-    if run_webhooks {
-        tokio::spawn(service.clone().run_webhooks(webhook_queue));
+    if let Some(queue) = webhook_queue {
+        tokio::spawn(service.clone().run_webhooks(queue));
     }
     Ok((service, schema))
 }

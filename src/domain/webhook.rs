@@ -159,7 +159,7 @@ impl Webhook {
         let mut next = self.clone();
         match verdict {
             Verdict::Delivered => next.failures = 0,
-            Verdict::Retrying => {}
+            Verdict::Retrying(_) => {}
             Verdict::Gone => {
                 next.enabled = false;
                 next.disabled_reason = Some(GONE_REASON.to_owned());
@@ -199,25 +199,26 @@ pub enum Verdict {
     Delivered,
     /// `410 Gone`: the receiver asks never to be called again.
     Gone,
-    /// Failed; another attempt is scheduled.
-    Retrying,
+    /// Failed; the next attempt is due after this wait.
+    Retrying(Duration),
     /// Failed, and it was the last attempt of the schedule.
     Exhausted,
 }
 
 impl Verdict {
-    /// Judges attempt number `attempt` (1 = the first) under a schedule of
-    /// `retries` retries.
-    pub fn of(attempt: &Attempt, number: u32, retries: usize) -> Self {
+    /// Judges attempt number `number` (1 = the first) under `retries`, the
+    /// waits before each retry.
+    pub fn of(attempt: &Attempt, number: u32, retries: &[Duration]) -> Self {
         if attempt.succeeded() {
-            Self::Delivered
-        } else if attempt.status == Some(410) {
-            Self::Gone
-        } else if usize::try_from(number).unwrap_or(usize::MAX) <= retries {
-            Self::Retrying
-        } else {
-            Self::Exhausted
+            return Self::Delivered;
         }
+        if attempt.status == Some(410) {
+            return Self::Gone;
+        }
+        let wait = number
+            .checked_sub(1)
+            .and_then(|i| retries.get(usize::try_from(i).ok()?));
+        wait.map_or(Self::Exhausted, |wait| Self::Retrying(*wait))
     }
 }
 
@@ -232,6 +233,17 @@ pub struct Delivery {
     #[serde(flatten)]
     pub outcome: Attempt,
     pub at: Timestamp,
+}
+
+/// Keeps `delivery` as attempt `seq` in `kept` (oldest first), dropping
+/// the oldest past `KEPT_DELIVERIES`: what both stores keep.
+pub fn keep(kept: &mut Vec<Delivery>, delivery: &Delivery, seq: u64) {
+    kept.push(Delivery {
+        seq,
+        ..delivery.clone()
+    });
+    let excess = kept.len().saturating_sub(KEPT_DELIVERIES);
+    kept.drain(..excess);
 }
 
 /// An attempt still to make: the event, the webhook, its number and when.

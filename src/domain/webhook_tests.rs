@@ -29,11 +29,53 @@ fn event_types_are_deduplicated_and_never_empty() {
 
 #[test]
 fn attempts_are_judged_by_status_and_place_in_the_schedule() {
-    assert_eq!(Verdict::of(&answered(Some(204)), 3, 2), Verdict::Delivered);
-    assert_eq!(Verdict::of(&answered(Some(410)), 1, 2), Verdict::Gone);
-    assert_eq!(Verdict::of(&answered(Some(500)), 2, 2), Verdict::Retrying);
-    assert_eq!(Verdict::of(&answered(None), 3, 2), Verdict::Exhausted);
-    assert_eq!(Verdict::of(&answered(Some(301)), 3, 2), Verdict::Exhausted);
+    let retries = [Duration::from_secs(5), Duration::from_secs(300)];
+    assert_eq!(
+        Verdict::of(&answered(Some(204)), 3, &retries),
+        Verdict::Delivered
+    );
+    assert_eq!(
+        Verdict::of(&answered(Some(410)), 1, &retries),
+        Verdict::Gone
+    );
+    assert_eq!(
+        Verdict::of(&answered(Some(500)), 1, &retries),
+        Verdict::Retrying(Duration::from_secs(5))
+    );
+    assert_eq!(
+        Verdict::of(&answered(Some(500)), 2, &retries),
+        Verdict::Retrying(Duration::from_secs(300))
+    );
+    assert_eq!(
+        Verdict::of(&answered(None), 3, &retries),
+        Verdict::Exhausted
+    );
+    assert_eq!(
+        Verdict::of(&answered(Some(301)), 3, &retries),
+        Verdict::Exhausted
+    );
+    // A number no attempt has (a forged queue message) ends it, no panic.
+    assert_eq!(
+        Verdict::of(&answered(Some(500)), 0, &retries),
+        Verdict::Exhausted
+    );
+}
+
+#[test]
+fn the_last_hundred_attempts_are_kept() {
+    let one = Delivery {
+        seq: 0,
+        event_id: crate::domain::ids::EventId::generate(),
+        attempt: 1,
+        outcome: answered(Some(500)),
+        at: now(),
+    };
+    let mut kept = Vec::new();
+    for seq in 1..=105 {
+        keep(&mut kept, &one, seq);
+    }
+    assert_eq!(kept.len(), KEPT_DELIVERIES);
+    assert_eq!((kept[0].seq, kept[99].seq), (6, 105));
 }
 
 #[test]

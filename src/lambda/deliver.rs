@@ -111,13 +111,13 @@ fn frames(
 
 /// What makes two subscriptions' answers one: document, operation,
 /// variables (for documents the same for every member, and vouched users).
-type ShareKey = (String, Option<String>, String);
+type ShareKey<'a> = (&'a str, Option<&'a str>, String);
 
-fn share_key(row: &SubscriptionRow) -> ShareKey {
+fn share_key(row: &SubscriptionRow) -> ShareKey<'_> {
     let variables = row.variables.as_ref().map(ToString::to_string);
     (
-        row.query.clone(),
-        row.operation_name.clone(),
+        &row.query,
+        row.operation_name.as_deref(),
         variables.unwrap_or_default(),
     )
 }
@@ -152,21 +152,30 @@ impl Deliver {
         let documents = parse_each(&audience.sockets);
         let vouched = |row: &SubscriptionRow| audience.vouches(&row.user_id) == Some(true);
         // A document that answers the same for every member runs once per
-        // shard, for the first member who holds it; the others get a copy.
-        let mut shared: HashMap<ShareKey, Option<ServerMessage>> = HashMap::new();
-        for row in &audience.sockets {
-            let document = documents.get(row.query.as_str());
-            let shareable = document.is_some_and(member_view::same_for_every_member);
-            if !shareable || !vouched(row) || expired(row.token_expires_at) {
+        // shard, for the first member who holds it; the others get a copy
+        // under their own id. `None`: this row executes its own.
+        let keys: Vec<Option<ShareKey<'_>>> = audience
+            .sockets
+            .iter()
+            .map(|row| {
+                let document = documents.get(row.query.as_str())?;
+                (member_view::same_for_every_member(document) && vouched(row))
+                    .then(|| share_key(row))
+            })
+            .collect();
+        let mut shared: HashMap<&ShareKey<'_>, Option<ServerMessage>> = HashMap::new();
+        for (row, key) in audience.sockets.iter().zip(&keys) {
+            let Some(key) = key.as_ref().filter(|_| !expired(row.token_expires_at)) else {
                 continue;
-            }
-            if let std::collections::hash_map::Entry::Vacant(slot) = shared.entry(share_key(row)) {
-                slot.insert(execute(&self.schema, &event, row, true, document).await);
+            };
+            if !shared.contains_key(key) {
+                let document = documents.get(row.query.as_str());
+                let first = execute(&self.schema, &event, row, true, document).await;
+                shared.insert(key, first);
             }
         }
-        let socket_work = stream::iter(&audience.sockets).map(|row| {
-            let known = shared.get(&share_key(row)).filter(|_| vouched(row));
-            let first = known.map(|first| {
+        let socket_work = audience.sockets.iter().zip(&keys).map(|(row, key)| {
+            let first = key.as_ref().and_then(|key| shared.get(key)).map(|first| {
                 first
                     .as_ref()
                     .map(|m| m.for_operation(&row.subscription_id))
@@ -175,6 +184,7 @@ impl Deliver {
             self.socket(&event, row, vouched(row), document, first)
                 .boxed()
         });
+        let socket_work = stream::iter(socket_work);
         let push_work = stream::iter(&pushes).map(|sub| self.push(sub, &plaintext).boxed());
         let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
             .buffer_unordered(CONCURRENCY)

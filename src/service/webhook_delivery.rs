@@ -85,8 +85,7 @@ impl Service {
                 duration_ms: 0,
             },
         };
-        let retries = &self.webhooks.retries;
-        let verdict = Verdict::of(&outcome, number, retries.len());
+        let verdict = Verdict::of(&outcome, number, &self.webhooks.retries);
         tracing::info!(
             webhook = %hook.id,
             attempt = number,
@@ -105,14 +104,13 @@ impl Service {
         self.store
             .record_delivery(&hook.id, &delivery, verdict)
             .await?;
-        if verdict != Verdict::Retrying {
+        let Verdict::Retrying(wait) = verdict else {
             return Ok(None);
-        }
-        let wait = retries[usize::try_from(number).unwrap_or(1) - 1];
+        };
         let wait = chrono::Duration::from_std(wait).unwrap_or_default();
         Ok(Some(Retry {
             webhook_id: hook.id.clone(),
-            attempt: number + 1,
+            attempt: number.saturating_add(1),
             due: at + wait,
             event: event.clone(),
         }))

@@ -46,16 +46,60 @@ impl Resolve for Guard {
         let (lookup, allow_private) = (self.lookup.clone(), self.allow_private);
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let ips = lookup.lookup(host).await?;
-            if ips.is_empty() {
-                return Err("no address".into());
-            }
-            if !allow_private && !ips.iter().all(|ip| is_public(*ip)) {
-                return Err(REFUSED.into());
-            }
+            let ips = admitted(&*lookup, host, allow_private).await?;
             let addrs: Addrs = Box::new(ips.into_iter().map(|ip| SocketAddr::new(ip, 0)));
             Ok(addrs)
         })
+    }
+}
+
+/// Why a name is not connected to.
+#[derive(Debug, thiserror::Error)]
+pub enum Unadmitted {
+    #[error("no address")]
+    NoAddress,
+    #[error("{REFUSED}")]
+    Refused,
+    #[error(transparent)]
+    Lookup(#[from] std::io::Error),
+}
+
+/// Every address `host` resolves to, if all of them pass the rule (the
+/// resolver connections go through, and the check made when a URL is set).
+async fn admitted(
+    lookup: &dyn Lookup,
+    host: String,
+    allow_private: bool,
+) -> Result<Vec<IpAddr>, Unadmitted> {
+    let ips = lookup.lookup(host).await?;
+    if ips.is_empty() {
+        return Err(Unadmitted::NoAddress);
+    }
+    if !allow_private && !ips.iter().all(|ip| is_public(*ip)) {
+        return Err(Unadmitted::Refused);
+    }
+    Ok(ips)
+}
+
+/// `check_url`, and (under the rule) every address a host name resolves to
+/// now: what can be known of a URL before anything is sent to it.
+pub async fn check_url_resolved(
+    raw: &str,
+    allow_private: bool,
+    lookup: &dyn Lookup,
+) -> Result<reqwest::Url, DomainError> {
+    let url = check_url(raw, allow_private)?;
+    // With the rule lifted there is nothing to resolve against; and an IP
+    // literal was judged by check_url.
+    let Some(host) = url.domain().filter(|_| !allow_private) else {
+        return Ok(url);
+    };
+    match admitted(lookup, host.to_owned(), allow_private).await {
+        Ok(_) => Ok(url),
+        Err(Unadmitted::Refused) => Err(DomainError::invalid(
+            "url: resolves to a private, loopback or link-local address",
+        )),
+        Err(_) => Err(DomainError::invalid("url: its host does not resolve")),
     }
 }
 

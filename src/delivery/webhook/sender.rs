@@ -2,9 +2,9 @@
 //! outbound client (`delivery::outbound`: the address rule on the address
 //! connected to, no redirects, no proxies), 10 s for the whole exchange.
 
-use crate::delivery::outbound::{self, address::is_public, check_url, Lookup, REFUSED};
+use crate::delivery::outbound::{self, check_url, Lookup, REFUSED};
 use crate::domain::webhook::Attempt;
-use crate::domain::{DomainError, DomainResult};
+use crate::domain::DomainResult;
 use crate::service::ports::WebhookTransport;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -37,25 +37,7 @@ impl WebhookSender {
 impl WebhookTransport for WebhookSender {
     /// The URL rule, and for a name, every address it resolves to now.
     async fn check(&self, raw: &str) -> DomainResult<()> {
-        let url = check_url(raw, self.allow_private)?;
-        if self.allow_private {
-            return Ok(());
-        }
-        let host = url.host_str().unwrap_or_default();
-        if host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
-            return Ok(()); // an IP literal, judged by check_url
-        }
-        let refused = |why: &str| DomainError::invalid(format!("url: {why}"));
-        let ips = self
-            .lookup
-            .lookup(host.to_owned())
-            .await
-            .map_err(|_| refused("its host does not resolve"))?;
-        if ips.is_empty() || !ips.into_iter().all(is_public) {
-            return Err(refused(
-                "resolves to a private, loopback or link-local address",
-            ));
-        }
+        outbound::check_url_resolved(raw, self.allow_private, &*self.lookup).await?;
         Ok(())
     }
 

@@ -3,11 +3,11 @@
 
 use super::{MemoryStore, State};
 use crate::domain::ids::WebhookId;
-use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch, KEPT_DELIVERIES};
+use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch};
 use crate::domain::GroupId;
 use crate::store::{StoreError, StoreResult, Webhooks};
 use async_trait::async_trait;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 #[derive(Default)]
 pub(super) struct WebhookTable {
@@ -18,7 +18,7 @@ pub(super) struct WebhookTable {
 struct Row {
     webhook: Webhook,
     /// The last `KEPT_DELIVERIES` attempts, oldest first.
-    deliveries: VecDeque<Delivery>,
+    deliveries: Vec<Delivery>,
     attempts: u64,
 }
 
@@ -44,7 +44,7 @@ impl Webhooks for MemoryStore {
         ids.push(webhook.id.clone());
         let row = Row {
             webhook: webhook.clone(),
-            deliveries: VecDeque::new(),
+            deliveries: Vec::new(),
             attempts: 0,
         };
         table.rows.insert(webhook.id.clone(), row);
@@ -94,13 +94,7 @@ impl Webhooks for MemoryStore {
             return Ok(None);
         };
         row.attempts += 1;
-        row.deliveries.push_back(Delivery {
-            seq: row.attempts,
-            ..delivery.clone()
-        });
-        while row.deliveries.len() > KEPT_DELIVERIES {
-            row.deliveries.pop_front();
-        }
+        webhook::keep(&mut row.deliveries, delivery, row.attempts);
         row.webhook = row.webhook.after(verdict);
         Ok(Some(row.webhook.clone()))
     }
@@ -111,7 +105,7 @@ impl Webhooks for MemoryStore {
             .webhooks
             .rows
             .get(id)
-            .map(|row| row.deliveries.iter().cloned().collect())
+            .map(|row| row.deliveries.clone())
             .unwrap_or_default())
     }
 }

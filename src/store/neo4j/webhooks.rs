@@ -8,9 +8,7 @@ use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::event::EventKind;
 use crate::domain::ids::WebhookId;
-use crate::domain::webhook::{
-    self, Delivery, Verdict, Webhook, WebhookPatch, WebhookSecret, KEPT_DELIVERIES,
-};
+use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch, WebhookSecret};
 use crate::domain::{GroupId, UserId};
 use crate::store::{StoreError, StoreResult, Webhooks};
 use async_trait::async_trait;
@@ -170,12 +168,7 @@ impl Webhooks for Neo4jStore {
             };
             let (attempts, json) = (row.attempts + 1, row.deliveries.take());
             let mut kept = parse_deliveries(json.as_deref())?;
-            kept.push(Delivery {
-                seq: u64::try_from(attempts).unwrap_or(0),
-                ..delivery.clone()
-            });
-            let excess = kept.len().saturating_sub(KEPT_DELIVERIES);
-            kept.drain(..excess);
+            webhook::keep(&mut kept, delivery, u64::try_from(attempts).unwrap_or(0));
             let current: Webhook = row.try_into()?;
             let next = current.after(verdict);
             save(txn, &next, attempts, &kept).await?;

@@ -126,6 +126,28 @@ pub async fn create_tables(
     }
 }
 
+/// A new SQS queue: its URL and ARN.
+pub async fn queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
+    let url = sqs
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let attrs = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap();
+    let arn =
+        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
+    (url, arn)
+}
+
 /// A topic with an SQS queue subscribed, to see what was published.
 pub struct TopicProbe {
     pub topic_arn: String,
@@ -145,23 +167,7 @@ impl TopicProbe {
             .unwrap()
             .topic_arn
             .unwrap();
-        let queue_url = sqs
-            .create_queue()
-            .queue_name(format!("{name}-probe"))
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
-        let attrs = sqs
-            .get_queue_attributes()
-            .queue_url(&queue_url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .unwrap();
-        let queue_arn =
-            attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
+        let (queue_url, queue_arn) = queue(&sqs, &format!("{name}-probe")).await;
         sns.subscribe()
             .topic_arn(&topic_arn)
             .protocol("sqs")

@@ -10,28 +10,6 @@ use aws_lambda_events::sqs::SqsEvent;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
-/// A queue subscribed to `topic` with raw delivery, as the template's.
-async fn webhook_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
-    let url = sqs
-        .create_queue()
-        .queue_name(name)
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let attrs = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap();
-    let arn =
-        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
-    (url, arn)
-}
-
 /// Receives what the queue holds now (waiting up to a second) as the
 /// event SQS hands the function, deleting it as the event source does
 /// after a successful batch.
@@ -68,7 +46,7 @@ async fn a_posted_message_reaches_the_webhook_through_the_queue_and_its_delayed_
         aws_sdk_sqs::Client::new(&sdk),
     );
     let run = uuid::Uuid::now_v7().simple().to_string();
-    let (queue_url, queue_arn) = webhook_queue(&sqs, &format!("webhooks-{run}")).await;
+    let (queue_url, queue_arn) = setup::queue(&sqs, &format!("webhooks-{run}")).await;
     let w = world_with(&[
         ("WEBHOOK_QUEUE_URL", queue_url.as_str()),
         ("CHORUS_WEBHOOK_RETRIES", "1,1"),
@@ -185,7 +163,7 @@ async fn records_that_are_not_jobs_are_dropped_not_redelivered() {
     let sdk = setup::sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let run = uuid::Uuid::now_v7().simple().to_string();
-    let (queue_url, _) = webhook_queue(&sqs, &format!("webhooks-bad-{run}")).await;
+    let (queue_url, _) = setup::queue(&sqs, &format!("webhooks-bad-{run}")).await;
     let w = world_with(&[("WEBHOOK_QUEUE_URL", queue_url.as_str())]).await;
     let webhooks = w.env.webhooks().unwrap();
     let event: SqsEvent = serde_json::from_value(json!({"Records": [

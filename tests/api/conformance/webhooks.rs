@@ -89,7 +89,11 @@ pub async fn the_last_hundred_attempts_are_kept_in_order(store: DynStore) {
     let webhook = registered(&store).await;
     for n in 0..(KEPT_DELIVERIES as u32 + 5) {
         store
-            .record_delivery(&webhook.id, &delivery(n + 1, Some(500)), Verdict::Retrying)
+            .record_delivery(
+                &webhook.id,
+                &delivery(n + 1, Some(500)),
+                Verdict::Retrying(std::time::Duration::from_secs(5)),
+            )
             .await
             .unwrap();
     }
