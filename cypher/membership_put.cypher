@@ -1,9 +1,12 @@
-// Writes a membership decided by domain::membership::decide.
+// Writes a membership decided by domain::membership::decide. A first join
+// starts the member's read marker at the group's last message.
 // Params: $groupId, $userId, $state, $role, $note, $reason, $since, $updatedAt
 // Returns: groupId, userId, state, role, note, reason, since, updatedAt
 MATCH (u:User {id: $userId}), (g:Group {id: $groupId})
 MERGE (u)-[m:MEMBERSHIP]->(g)
 SET m.state = $state, m.role = $role, m.note = $note, m.reason = $reason,
-    m.since = $since, m.updatedAt = $updatedAt
+    m.since = $since, m.updatedAt = $updatedAt,
+    m.readPos = CASE WHEN m.readPos IS NULL AND $state = 'MEMBER'
+                     THEN coalesce(g.posted, 0) ELSE m.readPos END
 RETURN g.id AS groupId, u.id AS userId, m.state AS state, m.role AS role, m.note AS note,
        m.reason AS reason, m.since AS since, m.updatedAt AS updatedAt

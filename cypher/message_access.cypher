@@ -9,7 +9,8 @@ OPTIONAL MATCH (:User {id: $userId})-[ms:MEMBERSHIP]->(g)
 RETURN {id: m.id, groupId: m.groupId, authorId: m.authorId, body: m.body,
         parentId: m.parentId, rootId: m.rootId, depth: m.depth, seq: m.seq,
         replyCount: m.replyCount, clientMessageId: m.clientMessageId,
-        createdAt: m.createdAt, editedAt: m.editedAt, deletedAt: m.deletedAt} AS message,
+        createdAt: m.createdAt, editedAt: m.editedAt, deletedAt: m.deletedAt,
+        mentions: coalesce(m.mentions, [])} AS message,
        {id: g.id, name: g.name, description: g.description, visibility: g.visibility,
         createdAt: g.createdAt, memberCount: g.memberCount} AS grp,
        CASE WHEN ms IS NULL THEN null ELSE

@@ -3,18 +3,35 @@
 // by its updatedAt): no row when it changed, and nothing written. Then the
 // group hands out its next seq (SET on a property it reads: Neo4j takes the
 // write lock before reading, so no update is lost) and the event is
-// recorded with that seq beside its payload.
+// recorded with that seq beside its payload. The group's counter gives the
+// message its position, which moves the author's read marker and the
+// mentioned members' (domain::reading::Marker::posted and ::mentioned).
 // Params: $id, $groupId, $authorId, $membershipUpdatedAt, $body, $clientMessageId,
-//         $idemKey, $now, $eventId, $payload (the event as JSON, seq left to the column)
+//         $idemKey, $now, $eventId, $payload (the event as JSON, seq left to the column),
+//         $mentions (the mentioned members)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
-//          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch)
+//          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
+//          mentions
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
 WHERE mb.updatedAt = $membershipUpdatedAt
-SET g.nextSeq = g.nextSeq + 1
-WITH u, g, g.nextSeq - 1 AS seq
+SET g.nextSeq = g.nextSeq + 1, g.posted = coalesce(g.posted, 0) + 1
+WITH u, mb, g, g.nextSeq - 1 AS seq, g.posted AS pos
+// Caught up, or 1,000 own messages set aside (domain::reading::MAX_SET_ASIDE):
+// the author has read up to their post.
+WITH u, mb, g, seq, pos,
+     coalesce(mb.readPos, 0) + 1 = pos OR size(coalesce(mb.ownUnread, [])) >= 1000 AS caughtUp
+SET mb.ownUnread = CASE WHEN caughtUp THEN [] ELSE coalesce(mb.ownUnread, []) + pos END,
+    mb.mentionUnread = CASE WHEN caughtUp THEN [x IN coalesce(mb.mentionUnread, []) WHERE x > pos]
+                            ELSE mb.mentionUnread END,
+    mb.readPos = CASE WHEN caughtUp THEN pos ELSE mb.readPos END
+WITH u, g, seq, pos
+OPTIONAL MATCH (named:User)-[r:MEMBERSHIP]->(g)
+WHERE named.id IN $mentions AND named.id <> $authorId AND r.state = 'MEMBER'
+SET r.mentionUnread = coalesce(r.mentionUnread, []) + pos
+WITH u, g, seq, pos, count(r) AS mentioned
 CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: null, parentKey: $groupId, rootId: $id, depth: 0,
-                   seq: seq, replyCount: 0, nextSeq: 1, version: 0,
+                   seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
                    clientMessageId: $clientMessageId, idemKey: $idemKey,
                    createdAt: $now, editedAt: null, deletedAt: null})
 CREATE (u)-[:POSTED]->(m)
@@ -24,4 +41,5 @@ CREATE (:OutboxEvent {id: $eventId, groupId: $groupId, occurredAt: $now,
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
-       m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt
+       m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
+       coalesce(m.mentions, []) AS mentions

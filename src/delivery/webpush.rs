@@ -257,6 +257,7 @@ mod tests {
             created_at: chrono::Utc::now(),
             edited_at: None,
             deleted_at: None,
+            mentions: Vec::new(),
         };
         let bytes = payload(&DomainEvent::message(
             EventKind::MessagePosted,

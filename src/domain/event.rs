@@ -43,6 +43,10 @@ pub struct DomainEvent {
     /// missed events can catch up with `after:`.
     pub cursor: Option<String>,
     pub occurred_at: Timestamp,
+    /// For a reply: the author of the message replied to (members at the
+    /// `MENTIONS` level hear of replies to their own messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<crate::domain::UserId>,
 }
 
 impl DomainEvent {
@@ -56,6 +60,7 @@ impl DomainEvent {
             membership: None,
             cursor: Some(cursor),
             occurred_at: at,
+            reply_to: None,
         }
     }
 
@@ -83,15 +88,27 @@ impl DomainEvent {
             membership: Some(membership),
             cursor: None,
             occurred_at: at,
+            reply_to: None,
         }
     }
 
     /// The event a send announces: none for a retried send that found the
-    /// first message.
-    pub fn of_post(posted: &Posted, at: Timestamp) -> Option<Self> {
-        posted
-            .created
-            .then(|| Self::message(EventKind::MessagePosted, posted.message.clone(), at))
+    /// first message. `parent` is the message replied to.
+    pub fn of_post(posted: &Posted, parent: Option<&Message>, at: Timestamp) -> Option<Self> {
+        posted.created.then(|| Self {
+            reply_to: parent.map(|p| p.author_id.clone()),
+            ..Self::message(EventKind::MessagePosted, posted.message.clone(), at)
+        })
+    }
+
+    /// Whether a new message concerns `user` beyond being in their group:
+    /// it mentions them or replies to them.
+    pub fn concerns(&self, user: &crate::domain::UserId) -> bool {
+        self.reply_to.as_ref() == Some(user)
+            || self
+                .message
+                .as_ref()
+                .is_some_and(|m| m.mentions.contains(user))
     }
 
     /// The event a message change announces: none when it changed nothing

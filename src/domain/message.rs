@@ -28,6 +28,10 @@ pub struct Message {
     pub created_at: Timestamp,
     pub edited_at: Option<Timestamp>,
     pub deleted_at: Option<Timestamp>,
+    /// Members named as `@<userId>` in the body (`domain::reading::mentions`,
+    /// kept to members by the store); none once deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<UserId>,
 }
 
 impl Message {
@@ -150,7 +154,13 @@ impl NewMessage {
             created_at: self.now,
             edited_at: None,
             deleted_at: None,
+            mentions: Vec::new(),
         }
+    }
+
+    /// The users the body names (members or not: the store keeps members).
+    pub fn named(&self) -> Vec<UserId> {
+        super::reading::mentions(self.body.as_str())
     }
 
     /// Only active members post and reply (both stores judge this on the
@@ -199,11 +209,13 @@ impl MessageChange {
                 Self::Delete { .. } => Ok(()),
             },
             Self::Edit { body, at } => {
+                message.mentions = super::reading::mentions(body.as_str());
                 message.body = Some(body.to_string());
                 message.edited_at = Some(*at);
                 Ok(())
             }
             Self::Delete { at } => {
+                message.mentions.clear();
                 message.body = None;
                 message.deleted_at = Some(*at);
                 Ok(())

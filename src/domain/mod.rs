@@ -12,6 +12,7 @@ mod membership_action;
 pub mod message;
 pub mod page;
 pub mod push;
+pub mod reading;
 pub mod text;
 pub mod user;
 pub mod webhook;

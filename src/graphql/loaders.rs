@@ -62,3 +62,23 @@ impl Loader<(GroupId, UserId)> for StoreLoader {
             .collect())
     }
 }
+
+/// A member's read state in a group (`Group.unreadCount`,
+/// `Membership.notificationLevel`...): one store call per request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReadKey(pub GroupId, pub UserId);
+
+impl Loader<ReadKey> for StoreLoader {
+    type Value = crate::domain::reading::ReadState;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[ReadKey]) -> Loaded<ReadKey, Self::Value> {
+        let pairs: Vec<(GroupId, UserId)> =
+            keys.iter().map(|k| (k.0.clone(), k.1.clone())).collect();
+        let found = self.0.read_states(&pairs).await.map_err(shared)?;
+        Ok(found
+            .into_iter()
+            .map(|((g, u), state)| (ReadKey(g, u), state))
+            .collect())
+    }
+}

@@ -25,6 +25,7 @@ const SAME_FOR_EVERY_MEMBER: &[&str] = &[
     "group",
     "author",
     "body",
+    "mentions",
     "parent",
     "depth",
     "replyCount",

@@ -3,7 +3,8 @@ use super::errors::ApiResult;
 use super::node::Node;
 use super::pagination::{connection, Args, GroupConnection};
 use super::types::{
-    GroupObject, MembershipObject, MessageObject, PushSubscriptionObject, UserObject,
+    GroupObject, MembershipObject, MessageObject, PushSubscriptionObject, UnreadSummaryObject,
+    UserObject,
 };
 use crate::domain::{cursor, GroupId, MessageId};
 use async_graphql::{Context, Object, ID};
@@ -16,6 +17,12 @@ impl Query {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<UserObject> {
         Ok(UserObject(service(ctx)?.user(viewer(ctx)?).await?))
+    }
+
+    /// Unread messages and mentions over the viewer's groups (the badge).
+    async fn unread_summary(&self, ctx: &Context<'_>) -> ApiResult<UnreadSummaryObject> {
+        let summary = service(ctx)?.unread_summary(viewer(ctx)?).await?;
+        Ok(summary.into())
     }
 
     /// A group's public face; its content is for members.

@@ -12,6 +12,7 @@ pub use bots::BotWithKey;
 pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
 pub mod ports;
 mod push;
+mod reading;
 mod webhook_delivery;
 mod webhooks;
 pub use webhooks::WebhookWithSecret;

@@ -43,6 +43,17 @@ pub trait PushRegistry: Send + Sync + 'static {
     /// Removes the user's subscription with this endpoint; `false` if none.
     async fn remove(&self, user: &UserId, endpoint: &str) -> Result<bool, RegistryError>;
     async fn of_users(&self, users: &[UserId]) -> Result<Vec<PushSubscription>, RegistryError>;
+    /// The member's notification level changed: where a push audience is
+    /// kept apart from the store (DynamoDB on AWS), it hears of it. Setting
+    /// the same level again is harmless.
+    async fn set_level(
+        &self,
+        _group: &crate::domain::GroupId,
+        _user: &UserId,
+        _level: crate::domain::reading::NotificationLevel,
+    ) -> Result<(), RegistryError> {
+        Ok(())
+    }
 }
 
 /// Counts a user's mutations: `RATE_LIMITED` (with `retryAfterMs`) over

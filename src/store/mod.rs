@@ -8,9 +8,11 @@
 mod bots;
 pub mod memory;
 pub mod neo4j;
+mod reads;
 mod webhooks;
 
 pub use bots::Bots;
+pub use reads::Reads;
 pub use webhooks::Webhooks;
 
 use crate::domain::error::Cause;
@@ -84,7 +86,7 @@ pub type MyGroupKey = (i64, GroupId);
 pub type SearchKey = (String, GroupId);
 
 #[async_trait]
-pub trait Store: Bots + Webhooks + Send + Sync + 'static {
+pub trait Store: Bots + Reads + Webhooks + Send + Sync + 'static {
     /// Creates the user on first sign-in; refreshes name and picture later.
     async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User>;
     /// The users that exist among `ids`, in any order.

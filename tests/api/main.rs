@@ -32,6 +32,7 @@ mod outage;
 mod pagination;
 mod playground;
 mod privacy;
+mod reading;
 mod round_trips;
 mod schema;
 mod subscriptions;

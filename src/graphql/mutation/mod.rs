@@ -3,6 +3,7 @@ mod groups;
 mod membership;
 mod messages;
 mod push;
+mod reading;
 mod webhooks;
 
 use crate::domain::{GroupId, MessageId, UserId};
@@ -17,6 +18,7 @@ pub struct Mutation(
     membership::MembershipMutation,
     messages::MessageMutation,
     push::PushMutation,
+    reading::ReadingMutation,
     webhooks::WebhookMutation,
 );
 

@@ -36,3 +36,17 @@ pub enum GroupEventType {
     MessageDeleted,
     MembershipChanged,
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(
+    name = "NotificationLevel",
+    remote = "crate::domain::reading::NotificationLevel"
+)]
+pub enum NotificationLevelGql {
+    /// Every message.
+    All,
+    /// Messages that mention the member, and replies to their messages.
+    Mentions,
+    /// Nothing.
+    None,
+}

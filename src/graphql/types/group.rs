@@ -1,12 +1,34 @@
 use super::{BotObject, IncomingWebhookObject, MembershipObject, MessageObject, VisibilityGql};
 use crate::domain::cursor;
 use crate::domain::group::Group;
+use crate::domain::reading::ReadState;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
+use crate::graphql::loaders::ReadKey;
 use crate::graphql::pagination::{connection, Args, MembershipConnection, MessageConnection};
 use async_graphql::{Context, Object, ID};
 
 pub struct GroupObject(pub Group);
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl GroupObject {
+    /// The viewer's read state here (nothing unread if not a member).
+    async fn viewer_read(&self, ctx: &Context<'_>) -> ApiResult<ReadState> {
+        let key = ReadKey(self.0.id.clone(), viewer(ctx)?.clone());
+        let membership = (self.0.id.clone(), viewer(ctx)?.clone());
+        let (state, membership) = futures_util::try_join!(
+            loader(ctx)?.load_one(key),
+            loader(ctx)?.load_one(membership)
+        )?;
+        Ok(match membership {
+            Some(m) if m.is_member() => state.unwrap_or_default(),
+            _ => ReadState::default(),
+        })
+    }
+}
 
 #[Object(name = "Group")]
 impl GroupObject {
@@ -32,6 +54,17 @@ impl GroupObject {
 
     async fn member_count(&self) -> i64 {
         i64::try_from(self.0.member_count).unwrap_or(i64::MAX)
+    }
+
+    /// Messages (top-level and replies) after the viewer's read marker not
+    /// written by the viewer; 0 for non-members. O(1) per group.
+    async fn unread_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        Ok(count(self.viewer_read(ctx).await?.unread))
+    }
+
+    /// Of the unread messages, those that mention the viewer.
+    async fn unread_mention_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        Ok(count(self.viewer_read(ctx).await?.mentions))
     }
 
     /// The viewer's own membership; null when the viewer never applied.

@@ -1,9 +1,13 @@
-use super::{load_related, GroupObject, MembershipStateGql, RoleGql, UserObject};
+use super::{
+    load_related, GroupObject, MembershipStateGql, NotificationLevelGql, RoleGql, UserObject,
+};
 use crate::domain::ids::membership_id;
 use crate::domain::membership::{can_read_private_text, Membership};
+use crate::domain::reading::ReadState;
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, viewer};
 use crate::graphql::errors::ApiResult;
+use crate::graphql::loaders::ReadKey;
 use async_graphql::{Context, Object, ID};
 
 pub struct MembershipObject(pub Membership);
@@ -20,6 +24,11 @@ impl MembershipObject {
         let key = (self.0.group_id.clone(), viewer.clone());
         let own = loader(ctx)?.load_one(key).await?;
         Ok(text.filter(|_| can_read_private_text(&self.0, viewer, own.as_ref())))
+    }
+
+    async fn read_state(&self, ctx: &Context<'_>) -> ApiResult<ReadState> {
+        let key = ReadKey(self.0.group_id.clone(), self.0.user_id.clone());
+        Ok(loader(ctx)?.load_one(key).await?.unwrap_or_default())
     }
 }
 
@@ -70,5 +79,15 @@ impl MembershipObject {
 
     async fn updated_at(&self) -> Timestamp {
         self.0.updated_at
+    }
+
+    /// What of the group notifies the member on their devices.
+    async fn notification_level(&self, ctx: &Context<'_>) -> ApiResult<NotificationLevelGql> {
+        Ok(self.read_state(ctx).await?.level.into())
+    }
+
+    /// The time of the last message the member marked read (`markRead`).
+    async fn last_read_at(&self, ctx: &Context<'_>) -> ApiResult<Option<Timestamp>> {
+        Ok(self.read_state(ctx).await?.last_read_at)
     }
 }

@@ -32,6 +32,20 @@ impl MessageObject {
         self.0.body.as_deref()
     }
 
+    /// The members the body names as `@<userId>`, in order (none once
+    /// deleted).
+    async fn mentions(&self, ctx: &Context<'_>) -> ApiResult<Vec<UserObject>> {
+        let ids = self.0.mentions.iter().cloned();
+        let mut users = loader(ctx)?.load_many(ids).await?;
+        Ok(self
+            .0
+            .mentions
+            .iter()
+            .filter_map(|id| users.remove(id))
+            .map(UserObject)
+            .collect())
+    }
+
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<MessageObject>> {
         match &self.0.parent_id {
             None => Ok(None),

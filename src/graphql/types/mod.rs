@@ -7,16 +7,18 @@ mod group;
 mod hook;
 mod membership;
 mod message;
+mod reading;
 mod user;
 mod webhook;
 
 pub use bot::{BotObject, BotWithKeyObject};
-pub use enums::{GroupEventType, MembershipStateGql, RoleGql, VisibilityGql};
+pub use enums::{GroupEventType, MembershipStateGql, NotificationLevelGql, RoleGql, VisibilityGql};
 pub use event::GroupEventObject;
 pub use group::GroupObject;
 pub use hook::{BaseUrl, IncomingWebhookObject, IncomingWebhookWithUrlObject};
 pub use membership::MembershipObject;
 pub use message::MessageObject;
+pub use reading::UnreadSummaryObject;
 pub use user::{PushSubscriptionObject, UserObject};
 pub use webhook::{
     WebhookDeliveryObject, WebhookEventTypeGql, WebhookObject, WebhookWithSecretObject,

@@ -5,6 +5,7 @@ use super::{FilterSome, MemberKey, MyGroupKey, State, StoreError, StoreResult};
 use crate::domain::keyset;
 use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::reading::Marker;
 use crate::domain::{GroupId, Timestamp, UserId};
 
 impl State {
@@ -26,6 +27,10 @@ impl State {
             .or_default()
             .insert(m.list_key(), ());
         if m.is_member() {
+            let posted = self.groups.get(&m.group_id).map_or(0, |g| g.posted);
+            self.markers
+                .entry(key.clone())
+                .or_insert_with(|| Marker::joining(posted));
             self.by_user
                 .entry(m.user_id.clone())
                 .or_default()

@@ -61,7 +61,9 @@ impl State {
                 row.next_seq - 1
             }
         };
-        let message = new.message(id.clone(), place, seq);
+        let mut message = new.message(id.clone(), place, seq);
+        message.mentions = self.members_among(&message.group_id, new.named());
+        let pos = self.count_post(&message)?;
         self.children
             .entry(message.parent().key().to_owned())
             .or_default()
@@ -74,6 +76,7 @@ impl State {
             MessageRow {
                 message: message.clone(),
                 next_seq: 1,
+                pos,
             },
         );
         Ok(Posted {

@@ -10,6 +10,7 @@ mod bots;
 mod memberships;
 mod messages;
 mod outbox;
+mod reads;
 mod webhooks;
 
 use super::{MemberKey, MyGroupKey, Recorded, SearchKey, Store, StoreError, StoreResult};
@@ -59,16 +60,22 @@ struct State {
     outbox: BTreeMap<(Timestamp, EventId), DomainEvent>,
     bots: bots::BotTable,
     webhooks: webhooks::WebhookTable,
+    /// Read markers and levels, kept from a member's first join on.
+    markers: HashMap<(GroupId, UserId), crate::domain::reading::Marker>,
 }
 
 struct GroupRow {
     group: Group,
     next_seq: u64,
+    /// Messages of the group, replies too: the last one's position.
+    posted: u64,
 }
 
 struct MessageRow {
     message: Message,
     next_seq: u64,
+    /// Its position in the group (`domain::reading`).
+    pos: u64,
 }
 
 #[async_trait]
@@ -121,6 +128,7 @@ impl Store for MemoryStore {
             GroupRow {
                 group: group.clone(),
                 next_seq: 1,
+                posted: 0,
             },
         );
         state.put_membership(membership.clone());
@@ -223,7 +231,11 @@ impl Store for MemoryStore {
     async fn post_message(&self, new: &NewMessage) -> StoreResult<Recorded<Posted>> {
         let mut state = self.state.lock();
         let posted = state.post_message(new)?;
-        let events = DomainEvent::of_post(&posted, new.now).into_iter().collect();
+        let parent = new.parent_id().and_then(|id| state.messages.get(id));
+        let parent = parent.map(|row| &row.message);
+        let events = DomainEvent::of_post(&posted, parent, new.now)
+            .into_iter()
+            .collect();
         Ok(state.record(posted, events))
     }
 
@@ -261,7 +273,7 @@ impl Store for MemoryStore {
         change
             .apply(&mut row.message)
             .map_err(StoreError::Rejected)?;
-        let after = row.message.clone();
+        let after = state.remention(id, &before)?;
         let events = DomainEvent::of_change(change, &before, after.clone());
         Ok(state.record(after, events.into_iter().collect()))
     }

@@ -117,9 +117,29 @@ impl Neo4jStore {
             let before = Message::try_from(row)?;
             let mut message = before.clone();
             change.apply(&mut message).map_err(StoreError::rejected)?;
+            let group = &message.group_id;
+            let now = self.members_among(group, &message.mentions).await?;
+            let names = |users: Vec<&crate::domain::UserId>| -> Vec<String> {
+                users.into_iter().map(ToString::to_string).collect()
+            };
+            let removed = names(
+                before
+                    .mentions
+                    .iter()
+                    .filter(|u| !now.contains(u))
+                    .collect(),
+            );
+            let added = names(
+                now.iter()
+                    .filter(|u| !before.mentions.contains(u))
+                    .collect(),
+            );
             let write = q::MESSAGE_UPDATE
                 .query()
                 .param("id", id.as_str())
+                .param("mentions", names(now.iter().collect()))
+                .param("removed", removed)
+                .param("added", added)
                 .param("body", message.body.clone())
                 .param("editedAt", message.edited_at.map(micros))
                 .param("deletedAt", message.deleted_at.map(micros));

@@ -12,6 +12,7 @@ mod groups;
 mod messages;
 mod outbox;
 mod queries;
+mod reads;
 mod rows;
 mod send;
 mod tx;

@@ -67,6 +67,11 @@ statements! {
     GROUPS_SEARCH_EXISTS = "groups_search_exists";
     GROUPS_SEARCH_FORWARD = "groups_search_forward";
     MEMBERSHIP_PUT = "membership_put";
+    MEMBERSHIP_MARK_READ = "membership_mark_read";
+    MEMBERSHIP_SET_LEVEL = "membership_set_level";
+    MEMBERS_AMONG = "members_among";
+    READ_STATES_BY_KEYS = "read_states_by_keys";
+    UNREAD_SUMMARY = "unread_summary";
     MEMBERSHIPS_BY_KEYS = "memberships_by_keys";
     MEMBERSHIPS_OF_USERS = "memberships_of_users";
     MESSAGE_ACCESS = "message_access";

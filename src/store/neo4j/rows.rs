@@ -115,6 +115,8 @@ pub struct MessageRow {
     created_at: i64,
     edited_at: Option<i64>,
     deleted_at: Option<i64>,
+    #[serde(default)]
+    mentions: Vec<UserId>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -134,6 +136,7 @@ impl TryFrom<MessageRow> for Message {
             created_at: time(r.created_at)?,
             edited_at: r.edited_at.map(time).transpose()?,
             deleted_at: r.deleted_at.map(time).transpose()?,
+            mentions: r.mentions,
         })
     }
 }

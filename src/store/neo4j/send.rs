@@ -27,6 +27,9 @@ struct Context {
     parent: Option<MessageRow>,
     group_found: bool,
     membership: Option<MembershipRow>,
+    /// The users the body names who are members.
+    #[serde(default)]
+    mentioned: Vec<crate::domain::UserId>,
 }
 
 /// What the guarded write did.
@@ -56,12 +59,14 @@ impl Neo4jStore {
         new: &NewMessage,
     ) -> StoreResult<Recorded<Posted>> {
         let id = MessageId::generate();
+        let named: Vec<String> = new.named().iter().map(ToString::to_string).collect();
         for _ in 0..MAX_JUDGEMENTS {
             let statement = q::SEND_CONTEXT
                 .query()
                 .param("groupId", new.group_id().map(ToString::to_string))
                 .param("parentId", new.parent_id().map(ToString::to_string))
-                .param("authorId", new.author_id.as_str());
+                .param("authorId", new.author_id.as_str())
+                .param("named", named.clone());
             let context = tx::read::<Context>(&self.graph, statement)
                 .await?
                 .pop()
@@ -86,12 +91,13 @@ impl Neo4jStore {
                 }
             };
             // The message as the write creates it, but for the seq it takes.
-            let draft = new.message(id.clone(), place, 0);
+            let mut draft = new.message(id.clone(), place, 0);
+            draft.mentions = context.mentioned;
             let posted = Posted {
                 message: draft,
                 created: true,
             };
-            let Some(event) = DomainEvent::of_post(&posted, new.now) else {
+            let Some(event) = DomainEvent::of_post(&posted, parent.as_ref(), new.now) else {
                 return Err(StoreError::Internal(
                     "a new message announces nothing".into(),
                 ));
@@ -151,6 +157,7 @@ impl Neo4jStore {
         event: &DomainEvent,
     ) -> StoreResult<Written> {
         let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.into()))?;
+        let mentions: Vec<String> = draft.mentions.iter().map(ToString::to_string).collect();
         let statement = || {
             let create = match &draft.parent_id {
                 None => q::MESSAGE_SEND_TOP.query(),
@@ -171,6 +178,7 @@ impl Neo4jStore {
                 .param("now", micros(draft.created_at))
                 .param("eventId", event.id.as_str())
                 .param("payload", payload.clone())
+                .param("mentions", mentions.clone())
         };
         Ok(
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {

@@ -7,6 +7,7 @@ pub mod concurrency;
 pub mod groups;
 pub mod messages;
 pub mod outbox;
+pub mod reading;
 pub mod webhooks;
 
 use chorus::domain::group::{Group, NewGroup, Visibility};
@@ -73,7 +74,9 @@ pub fn backward<K>(before: Option<K>, limit: usize) -> PageRequest<K> {
 macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
-            use crate::conformance::{bots, concurrency, groups, messages, outbox, webhooks};
+            use crate::conformance::{
+                bots, concurrency, groups, messages, outbox, reading, webhooks,
+            };
 
             macro_rules! case {
                 ($module:ident :: $case:ident) => {
@@ -116,6 +119,9 @@ macro_rules! conformance_suite {
             case!(webhooks::the_last_hundred_attempts_are_kept_in_order);
             case!(webhooks::concurrent_exhausted_events_disable_exactly_once);
             case!(webhooks::concurrent_registrations_stop_at_the_groups_cap);
+            case!(reading::unread_counts_follow_markers_posts_and_mentions);
+            case!(reading::markers_refuse_other_groups_and_non_members);
+            case!(reading::concurrent_posts_while_markers_move_stay_exact);
         }
     };
 }

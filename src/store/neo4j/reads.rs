@@ -1,0 +1,188 @@
+//! Read markers, levels and unread counts on Neo4j: the group's counter
+//! against each member's marker, kept on the `MEMBERSHIP` relationship
+//! (`readPos`, `ownUnread`, `mentionUnread`, `lastReadAt`, `level`), each
+//! read O(1) per group in Cypher.
+
+use super::queries as q;
+use super::rows::{name_of, time};
+use super::tx::{self, write_txn};
+use super::Neo4jStore;
+use crate::domain::reading::{NotificationLevel, ReadState, UnreadSummary};
+use crate::domain::{DomainError, GroupId, MessageId, UserId};
+use crate::store::{Reads, StoreError, StoreResult};
+use async_trait::async_trait;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadRow {
+    level: NotificationLevel,
+    last_read_at: Option<i64>,
+    unread: i64,
+    mentions: i64,
+}
+
+impl TryFrom<ReadRow> for ReadState {
+    type Error = StoreError;
+    fn try_from(r: ReadRow) -> Result<Self, StoreError> {
+        Ok(ReadState {
+            level: r.level,
+            last_read_at: r.last_read_at.map(time).transpose()?,
+            unread: u64::try_from(r.unread).unwrap_or(0),
+            mentions: u64::try_from(r.mentions).unwrap_or(0),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MarkRow {
+    message_group: GroupId,
+    member: bool,
+    level: NotificationLevel,
+    last_read_at: Option<i64>,
+    unread: i64,
+    mentions: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyedRow {
+    group_id: GroupId,
+    user_id: UserId,
+    level: NotificationLevel,
+    last_read_at: Option<i64>,
+    unread: i64,
+    mentions: i64,
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    groups: i64,
+    messages: i64,
+    mentions: i64,
+}
+
+#[derive(Deserialize)]
+struct Members {
+    members: Vec<UserId>,
+}
+
+fn not_member() -> StoreError {
+    StoreError::Rejected(DomainError::Forbidden(
+        "only members keep a read marker or a notification level".into(),
+    ))
+}
+
+impl Neo4jStore {
+    /// The users of `ids` who are members of the group (none asked: none).
+    pub(super) async fn members_among(
+        &self,
+        group: &GroupId,
+        ids: &[UserId],
+    ) -> StoreResult<Vec<UserId>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let statement = q::MEMBERS_AMONG
+            .query()
+            .param("groupId", group.as_str())
+            .param("ids", ids);
+        let found = tx::read::<Members>(&self.graph, statement).await?;
+        Ok(found
+            .into_iter()
+            .next()
+            .map(|m| m.members)
+            .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl Reads for Neo4jStore {
+    async fn mark_read(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+        up_to: &MessageId,
+    ) -> StoreResult<ReadState> {
+        let row = write_txn!(self.graph, |txn| {
+            let statement = q::MEMBERSHIP_MARK_READ
+                .query()
+                .param("groupId", group.as_str())
+                .param("userId", user.as_str())
+                .param("upTo", up_to.as_str());
+            tx::first::<MarkRow>(txn, statement).await
+        })?;
+        let row = row.ok_or(StoreError::NotFound("message"))?;
+        if &row.message_group != group {
+            return Err(StoreError::Rejected(DomainError::invalid(
+                "upTo must be a message of the group",
+            )));
+        }
+        if !row.member {
+            return Err(not_member());
+        }
+        ReadRow {
+            level: row.level,
+            last_read_at: row.last_read_at,
+            unread: row.unread,
+            mentions: row.mentions,
+        }
+        .try_into()
+    }
+
+    async fn set_level(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+        level: NotificationLevel,
+    ) -> StoreResult<ReadState> {
+        let row = write_txn!(self.graph, |txn| {
+            let statement = q::MEMBERSHIP_SET_LEVEL
+                .query()
+                .param("groupId", group.as_str())
+                .param("userId", user.as_str())
+                .param("level", name_of(&level));
+            tx::first::<ReadRow>(txn, statement).await
+        })?;
+        row.ok_or_else(not_member)?.try_into()
+    }
+
+    async fn read_states(
+        &self,
+        keys: &[(GroupId, UserId)],
+    ) -> StoreResult<Vec<((GroupId, UserId), ReadState)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pairs: Vec<Vec<String>> = keys
+            .iter()
+            .map(|(g, u)| vec![g.to_string(), u.to_string()])
+            .collect();
+        let statement = q::READ_STATES_BY_KEYS.query().param("keys", pairs);
+        let rows = tx::read::<KeyedRow>(&self.graph, statement).await?;
+        rows.into_iter()
+            .map(|r| {
+                let state = ReadRow {
+                    level: r.level,
+                    last_read_at: r.last_read_at,
+                    unread: r.unread,
+                    mentions: r.mentions,
+                };
+                Ok(((r.group_id, r.user_id), state.try_into()?))
+            })
+            .collect()
+    }
+
+    async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary> {
+        let statement = q::UNREAD_SUMMARY.query().param("userId", user.as_str());
+        let row = tx::read::<SummaryRow>(&self.graph, statement).await?.pop();
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(row.map_or_else(UnreadSummary::default, |r| UnreadSummary {
+            groups: count(r.groups),
+            messages: count(r.messages),
+            mentions: count(r.mentions),
+        }))
+    }
+}

@@ -1,0 +1,35 @@
+//! The reading port: read markers, unread counts and notification levels
+//! (`domain::reading`), on both stores. Every read costs O(1) per group:
+//! the group's message counter against the member's marker.
+
+use super::StoreResult;
+use crate::domain::reading::{NotificationLevel, ReadState, UnreadSummary};
+use crate::domain::{GroupId, MessageId, UserId};
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait Reads: Send + Sync {
+    /// Moves `user`'s marker in `group` to the message `up_to` (never
+    /// backward). A message of another group is refused as bad input; a
+    /// user who is not a member, as forbidden.
+    async fn mark_read(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+        up_to: &MessageId,
+    ) -> StoreResult<ReadState>;
+    /// Sets how much of the group notifies `user` (a member).
+    async fn set_level(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+        level: NotificationLevel,
+    ) -> StoreResult<ReadState>;
+    /// The read states that exist among `keys` (members and former ones).
+    async fn read_states(
+        &self,
+        keys: &[(GroupId, UserId)],
+    ) -> StoreResult<Vec<((GroupId, UserId), ReadState)>>;
+    /// Sums over the groups `user` is a member of.
+    async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary>;
+}
