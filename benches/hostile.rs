@@ -42,6 +42,7 @@ async fn main() {
             Some(broker),
             None,
             chorus::app::webhook_delivery(&config, true).unwrap(),
+            None,
         )
     };
     // A 100-deep chain of 10,000-character replies.

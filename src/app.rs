@@ -67,6 +67,7 @@ pub fn webhook_delivery(config: &Config, local: bool) -> anyhow::Result<WebhookD
 /// this process serves subscriptions itself (the local server); `limiter`
 /// where buckets are kept outside the process (DynamoDB on AWS), else each
 /// process keeps its own.
+#[allow(clippy::too_many_arguments)] // the ports of one service, each named
 pub fn parts(
     config: &Config,
     store: Arc<dyn Store>,
@@ -75,17 +76,15 @@ pub fn parts(
     live: Option<Arc<dyn LiveEvents>>,
     limiter: Option<Arc<dyn RateLimit>>,
     webhooks: WebhookDelivery,
+    devices: Option<Arc<dyn crate::service::ports::DeviceEndpoints>>,
 ) -> (Arc<Service>, ChorusSchema) {
     let limiter = limiter
         .unwrap_or_else(|| Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_sec)));
-    let service = Arc::new(Service::new(
-        store,
-        events,
-        push,
-        limiter,
-        config.publish_wait,
-        webhooks,
-    ));
+    let service = Service::new(store, events, push, limiter, config.publish_wait, webhooks);
+    let service = Arc::new(match devices {
+        Some(devices) => service.with_device_endpoints(devices),
+        None => service,
+    });
     let limits = Limits {
         depth: config.limits.max_query_depth,
         complexity: config.limits.max_query_complexity,
@@ -135,6 +134,7 @@ fn local_parts(
         Some(broker),
         None,
         webhooks,
+        None,
     );
     if let Some(queue) = webhook_queue {
         tokio::spawn(service.clone().run_webhooks(queue));

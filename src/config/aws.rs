@@ -38,6 +38,12 @@ pub struct AwsConfig {
     pub webhook_queue_url: Option<String>,
     /// `FANOUT_SHARD_SIZE`: members per audience shard (default 100).
     pub fanout_shard_size: usize,
+    /// `FCM_PLATFORM_APPLICATION_ARN`, `APNS_PLATFORM_APPLICATION_ARN`,
+    /// `APNS_SANDBOX_PLATFORM_APPLICATION_ARN`: the SNS platform
+    /// applications native devices are registered in (each optional).
+    pub fcm_application_arn: Option<String>,
+    pub apns_application_arn: Option<String>,
+    pub apns_sandbox_application_arn: Option<String>,
 }
 
 impl AwsConfig {
@@ -55,6 +61,9 @@ impl AwsConfig {
             push_ttl_secs: env.or("PUSH_TTL_SECS", 86_400)?,
             webhook_queue_url: env.text("WEBHOOK_QUEUE_URL"),
             fanout_shard_size: env.or("FANOUT_SHARD_SIZE", 100)?,
+            fcm_application_arn: env.text("FCM_PLATFORM_APPLICATION_ARN"),
+            apns_application_arn: env.text("APNS_PLATFORM_APPLICATION_ARN"),
+            apns_sandbox_application_arn: env.text("APNS_SANDBOX_PLATFORM_APPLICATION_ARN"),
         })
     }
 }

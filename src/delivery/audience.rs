@@ -9,8 +9,10 @@
 //! same shard, so a shard alone tells who is online.
 
 use super::dynamo::SubscriptionRow;
+use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::push::PushSubscription;
+use crate::domain::reading::NotificationLevel;
 use crate::domain::{GroupId, UserId};
 use crate::service::ports::RegistryError;
 use async_trait::async_trait;
@@ -73,8 +75,10 @@ pub struct ShardAudience {
     pub members: HashSet<UserId>,
     /// Its users whose membership ended: their rows are refused.
     pub former: HashSet<UserId>,
-    /// Members' push subscriptions.
+    /// Members' push subscriptions and devices.
     pub pushes: Vec<PushSubscription>,
+    /// Members' notification levels other than `ALL`.
+    pub levels: std::collections::HashMap<UserId, NotificationLevel>,
 }
 
 impl ShardAudience {
@@ -91,14 +95,24 @@ impl ShardAudience {
         }
     }
 
-    /// The push subscriptions a new message goes to: members with no live
-    /// subscription in the group, except its author.
-    pub fn offline_pushes(&self, author: Option<&UserId>) -> Vec<PushSubscription> {
+    /// The push subscriptions and devices a new message goes to: members
+    /// with no live subscription in the group, except its author, as their
+    /// notification level says (`MENTIONS`: the message mentions them or
+    /// replies to them).
+    pub fn offline_pushes(&self, event: &DomainEvent) -> Vec<PushSubscription> {
+        let Some(message) = event.message.as_ref() else {
+            return Vec::new();
+        };
         let online: HashSet<&UserId> = self.sockets.iter().map(|s| &s.user_id).collect();
+        let hears = |user: &UserId| {
+            let level = self.levels.get(user).copied().unwrap_or_default();
+            level.hears(event.concerns(user))
+        };
         self.pushes
             .iter()
             .filter(|p| self.members.contains(&p.user_id))
-            .filter(|p| !online.contains(&p.user_id) && Some(&p.user_id) != author)
+            .filter(|p| !online.contains(&p.user_id) && p.user_id != message.author_id)
+            .filter(|p| hears(&p.user_id))
             .cloned()
             .collect()
     }

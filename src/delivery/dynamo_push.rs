@@ -3,7 +3,7 @@
 //! the audiences of the user's groups (`dynamo_audience`).
 
 use super::dynamo::{failure, n, number, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
-use super::dynamo_audience::DynamoAudience;
+use super::dynamo_audience::{device_attributes, device_of, DynamoAudience};
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
 use crate::service::ports::{PushRegistry, RegistryError};
@@ -36,7 +36,8 @@ impl DynamoPushRegistry {
 #[async_trait]
 impl PushRegistry for DynamoPushRegistry {
     async fn put(&self, sub: &PushSubscription) -> Result<(), RegistryError> {
-        self.client
+        let mut put = self
+            .client
             .put_item()
             .table_name(&self.table)
             .item(PUSH_PK, s(sub.user_id.as_str()))
@@ -44,10 +45,11 @@ impl PushRegistry for DynamoPushRegistry {
             .item("p256dh", s(&sub.p256dh))
             .item("auth", s(&sub.auth))
             .item("createdAt", n(sub.created_at.timestamp_micros()))
-            .item(TTL_ATTRIBUTE, n(sub.created_at.timestamp() + PUSH_TTL_SECS))
-            .send()
-            .await
-            .map_err(failure)?;
+            .item(TTL_ATTRIBUTE, n(sub.created_at.timestamp() + PUSH_TTL_SECS));
+        for (name, value) in device_attributes(sub) {
+            put = put.item(name, value);
+        }
+        put.send().await.map_err(failure)?;
         if let Some(audience) = &self.audience {
             audience.add_push(sub).await?;
         }
@@ -94,6 +96,7 @@ impl PushRegistry for DynamoPushRegistry {
                             p256dh: text(item, "p256dh")?,
                             auth: text(item, "auth")?,
                             created_at: chrono::DateTime::from_timestamp_micros(micros)?,
+                            device: device_of(item),
                         })
                     })
                     .collect::<Vec<_>>(),
@@ -104,5 +107,17 @@ impl PushRegistry for DynamoPushRegistry {
             all.extend(found?);
         }
         Ok(all)
+    }
+
+    async fn set_level(
+        &self,
+        group: &crate::domain::GroupId,
+        user: &UserId,
+        level: crate::domain::reading::NotificationLevel,
+    ) -> Result<(), RegistryError> {
+        match &self.audience {
+            Some(audience) => audience.set_level(group, user, level).await,
+            None => Ok(()),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod dynamo_push;
 pub mod dynamo_rate_limit;
 mod dynamo_subscriptions;
 pub mod management;
+pub mod mobile;
 pub mod outbound;
 pub mod push;
 pub mod sns;

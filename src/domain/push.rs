@@ -6,7 +6,31 @@ use serde::{Deserialize, Serialize};
 /// Push subscriptions one user may hold (one per browser or device).
 pub const MAX_PER_USER: usize = 20;
 
-/// A browser or app push subscription (Web Push, RFC 8030 + RFC 8291).
+/// The push service of a native app's device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DevicePlatform {
+    /// Firebase Cloud Messaging (Android, and iOS through Firebase).
+    Fcm,
+    /// Apple Push Notification service, production.
+    Apns,
+    /// APNs' sandbox, for development builds.
+    ApnsSandbox,
+}
+
+/// A native app's device, reached through SNS mobile push: `arn` is its
+/// platform endpoint (none where no platform application is configured,
+/// as on the local server: recorded, not sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NativeDevice {
+    pub platform: DevicePlatform,
+    pub arn: Option<String>,
+}
+
+/// Where a user's pushes go: a browser's Web Push subscription (RFC 8030 +
+/// RFC 8291), or a native device (`device`: `endpoint` is then its FCM or
+/// APNs token and the keys are empty). One registry and one audience hold
+/// both, keyed by `endpoint`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushSubscription {
     pub user_id: UserId,
@@ -16,6 +40,46 @@ pub struct PushSubscription {
     /// The client's auth secret, base64url (16 bytes).
     pub auth: String,
     pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<NativeDevice>,
+}
+
+impl PushSubscription {
+    /// A native device's registration.
+    pub fn native(user: UserId, token: String, device: NativeDevice, at: Timestamp) -> Self {
+        Self {
+            user_id: user,
+            endpoint: token,
+            p256dh: String::new(),
+            auth: String::new(),
+            created_at: at,
+            device: Some(device),
+        }
+    }
+
+    /// The schema's id of a device: a digest of its token (stable across
+    /// registrations, revealing nothing of the token).
+    pub fn device_id(&self) -> String {
+        let digest = ring::digest::digest(&ring::digest::SHA256, self.endpoint.as_bytes());
+        let hex: String = digest.as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("dev_{hex}")
+    }
+}
+
+const TOKEN_MAX: usize = 4_096;
+
+/// Checks a device token: 1 to 4,096 visible characters, not a URL.
+pub fn device_token(raw: &str) -> Result<String, DomainError> {
+    let visible = raw.chars().all(|c| c.is_ascii_graphic());
+    if raw.is_empty() || raw.len() > TOKEN_MAX || !visible || raw.contains("://") {
+        return Err(DomainError::invalid(
+            "token must be the device's FCM or APNs token (1 to 4096 visible characters)",
+        ));
+    }
+    Ok(raw.to_owned())
 }
 
 const ENDPOINT_MAX: usize = 2_048;

@@ -3,8 +3,8 @@ use super::errors::ApiResult;
 use super::node::Node;
 use super::pagination::{connection, Args, GroupConnection};
 use super::types::{
-    GroupObject, MembershipObject, MessageObject, PushSubscriptionObject, UnreadSummaryObject,
-    UserObject,
+    DeviceObject, GroupObject, MembershipObject, MessageObject, PushSubscriptionObject,
+    UnreadSummaryObject, UserObject,
 };
 use crate::domain::{cursor, GroupId, MessageId};
 use async_graphql::{Context, Object, ID};
@@ -117,8 +117,16 @@ impl Query {
         &self,
         ctx: &Context<'_>,
     ) -> ApiResult<Vec<PushSubscriptionObject>> {
-        let subs = service(ctx)?.push_subscriptions(viewer(ctx)?).await?;
+        let mut subs = service(ctx)?.push_subscriptions(viewer(ctx)?).await?;
+        subs.retain(|s| s.device.is_none());
         Ok(subs.into_iter().map(PushSubscriptionObject).collect())
+    }
+
+    /// The viewer's native devices (`registerDevice`).
+    #[graphql(complexity = "super::types::list_cost(20, child_complexity)")]
+    async fn my_devices(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeviceObject>> {
+        let devices = service(ctx)?.devices(viewer(ctx)?).await?;
+        Ok(devices.into_iter().filter_map(DeviceObject::of).collect())
     }
 
     /// The object with this id (Relay's `Node`); null when absent or not

@@ -12,7 +12,8 @@ use super::fanout::DeliveryShard;
 use crate::delivery::audience::Audience;
 use crate::delivery::dynamo::{expired, ConnectionRegistry, SubscriptionRow};
 use crate::delivery::management::{Management, PostOutcome};
-use crate::delivery::webpush::{self, PushOutcome, WebPushSender};
+use crate::delivery::mobile::SnsMobilePush;
+use crate::delivery::webpush::{self, WebPushSender};
 use crate::domain::event::{DomainEvent, EventKind};
 use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
 use crate::graphql::{member_view, ws, ChorusSchema, EventSource, Viewer};
@@ -21,6 +22,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use futures_util::{stream, FutureExt, StreamExt};
 use std::collections::HashMap;
 use std::sync::Arc;
+pub(super) use Outcome as PushResult;
 
 /// Requests in flight per shard.
 const CONCURRENCY: usize = 128;
@@ -33,6 +35,11 @@ pub struct Deliver {
     pub push: Arc<dyn PushRegistry>,
     /// `None` when no VAPID key is configured (push is then skipped).
     pub sender: Option<WebPushSender>,
+    /// Native devices' pushes (`None`: not sent).
+    pub mobile: Option<SnsMobilePush>,
+    /// Where a native notification's names and badge are read (once per
+    /// shard and recipient with a device, not per subscription).
+    pub store: Arc<dyn crate::store::Store>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -46,7 +53,7 @@ pub struct DeliverReport {
     pub failures: usize,
 }
 
-enum Outcome {
+pub(super) enum Outcome {
     Frames(usize),
     GoneConnection,
     Expired,
@@ -143,12 +150,11 @@ impl Deliver {
         let event = Arc::new(job.event.clone());
         let audience = self.audience.shard(&event.group_id, job.shard).await?;
         let pushes = match event.kind {
-            EventKind::MessagePosted => {
-                audience.offline_pushes(event.message.as_ref().map(|m| &m.author_id))
-            }
+            EventKind::MessagePosted => audience.offline_pushes(&event),
             _ => Vec::new(),
         };
         let plaintext = webpush::payload(&event);
+        let notices = self.notices(&event, &pushes).await;
         let documents = parse_each(&audience.sockets);
         let vouched = |row: &SubscriptionRow| audience.vouches(&row.user_id) == Some(true);
         // A document that answers the same for every member runs once per
@@ -185,7 +191,8 @@ impl Deliver {
                 .boxed()
         });
         let socket_work = stream::iter(socket_work);
-        let push_work = stream::iter(&pushes).map(|sub| self.push(sub, &plaintext).boxed());
+        let push_work =
+            stream::iter(&pushes).map(|sub| self.push(sub, &event, &plaintext, &notices).boxed());
         let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
             .buffer_unordered(CONCURRENCY)
             .collect()
@@ -262,24 +269,5 @@ impl Deliver {
             }
         }
         Outcome::Frames(count)
-    }
-
-    async fn push(&self, sub: &crate::domain::push::PushSubscription, plaintext: &[u8]) -> Outcome {
-        let Some(sender) = &self.sender else {
-            return Outcome::Failed;
-        };
-        match sender.send(sub, plaintext).await {
-            PushOutcome::Delivered => Outcome::Push,
-            PushOutcome::Gone => {
-                if let Err(err) = self.push.remove(&sub.user_id, &sub.endpoint).await {
-                    tracing::warn!(error = %err, "stale push subscription not removed");
-                }
-                Outcome::GonePush
-            }
-            PushOutcome::Failed(why) => {
-                tracing::warn!(error = %why, "push not delivered");
-                Outcome::Failed
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ use crate::delivery::dynamo_audience::DynamoAudience;
 use crate::delivery::dynamo_push::DynamoPushRegistry;
 use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
 use crate::delivery::management::Management;
+use crate::delivery::mobile::{PlatformApps, SnsMobilePush};
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
 use crate::graphql::ChorusSchema;
@@ -124,7 +125,21 @@ impl Env {
             None,
             limiter,
             app::webhook_delivery(&self.config, false).map_err(|e| -> Error { e.into() })?,
+            Some(Arc::new(self.mobile())),
         ))
+    }
+
+    /// SNS mobile push in the configured platform applications.
+    fn mobile(&self) -> SnsMobilePush {
+        let aws = self.aws();
+        SnsMobilePush {
+            client: self.sns(),
+            apps: PlatformApps {
+                fcm: aws.fcm_application_arn.clone(),
+                apns: aws.apns_application_arn.clone(),
+                apns_sandbox: aws.apns_sandbox_application_arn.clone(),
+            },
+        }
     }
 
     /// The `api` function: the local server's router, in front of which
@@ -198,6 +213,8 @@ impl Env {
             audience: self.require_audience()?,
             push: self.push_registry()?,
             sender,
+            mobile: Some(self.mobile()),
+            store: self.store.clone(),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! [`Env`] and hands its events to one of these.
 
 pub mod deliver;
+mod deliver_push;
 mod env;
 pub mod error;
 pub mod fanout;

@@ -10,6 +10,7 @@ mod messages;
 pub mod outbox;
 pub use bots::BotWithKey;
 pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
+mod devices;
 pub mod ports;
 mod push;
 mod reading;
@@ -42,6 +43,7 @@ pub struct Service {
     /// answering (they go on in the background; the sweeper has the rest).
     publish_wait: std::time::Duration,
     webhooks: WebhookDelivery,
+    devices: Arc<dyn ports::DeviceEndpoints>,
 }
 
 impl Service {
@@ -61,7 +63,15 @@ impl Service {
             seen: Mutex::new(HashMap::new()),
             publish_wait,
             webhooks,
+            devices: Arc::new(ports::NoDeviceEndpoints),
         }
+    }
+
+    /// The service with native devices registered at `devices` (SNS
+    /// platform endpoints on AWS).
+    pub fn with_device_endpoints(mut self, devices: Arc<dyn ports::DeviceEndpoints>) -> Self {
+        self.devices = devices;
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -56,6 +56,40 @@ pub trait PushRegistry: Send + Sync + 'static {
     }
 }
 
+/// Where native devices get their push address: SNS mobile push platform
+/// endpoints on AWS (`delivery::mobile`); nowhere locally.
+#[async_trait]
+pub trait DeviceEndpoints: Send + Sync + 'static {
+    /// The platform endpoint of a device token (SNS answers the existing
+    /// one for a token it knows); `None` where the platform has no
+    /// application configured (the device is recorded, not sent to).
+    async fn create(
+        &self,
+        platform: crate::domain::push::DevicePlatform,
+        token: &str,
+    ) -> Result<Option<String>, RegistryError>;
+    /// Deletes a platform endpoint (an unknown one is not an error).
+    async fn delete(&self, arn: &str) -> Result<(), RegistryError>;
+}
+
+/// No platform applications: devices are recorded and never sent to.
+pub struct NoDeviceEndpoints;
+
+#[async_trait]
+impl DeviceEndpoints for NoDeviceEndpoints {
+    async fn create(
+        &self,
+        _platform: crate::domain::push::DevicePlatform,
+        _token: &str,
+    ) -> Result<Option<String>, RegistryError> {
+        Ok(None)
+    }
+
+    async fn delete(&self, _arn: &str) -> Result<(), RegistryError> {
+        Ok(())
+    }
+}
+
 /// Counts a user's mutations: `RATE_LIMITED` (with `retryAfterMs`) over
 /// the budget. Implementations fail open: an outage of the limiter's
 /// storage must not stop writes.

@@ -28,6 +28,7 @@ impl Service {
             p256dh,
             auth,
             created_at: Self::now(),
+            device: None,
         };
         self.push
             .put(&subscription)

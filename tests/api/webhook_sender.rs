@@ -195,6 +195,7 @@ async fn push_endpoints_obey_the_same_address_rule() {
         p256dh,
         auth,
         created_at: chrono::Utc::now(),
+        device: None,
     };
     let key = || service.vapid_private_key.clone().into();
     let subject = "mailto:ops@chorus.test".to_owned();

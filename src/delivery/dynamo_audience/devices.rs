@@ -3,10 +3,13 @@
 //! leave or unregister (or the push service answers 410).
 
 use super::{group_pk, user_pk, user_prefix, DynamoAudience, Item, AUDIENCE_PK, AUDIENCE_SK, SEP};
+use crate::delivery::dynamo::failure;
 use crate::delivery::dynamo::{n, number, s, text};
-use crate::domain::push::PushSubscription;
+use crate::domain::push::{NativeDevice, PushSubscription};
+use crate::domain::reading::NotificationLevel;
 use crate::domain::{GroupId, UserId};
 use crate::service::ports::RegistryError;
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::future::try_join_all;
 use std::collections::HashMap;
 
@@ -16,8 +19,34 @@ fn push_sk(user: &UserId, endpoint: &str) -> String {
     format!("{}p{SEP}{hex}", user_prefix(user))
 }
 
+/// A native device's attributes beside a push row (none for Web Push).
+pub(crate) fn device_attributes(sub: &PushSubscription) -> Vec<(String, AttributeValue)> {
+    let Some(device) = &sub.device else {
+        return Vec::new();
+    };
+    let platform = match serde_json::to_value(device.platform) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => return Vec::new(),
+    };
+    let mut attributes = vec![("platform".to_owned(), s(platform))];
+    if let Some(arn) = &device.arn {
+        attributes.push(("arn".to_owned(), s(arn)));
+    }
+    attributes
+}
+
+/// The native device a push row describes, if it is one.
+pub(crate) fn device_of(item: &Item) -> Option<NativeDevice> {
+    let platform = text(item, "platform")?;
+    let platform = serde_json::from_value(serde_json::Value::String(platform)).ok()?;
+    Some(NativeDevice {
+        platform,
+        arn: text(item, "arn"),
+    })
+}
+
 fn push_item(group: &GroupId, sub: &PushSubscription) -> Item {
-    HashMap::from([
+    let mut item = HashMap::from([
         (AUDIENCE_PK.to_owned(), s(group_pk(group))),
         (
             AUDIENCE_SK.to_owned(),
@@ -28,7 +57,9 @@ fn push_item(group: &GroupId, sub: &PushSubscription) -> Item {
         ("p256dh".to_owned(), s(&sub.p256dh)),
         ("auth".to_owned(), s(&sub.auth)),
         ("createdAt".to_owned(), n(sub.created_at.timestamp_micros())),
-    ])
+    ]);
+    item.extend(device_attributes(sub));
+    item
 }
 
 /// A push subscription row of a shard, decoded.
@@ -39,10 +70,37 @@ pub(super) fn push_of(item: &Item) -> Option<PushSubscription> {
         p256dh: text(item, "p256dh")?,
         auth: text(item, "auth")?,
         created_at: chrono::DateTime::from_timestamp_micros(number(item, "createdAt")?)?,
+        device: device_of(item),
     })
 }
 
 impl DynamoAudience {
+    /// The member's notification level, on their marker (kept by `apply`).
+    pub async fn set_level(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+        level: NotificationLevel,
+    ) -> Result<(), RegistryError> {
+        let name = match serde_json::to_value(level) {
+            Ok(serde_json::Value::String(name)) => name,
+            _ => return Ok(()),
+        };
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key(AUDIENCE_PK, s(group_pk(group)))
+            .key(AUDIENCE_SK, s(format!("{}m", user_prefix(user))))
+            .update_expression("SET #level = :l, userId = :u")
+            .expression_attribute_names("#level", "level")
+            .expression_attribute_values(":l", s(name))
+            .expression_attribute_values(":u", s(user.as_str()))
+            .send()
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+
     /// The groups the user is a member of, as the audience knows them.
     async fn groups_of(&self, user: &UserId) -> Result<Vec<GroupId>, RegistryError> {
         let items = self.items(user_pk(user), "g#".into(), None).await?;

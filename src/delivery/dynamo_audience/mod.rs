@@ -14,11 +14,14 @@
 
 mod devices;
 
+pub(crate) use devices::{device_attributes, device_of};
+
 use super::audience::{slot, Audience, Shard, ShardAudience};
 use super::dynamo::{failure, n, number, s, text, ConnectionRegistry, TTL_ATTRIBUTE};
 use super::dynamo_connections::is_condition_failure;
 use crate::domain::membership::Membership;
 use crate::domain::push::PushSubscription;
+use crate::domain::reading::NotificationLevel;
 use crate::domain::{GroupId, UserId};
 use crate::service::ports::RegistryError;
 use async_trait::async_trait;
@@ -150,6 +153,10 @@ impl DynamoAudience {
     }
 }
 
+fn level_of(name: &str) -> Option<NotificationLevel> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
 fn is_member(item: &Item) -> bool {
     item.get("member").and_then(|v| v.as_bool().ok()) == Some(&true)
 }
@@ -194,6 +201,10 @@ impl Audience for DynamoAudience {
                 let Some(user) = text(item, "userId").and_then(|u| UserId::parse(&u).ok()) else {
                     continue;
                 };
+                let level = text(item, "level").and_then(|l| level_of(&l));
+                if let Some(level) = level.filter(|l| *l != NotificationLevel::All) {
+                    audience.levels.insert(user.clone(), level);
+                }
                 if is_member(item) {
                     audience.members.insert(user);
                 } else {
@@ -213,31 +224,31 @@ impl Audience for DynamoAudience {
     ) -> Result<(), RegistryError> {
         let (group, user) = (&membership.group_id, &membership.user_id);
         let member = membership.is_member();
-        let mut marker = HashMap::from([
-            (AUDIENCE_PK.to_owned(), s(group_pk(group))),
-            (AUDIENCE_SK.to_owned(), s(format!("{}m", user_prefix(user)))),
-            ("userId".to_owned(), s(user.as_str())),
-            ("member".to_owned(), AttributeValue::Bool(member)),
-            (
-                "version".to_owned(),
-                n(membership.updated_at.timestamp_micros()),
-            ),
-        ]);
-        if !member {
-            let until = chrono::Utc::now().timestamp() + FORMER_TTL_SECS;
-            marker.insert(TTL_ATTRIBUTE.to_owned(), n(until));
-        }
-        let put = self
+        let version = n(membership.updated_at.timestamp_micros());
+        let update = self
             .client
-            .put_item()
+            .update_item()
             .table_name(&self.table)
-            .set_item(Some(marker))
+            .key(AUDIENCE_PK, s(group_pk(group)))
+            .key(AUDIENCE_SK, s(format!("{}m", user_prefix(user))))
+            .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_values(":u", s(user.as_str()))
+            .expression_attribute_values(":m", AttributeValue::Bool(member))
+            .expression_attribute_values(":v", version)
             // The same change again (a redelivery) is applied again.
-            .condition_expression("attribute_not_exists(sk) OR version <= :v")
-            .expression_attribute_values(":v", n(membership.updated_at.timestamp_micros()))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await;
+            .condition_expression("attribute_not_exists(version) OR version <= :v")
+            .return_values(ReturnValue::AllOld);
+        // An update, not a put: the member's level stays.
+        let put = if member {
+            update.update_expression("SET userId = :u, member = :m, version = :v REMOVE #ttl")
+        } else {
+            let until = chrono::Utc::now().timestamp() + FORMER_TTL_SECS;
+            update
+                .update_expression("SET userId = :u, member = :m, version = :v, #ttl = :t")
+                .expression_attribute_values(":t", n(until))
+        }
+        .send()
+        .await;
         let before = match put {
             Ok(out) => out.attributes().is_some_and(is_member),
             Err(err) if err.as_service_error().is_some_and(is_condition_failure) => {

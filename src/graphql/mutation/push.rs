@@ -1,6 +1,6 @@
 use crate::graphql::context::{service, viewer};
 use crate::graphql::errors::ApiResult;
-use crate::graphql::types::PushSubscriptionObject;
+use crate::graphql::types::{DeviceObject, DevicePlatformGql, PushSubscriptionObject};
 use async_graphql::{Context, InputObject, Object};
 
 /// A browser's `PushSubscription` (endpoint and `keys`).
@@ -37,6 +37,30 @@ impl PushMutation {
     ) -> ApiResult<bool> {
         Ok(service(ctx)?
             .unregister_push(viewer(ctx)?, &endpoint)
+            .await?)
+    }
+
+    /// Registers a native app's device for push (idempotent per token; a
+    /// token registered by another user moves to the viewer).
+    async fn register_device(
+        &self,
+        ctx: &Context<'_>,
+        platform: DevicePlatformGql,
+        token: String,
+    ) -> ApiResult<DeviceObject> {
+        let viewer = viewer(ctx)?;
+        let device = service(ctx)?
+            .register_device(viewer, platform.into(), &token)
+            .await?;
+        DeviceObject::of(device).ok_or_else(|| {
+            crate::domain::DomainError::Internal("a device without a platform".into()).into()
+        })
+    }
+
+    /// Removes the viewer's device with this token; false if none.
+    async fn unregister_device(&self, ctx: &Context<'_>, token: String) -> ApiResult<bool> {
+        Ok(service(ctx)?
+            .unregister_device(viewer(ctx)?, &token)
             .await?)
     }
 }

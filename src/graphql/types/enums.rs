@@ -50,3 +50,17 @@ pub enum NotificationLevelGql {
     /// Nothing.
     None,
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(
+    name = "DevicePlatform",
+    remote = "crate::domain::push::DevicePlatform"
+)]
+pub enum DevicePlatformGql {
+    /// Firebase Cloud Messaging.
+    Fcm,
+    /// Apple Push Notification service.
+    Apns,
+    /// APNs' sandbox (development builds).
+    ApnsSandbox,
+}

@@ -12,14 +12,17 @@ mod user;
 mod webhook;
 
 pub use bot::{BotObject, BotWithKeyObject};
-pub use enums::{GroupEventType, MembershipStateGql, NotificationLevelGql, RoleGql, VisibilityGql};
+pub use enums::{
+    DevicePlatformGql, GroupEventType, MembershipStateGql, NotificationLevelGql, RoleGql,
+    VisibilityGql,
+};
 pub use event::GroupEventObject;
 pub use group::GroupObject;
 pub use hook::{BaseUrl, IncomingWebhookObject, IncomingWebhookWithUrlObject};
 pub use membership::MembershipObject;
 pub use message::MessageObject;
 pub use reading::UnreadSummaryObject;
-pub use user::{PushSubscriptionObject, UserObject};
+pub use user::{DeviceObject, PushSubscriptionObject, UserObject};
 pub use webhook::{
     WebhookDeliveryObject, WebhookEventTypeGql, WebhookObject, WebhookWithSecretObject,
 };

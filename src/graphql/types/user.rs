@@ -32,3 +32,30 @@ impl PushSubscriptionObject {
         self.0.created_at
     }
 }
+
+/// A native app's device registered for push (`registerDevice`).
+pub struct DeviceObject(PushSubscription, crate::domain::push::DevicePlatform);
+
+impl DeviceObject {
+    /// The device a registration is, if it is a native one.
+    pub fn of(sub: PushSubscription) -> Option<Self> {
+        let platform = sub.device.as_ref()?.platform;
+        Some(Self(sub, platform))
+    }
+}
+
+#[Object(name = "Device")]
+impl DeviceObject {
+    /// A digest of the token, stable across registrations.
+    async fn id(&self) -> async_graphql::ID {
+        async_graphql::ID(self.0.device_id())
+    }
+
+    async fn platform(&self) -> super::DevicePlatformGql {
+        self.1.into()
+    }
+
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at
+    }
+}
