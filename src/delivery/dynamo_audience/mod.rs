@@ -232,19 +232,22 @@ impl Audience for DynamoAudience {
             .key(AUDIENCE_PK, s(group_pk(group)))
             .key(AUDIENCE_SK, s(format!("{}m", user_prefix(user))))
             .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_names("#member", "member")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_names("#user", "userId")
             .expression_attribute_values(":u", s(user.as_str()))
             .expression_attribute_values(":m", AttributeValue::Bool(member))
             .expression_attribute_values(":v", version)
             // The same change again (a redelivery) is applied again.
-            .condition_expression("attribute_not_exists(version) OR version <= :v")
+            .condition_expression("attribute_not_exists(#version) OR #version <= :v")
             .return_values(ReturnValue::AllOld);
         // An update, not a put: the member's level stays.
         let put = if member {
-            update.update_expression("SET userId = :u, member = :m, version = :v REMOVE #ttl")
+            update.update_expression("SET #user = :u, #member = :m, #version = :v REMOVE #ttl")
         } else {
             let until = chrono::Utc::now().timestamp() + FORMER_TTL_SECS;
             update
-                .update_expression("SET userId = :u, member = :m, version = :v, #ttl = :t")
+                .update_expression("SET #user = :u, #member = :m, #version = :v, #ttl = :t")
                 .expression_attribute_values(":t", n(until))
         }
         .send()

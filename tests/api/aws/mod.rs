@@ -10,6 +10,7 @@ mod e2e;
 pub mod fakes;
 mod gateway;
 mod lambda_errors;
+mod mobile;
 mod outbox;
 mod rate_limit;
 pub mod setup;
