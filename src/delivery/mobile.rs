@@ -124,7 +124,7 @@ impl SnsMobilePush {
             Err(err) => {
                 let gone = err.as_service_error().is_some_and(|e| {
                     e.is_endpoint_disabled_exception()
-                        || (e.is_not_found_exception())
+                        || e.is_not_found_exception()
                         || (e.is_invalid_parameter_exception()
                             && e.to_string().contains("No endpoint found"))
                 });

@@ -12,6 +12,11 @@
 use super::{Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
+/// The refusal of a marker or level change by someone not a member.
+pub fn not_member() -> super::DomainError {
+    super::DomainError::Forbidden("only members keep a read marker or a notification level".into())
+}
+
 /// Who of a group's members is notified of a new message, per member.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -32,6 +32,7 @@ impl Deliver {
             .filter(|p| p.device.is_some())
             .map(|p| &p.user_id)
             .collect();
+        users.sort();
         users.dedup();
         let Some(message) = event.message.as_ref().filter(|_| !users.is_empty()) else {
             return Notices::default();

@@ -1,7 +1,8 @@
 //! Memberships in the embedded store: transitions judged by
 //! `domain::membership::decide`, and the list indexes kept in step.
 
-use super::{FilterSome, MemberKey, MyGroupKey, State, StoreError, StoreResult};
+use super::pages::FilterSome;
+use super::{MemberKey, MyGroupKey, State, StoreError, StoreResult};
 use crate::domain::keyset;
 use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};

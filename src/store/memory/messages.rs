@@ -1,6 +1,7 @@
 //! Message writes and thread reads of the memory store.
 
-use super::{FilterSome, MessageRow, State};
+use super::pages::FilterSome;
+use super::{MessageRow, State};
 use crate::domain::keyset;
 use crate::domain::message::{Message, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};

@@ -10,6 +10,7 @@ mod bots;
 mod memberships;
 mod messages;
 mod outbox;
+mod pages;
 mod reads;
 mod webhooks;
 
@@ -24,6 +25,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, MessageId, Timestamp, UserId};
 use async_trait::async_trait;
+use pages::FilterSome;
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
 
@@ -289,21 +291,5 @@ impl Store for MemoryStore {
     async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()> {
         self.state.lock().confirm_events(ids);
         Ok(())
-    }
-}
-
-trait FilterSome<T> {
-    fn filter_some(self) -> Page<T>;
-}
-
-impl<T> FilterSome<T> for Page<Option<T>> {
-    /// Drops index entries whose row vanished (never happens under the lock,
-    /// but an index must not be trusted to panic on).
-    fn filter_some(self) -> Page<T> {
-        Page {
-            items: self.items.into_iter().flatten().collect(),
-            has_previous: self.has_previous,
-            has_next: self.has_next,
-        }
     }
 }

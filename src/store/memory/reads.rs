@@ -96,9 +96,7 @@ impl State {
             return Err(StoreError::NotFound("group"));
         }
         if !self.is_member(group, user) {
-            return Err(StoreError::Rejected(DomainError::Forbidden(
-                "only members keep a read marker or a notification level".into(),
-            )));
+            return Err(StoreError::Rejected(crate::domain::reading::not_member()));
         }
         let key = (group.clone(), user.clone());
         Ok(self.markers.entry(key).or_default())

@@ -22,15 +22,25 @@ struct ReadRow {
     mentions: i64,
 }
 
+/// The read columns every statement of this file returns.
+fn read_state(
+    level: NotificationLevel,
+    last_read_at: Option<i64>,
+    unread: i64,
+    mentions: i64,
+) -> StoreResult<ReadState> {
+    Ok(ReadState {
+        level,
+        last_read_at: last_read_at.map(time).transpose()?,
+        unread: u64::try_from(unread).unwrap_or(0),
+        mentions: u64::try_from(mentions).unwrap_or(0),
+    })
+}
+
 impl TryFrom<ReadRow> for ReadState {
     type Error = StoreError;
     fn try_from(r: ReadRow) -> Result<Self, StoreError> {
-        Ok(ReadState {
-            level: r.level,
-            last_read_at: r.last_read_at.map(time).transpose()?,
-            unread: u64::try_from(r.unread).unwrap_or(0),
-            mentions: u64::try_from(r.mentions).unwrap_or(0),
-        })
+        read_state(r.level, r.last_read_at, r.unread, r.mentions)
     }
 }
 
@@ -69,9 +79,7 @@ struct Members {
 }
 
 fn not_member() -> StoreError {
-    StoreError::Rejected(DomainError::Forbidden(
-        "only members keep a read marker or a notification level".into(),
-    ))
+    StoreError::Rejected(crate::domain::reading::not_member())
 }
 
 impl Neo4jStore {
@@ -123,13 +131,7 @@ impl Reads for Neo4jStore {
         if !row.member {
             return Err(not_member());
         }
-        ReadRow {
-            level: row.level,
-            last_read_at: row.last_read_at,
-            unread: row.unread,
-            mentions: row.mentions,
-        }
-        .try_into()
+        read_state(row.level, row.last_read_at, row.unread, row.mentions)
     }
 
     async fn set_level(
@@ -164,13 +166,8 @@ impl Reads for Neo4jStore {
         let rows = tx::read::<KeyedRow>(&self.graph, statement).await?;
         rows.into_iter()
             .map(|r| {
-                let state = ReadRow {
-                    level: r.level,
-                    last_read_at: r.last_read_at,
-                    unread: r.unread,
-                    mentions: r.mentions,
-                };
-                Ok(((r.group_id, r.user_id), state.try_into()?))
+                let state = read_state(r.level, r.last_read_at, r.unread, r.mentions)?;
+                Ok(((r.group_id, r.user_id), state))
             })
             .collect()
     }
