@@ -21,16 +21,16 @@ pub(super) struct Notices {
 
 impl Deliver {
     /// Reads what the shard's native notifications need: one read of the
-    /// names, one unread summary per recipient with a device.
+    /// names, one of the badges of every recipient with a device.
     pub(super) async fn notices(
         &self,
         event: &DomainEvent,
         pushes: &[PushSubscription],
     ) -> Notices {
-        let mut users: Vec<&UserId> = pushes
+        let mut users: Vec<UserId> = pushes
             .iter()
             .filter(|p| p.device.is_some())
-            .map(|p| &p.user_id)
+            .map(|p| p.user_id.clone())
             .collect();
         users.sort();
         users.dedup();
@@ -39,10 +39,7 @@ impl Deliver {
         };
         let group = self.store.groups(std::slice::from_ref(&event.group_id));
         let author = self.store.users(std::slice::from_ref(&message.author_id));
-        let badges = futures_util::future::join_all(users.iter().map(|u| async move {
-            let summary = self.store.unread_summary(u).await;
-            ((*u).clone(), summary.map_or(0, |s| s.messages))
-        }));
+        let badges = self.store.unread_summaries(&users);
         let (group, author, badges) = futures_util::join!(group, author, badges);
         Notices {
             group_name: group
@@ -55,7 +52,16 @@ impl Deliver {
                 .and_then(|mut a| a.pop())
                 .map(|a| a.name)
                 .unwrap_or_default(),
-            badges: badges.into_iter().collect(),
+            badges: match badges {
+                Ok(summaries) => users
+                    .into_iter()
+                    .zip(summaries.iter().map(|s| s.messages))
+                    .collect(),
+                Err(err) => {
+                    tracing::warn!(error = %err, "badges not read");
+                    HashMap::new()
+                }
+            },
         }
     }
 

@@ -30,6 +30,12 @@ pub trait Reads: Send + Sync {
         &self,
         keys: &[(GroupId, UserId)],
     ) -> StoreResult<Vec<((GroupId, UserId), ReadState)>>;
+    /// For each of `users`, in order, the sums over the groups they are a
+    /// member of (one read for many: `deliver` badges a shard at once).
+    async fn unread_summaries(&self, users: &[UserId]) -> StoreResult<Vec<UnreadSummary>>;
     /// Sums over the groups `user` is a member of.
-    async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary>;
+    async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary> {
+        let mut found = self.unread_summaries(std::slice::from_ref(user)).await?;
+        Ok(found.pop().unwrap_or_default())
+    }
 }

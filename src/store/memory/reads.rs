@@ -154,14 +154,17 @@ impl Reads for MemoryStore {
             .collect())
     }
 
-    async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary> {
+    async fn unread_summaries(&self, users: &[UserId]) -> StoreResult<Vec<UnreadSummary>> {
         let state = self.state.lock();
-        let mut summary = UnreadSummary::default();
-        for (_, group) in state.by_user.get(user).into_iter().flat_map(|g| g.keys()) {
-            if let Some(read) = state.state_of(&(group.clone(), user.clone())) {
-                summary.add(&read);
+        let summary = |user: &UserId| {
+            let mut summary = UnreadSummary::default();
+            for (_, group) in state.by_user.get(user).into_iter().flat_map(|g| g.keys()) {
+                if let Some(read) = state.state_of(&(group.clone(), user.clone())) {
+                    summary.add(&read);
+                }
             }
-        }
-        Ok(summary)
+            summary
+        };
+        Ok(users.iter().map(summary).collect())
     }
 }

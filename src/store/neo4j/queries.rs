@@ -71,7 +71,7 @@ statements! {
     MEMBERSHIP_SET_LEVEL = "membership_set_level";
     MEMBERS_AMONG = "members_among";
     READ_STATES_BY_KEYS = "read_states_by_keys";
-    UNREAD_SUMMARY = "unread_summary";
+    UNREAD_SUMMARIES = "unread_summaries";
     MEMBERSHIPS_BY_KEYS = "memberships_by_keys";
     MEMBERSHIPS_OF_USERS = "memberships_of_users";
     MESSAGE_ACCESS = "message_access";

@@ -12,6 +12,7 @@ use crate::domain::{DomainError, GroupId, MessageId, UserId};
 use crate::store::{Reads, StoreError, StoreResult};
 use async_trait::async_trait;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -68,6 +69,8 @@ struct KeyedRow {
 
 #[derive(Deserialize)]
 struct SummaryRow {
+    #[serde(rename = "userId")]
+    user_id: UserId,
     groups: i64,
     messages: i64,
     mentions: i64,
@@ -172,14 +175,31 @@ impl Reads for Neo4jStore {
             .collect()
     }
 
-    async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary> {
-        let statement = q::UNREAD_SUMMARY.query().param("userId", user.as_str());
-        let row = tx::read::<SummaryRow>(&self.graph, statement).await?.pop();
+    async fn unread_summaries(&self, users: &[UserId]) -> StoreResult<Vec<UnreadSummary>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each id once: a repeated one would be summed twice.
+        let mut ids: Vec<&str> = users.iter().map(UserId::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let statement = q::UNREAD_SUMMARIES.query().param("userIds", ids);
+        let rows = tx::read::<SummaryRow>(&self.graph, statement).await?;
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        Ok(row.map_or_else(UnreadSummary::default, |r| UnreadSummary {
-            groups: count(r.groups),
-            messages: count(r.messages),
-            mentions: count(r.mentions),
-        }))
+        let found: HashMap<UserId, UnreadSummary> = rows
+            .into_iter()
+            .map(|r| {
+                let summary = UnreadSummary {
+                    groups: count(r.groups),
+                    messages: count(r.messages),
+                    mentions: count(r.mentions),
+                };
+                (r.user_id, summary)
+            })
+            .collect();
+        Ok(users
+            .iter()
+            .map(|u| found.get(u).copied().unwrap_or_default())
+            .collect())
     }
 }

@@ -128,6 +128,17 @@ pub async fn unread_counts_follow_markers_posts_and_mentions(store: DynStore) {
         (0, 0),
         "no groups, nothing unread"
     );
+    let batch = store
+        .unread_summaries(&[eve.clone(), bob.clone(), ann.clone(), bob.clone()])
+        .await
+        .unwrap();
+    let theirs = store.unread_summary(&ann).await.unwrap();
+    assert_eq!(theirs.messages, 1, "ann has bob's message to read");
+    assert_eq!(
+        batch,
+        vec![none, summary, theirs, summary],
+        "one summary per user asked for, in order"
+    );
 }
 
 pub async fn markers_refuse_other_groups_and_non_members(store: DynStore) {
