@@ -1,6 +1,9 @@
-//! Web Push subscriptions in DynamoDB: partition `userId`, sort `endpoint`,
-//! expiring through the TTL attribute unless renewed. Each change reaches
-//! the audiences of the user's groups (`dynamo_audience`).
+//! Web Push subscriptions and native devices in DynamoDB: partition
+//! `userId`, sort `endpoint`, expiring through the TTL attribute unless
+//! renewed. Each endpoint also has an owner item (partition
+//! `#endpoint#<sha-256>`, which no user id can be), so registering it for
+//! another user moves it: a browser or phone belongs to one person. Each
+//! change reaches the audiences of the user's groups (`dynamo_audience`).
 
 use super::dynamo::{failure, n, number, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
 use super::dynamo_audience::{device_attributes, device_of, DynamoAudience};
@@ -13,6 +16,16 @@ use aws_sdk_dynamodb::Client;
 
 /// Push subscriptions not renewed for 60 days expire.
 const PUSH_TTL_SECS: i64 = 60 * 24 * 3600;
+
+/// The sort key of an endpoint's owner item.
+const OWNER_SK: &str = "#owner";
+
+/// The partition of an endpoint's owner item: `#` never starts a user id.
+fn owner_pk(endpoint: &str) -> String {
+    let digest = openssl::sha::sha256(endpoint.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("#endpoint#{hex}")
+}
 
 /// Web Push subscriptions in DynamoDB.
 pub struct DynamoPushRegistry {
@@ -31,11 +44,74 @@ impl DynamoPushRegistry {
             audience,
         }
     }
+
+    /// Records `sub`'s user as the endpoint's owner; answers the previous
+    /// owner, if another user.
+    async fn claim(&self, sub: &PushSubscription) -> Result<Option<UserId>, RegistryError> {
+        let out = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item(PUSH_PK, s(owner_pk(&sub.endpoint)))
+            .item(PUSH_SK, s(OWNER_SK))
+            .item("owner", s(sub.user_id.as_str()))
+            .item(TTL_ATTRIBUTE, n(sub.created_at.timestamp() + PUSH_TTL_SECS))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(failure)?;
+        let previous = out
+            .attributes()
+            .and_then(|old| text(old, "owner"))
+            .and_then(|owner| UserId::parse(&owner).ok());
+        Ok(previous.filter(|owner| *owner != sub.user_id))
+    }
+
+    /// Deletes `user`'s row of the endpoint and its audience copies.
+    async fn remove_row(&self, user: &UserId, endpoint: &str) -> Result<bool, RegistryError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PUSH_PK, s(user.as_str()))
+            .key(PUSH_SK, s(endpoint))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(failure)?;
+        let removed = out.attributes().is_some_and(|a| !a.is_empty());
+        if let (true, Some(audience)) = (removed, &self.audience) {
+            audience.remove_push(user, endpoint).await?;
+        }
+        Ok(removed)
+    }
+
+    /// Forgets the endpoint's owner if it is still `user`.
+    async fn release(&self, user: &UserId, endpoint: &str) -> Result<(), RegistryError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PUSH_PK, s(owner_pk(endpoint)))
+            .key(PUSH_SK, s(OWNER_SK))
+            .condition_expression("#owner = :u")
+            .expression_attribute_names("#owner", "owner")
+            .expression_attribute_values(":u", s(user.as_str()))
+            .send()
+            .await;
+        match out {
+            Err(err) if super::dynamo_connections::is_condition_failure(&err) => Ok(()),
+            other => other.map(|_| ()).map_err(failure),
+        }
+    }
 }
 
 #[async_trait]
 impl PushRegistry for DynamoPushRegistry {
     async fn put(&self, sub: &PushSubscription) -> Result<(), RegistryError> {
+        if let Some(previous) = self.claim(sub).await? {
+            self.remove_row(&previous, &sub.endpoint).await?;
+        }
         let mut put = self
             .client
             .put_item()
@@ -57,19 +133,9 @@ impl PushRegistry for DynamoPushRegistry {
     }
 
     async fn remove(&self, user: &UserId, endpoint: &str) -> Result<bool, RegistryError> {
-        let out = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .key(PUSH_PK, s(user.as_str()))
-            .key(PUSH_SK, s(endpoint))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(failure)?;
-        let removed = out.attributes().is_some_and(|a| !a.is_empty());
-        if let (true, Some(audience)) = (removed, &self.audience) {
-            audience.remove_push(user, endpoint).await?;
+        let removed = self.remove_row(user, endpoint).await?;
+        if removed {
+            self.release(user, endpoint).await?;
         }
         Ok(removed)
     }

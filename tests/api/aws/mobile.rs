@@ -238,3 +238,54 @@ async fn posts_reach_offline_members_devices_by_level_and_disabled_endpoints_go(
     let again = api(&router, "carol", unregister, json!({"t": token("carol")})).await;
     assert_eq!(again["unregisterDevice"], false);
 }
+
+#[tokio::test]
+async fn a_token_registered_by_someone_else_moves_to_them() {
+    let sdk = setup::sdk().await;
+    let sns = aws_sdk_sns::Client::new(&sdk);
+    let fcm = platform_app(&sns, "fcm", "GCM").await;
+    let w = world_with(&[("FCM_PLATFORM_APPLICATION_ARN", fcm.as_str())]).await;
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Handover").await;
+    for member in ["bob", "carol"] {
+        join(&router, &group, "alice", member).await;
+    }
+    let phone = format!("phone-{}", uuid::Uuid::now_v7().simple());
+    let register = "mutation($t: String!) { registerDevice(platform: FCM, token: $t) { id } }";
+    api(&router, "bob", register, json!({"t": phone})).await;
+    // The phone changes hands: carol signs in on it.
+    api(&router, "carol", register, json!({"t": phone})).await;
+    let devices = "{ myDevices { platform } }";
+    let bobs = api(&router, "bob", devices, json!({})).await;
+    assert_eq!(bobs["myDevices"], json!([]), "no longer bob's");
+    let carols = api(&router, "carol", devices, json!({})).await;
+    assert_eq!(carols["myDevices"], json!([{"platform": "FCM"}]));
+    let unregister = "mutation($t: String!) { unregisterDevice(token: $t) }";
+    let out = api(&router, "bob", unregister, json!({"t": phone})).await;
+    assert_eq!(out["unregisterDevice"], false, "bob cannot remove carol's");
+
+    pump(&w).await;
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"hi\"}) { id } }";
+    api(&router, "alice", post, json!({"g": group})).await;
+    pump(&w).await;
+    let sent = messages_for(&phone).await;
+    assert_eq!(sent.len(), 1, "one notification, carol's: {sent:?}");
+    let (arn, _, _) = published()
+        .await
+        .into_iter()
+        .find(|(_, t, _)| *t == phone)
+        .unwrap();
+    let alive = sns
+        .get_endpoint_attributes()
+        .endpoint_arn(&arn)
+        .send()
+        .await;
+    assert!(alive.is_ok(), "the endpoint is still carol's: {alive:?}");
+
+    // Back to bob, then unregistered: nobody holds it.
+    api(&router, "bob", register, json!({"t": phone})).await;
+    let out = api(&router, "bob", unregister, json!({"t": phone})).await;
+    assert_eq!(out["unregisterDevice"], true);
+    let carols = api(&router, "carol", devices, json!({})).await;
+    assert_eq!(carols["myDevices"], json!([]));
+}
