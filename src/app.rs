@@ -110,14 +110,14 @@ pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) 
 }
 
 /// The local service and schema on a store: in-process events and push
-/// registry, and with `run_webhooks` the webhook runner (started here: call
-/// within a runtime).
+/// registry, and with `run_local` the local runner of webhooks and logged
+/// pushes (started here: call within a runtime).
 fn local_parts(
     config: &Config,
     store: Arc<dyn Store>,
-    run_webhooks: bool,
+    run_local: bool,
 ) -> anyhow::Result<(Arc<Service>, ChorusSchema)> {
-    let (broker, webhook_queue) = if run_webhooks {
+    let (broker, local_queue) = if run_local {
         let (events, queue) = tokio::sync::mpsc::unbounded_channel();
         (Broker::with_webhooks(events), Some(queue))
     } else {
@@ -131,13 +131,13 @@ fn local_parts(
         store,
         broker.clone(),
         push,
-        Some(broker),
+        Some(broker.clone()),
         None,
         webhooks,
         None,
     );
-    if let Some(queue) = webhook_queue {
-        tokio::spawn(service.clone().run_webhooks(queue));
+    if let Some(queue) = local_queue {
+        tokio::spawn(service.clone().run_local(queue, broker));
     }
     Ok((service, schema))
 }

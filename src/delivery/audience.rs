@@ -95,24 +95,17 @@ impl ShardAudience {
         }
     }
 
-    /// The push subscriptions and devices a new message goes to: members
-    /// with no live subscription in the group, except its author, as their
-    /// notification level says (`MENTIONS`: the message mentions them or
-    /// replies to them).
+    /// The push subscriptions and devices a new message goes to: the
+    /// shard's members `DomainEvent::notifies` picks.
     pub fn offline_pushes(&self, event: &DomainEvent) -> Vec<PushSubscription> {
-        let Some(message) = event.message.as_ref() else {
-            return Vec::new();
-        };
         let online: HashSet<&UserId> = self.sockets.iter().map(|s| &s.user_id).collect();
-        let hears = |user: &UserId| {
-            let level = self.levels.get(user).copied().unwrap_or_default();
-            level.hears(event.concerns(user))
-        };
         self.pushes
             .iter()
             .filter(|p| self.members.contains(&p.user_id))
-            .filter(|p| !online.contains(&p.user_id) && p.user_id != message.author_id)
-            .filter(|p| hears(&p.user_id))
+            .filter(|p| {
+                let level = self.levels.get(&p.user_id).copied().unwrap_or_default();
+                event.notifies(&p.user_id, level, online.contains(&p.user_id))
+            })
             .cloned()
             .collect()
     }

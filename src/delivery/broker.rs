@@ -1,14 +1,15 @@
 //! The in-process event broker of the local server: one broadcast channel
-//! per group with live listeners, dropped with its last listener, and every
-//! event handed to the webhook runner (`Service::run_webhooks`).
+//! per group with live listeners (and who they are, so pushes skip the
+//! online), dropped with its last listener, and every event handed to the
+//! local runner (`Service::run_local`: webhooks, pushes).
 
 use crate::domain::event::DomainEvent;
-use crate::domain::GroupId;
+use crate::domain::{GroupId, UserId};
 use crate::service::ports::{EventPublisher, LiveEvents, PublishError};
 use async_trait::async_trait;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::broadcast::{self, error::RecvError};
 
@@ -16,7 +17,13 @@ use tokio::sync::broadcast::{self, error::RecvError};
 /// catches up with `messages(after:)`, like a reconnecting client).
 const CHANNEL_CAPACITY: usize = 1_024;
 
-type Channels = Arc<Mutex<HashMap<GroupId, broadcast::Sender<Arc<DomainEvent>>>>>;
+/// A group's channel and how many streams each listening user holds.
+struct Channel {
+    sender: broadcast::Sender<Arc<DomainEvent>>,
+    listeners: HashMap<UserId, usize>,
+}
+
+type Channels = Arc<Mutex<HashMap<GroupId, Channel>>>;
 
 #[derive(Default)]
 pub struct Broker {
@@ -29,7 +36,8 @@ impl Broker {
         Self::default()
     }
 
-    /// A broker that also hands every event to `webhooks`.
+    /// A broker that also hands every event to `webhooks` (the local
+    /// runner).
     pub fn with_webhooks(webhooks: tokio::sync::mpsc::UnboundedSender<DomainEvent>) -> Self {
         Self {
             channels: Channels::default(),
@@ -48,34 +56,45 @@ struct Listener {
     receiver: broadcast::Receiver<Arc<DomainEvent>>,
     channels: Channels,
     group: GroupId,
+    user: UserId,
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
         // Under the lock `listen` takes too, so no listener can join
-        // between the count and the removal. This receiver still counts.
+        // between the count and the removal.
         let mut channels = self.channels.lock();
-        if channels
-            .get(&self.group)
-            .is_some_and(|sender| sender.receiver_count() <= 1)
-        {
+        let Some(channel) = channels.get_mut(&self.group) else {
+            return;
+        };
+        if let Some(held) = channel.listeners.get_mut(&self.user) {
+            *held -= 1;
+            if *held == 0 {
+                channel.listeners.remove(&self.user);
+            }
+        }
+        if channel.listeners.is_empty() {
             channels.remove(&self.group);
         }
     }
 }
 
 impl LiveEvents for Broker {
-    fn listen(&self, group: &GroupId) -> BoxStream<'static, Arc<DomainEvent>> {
-        let receiver = self
-            .channels
-            .lock()
-            .entry(group.clone())
-            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
-            .subscribe();
+    fn listen(&self, group: &GroupId, user: &UserId) -> BoxStream<'static, Arc<DomainEvent>> {
+        let receiver = {
+            let mut channels = self.channels.lock();
+            let channel = channels.entry(group.clone()).or_insert_with(|| Channel {
+                sender: broadcast::channel(CHANNEL_CAPACITY).0,
+                listeners: HashMap::new(),
+            });
+            *channel.listeners.entry(user.clone()).or_default() += 1;
+            channel.sender.subscribe()
+        };
         let listener = Listener {
             receiver,
             channels: self.channels.clone(),
             group: group.clone(),
+            user: user.clone(),
         };
         stream::unfold(listener, |mut listener| async move {
             loop {
@@ -88,14 +107,22 @@ impl LiveEvents for Broker {
         })
         .boxed()
     }
+
+    fn online(&self, group: &GroupId) -> HashSet<UserId> {
+        let channels = self.channels.lock();
+        channels
+            .get(group)
+            .map(|c| c.listeners.keys().cloned().collect())
+            .unwrap_or_default()
+    }
 }
 
 #[async_trait]
 impl EventPublisher for Broker {
     async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError> {
-        if let Some(sender) = self.channels.lock().get(&event.group_id) {
+        if let Some(channel) = self.channels.lock().get(&event.group_id) {
             // No receiver means the last listener is leaving right now.
-            let _ = sender.send(Arc::new(event.clone()));
+            let _ = channel.sender.send(Arc::new(event.clone()));
         }
         if let Some(webhooks) = &self.webhooks {
             webhooks
@@ -117,12 +144,18 @@ mod tests {
             GroupId::parse("g_a").unwrap(),
             GroupId::parse("g_b").unwrap(),
         );
-        let first = broker.listen(&a);
-        let second = broker.listen(&a);
-        let other = broker.listen(&b);
+        let (ann, bob) = (UserId::parse("ann").unwrap(), UserId::parse("bob").unwrap());
+        let first = broker.listen(&a, &ann);
+        let second = broker.listen(&a, &ann);
+        let third = broker.listen(&a, &bob);
+        let other = broker.listen(&b, &bob);
         assert_eq!(broker.channel_count(), 2);
+        assert_eq!(broker.online(&a), HashSet::from([ann.clone(), bob.clone()]));
         drop(first);
         assert_eq!(broker.channel_count(), 2, "a listener of g_a remains");
+        assert!(broker.online(&a).contains(&ann), "ann has another stream");
+        drop(third);
+        assert_eq!(broker.online(&a), HashSet::from([ann.clone()]));
         drop(second);
         assert_eq!(
             broker.channel_count(),

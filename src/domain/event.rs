@@ -111,6 +111,22 @@ impl DomainEvent {
                 .is_some_and(|m| m.mentions.contains(user))
     }
 
+    /// Whether this event is pushed to `user`'s devices and Web Push
+    /// subscriptions: a new message, not theirs, while they have no live
+    /// subscription to the group, as their notification level says. The
+    /// one home of the rule, for `deliver` and the local server alike.
+    pub fn notifies(
+        &self,
+        user: &crate::domain::UserId,
+        level: super::reading::NotificationLevel,
+        online: bool,
+    ) -> bool {
+        self.kind == EventKind::MessagePosted
+            && self.message.as_ref().is_some_and(|m| &m.author_id != user)
+            && !online
+            && level.hears(self.concerns(user))
+    }
+
     /// The event a message change announces: none when it changed nothing
     /// (deleting a deleted message).
     pub fn of_change(change: &MessageChange, before: &Message, after: Message) -> Option<Self> {

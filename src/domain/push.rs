@@ -18,6 +18,17 @@ pub enum DevicePlatform {
     ApnsSandbox,
 }
 
+impl DevicePlatform {
+    /// The wire name (`FCM`, `APNS`, `APNS_SANDBOX`), as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fcm => "FCM",
+            Self::Apns => "APNS",
+            Self::ApnsSandbox => "APNS_SANDBOX",
+        }
+    }
+}
+
 /// A native app's device, reached through SNS mobile push: `arn` is its
 /// platform endpoint (none where no platform application is configured,
 /// as on the local server: recorded, not sent).

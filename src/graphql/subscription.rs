@@ -56,7 +56,7 @@ async fn open(ctx: &Context<'_>, group_id: &ID) -> ApiResult<BoxStream<'static, 
     match source {
         EventSource::Live(live) => {
             // Listen before checking, so nothing between check and listen is missed.
-            let listening = live.listen(&group);
+            let listening = live.listen(&group, &viewer);
             service.authorize_subscription(&viewer, &group).await?;
             Ok(until_membership_ends(listening, viewer).boxed())
         }

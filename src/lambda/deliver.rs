@@ -14,7 +14,7 @@ use crate::delivery::dynamo::{expired, ConnectionRegistry, SubscriptionRow};
 use crate::delivery::management::{Management, PostOutcome};
 use crate::delivery::mobile::SnsMobilePush;
 use crate::delivery::webpush::{self, WebPushSender};
-use crate::domain::event::{DomainEvent, EventKind};
+use crate::domain::event::DomainEvent;
 use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
 use crate::graphql::{member_view, ws, ChorusSchema, EventSource, Viewer};
 use crate::service::ports::{PushRegistry, RegistryError};
@@ -149,10 +149,7 @@ impl Deliver {
     pub async fn run(&self, job: &DeliveryShard) -> Result<DeliverReport, RegistryError> {
         let event = Arc::new(job.event.clone());
         let audience = self.audience.shard(&event.group_id, job.shard).await?;
-        let pushes = match event.kind {
-            EventKind::MessagePosted => audience.offline_pushes(&event),
-            _ => Vec::new(),
-        };
+        let pushes = audience.offline_pushes(&event);
         let plaintext = webpush::payload(&event);
         let notices = self.notices(&event, &pushes).await;
         let documents = parse_each(&audience.sockets);

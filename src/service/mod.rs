@@ -11,6 +11,7 @@ pub mod outbox;
 pub use bots::BotWithKey;
 pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
 mod devices;
+mod local_push;
 pub mod ports;
 mod push;
 mod reading;

@@ -25,10 +25,12 @@ pub trait EventPublisher: Send + Sync + 'static {
 /// Live events, where this process serves subscriptions itself (the local
 /// server's in-process broker).
 pub trait LiveEvents: Send + Sync + 'static {
-    /// Every event of `group` published from now on. A listener too slow
-    /// to keep up skips ahead (it catches up by cursor); dropping the
-    /// stream stops listening and frees what it held.
-    fn listen(&self, group: &GroupId) -> BoxStream<'static, Arc<DomainEvent>>;
+    /// Every event of `group` published from now on, for `user`. A
+    /// listener too slow to keep up skips ahead (it catches up by cursor);
+    /// dropping the stream stops listening and frees what it held.
+    fn listen(&self, group: &GroupId, user: &UserId) -> BoxStream<'static, Arc<DomainEvent>>;
+    /// The users listening to `group` now (who is online, for pushes).
+    fn online(&self, group: &GroupId) -> std::collections::HashSet<UserId>;
 }
 
 #[derive(Debug, thiserror::Error)]

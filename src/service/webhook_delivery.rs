@@ -116,15 +116,19 @@ impl Service {
         }))
     }
 
-    /// The local server's runner: each event's first attempts, then each
-    /// retry in a task that sleeps until it is due.
-    pub async fn run_webhooks(
+    /// The local server's runner: each event's pushes logged (`live` says
+    /// who is online), its webhooks' first attempts, then each retry in a
+    /// task that sleeps until it is due.
+    pub async fn run_local(
         self: Arc<Self>,
         mut events: tokio::sync::mpsc::UnboundedReceiver<DomainEvent>,
+        live: Arc<dyn crate::service::ports::LiveEvents>,
     ) {
         while let Some(event) = events.recv().await {
             let service = self.clone();
+            let online = live.online(&event.group_id);
             tokio::spawn(async move {
+                service.log_pushes(&event, &online).await;
                 match service.deliver_to_webhooks(&event).await {
                     Ok(retries) => {
                         for retry in retries {

@@ -24,11 +24,7 @@ pub(crate) fn device_attributes(sub: &PushSubscription) -> Vec<(String, Attribut
     let Some(device) = &sub.device else {
         return Vec::new();
     };
-    let platform = match serde_json::to_value(device.platform) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => return Vec::new(),
-    };
-    let mut attributes = vec![("platform".to_owned(), s(platform))];
+    let mut attributes = vec![("platform".to_owned(), s(device.platform.as_str()))];
     if let Some(arn) = &device.arn {
         attributes.push(("arn".to_owned(), s(arn)));
     }
