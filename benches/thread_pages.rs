@@ -11,6 +11,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 // Its unit tests run in the api test crate; here they are only compiled.
+#[path = "support/big_small.rs"]
+mod big_small;
 #[allow(unused_imports)]
 #[path = "../tests/support/bolt_bridge/mod.rs"]
 mod bolt_bridge;
@@ -23,18 +25,12 @@ use chorus::domain::message::{NewMessage, Parent};
 use chorus::domain::page::PageRequest;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, MessageId, UserId};
-use chorus::store::memory::MemoryStore;
 use chorus::store::Store;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const SMALL: u64 = 100;
 const PAGE: usize = 20;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
-}
 
 fn message(group: &GroupId, author: &UserId, parent: Option<MessageId>) -> NewMessage {
     NewMessage {
@@ -196,8 +192,8 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     }
     println!(
         "postMessage (store) median {:.1?}, replyToMessage (store) median {:.1?}",
-        median(posts),
-        median(replies)
+        big_small::median(posts),
+        big_small::median(replies)
     );
 
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
@@ -213,13 +209,11 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     );
     for layer in ["store", "graphql"] {
         for ((name, big_req), (_, small_req)) in cases(big).into_iter().zip(cases(SMALL)) {
-            let mut timings = [Vec::new(), Vec::new()];
-            for _ in 0..runs {
-                for (i, (root, request)) in [(&big_root, &big_req), (&small_root, &small_req)]
-                    .into_iter()
-                    .enumerate()
-                {
-                    let started = Instant::now();
+            let cases = [(&big_root, &big_req), (&small_root, &small_req)];
+            let (b, s, ratio) = big_small::big_vs_small(runs, |i| {
+                let (store, schema, viewer) = (&store, &schema, &viewer);
+                let (root, request) = cases[i];
+                async move {
                     if layer == "store" {
                         let page = store
                             .children(&Parent::Message(root.clone()), request.clone())
@@ -232,11 +226,9 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
                         let response = schema.execute(q).await;
                         assert!(response.errors.is_empty(), "{:?}", response.errors);
                     }
-                    timings[i].push(started.elapsed());
                 }
-            }
-            let [b, s] = timings.map(median);
-            let ratio = b.as_secs_f64() / s.as_secs_f64();
+            })
+            .await;
             println!(
                 "{:<26} {:>12.1?} {:>12.1?} {:>7.2}",
                 format!("{layer:<8} {name}"),
@@ -250,30 +242,6 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
 
 #[tokio::main]
 async fn main() {
-    let big: u64 = std::env::var("BENCH_BIG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let stores = std::env::var("BENCH_STORES").unwrap_or_else(|_| "memory,neo4j".into());
-    if stores.contains("memory") {
-        bench(
-            "embedded memory store",
-            Arc::new(MemoryStore::new()),
-            big,
-            300,
-        )
-        .await;
-    }
-    if stores.contains("neo4j") {
-        // The tests' harness: kglite-bolt-server behind the bridge, or NEO4J_TEST_URI.
-        let under_test = neo4j_support::neo4j_store().await;
-        let store: Arc<dyn Store> = under_test.store.clone();
-        bench(
-            "Neo4j store (kglite-bolt-server 0.21.5 via the Bolt bridge)",
-            store,
-            big,
-            50,
-        )
-        .await;
-    }
+    let big = big_small::big();
+    big_small::on_each_store(300, 50, |label, store, runs| bench(label, store, big, runs)).await;
 }

@@ -13,6 +13,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 // Its unit tests run in the api test crate; here they are only compiled.
+#[path = "support/big_small.rs"]
+mod big_small;
 #[allow(unused_imports)]
 #[path = "../tests/support/bolt_bridge/mod.rs"]
 mod bolt_bridge;
@@ -24,20 +26,14 @@ use chorus::domain::membership::Action;
 use chorus::domain::message::{Message, NewMessage, Parent};
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, UserId};
-use chorus::store::memory::MemoryStore;
 use chorus::store::Store;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const SMALL: u64 = 100;
 const WRITERS: u64 = 8;
 /// One message in this many mentions the reader.
 const MENTION_EVERY: u64 = 50;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
-}
 
 async fn user(store: &Arc<dyn Store>, id: &str) -> UserId {
     let profile = Profile {
@@ -159,11 +155,12 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
         "100 msgs",
         "ratio"
     );
+    let groups = [&big_group, &small_group];
     for layer in ["store read_states", "graphql group { unreadCount ... }"] {
-        let mut timings = [Vec::new(), Vec::new()];
-        for _ in 0..runs {
-            for (i, g) in [&big_group, &small_group].into_iter().enumerate() {
-                let started = Instant::now();
+        let (b, s, ratio) = big_small::big_vs_small(runs, |i| {
+            let (store, schema, viewer, reader) = (&store, &schema, &viewer, &reader);
+            let g = groups[i];
+            async move {
                 if layer.starts_with("store") {
                     let key = (g.clone(), reader.clone());
                     assert_eq!(store.read_states(&[key]).await.unwrap().len(), 1);
@@ -174,11 +171,9 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
                     let response = schema.execute(request).await;
                     assert!(response.errors.is_empty(), "{:?}", response.errors);
                 }
-                timings[i].push(started.elapsed());
             }
-        }
-        let [b, s] = timings.map(median);
-        let ratio = b.as_secs_f64() / s.as_secs_f64();
+        })
+        .await;
         println!("{layer:<44} {b:>12.1?} {s:>12.1?} {ratio:>7.2}");
     }
     let mut summaries = Vec::new();
@@ -189,35 +184,15 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     }
     println!(
         "store unread_summary over both groups           {:>12.1?}",
-        median(summaries)
+        big_small::median(summaries)
     );
 }
 
 #[tokio::main]
 async fn main() {
-    let big: u64 = std::env::var("BENCH_BIG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let stores = std::env::var("BENCH_STORES").unwrap_or_else(|_| "memory,neo4j".into());
-    if stores.contains("memory") {
-        bench(
-            "embedded memory store",
-            Arc::new(MemoryStore::new()),
-            big,
-            1000,
-        )
-        .await;
-    }
-    if stores.contains("neo4j") {
-        let under_test = neo4j_support::neo4j_store().await;
-        let store: Arc<dyn Store> = under_test.store.clone();
-        bench(
-            "Neo4j store (kglite-bolt-server 0.21.5 via the Bolt bridge)",
-            store,
-            big,
-            200,
-        )
-        .await;
-    }
+    let big = big_small::big();
+    big_small::on_each_store(1000, 200, |label, store, runs| {
+        bench(label, store, big, runs)
+    })
+    .await;
 }

@@ -119,7 +119,7 @@ fn local_parts(
 ) -> anyhow::Result<(Arc<Service>, ChorusSchema)> {
     let (broker, local_queue) = if run_local {
         let (events, queue) = tokio::sync::mpsc::unbounded_channel();
-        (Broker::with_webhooks(events), Some(queue))
+        (Broker::with_runner(events), Some(queue))
     } else {
         (Broker::new(), None)
     };

@@ -28,7 +28,7 @@ type Channels = Arc<Mutex<HashMap<GroupId, Channel>>>;
 #[derive(Default)]
 pub struct Broker {
     channels: Channels,
-    webhooks: Option<tokio::sync::mpsc::UnboundedSender<DomainEvent>>,
+    runner: Option<tokio::sync::mpsc::UnboundedSender<DomainEvent>>,
 }
 
 impl Broker {
@@ -36,12 +36,11 @@ impl Broker {
         Self::default()
     }
 
-    /// A broker that also hands every event to `webhooks` (the local
-    /// runner).
-    pub fn with_webhooks(webhooks: tokio::sync::mpsc::UnboundedSender<DomainEvent>) -> Self {
+    /// A broker that also hands every event to the local runner.
+    pub fn with_runner(runner: tokio::sync::mpsc::UnboundedSender<DomainEvent>) -> Self {
         Self {
             channels: Channels::default(),
-            webhooks: Some(webhooks),
+            runner: Some(runner),
         }
     }
 
@@ -124,8 +123,8 @@ impl EventPublisher for Broker {
             // No receiver means the last listener is leaving right now.
             let _ = channel.sender.send(Arc::new(event.clone()));
         }
-        if let Some(webhooks) = &self.webhooks {
-            webhooks
+        if let Some(runner) = &self.runner {
+            runner
                 .send(event.clone())
                 .map_err(|e| PublishError(e.into()))?;
         }

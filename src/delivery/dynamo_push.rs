@@ -1,12 +1,12 @@
 //! Web Push subscriptions and native devices in DynamoDB: partition
 //! `userId`, sort `endpoint`, expiring through the TTL attribute unless
 //! renewed. Each endpoint also has an owner item (partition
-//! `#endpoint#<sha-256>`, which no user id can be), so registering it for
+//! `#endpoint#<endpoint_key>`, which no user id can be), so registering it for
 //! another user moves it: a browser or phone belongs to one person. Each
 //! change reaches the audiences of the user's groups (`dynamo_audience`).
 
 use super::dynamo::{failure, n, number, s, text, PUSH_PK, PUSH_SK, TTL_ATTRIBUTE};
-use super::dynamo_audience::{device_attributes, device_of, DynamoAudience};
+use super::dynamo_audience::{device_attributes, device_of, endpoint_key, DynamoAudience};
 use crate::domain::push::PushSubscription;
 use crate::domain::UserId;
 use crate::service::ports::{PushRegistry, RegistryError};
@@ -22,9 +22,7 @@ const OWNER_SK: &str = "#owner";
 
 /// The partition of an endpoint's owner item: `#` never starts a user id.
 fn owner_pk(endpoint: &str) -> String {
-    let digest = openssl::sha::sha256(endpoint.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("#endpoint#{hex}")
+    format!("#endpoint#{}", endpoint_key(endpoint))
 }
 
 /// Web Push subscriptions in DynamoDB.

@@ -13,10 +13,15 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use futures_util::future::try_join_all;
 use std::collections::HashMap;
 
-fn push_sk(user: &UserId, endpoint: &str) -> String {
+/// A short stable key of a push endpoint (the first 128 bits of its
+/// SHA-256, hex): endpoints are long URLs or tokens.
+pub(crate) fn endpoint_key(endpoint: &str) -> String {
     let digest = openssl::sha::sha256(endpoint.as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}p{SEP}{hex}", user_prefix(user))
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn push_sk(user: &UserId, endpoint: &str) -> String {
+    format!("{}p{SEP}{}", user_prefix(user), endpoint_key(endpoint))
 }
 
 /// A native device's attributes beside a push row (none for Web Push).

@@ -14,7 +14,7 @@
 
 mod devices;
 
-pub(crate) use devices::{device_attributes, device_of};
+pub(crate) use devices::{device_attributes, device_of, endpoint_key};
 
 use super::audience::{slot, Audience, Shard, ShardAudience};
 use super::dynamo::{failure, n, number, s, text, ConnectionRegistry, TTL_ATTRIBUTE};

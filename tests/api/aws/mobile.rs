@@ -50,6 +50,12 @@ async fn published() -> Vec<(String, String, Vec<Value>)> {
         .collect()
 }
 
+/// The platform endpoint moto made for a device token.
+async fn endpoint_of(token: &str) -> String {
+    let found = published().await.into_iter().find(|(_, t, _)| t == token);
+    found.expect("an endpoint for the token").0
+}
+
 async fn messages_for(token: &str) -> Vec<Value> {
     published()
         .await
@@ -182,11 +188,7 @@ async fn posts_reach_offline_members_devices_by_level_and_disabled_endpoints_go(
     assert_eq!(apns_message["messageId"], first_id.as_str());
 
     // Bob's endpoint is disabled: the next push removes his device, only his.
-    let (bob_arn, _, _) = published()
-        .await
-        .into_iter()
-        .find(|(_, t, _)| *t == token("bob"))
-        .unwrap();
+    let bob_arn = endpoint_of(&token("bob")).await;
     sns.set_endpoint_attributes()
         .endpoint_arn(&bob_arn)
         .attributes("Enabled", "false")
@@ -221,11 +223,7 @@ async fn posts_reach_offline_members_devices_by_level_and_disabled_endpoints_go(
     let unregister = "mutation($t: String!) { unregisterDevice(token: $t) }";
     let out = api(&router, "carol", unregister, json!({"t": token("carol")})).await;
     assert_eq!(out["unregisterDevice"], true);
-    let (carol_arn, _, _) = published()
-        .await
-        .into_iter()
-        .find(|(_, t, _)| *t == token("carol"))
-        .unwrap();
+    let carol_arn = endpoint_of(&token("carol")).await;
     let gone = sns
         .get_endpoint_attributes()
         .endpoint_arn(&carol_arn)
@@ -270,11 +268,7 @@ async fn a_token_registered_by_someone_else_moves_to_them() {
     pump(&w).await;
     let sent = messages_for(&phone).await;
     assert_eq!(sent.len(), 1, "one notification, carol's: {sent:?}");
-    let (arn, _, _) = published()
-        .await
-        .into_iter()
-        .find(|(_, t, _)| *t == phone)
-        .unwrap();
+    let arn = endpoint_of(&phone).await;
     let alive = sns
         .get_endpoint_attributes()
         .endpoint_arn(&arn)
