@@ -31,6 +31,15 @@ pub enum NotificationLevel {
 }
 
 impl NotificationLevel {
+    /// The wire name (`ALL`, `MENTIONS`, `NONE`), as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "ALL",
+            Self::Mentions => "MENTIONS",
+            Self::None => "NONE",
+        }
+    }
+
     /// Whether a member at this level hears of a message that does or does
     /// not concern them (mentions them or replies to them).
     pub fn hears(self, concerned: bool) -> bool {
@@ -186,6 +195,29 @@ pub fn mentions(body: &str) -> Vec<UserId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_names_are_the_serialized_ones() {
+        use crate::domain::push::DevicePlatform;
+        let name = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for level in [
+            NotificationLevel::All,
+            NotificationLevel::Mentions,
+            NotificationLevel::None,
+        ] {
+            assert_eq!(level.as_str(), name(serde_json::to_value(level).unwrap()));
+        }
+        for platform in [
+            DevicePlatform::Fcm,
+            DevicePlatform::Apns,
+            DevicePlatform::ApnsSandbox,
+        ] {
+            assert_eq!(
+                platform.as_str(),
+                name(serde_json::to_value(platform).unwrap())
+            );
+        }
+    }
 
     fn ids(raw: &[&str]) -> Vec<UserId> {
         raw.iter().map(|r| UserId::parse(r).unwrap()).collect()

@@ -83,10 +83,6 @@ impl DynamoAudience {
         user: &UserId,
         level: NotificationLevel,
     ) -> Result<(), RegistryError> {
-        let name = match serde_json::to_value(level) {
-            Ok(serde_json::Value::String(name)) => name,
-            _ => return Ok(()),
-        };
         self.client
             .update_item()
             .table_name(&self.table)
@@ -94,7 +90,7 @@ impl DynamoAudience {
             .key(AUDIENCE_SK, s(format!("{}m", user_prefix(user))))
             .update_expression("SET #level = :l, userId = :u")
             .expression_attribute_names("#level", "level")
-            .expression_attribute_values(":l", s(name))
+            .expression_attribute_values(":l", s(level.as_str()))
             .expression_attribute_values(":u", s(user.as_str()))
             .send()
             .await
