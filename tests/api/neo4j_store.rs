@@ -147,3 +147,80 @@ async fn every_statement_runs_in_a_span_named_after_its_cypher_file() {
     }
     assert!(!text.contains("private reply"));
 }
+
+/// A store remembers what its sends were judged on (and skips that read
+/// next time); another process (a second store on the same database)
+/// changes it. The first store's next sends are judged on what is true.
+#[tokio::test]
+async fn a_send_remembered_by_one_process_is_judged_again_when_another_changed_it() {
+    use chorus::domain::membership::Action;
+    use chorus::domain::message::MessageChange;
+    let under_test = neo4j_store().await;
+    let store: Arc<dyn Store> = under_test.store.clone();
+    let other: Arc<dyn Store> = Arc::new(
+        chorus::store::neo4j::Neo4jStore::connect(&under_test.config)
+            .await
+            .unwrap(),
+    );
+    let owner = user(&store, "owner").await;
+    let member = user(&store, "member").await;
+    let g = group(&store, &owner, "Club").await;
+    crate::conformance::admit(&store, &g.id, &owner, &member).await;
+    let root = post(&store, &g.id, None, &owner, "root").await;
+    // Remembered: the root, the member's membership.
+    post(&store, &g.id, Some(&root.id), &member, "first").await;
+    post(&store, &g.id, None, &member, "top").await;
+
+    other
+        .change_message(
+            &root.id,
+            &MessageChange::Delete {
+                at: chrono::Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+    let refused = store
+        .post_message(&new_message(&g.id, Some(&root.id), &member, "late", None))
+        .await;
+    assert!(
+        matches!(&refused, Err(chorus::store::StoreError::Rejected(e)) if e.to_string().contains("deleted")),
+        "{refused:?}"
+    );
+
+    let now = chrono::Utc::now();
+    other
+        .transition(&g.id, &owner, &member, &Action::Remove, now)
+        .await
+        .unwrap();
+    let refused = store
+        .post_message(&new_message(&g.id, None, &member, "gone", None))
+        .await;
+    assert!(
+        matches!(&refused, Err(chorus::store::StoreError::Rejected(e)) if e.to_string().contains("only members")),
+        "{refused:?}"
+    );
+    let top = store
+        .children(
+            &Parent::Group(g.id.clone()),
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    let bodies: Vec<_> = top.items.iter().filter_map(|m| m.body.clone()).collect();
+    assert_eq!(bodies, ["top"], "the removed member's post was not written");
+    let replies = store
+        .children(
+            &Parent::Message(root.id.clone()),
+            PageRequest::Forward {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(replies.items.len(), 1, "the late reply was not written");
+}

@@ -20,6 +20,9 @@ pub struct Neo4jUnderTest {
     /// and do not use it.
     #[allow(dead_code)]
     pub faults: Option<Arc<bolt_bridge::Faults>>,
+    /// Where `store` connects: another store on it plays another process.
+    #[allow(dead_code)]
+    pub config: Neo4jConfig,
     _server: Option<Child>,
     _exclusive: Option<OwnedMutexGuard<()>>,
 }
@@ -100,12 +103,14 @@ pub async fn neo4j_store() -> Neo4jUnderTest {
             .clone()
             .lock_owned()
             .await;
-        let store = Neo4jStore::connect(&config(uri)).await.unwrap();
+        let config = config(uri);
+        let store = Neo4jStore::connect(&config).await.unwrap();
         store.wipe_for_tests().await.unwrap();
         store.migrate().await.unwrap();
         return Neo4jUnderTest {
             store: Arc::new(store),
             faults: None,
+            config,
             _server: None,
             _exclusive: Some(guard),
         };
@@ -113,13 +118,13 @@ pub async fn neo4j_store() -> Neo4jUnderTest {
     let (server, addr) = start_server().await;
     let faults = Arc::new(bolt_bridge::Faults::default());
     let bridge = bolt_bridge::start_with(addr, faults.clone()).await.unwrap();
-    let store = Neo4jStore::connect(&config(format!("{bridge}")))
-        .await
-        .unwrap();
+    let config = config(format!("{bridge}"));
+    let store = Neo4jStore::connect(&config).await.unwrap();
     store.migrate().await.unwrap();
     Neo4jUnderTest {
         store: Arc::new(store),
         faults: Some(faults),
+        config,
         _server: Some(server),
         _exclusive: None,
     }

@@ -15,6 +15,7 @@ mod queries;
 mod reads;
 mod rows;
 mod send;
+mod send_memo;
 mod tx;
 mod webhooks;
 mod window;
@@ -36,6 +37,8 @@ pub struct Neo4jConfig {
 
 pub struct Neo4jStore {
     graph: Graph,
+    /// What earlier sends were judged on (saves a send its context read).
+    send_memo: send_memo::SendMemo,
 }
 
 impl Neo4jStore {
@@ -52,7 +55,10 @@ impl Neo4jStore {
         }
         let neo_config = builder.build().map_err(tx::driver)?;
         let graph = Graph::connect(neo_config).await.map_err(tx::driver)?;
-        Ok(Self { graph })
+        Ok(Self {
+            graph,
+            send_memo: send_memo::SendMemo::default(),
+        })
     }
 
     /// Applies the schema (constraints and indexes), idempotently.

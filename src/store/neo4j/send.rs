@@ -1,5 +1,6 @@
 //! A send on Neo4j in two statements: one read of what it is judged on
-//! (`send_context`: the parent, the group, the author's membership), then
+//! (`send_context`: the parent, the group, the author's membership; skipped
+//! when an earlier send through this process saw both, `send_memo`), then
 //! one guarded write, its own transaction, that takes the parent's seq,
 //! creates the message and records its event (`message_send_top`,
 //! `message_send_reply`). The rules stay in `domain::message::NewMessage`;
@@ -32,6 +33,14 @@ struct Context {
     mentioned: Vec<crate::domain::UserId>,
 }
 
+/// What a send is judged on, read or remembered.
+struct Judged {
+    parent: Option<Message>,
+    group_found: bool,
+    membership: Option<Membership>,
+    mentioned: Vec<crate::domain::UserId>,
+}
+
 /// What the guarded write did.
 enum Written {
     Created(Box<Message>),
@@ -53,6 +62,40 @@ fn existing(message: Message) -> Recorded<Posted> {
 }
 
 impl Neo4jStore {
+    /// What the send is judged on: remembered from an earlier send
+    /// (`send_memo`) on its first judgement, read otherwise.
+    async fn context(
+        &self,
+        new: &NewMessage,
+        named: &[String],
+        first: bool,
+    ) -> StoreResult<Judged> {
+        if let Some(recalled) = first.then(|| self.send_memo.recall(new, named)).flatten() {
+            return Ok(Judged {
+                parent: recalled.parent,
+                group_found: true,
+                membership: Some(recalled.membership),
+                mentioned: Vec::new(),
+            });
+        }
+        let statement = q::SEND_CONTEXT
+            .query()
+            .param("groupId", new.group_id().map(ToString::to_string))
+            .param("parentId", new.parent_id().map(ToString::to_string))
+            .param("authorId", new.author_id.as_str())
+            .param("named", named.to_vec());
+        let context = tx::read::<Context>(&self.graph, statement)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("group"))?;
+        Ok(Judged {
+            parent: context.parent.map(Message::try_from).transpose()?,
+            group_found: context.group_found,
+            membership: context.membership.map(Membership::try_from).transpose()?,
+            mentioned: context.mentioned,
+        })
+    }
+
     #[tracing::instrument(skip_all)]
     pub(super) async fn post_message_impl(
         &self,
@@ -60,23 +103,14 @@ impl Neo4jStore {
     ) -> StoreResult<Recorded<Posted>> {
         let id = MessageId::generate();
         let named: Vec<String> = new.named().iter().map(ToString::to_string).collect();
-        for _ in 0..MAX_JUDGEMENTS {
-            let statement = q::SEND_CONTEXT
-                .query()
-                .param("groupId", new.group_id().map(ToString::to_string))
-                .param("parentId", new.parent_id().map(ToString::to_string))
-                .param("authorId", new.author_id.as_str())
-                .param("named", named.clone());
-            let context = tx::read::<Context>(&self.graph, statement)
-                .await?
-                .pop()
-                .ok_or(StoreError::NotFound("group"))?;
-            let parent = context.parent.map(Message::try_from).transpose()?;
+        for judgement in 0..MAX_JUDGEMENTS {
+            let context = self.context(new, &named, judgement == 0).await?;
+            let parent = context.parent;
             let group = new.group(parent.as_ref()).map_err(StoreError::rejected)?;
             if !context.group_found {
                 return Err(StoreError::NotFound("group"));
             }
-            let membership = context.membership.map(Membership::try_from).transpose()?;
+            let membership = context.membership;
             NewMessage::admit(membership.as_ref()).map_err(StoreError::rejected)?;
             let key = new.idempotency_key(&group);
             let place = match new.place(&id, parent.as_ref()) {
@@ -102,13 +136,21 @@ impl Neo4jStore {
                     "a new message announces nothing".into(),
                 ));
             };
-            let guard = membership.map_or(0, |m| micros(m.updated_at));
+            let guard = membership.as_ref().map_or(0, |m| micros(m.updated_at));
             let created = match self
                 .write(&posted.message, guard, key.as_deref(), &event)
                 .await?
             {
-                Written::Created(message) => *message,
-                Written::Stale => continue,
+                Written::Created(message) => {
+                    if let Some(membership) = &membership {
+                        self.send_memo.keep(parent.as_ref(), membership);
+                    }
+                    *message
+                }
+                Written::Stale => {
+                    self.send_memo.forget(new);
+                    continue;
+                }
                 Written::Taken => {
                     match self.messages_impl(std::slice::from_ref(&id)).await?.pop() {
                         Some(ours) => ours,
