@@ -10,6 +10,10 @@
 //!    answers after 20 ms. Shards are timed one after another, each as the
 //!    lone Lambda it is on AWS; commit -> last frame = event publish (25 ms)
 //!    + SNS->Lambda (70) + fanout + SNS->Lambda (70) + slowest shard.
+//!
+//! chorus runs on one thread, as a Lambda with one vCPU (the template gives
+//! `deliver` 1,769 MB for that); the Management API fake runs on a thread of
+//! its own, since on AWS its work is not the Lambda's.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 #![recursion_limit = "256"]
 
@@ -119,8 +123,10 @@ async fn post(store: &Arc<dyn Store>, group: &GroupId, owner: &UserId) -> Domain
         client_message_id: None,
         now: chorus::domain::now(),
     };
-    let message = store.post_message(&new).await.unwrap().value.message;
-    DomainEvent::message(EventKind::MessagePosted, message, chorus::domain::now())
+    // The event as the send announces it (with the member count it saw).
+    let mut recorded = store.post_message(&new).await.unwrap();
+    assert_eq!(recorded.events[0].kind, EventKind::MessagePosted);
+    recorded.events.remove(0)
 }
 
 /// Each shard through `deliver`, one after another: (median, slowest, frames).
@@ -139,7 +145,27 @@ async fn deliver_all(
     (median(times), slowest, frames)
 }
 
-#[tokio::main]
+/// Starts a fake on a runtime and thread of its own.
+fn on_own_thread<F, Fut>(start: F) -> fakes::ManagementApi
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = fakes::ManagementApi>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            tx.send(start().await).unwrap();
+            std::future::pending::<()>().await
+        })
+    });
+    rx.recv().unwrap()
+}
+
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let sdk = setup::sdk().await;
     let run = uuid::Uuid::now_v7().simple().to_string();
@@ -149,7 +175,7 @@ async fn main() {
     setup::create_tables(&dynamo, &connections, &push, &audience).await;
     let events = setup::TopicProbe::new(&sdk, &format!("bench-events-{run}")).await;
     let delivery = setup::TopicProbe::new(&sdk, &format!("bench-delivery-{run}")).await;
-    let management = fakes::ManagementApi::start(model::MANAGEMENT_POST).await;
+    let management = on_own_thread(|| fakes::ManagementApi::start(model::MANAGEMENT_POST));
     let vars: HashMap<&str, String> = HashMap::from([
         ("EVENTS_TOPIC_ARN", events.topic_arn.clone()),
         (
@@ -243,7 +269,10 @@ async fn main() {
         };
         let mut deliver = env.deliver().unwrap();
         deliver.audience = audience;
-        let event = post(&store, &group, &owner).await;
+        // The modelled members are not in the store: the send's count is.
+        let event = post(&store, &group, &owner)
+            .await
+            .with_member_count(Some(members as u64));
         let started = Instant::now();
         let report = fanout.run(&event).await.unwrap();
         let fanout_time = started.elapsed();

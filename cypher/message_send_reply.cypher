@@ -12,7 +12,8 @@
 //         JSON, seq left to the column), $mentions (the mentioned members)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions
+//          mentions, memberCount (the group's, recorded beside the event's
+//          payload too: fan-out sizes its shards by it)
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
 WHERE mb.updatedAt = $membershipUpdatedAt
 MATCH (p:Message {id: $parentId})
@@ -32,7 +33,7 @@ WITH u, g, p, seq, pos
 OPTIONAL MATCH (named:User)-[r:MEMBERSHIP]->(g)
 WHERE named.id IN $mentions AND named.id <> $authorId AND r.state = 'MEMBER'
 SET r.mentionUnread = coalesce(r.mentionUnread, []) + pos
-WITH u, p, seq, pos, count(r) AS mentioned
+WITH u, p, seq, pos, g.memberCount AS members, count(r) AS mentioned
 CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: $parentId, parentKey: $parentId, rootId: $rootId, depth: $depth,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
@@ -41,9 +42,9 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
 CREATE (u)-[:POSTED]->(m)
 CREATE (m)-[:REPLY_TO]->(p)
 CREATE (:OutboxEvent {id: $eventId, groupId: $groupId, occurredAt: $now,
-                      payload: $payload, seq: seq})
+                      payload: $payload, seq: seq, memberCount: members})
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
-       coalesce(m.mentions, []) AS mentions
+       coalesce(m.mentions, []) AS mentions, members AS memberCount

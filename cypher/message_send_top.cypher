@@ -11,7 +11,8 @@
 //         $mentions (the mentioned members)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions
+//          mentions, memberCount (the group's, recorded beside the event's
+//          payload too: fan-out sizes its shards by it)
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
 WHERE mb.updatedAt = $membershipUpdatedAt
 SET g.nextSeq = g.nextSeq + 1, g.posted = coalesce(g.posted, 0) + 1
@@ -37,9 +38,9 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
 CREATE (u)-[:POSTED]->(m)
 CREATE (m)-[:IN]->(g)
 CREATE (:OutboxEvent {id: $eventId, groupId: $groupId, occurredAt: $now,
-                      payload: $payload, seq: seq})
+                      payload: $payload, seq: seq, memberCount: g.memberCount})
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
-       coalesce(m.mentions, []) AS mentions
+       coalesce(m.mentions, []) AS mentions, g.memberCount AS memberCount

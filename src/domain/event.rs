@@ -47,6 +47,11 @@ pub struct DomainEvent {
     /// `MENTIONS` level hear of replies to their own messages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<crate::domain::UserId>,
+    /// For a new message: the group's member count as the send saw it, so
+    /// fan-out sizes its shards without reading the audience's count (any
+    /// count covers every member; `None`: fan-out reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_count: Option<u64>,
 }
 
 impl DomainEvent {
@@ -61,6 +66,7 @@ impl DomainEvent {
             cursor: Some(cursor),
             occurred_at: at,
             reply_to: None,
+            member_count: None,
         }
     }
 
@@ -79,6 +85,12 @@ impl DomainEvent {
         self
     }
 
+    /// The event of a send, with the member count the send saw.
+    pub fn with_member_count(mut self, count: Option<u64>) -> Self {
+        self.member_count = count;
+        self
+    }
+
     pub fn membership(membership: Membership, at: Timestamp) -> Self {
         Self {
             id: EventId::generate(),
@@ -89,6 +101,7 @@ impl DomainEvent {
             cursor: None,
             occurred_at: at,
             reply_to: None,
+            member_count: None,
         }
     }
 

@@ -235,7 +235,10 @@ impl Store for MemoryStore {
         let posted = state.post_message(new)?;
         let parent = new.parent_id().and_then(|id| state.messages.get(id));
         let parent = parent.map(|row| &row.message);
+        let members = state.groups.get(&posted.message.group_id);
+        let members = members.map(|row| row.group.member_count);
         let events = DomainEvent::of_post(&posted, parent, new.now)
+            .map(|event| event.with_member_count(members))
             .into_iter()
             .collect();
         Ok(state.record(posted, events))

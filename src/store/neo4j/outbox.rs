@@ -29,9 +29,12 @@ pub(super) async fn record(txn: &mut Txn, events: &[DomainEvent]) -> Result<(), 
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct PayloadRow {
     payload: String,
     seq: Option<i64>,
+    #[serde(default)]
+    member_count: Option<i64>,
 }
 
 impl Neo4jStore {
@@ -50,8 +53,13 @@ impl Neo4jStore {
             .map(|row| {
                 let event: DomainEvent = serde_json::from_str(&row.payload)
                     .map_err(|e| StoreError::Internal(e.into()))?;
-                Ok(match row.seq.and_then(|s| u64::try_from(s).ok()) {
+                let event = match row.seq.and_then(|s| u64::try_from(s).ok()) {
                     Some(seq) => event.at_seq(seq),
+                    None => event,
+                };
+                let members = row.member_count.and_then(|n| u64::try_from(n).ok());
+                Ok(match members {
+                    Some(_) => event.with_member_count(members),
                     None => event,
                 })
             })

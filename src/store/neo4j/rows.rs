@@ -117,6 +117,9 @@ pub struct MessageRow {
     deleted_at: Option<i64>,
     #[serde(default)]
     mentions: Vec<UserId>,
+    /// The group's member count: only a send returns it (for its event).
+    #[serde(default)]
+    pub(super) member_count: Option<i64>,
 }
 
 impl TryFrom<MessageRow> for Message {

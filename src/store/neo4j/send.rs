@@ -43,7 +43,8 @@ struct Judged {
 
 /// What the guarded write did.
 enum Written {
-    Created(Box<Message>),
+    /// The message, and the group's member count the write saw.
+    Created(Box<Message>, Option<u64>),
     /// A guard found a change since the read: nothing was written.
     Stale,
     /// A uniqueness constraint refused it: this message id (an earlier run
@@ -137,23 +138,25 @@ impl Neo4jStore {
                 ));
             };
             let guard = membership.as_ref().map_or(0, |m| micros(m.updated_at));
-            let created = match self
+            let (created, members) = match self
                 .write(&posted.message, guard, key.as_deref(), &event)
                 .await?
             {
-                Written::Created(message) => {
+                Written::Created(message, members) => {
                     if let Some(membership) = &membership {
                         self.send_memo.keep(parent.as_ref(), membership);
                     }
-                    *message
+                    (*message, members)
                 }
                 Written::Stale => {
                     self.send_memo.forget(new);
                     continue;
                 }
                 Written::Taken => {
+                    // Ours committed (its answer was lost): fan-out reads
+                    // the count.
                     match self.messages_impl(std::slice::from_ref(&id)).await?.pop() {
-                        Some(ours) => ours,
+                        Some(ours) => (ours, None),
                         None => {
                             return match self.by_idem_key(key.as_deref()).await? {
                                 Some(message) => Ok(existing(message)),
@@ -163,7 +166,7 @@ impl Neo4jStore {
                     }
                 }
             };
-            let event = event.at_seq(created.seq);
+            let event = event.at_seq(created.seq).with_member_count(members);
             return Ok(Recorded {
                 value: Posted {
                     message: created,
@@ -225,7 +228,10 @@ impl Neo4jStore {
         Ok(
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {
                 Wrote::Rows(mut rows) => match rows.pop() {
-                    Some(row) => Written::Created(Box::new(row.try_into()?)),
+                    Some(row) => {
+                        let members = row.member_count.and_then(|n| u64::try_from(n).ok());
+                        Written::Created(Box::new(row.try_into()?), members)
+                    }
                     None => Written::Stale,
                 },
                 Wrote::Taken => Written::Taken,

@@ -144,3 +144,37 @@ pub async fn concurrent_sends_with_one_client_id_record_one_event(store: DynStor
     assert_eq!(announced, 1);
     assert_eq!(pending(&store).await.len(), 1);
 }
+
+/// A send's event carries the group's member count as the send saw it
+/// (fan-out sizes its shards by it), on the announced copy and on the
+/// outbox's alike; other events carry none.
+pub async fn a_send_records_the_member_count_it_saw(store: DynStore) {
+    let owner = user(&store, "owner").await;
+    let ann = user(&store, "ann").await;
+    let g = group(&store, &owner, "Club").await;
+    let alone = store
+        .post_message(&new_message(&g.id, None, &owner, "alone", None))
+        .await
+        .unwrap();
+    assert_eq!(alone.events[0].member_count, Some(1));
+    admit(&store, &g.id, &owner, &ann).await;
+    let reply = store
+        .post_message(&new_message(
+            &g.id,
+            Some(&alone.value.message.id),
+            &ann,
+            "two of us",
+            None,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(reply.events[0].member_count, Some(2));
+    let outbox = pending(&store).await;
+    let recorded = |id: &EventId| outbox.iter().find(|e| &e.id == id).unwrap().clone();
+    assert_eq!(recorded(&alone.events[0].id), alone.events[0]);
+    assert_eq!(recorded(&reply.events[0].id), reply.events[0]);
+    assert!(outbox
+        .iter()
+        .filter(|e| e.kind == EventKind::MembershipChanged)
+        .all(|e| e.member_count.is_none()));
+}
