@@ -41,6 +41,7 @@ impl Service {
                 break;
             }
         }
+        // Not pushed (`notifies` says so): their levels and devices go unread.
         members.retain(|m| !online.contains(m));
         let keys: Vec<_> = members.iter().map(|m| (group.clone(), m.clone())).collect();
         let levels: HashMap<UserId, _> = self
@@ -59,7 +60,7 @@ impl Service {
             .into_iter()
             .filter(|p| {
                 let level = levels.get(&p.user_id).copied().unwrap_or_default();
-                event.notifies(&p.user_id, level, false)
+                event.notifies(&p.user_id, level, online.contains(&p.user_id))
             })
             .collect())
     }

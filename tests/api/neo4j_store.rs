@@ -2,10 +2,9 @@
 //! and its schema migration is idempotent.
 
 use crate::conformance::messages::{new_message, post, sent};
-use crate::conformance::{group, user};
+use crate::conformance::{admit, forward, group, user};
 use crate::neo4j_support::neo4j_store;
 use chorus::domain::message::Parent;
-use chorus::domain::page::PageRequest;
 use chorus::store::Store;
 use std::sync::Arc;
 
@@ -48,13 +47,7 @@ async fn a_connection_lost_before_a_send_reached_the_server_leaves_nothing_behin
         "recorded once, with the commit that kept it"
     );
     let replies = store
-        .children(
-            &Parent::Message(root.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .children(&Parent::Message(root.id.clone()), forward(None, 10))
         .await
         .unwrap();
     assert_eq!(replies.items.len(), 1);
@@ -169,7 +162,7 @@ async fn a_send_remembered_by_one_process_is_judged_again_when_another_changed_i
     let owner = user(&store, "owner").await;
     let member = user(&store, "member").await;
     let g = group(&store, &owner, "Club").await;
-    crate::conformance::admit(&store, &g.id, &owner, &member).await;
+    admit(&store, &g.id, &owner, &member).await;
     let root = post(&store, &g.id, None, &owner, "root").await;
     // Remembered: the root, the member's membership.
     post(&store, &g.id, Some(&root.id), &member, "first").await;
@@ -205,25 +198,13 @@ async fn a_send_remembered_by_one_process_is_judged_again_when_another_changed_i
         "{refused:?}"
     );
     let top = store
-        .children(
-            &Parent::Group(g.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .children(&Parent::Group(g.id.clone()), forward(None, 10))
         .await
         .unwrap();
     let bodies: Vec<_> = top.items.iter().filter_map(|m| m.body.clone()).collect();
     assert_eq!(bodies, ["top"], "the removed member's post was not written");
     let replies = store
-        .children(
-            &Parent::Message(root.id.clone()),
-            PageRequest::Forward {
-                after: None,
-                limit: 10,
-            },
-        )
+        .children(&Parent::Message(root.id.clone()), forward(None, 10))
         .await
         .unwrap();
     assert_eq!(replies.items.len(), 1, "the late reply was not written");

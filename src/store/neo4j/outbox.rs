@@ -57,11 +57,10 @@ impl Neo4jStore {
                     Some(seq) => event.at_seq(seq),
                     None => event,
                 };
-                let members = row.member_count.and_then(|n| u64::try_from(n).ok());
-                Ok(match members {
-                    Some(_) => event.with_member_count(members),
-                    None => event,
-                })
+                // The payload was written before the send counted them.
+                let members = row.member_count.map(super::rows::count);
+                let members = members.or(event.member_count);
+                Ok(event.with_member_count(members))
             })
             .collect()
     }

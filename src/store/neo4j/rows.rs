@@ -18,7 +18,7 @@ pub fn time(us: i64) -> Result<Timestamp, StoreError> {
         .ok_or_else(|| StoreError::Internal(format!("bad time {us}").into()))
 }
 
-fn count(n: i64) -> u64 {
+pub(super) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
@@ -119,7 +119,14 @@ pub struct MessageRow {
     mentions: Vec<UserId>,
     /// The group's member count: only a send returns it (for its event).
     #[serde(default)]
-    pub(super) member_count: Option<i64>,
+    member_count: Option<i64>,
+}
+
+impl MessageRow {
+    /// The group's member count a send's write saw (`None` for reads).
+    pub(super) fn member_count(&self) -> Option<u64> {
+        self.member_count.map(count)
+    }
 }
 
 impl TryFrom<MessageRow> for Message {

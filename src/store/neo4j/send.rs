@@ -229,7 +229,7 @@ impl Neo4jStore {
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {
                 Wrote::Rows(mut rows) => match rows.pop() {
                     Some(row) => {
-                        let members = row.member_count.and_then(|n| u64::try_from(n).ok());
+                        let members = row.member_count();
                         Written::Created(Box::new(row.try_into()?), members)
                     }
                     None => Written::Stale,

@@ -76,7 +76,12 @@ impl SendMemo {
     pub fn keep(&self, parent: Option<&Message>, membership: &Membership) {
         let mut maps = self.maps();
         if let Some(parent) = parent {
-            put(&mut maps.parents, parent.id.clone(), parent.clone());
+            // Its text plays no part in a send: not kept.
+            let parent = Message {
+                body: None,
+                ..parent.clone()
+            };
+            put(&mut maps.parents, parent.id.clone(), parent);
         }
         let key = (membership.group_id.clone(), membership.user_id.clone());
         put(&mut maps.memberships, key, membership.clone());
