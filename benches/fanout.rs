@@ -253,13 +253,13 @@ async fn main() {
     for members in [10, 1_000, 10_000, 100_000] {
         let owner = UserId::parse("owner").unwrap();
         let (group, _) = group_with_members(&store, 0).await;
-        let audience = Arc::new(model::ModelAudience {
-            group: group.clone(),
-            members: (0..members)
+        let audience = Arc::new(model::ModelAudience::new(
+            group.clone(),
+            (0..members)
                 .map(|i| UserId::parse(&format!("m{members}-{i}")).unwrap())
                 .collect(),
-            query: QUERY.into(),
-        });
+            QUERY.into(),
+        ));
         let queue = Arc::new(model::ModelQueue::default());
         let fanout = chorus::lambda::fanout::Fanout {
             audience: audience.clone(),

@@ -3,7 +3,7 @@
 //! where moto (on this machine) cannot hold 100,000 subscribers.
 
 use async_trait::async_trait;
-use chorus::delivery::audience::{Audience, Shard, ShardAudience};
+use chorus::delivery::audience::{slot, Audience, Shard, ShardAudience};
 use chorus::delivery::dynamo::SubscriptionRow;
 use chorus::domain::membership::Membership;
 use chorus::domain::push::PushSubscription;
@@ -22,11 +22,26 @@ pub const PUBLISH_BATCH: Duration = Duration::from_millis(25);
 pub const SNS_TO_LAMBDA: Duration = Duration::from_millis(70);
 pub const MANAGEMENT_POST: Duration = Duration::from_millis(20);
 
-/// A group whose every member has one open subscription.
+/// A group whose every member has one open subscription, indexed by
+/// slot as the audience table is, so that reading a shard costs the
+/// modelled query time and not a scan of the whole group.
 pub struct ModelAudience {
     pub group: GroupId,
-    pub members: Vec<UserId>,
+    /// Members sorted by slot.
+    by_slot: Vec<(u16, UserId)>,
     pub query: String,
+}
+
+impl ModelAudience {
+    pub fn new(group: GroupId, members: Vec<UserId>, query: String) -> Self {
+        let mut by_slot: Vec<(u16, UserId)> = members.into_iter().map(|u| (slot(&u), u)).collect();
+        by_slot.sort_unstable();
+        Self {
+            group,
+            by_slot,
+            query,
+        }
+    }
 }
 
 fn pages(items: usize) -> u32 {
@@ -37,15 +52,16 @@ fn pages(items: usize) -> u32 {
 impl Audience for ModelAudience {
     async fn size(&self, _group: &GroupId) -> Result<u64, RegistryError> {
         tokio::time::sleep(QUERY_PAGE).await; // one GetItem
-        Ok(self.members.len() as u64)
+        Ok(self.by_slot.len() as u64)
     }
 
     async fn shard(&self, group: &GroupId, shard: Shard) -> Result<ShardAudience, RegistryError> {
-        let members: HashSet<UserId> = self
-            .members
+        let (first, last) = shard.slots();
+        let start = self.by_slot.partition_point(|(s, _)| *s < first);
+        let end = self.by_slot.partition_point(|(s, _)| *s <= last);
+        let members: HashSet<UserId> = self.by_slot[start..end]
             .iter()
-            .filter(|u| shard.contains(u))
-            .cloned()
+            .map(|(_, u)| u.clone())
             .collect();
         let sockets: Vec<SubscriptionRow> = members
             .iter()

@@ -104,20 +104,22 @@ async fn execute(
     }
 }
 
-/// Every frame of the subscription after its first: `complete` when the
-/// event ends the user's membership. `true` when the subscription is over.
+/// The frames one subscription is sent for an event, as JSON under its own
+/// id: its first (`next` or `error`), then `complete` when the event ends
+/// the user's membership. `true` when the subscription is over.
 fn frames(
-    first: Option<ServerMessage>,
+    first: Option<&ServerMessage>,
     event: &DomainEvent,
     row: &SubscriptionRow,
-) -> (Vec<ServerMessage>, bool) {
+) -> (Vec<String>, bool) {
+    let id = &row.subscription_id;
     match first {
         Some(next @ ServerMessage::Next { .. }) if event.ends_membership_of(&row.user_id) => {
-            let id = row.subscription_id.clone();
-            (vec![next, ServerMessage::Complete { id }], true)
+            let complete = ServerMessage::Complete { id: id.clone() };
+            (vec![next.to_json_for(id), complete.to_json()], true)
         }
-        Some(next @ ServerMessage::Next { .. }) => (vec![next], false),
-        Some(error) => (vec![error], true),
+        Some(next @ ServerMessage::Next { .. }) => (vec![next.to_json_for(id)], false),
+        Some(error) => (vec![error.to_json_for(id)], true),
         None => (Vec::new(), false),
     }
 }
@@ -184,11 +186,10 @@ impl Deliver {
             }
         }
         let socket_work = audience.sockets.iter().zip(&keys).map(|(row, key)| {
-            let first = key.as_ref().and_then(|key| shared.get(key)).map(|first| {
-                first
-                    .as_ref()
-                    .map(|m| m.for_operation(&row.subscription_id))
-            });
+            let first = key
+                .as_ref()
+                .and_then(|key| shared.get(key))
+                .map(Option::as_ref);
             let document = documents.get(row.query.as_str());
             self.socket(&event, row, vouched(row), document, first)
                 .boxed()
@@ -229,7 +230,7 @@ impl Deliver {
         row: &SubscriptionRow,
         vouched: bool,
         document: Option<&ExecutableDocument>,
-        first: Option<Option<ServerMessage>>,
+        first: Option<Option<&ServerMessage>>,
     ) -> Outcome {
         if expired(row.token_expires_at) {
             // The socket outlived its token: close it (4403 in the
@@ -239,18 +240,18 @@ impl Deliver {
             self.forget(&row.connection_id, "expired").await;
             return Outcome::Expired;
         }
+        let own;
         let first = match first {
             Some(first) => first,
-            None => execute(&self.schema, event, row, vouched, document).await,
+            None => {
+                own = execute(&self.schema, event, row, vouched, document).await;
+                own.as_ref()
+            }
         };
         let (frames, finished) = frames(first, event, row);
         let count = frames.len();
         for frame in frames {
-            match self
-                .management
-                .post(&row.connection_id, frame.to_json())
-                .await
-            {
+            match self.management.post(&row.connection_id, frame).await {
                 PostOutcome::Sent => {}
                 PostOutcome::Gone => {
                     self.forget(&row.connection_id, "gone").await;

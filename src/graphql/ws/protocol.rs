@@ -72,22 +72,25 @@ pub enum ServerMessage {
 }
 
 impl ServerMessage {
-    /// The same message for another operation id (a shared execution's
-    /// answer, sent to each subscription with its own id).
-    pub fn for_operation(&self, operation: &str) -> Self {
-        let id = operation.to_owned();
-        match self {
-            Self::Next { payload, .. } => Self::Next {
-                id,
-                payload: payload.clone(),
-            },
-            Self::Error { payload, .. } => Self::Error {
-                id,
-                payload: payload.clone(),
-            },
-            Self::Complete { .. } => Self::Complete { id },
-            other => other.clone(),
+    /// The message as JSON under another operation id, its payload
+    /// borrowed, not copied: a shared execution's answer, sent to each
+    /// subscription with its own id.
+    pub fn to_json_for(&self, operation: &str) -> String {
+        #[derive(Serialize)]
+        #[serde(tag = "type", rename_all = "snake_case")]
+        enum Borrowed<'a> {
+            Next { id: &'a str, payload: &'a Value },
+            Error { id: &'a str, payload: &'a Value },
+            Complete { id: &'a str },
         }
+        let id = operation;
+        let borrowed = match self {
+            Self::Next { payload, .. } => Borrowed::Next { id, payload },
+            Self::Error { payload, .. } => Borrowed::Error { id, payload },
+            Self::Complete { .. } => Borrowed::Complete { id },
+            other => return other.to_json(),
+        };
+        serde_json::to_string(&borrowed).unwrap_or_default()
     }
 }
 
@@ -261,6 +264,19 @@ mod tests {
         assert_eq!(
             ServerMessage::ConnectionAck.to_json(),
             r#"{"type":"connection_ack"}"#
+        );
+        // A shared answer under each subscription's own id.
+        assert_eq!(
+            next.to_json_for("sub-2"),
+            r#"{"type":"next","id":"sub-2","payload":{"data":{}}}"#
+        );
+        let error = ServerMessage::Error {
+            id: "7".into(),
+            payload: json!([{"message": "no"}]),
+        };
+        assert_eq!(
+            error.to_json_for("x"),
+            r#"{"type":"error","id":"x","payload":[{"message":"no"}]}"#
         );
     }
 
