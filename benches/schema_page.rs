@@ -1,5 +1,5 @@
 //! A 20-message page through the schema, with and without each message's
-//! author (a DataLoader batch): `cargo bench --bench schema_page`. Release
+//! author (one batched load, `graphql::tick_loader`): `cargo bench --bench schema_page`. Release
 //! build, embedded store; prints the median and p90 of 1,000 runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

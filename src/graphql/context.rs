@@ -2,9 +2,9 @@
 
 use super::errors::{ApiError, ApiResult};
 use super::loaders::StoreLoader;
+use super::tick_loader::TickLoader;
 use crate::domain::{DomainError, UserId};
 use crate::service::Service;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::Context;
 use std::sync::Arc;
 
@@ -32,6 +32,6 @@ pub fn service<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Arc<Service>> {
     data(ctx)
 }
 
-pub fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<StoreLoader>> {
+pub fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a TickLoader<StoreLoader>> {
     data(ctx)
 }

@@ -11,7 +11,7 @@ use async_graphql::ErrorExtensions;
 use std::sync::Arc;
 
 /// Shared (`Arc`) because async-graphql clones resolver errors and a
-/// DataLoader hands one error to a whole batch.
+/// batched load hands one error to a whole batch.
 #[derive(Debug, Clone)]
 pub struct ApiError(Arc<DomainError>);
 

@@ -12,13 +12,13 @@ mod nulls;
 pub mod pagination;
 mod query;
 pub mod subscription;
+pub mod tick_loader;
 pub mod types;
 mod variables;
 pub mod ws;
 
 use crate::service::ports::LiveEvents;
 use crate::service::Service;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::Schema;
 pub use context::Viewer;
 pub use limits::Limits;
@@ -39,13 +39,9 @@ pub fn build_schema(
     live: Option<Arc<dyn LiveEvents>>,
     limits: Limits,
 ) -> ChorusSchema {
-    // async-graphql's default waits 1 ms before each batch, on every request
-    // that selects an author. Its wait always goes through a timer thread,
-    // even at zero, and a zero wait lets the fetch start before the rest of
-    // the tick's keys arrive (a 20-author page became ~10 fetches); 100 µs
-    // keeps one fetch per page (benches/schema_page.rs).
-    let loader = DataLoader::new(loaders::StoreLoader(service.store().clone()), tokio::spawn)
-        .delay(std::time::Duration::from_micros(100));
+    // Related objects in batches gathered per scheduler tick, not per timer
+    // (`tick_loader`): a 20-author page is one fetch with no wait.
+    let loader = tick_loader::TickLoader::new(loaders::StoreLoader(service.store().clone()));
     let persisted = apq::PersistedQueries::default();
     let mut builder = Schema::build(Query, Mutation::default(), Subscription)
         .data(service)
