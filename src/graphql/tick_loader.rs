@@ -22,6 +22,9 @@ struct Batch<K, V, E> {
     done: tokio::sync::OnceCell<Result<HashMap<K, V>, E>>,
 }
 
+type Current<K, V, E> = Option<Arc<Batch<K, V, E>>>;
+type OpenBatches<'a> = std::sync::MutexGuard<'a, HashMap<TypeId, Box<dyn Any + Send + Sync>>>;
+
 /// Loads of `T`'s kinds of keys, batched per scheduler tick.
 pub struct TickLoader<T> {
     loader: T,
@@ -37,6 +40,23 @@ impl<T> TickLoader<T> {
         }
     }
 
+    /// The open batch of a kind, with the lock that guards it: keys join
+    /// and a batch closes only while it is held.
+    fn open<K, V, E>(&self) -> (OpenBatches<'_>, TypeId, Current<K, V, E>)
+    where
+        K: Send + Sync + 'static,
+        V: Send + Sync + 'static,
+        E: Send + Sync + 'static,
+    {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let kind = TypeId::of::<Batch<K, V, E>>();
+        let current = open
+            .get(&kind)
+            .and_then(|b| b.downcast_ref::<Arc<Batch<K, V, E>>>())
+            .cloned();
+        (open, kind, current)
+    }
+
     /// Adds `keys` to the open batch of their kind (a new one if none is
     /// open) and answers it.
     fn join<K, V, E>(&self, keys: impl IntoIterator<Item = K>) -> Arc<Batch<K, V, E>>
@@ -45,20 +65,15 @@ impl<T> TickLoader<T> {
         V: Send + Sync + 'static,
         E: Send + Sync + 'static,
     {
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let kind = TypeId::of::<Batch<K, V, E>>();
-        let batch = open
-            .get(&kind)
-            .and_then(|b| b.downcast_ref::<Arc<Batch<K, V, E>>>())
-            .cloned()
-            .unwrap_or_else(|| {
-                let batch = Arc::new(Batch {
-                    keys: Mutex::default(),
-                    done: tokio::sync::OnceCell::new(),
-                });
-                open.insert(kind, Box::new(batch.clone()));
-                batch
+        let (mut open, kind, current) = self.open::<K, V, E>();
+        let batch = current.unwrap_or_else(|| {
+            let batch = Arc::new(Batch {
+                keys: Mutex::default(),
+                done: tokio::sync::OnceCell::new(),
             });
+            open.insert(kind, Box::new(batch.clone()));
+            batch
+        });
         let mut batch_keys = batch.keys.lock().unwrap_or_else(PoisonError::into_inner);
         batch_keys.extend(keys);
         if batch_keys.len() >= MAX_BATCH {
@@ -75,12 +90,8 @@ impl<T> TickLoader<T> {
         V: Send + Sync + 'static,
         E: Send + Sync + 'static,
     {
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let kind = TypeId::of::<Batch<K, V, E>>();
-        let current = open
-            .get(&kind)
-            .and_then(|b| b.downcast_ref::<Arc<Batch<K, V, E>>>());
-        if current.is_some_and(|current| Arc::ptr_eq(current, batch)) {
+        let (mut open, kind, current) = self.open::<K, V, E>();
+        if current.is_some_and(|current| Arc::ptr_eq(&current, batch)) {
             open.remove(&kind);
         }
         let keys = batch.keys.lock().unwrap_or_else(PoisonError::into_inner);
