@@ -14,7 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// The most keys one fetch asks for; a fuller batch is closed to newcomers.
+/// A batch this full is closed to newcomers, so a fetch asks for about this
+/// many keys at most (one `load_many` may bring more on its own).
 const MAX_BATCH: usize = 1_000;
 
 struct Batch<K, V, E> {

@@ -25,7 +25,7 @@ use std::sync::Arc;
 pub(super) use Outcome as PushResult;
 
 /// Requests in flight per shard. A shard holds `FANOUT_SHARD_SIZE` members
-/// on average but, split by a hash, some hold a quarter more, and a member
+/// on average but, split by a hash, some hold a third more, and a member
 /// may have several sockets: a cap near the shard size put its last posts
 /// behind its first (one more Management API round trip, +20 ms for the
 /// slowest of 100 shards). 512 covers any shard of a default size and
