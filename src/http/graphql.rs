@@ -95,9 +95,7 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
 /// The parse, or the document a hash stands for, is kept in the request.
 async fn is_query(state: &AppState, request: &mut async_graphql::Request) -> bool {
     if let Some(persisted) = state.schema.data::<PersistedQueries>() {
-        if let Some(doc) = persisted.document(request).await {
-            request.set_parsed_query(doc);
-        }
+        persisted.fill(request);
     }
     let name = request.operation_name.clone();
     let Ok(doc) = request.parsed_query() else {
