@@ -103,6 +103,7 @@ async fn subscribe_all(registry: &ConnectionRegistry, group: &GroupId, members: 
                 variables: Some(serde_json::json!({ "g": group })),
                 operation_name: None,
                 token_expires_at: None,
+                key: None,
             };
             async move { registry.put_subscription(&row).await.unwrap() }
         })

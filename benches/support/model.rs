@@ -74,6 +74,7 @@ impl Audience for ModelAudience {
                 variables: Some(serde_json::json!({ "g": self.group })),
                 operation_name: None,
                 token_expires_at: None,
+                key: None,
             })
             .collect();
         // The two queries (audience rows, subscriptions) run together.

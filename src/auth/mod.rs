@@ -82,6 +82,9 @@ pub struct Identity {
     /// When the token expires, seconds since the epoch: a WebSocket opened
     /// with it is closed then.
     pub expires_at: i64,
+    /// For a bot, the hash of the API key it signed in with: a socket
+    /// opened with it is closed when the key is rotated or revoked.
+    pub key: Option<String>,
 }
 
 impl Claims {
@@ -109,6 +112,7 @@ impl Claims {
             },
             // Saturating: an absurd `exp` cannot wrap into the past.
             expires_at: self.exp as i64,
+            key: None,
         })
     }
 }

@@ -34,6 +34,8 @@ pub struct ConnectionRow {
     pub initialized: bool,
     /// When its token expires (epoch seconds).
     pub token_expires_at: Option<i64>,
+    /// For a bot, the hash of the key the connection was opened with.
+    pub key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,7 @@ impl ConnectionRegistry {
         connection_id: &str,
         user: &UserId,
         token_expires_at: i64,
+        key: Option<&str>,
     ) -> Result<(), RegistryError> {
         // The connection cannot outlive its token nor API Gateway's limit,
         // so a user row whose `$disconnect` never came stops counting then.
@@ -84,7 +87,7 @@ impl ConnectionRegistry {
                 .map_err(failure)?;
             Ok::<_, RegistryError>(TransactWriteItem::builder().put(put).build())
         };
-        let connection = HashMap::from([
+        let mut connection = HashMap::from([
             (CONNECTIONS_PK.to_owned(), s(connection_id)),
             (CONNECTIONS_SK.to_owned(), s(CONNECTION_SK)),
             ("userId".to_owned(), s(user.as_str())),
@@ -92,6 +95,9 @@ impl ConnectionRegistry {
             ("initialized".to_owned(), AttributeValue::Bool(false)),
             (TTL_ATTRIBUTE.to_owned(), Self::expiry()),
         ]);
+        if let Some(key) = key {
+            connection.insert("botKey".to_owned(), s(key));
+        }
         let of_user = HashMap::from([
             (CONNECTIONS_PK.to_owned(), s(user_partition(user))),
             (CONNECTIONS_SK.to_owned(), s(user_item(connection_id))),
@@ -157,6 +163,7 @@ impl ConnectionRegistry {
                 user_id,
                 initialized,
                 token_expires_at: number(item, "tokenExpiresAt"),
+                key: text(item, "botKey"),
             })
         }))
     }

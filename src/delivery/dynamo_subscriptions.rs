@@ -31,6 +31,10 @@ pub struct SubscriptionRow {
     /// stops and the connection is closed then.
     #[serde(default)]
     pub token_expires_at: Option<i64>,
+    /// For a bot's connection, the hash of the key it was opened with:
+    /// delivery closes the connection once the key no longer signs in.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 impl ConnectionRegistry {
@@ -58,6 +62,9 @@ impl ConnectionRegistry {
         }
         if let Some(at) = row.token_expires_at {
             request = request.item("tokenExpiresAt", n(at));
+        }
+        if let Some(key) = &row.key {
+            request = request.item("botKey", s(key));
         }
         match request.send().await {
             Ok(_) => Ok(()),
@@ -131,5 +138,6 @@ fn row_of(item: &HashMap<String, AttributeValue>) -> Option<SubscriptionRow> {
         variables: text(item, "variables").and_then(|v| serde_json::from_str(&v).ok()),
         operation_name: text(item, "operationName"),
         token_expires_at: number(item, "tokenExpiresAt"),
+        key: text(item, "botKey"),
     })
 }

@@ -57,6 +57,10 @@ struct Connection {
     viewer: Option<Viewer>,
     /// When the token expires (set at `connection_init`).
     expires: Option<Instant>,
+    /// The hash of the bot key the socket was opened with: checked where
+    /// operations start and before each frame, so a rotated or revoked key
+    /// closes it (4403).
+    key: Option<String>,
     _claim: Option<SocketClaim>,
     subscriptions: HashMap<String, AbortHandle>,
     outgoing: mpsc::Sender<Outgoing>,
@@ -72,6 +76,7 @@ async fn serve(state: AppState, socket: WebSocket, base: BaseUrl) {
         init_seen: false,
         viewer: None,
         expires: None,
+        key: None,
         _claim: None,
         subscriptions: HashMap::new(),
         outgoing,
@@ -87,7 +92,7 @@ async fn serve(state: AppState, socket: WebSocket, base: BaseUrl) {
             () = sleep_until(expires), if expires.is_some() => Err(Close::TokenExpired),
             () = overflow.notified() => Err(Close::SlowReader),
             Some(out) = results.recv() => match out {
-                Outgoing::Send(message) => Ok(Some(message)),
+                Outgoing::Send(message) => conn.key_current().await.map(|()| Some(message)),
                 Outgoing::Finished(id) => {
                     conn.subscriptions.remove(&id);
                     Ok(None)
@@ -169,6 +174,7 @@ impl Connection {
                     let left = identity.expires_at - chrono::Utc::now().timestamp();
                     let left = Duration::from_secs(u64::try_from(left).unwrap_or(0));
                     self.expires = Some(Instant::now() + left);
+                    self.key = identity.key.clone();
                 }
                 self.viewer = Some(Viewer(identity.map(|i| i.profile.id)));
                 Ok(Some(ServerMessage::ConnectionAck))
@@ -177,6 +183,7 @@ impl Connection {
             ClientMessage::Pong { .. } => Ok(None),
             ClientMessage::Subscribe { id, payload } => {
                 let viewer = self.viewer.clone().ok_or(Close::Unauthorized)?;
+                self.key_current().await?;
                 if self.subscriptions.contains_key(&id) {
                     return Err(Close::SubscriberExists(id));
                 }
@@ -195,6 +202,14 @@ impl Connection {
                 Ok(None)
             }
         }
+    }
+
+    /// Closes a socket whose bot key was rotated or revoked since it opened.
+    async fn key_current(&self) -> Result<(), Close> {
+        let Some(key) = &self.key else {
+            return Ok(());
+        };
+        Close::unless_key_current(self.state.service.key_is_current(key).await)
     }
 
     /// Runs one operation, forwarding its results until it ends. A full

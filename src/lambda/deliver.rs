@@ -54,6 +54,8 @@ pub struct DeliverReport {
     pub gone_connections: usize,
     /// Connections closed because their token expired.
     pub expired_connections: usize,
+    /// Bots' connections closed because their key was rotated or revoked.
+    pub revoked_connections: usize,
     pub pushes: usize,
     pub gone_pushes: usize,
     pub failures: usize,
@@ -63,9 +65,18 @@ pub(super) enum Outcome {
     Frames(usize),
     GoneConnection,
     Expired,
+    Revoked,
     Push,
     GonePush,
     Failed,
+}
+
+/// Whether the bot key a connection was opened with still signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyState {
+    Current,
+    Revoked,
+    Unknown,
 }
 
 /// The first frame one subscription gets for an event: its `next` (the
@@ -161,6 +172,12 @@ impl Deliver {
         let plaintext = webpush::payload(&event);
         let notices = self.notices(&event, &pushes).await;
         let documents = parse_each(&audience.sockets);
+        let keys_checked = self.keys_checked(&audience.sockets).await;
+        let key_state = |row: &SubscriptionRow| {
+            row.key
+                .as_deref()
+                .map_or(KeyState::Current, |key| keys_checked[key])
+        };
         let vouched = |row: &SubscriptionRow| audience.vouches(&row.user_id) == Some(true);
         // A document that answers the same for every member runs once per
         // shard, for the first member who holds it; the others get a copy
@@ -176,7 +193,8 @@ impl Deliver {
             .collect();
         let mut shared: HashMap<&ShareKey<'_>, Option<ServerMessage>> = HashMap::new();
         for (row, key) in audience.sockets.iter().zip(&keys) {
-            let Some(key) = key.as_ref().filter(|_| !expired(row.token_expires_at)) else {
+            let live = !expired(row.token_expires_at) && key_state(row) == KeyState::Current;
+            let Some(key) = key.as_ref().filter(|_| live) else {
                 continue;
             };
             if !shared.contains_key(key) {
@@ -191,7 +209,7 @@ impl Deliver {
                 .and_then(|key| shared.get(key))
                 .map(Option::as_ref);
             let document = documents.get(row.query.as_str());
-            self.socket(&event, row, vouched(row), document, first)
+            self.socket(&event, row, key_state(row), vouched(row), document, first)
                 .boxed()
         });
         let socket_work = stream::iter(socket_work);
@@ -207,12 +225,35 @@ impl Deliver {
                 Outcome::Frames(n) => report.frames += n,
                 Outcome::GoneConnection => report.gone_connections += 1,
                 Outcome::Expired => report.expired_connections += 1,
+                Outcome::Revoked => report.revoked_connections += 1,
                 Outcome::Push => report.pushes += 1,
                 Outcome::GonePush => report.gone_pushes += 1,
                 Outcome::Failed => report.failures += 1,
             }
         }
         Ok(report)
+    }
+
+    /// Whether each bot key among the rows still signs in, checked once per
+    /// key for the shard (a store outage leaves it `Unknown`: those rows
+    /// get nothing this time and keep their connection).
+    async fn keys_checked<'a>(&self, rows: &'a [SubscriptionRow]) -> HashMap<&'a str, KeyState> {
+        let mut checked = HashMap::new();
+        for key in rows.iter().filter_map(|row| row.key.as_deref()) {
+            if checked.contains_key(key) {
+                continue;
+            }
+            let state = match self.store.bot_by_key(key).await {
+                Ok(Some(_)) => KeyState::Current,
+                Ok(None) => KeyState::Revoked,
+                Err(err) => {
+                    tracing::warn!(error = %err, "bot key not checked");
+                    KeyState::Unknown
+                }
+            };
+            checked.insert(key, state);
+        }
+        checked
     }
 
     /// Removes a connection this delivery found closed or expired.
@@ -228,10 +269,24 @@ impl Deliver {
         &self,
         event: &Arc<DomainEvent>,
         row: &SubscriptionRow,
+        key: KeyState,
         vouched: bool,
         document: Option<&ExecutableDocument>,
         first: Option<Option<&ServerMessage>>,
     ) -> Outcome {
+        match key {
+            KeyState::Current => {}
+            KeyState::Unknown => return Outcome::Failed,
+            KeyState::Revoked => {
+                tracing::info!(
+                    code = 4403,
+                    "closing connection: bot key rotated or revoked"
+                );
+                self.management.close(&row.connection_id).await;
+                self.forget(&row.connection_id, "revoked").await;
+                return Outcome::Revoked;
+            }
+        }
         if expired(row.token_expires_at) {
             // The socket outlived its token: close it (4403 in the
             // protocol's terms; API Gateway sends no code) and forget it.

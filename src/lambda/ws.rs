@@ -3,9 +3,11 @@
 //! go out through the Management API.
 
 use crate::auth::{Authenticator, Identity};
-use crate::delivery::dynamo::{expired, ConnectionError, ConnectionRegistry, SubscriptionRow};
+use crate::delivery::dynamo::{
+    expired, ConnectionError, ConnectionRegistry, ConnectionRow, SubscriptionRow,
+};
 use crate::delivery::management::Management;
-use crate::domain::{DomainError, UserId};
+use crate::domain::DomainError;
 use crate::graphql::subscription::subscribed_group;
 use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, SUBPROTOCOL,
@@ -130,7 +132,12 @@ impl WsHandler {
         }
         let recorded = self
             .connections
-            .put_connection(connection_id, user, identity.expires_at)
+            .put_connection(
+                connection_id,
+                user,
+                identity.expires_at,
+                identity.key.as_deref(),
+            )
             .await;
         match recorded {
             Ok(()) => respond(200, speaks_protocol),
@@ -194,6 +201,9 @@ impl WsHandler {
                 if expired(row.token_expires_at) {
                     return Err(Close::TokenExpired);
                 }
+                if let Some(key) = &row.key {
+                    Close::unless_key_current(self.service.key_is_current(key).await)?;
+                }
                 let held = self
                     .connections
                     .subscription_count(connection_id)
@@ -203,9 +213,7 @@ impl WsHandler {
                     let error = ServerMessage::too_many_operations(id, self.max_subscriptions);
                     return Ok(vec![error]);
                 }
-                let expires = row.token_expires_at;
-                self.subscribe(connection_id, id, payload, row.user_id, expires)
-                    .await
+                self.subscribe(connection_id, id, payload, row).await
             }
             ClientMessage::Complete { id } => {
                 self.connections
@@ -225,9 +233,9 @@ impl WsHandler {
         connection_id: &str,
         id: String,
         payload: SubscribePayload,
-        user: UserId,
-        token_expires_at: Option<i64>,
+        connection: ConnectionRow,
     ) -> Result<Vec<ServerMessage>, Close> {
+        let user = connection.user_id;
         let mut request = payload.to_request();
         let group = subscribed_group(&mut request);
         let request = request
@@ -253,7 +261,8 @@ impl WsHandler {
             query: payload.query,
             variables: payload.variables,
             operation_name: payload.operation_name,
-            token_expires_at,
+            token_expires_at: connection.token_expires_at,
+            key: connection.key,
         };
         match self.connections.put_subscription(&row).await {
             Ok(()) => Ok(Vec::new()),

@@ -35,7 +35,11 @@ impl Service {
         }
         let refused = || DomainError::from(AuthError::Invalid("unknown or revoked API key".into()));
         let digest = api_key::digest(token).ok_or_else(refused)?;
-        let bot = self.store.bot_by_key(&digest).await?.ok_or_else(refused)?;
+        let bot = self
+            .store
+            .bot_by_key(&digest.hash)
+            .await?
+            .ok_or_else(refused)?;
         let now = Self::now();
         if bot.due_for_use_mark(now) {
             self.store.mark_bot_used(&bot.id, now).await?;
@@ -48,7 +52,15 @@ impl Service {
                 picture_url: None,
             },
             expires_at: now.timestamp() + BOT_SESSION_SECS,
+            key: Some(digest.hash),
         })
+    }
+
+    /// Whether a bot key (by its hash) still signs in: false once it was
+    /// rotated away or its bot revoked. Sockets opened with a key check it
+    /// where operations start and where events are delivered.
+    pub async fn key_is_current(&self, key_hash: &str) -> DomainResult<bool> {
+        Ok(self.store.bot_by_key(key_hash).await?.is_some())
     }
 
     #[tracing::instrument(skip(self, name))]

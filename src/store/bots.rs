@@ -2,7 +2,7 @@
 //! them and the conformance suite runs on both).
 
 use super::{Recorded, StoreResult};
-use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot};
+use crate::domain::bot::{Bot, BotChange, NewBot};
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::{GroupId, Timestamp};
@@ -18,9 +18,9 @@ pub trait Bots: Send + Sync {
     async fn group_bots(&self, group: &GroupId) -> StoreResult<Vec<Bot>>;
     /// The bots that exist among `ids`, in any order.
     async fn bots(&self, ids: &[BotId]) -> StoreResult<Vec<Bot>>;
-    /// The bot holding a key with this digest, unless it was revoked or the
-    /// key rotated away.
-    async fn bot_by_key(&self, key: &KeyDigest) -> StoreResult<Option<Bot>>;
+    /// The bot holding a key with this hash (`KeyDigest::hash`), unless it
+    /// was revoked or the key rotated away.
+    async fn bot_by_key(&self, key_hash: &str) -> StoreResult<Option<Bot>>;
     /// The bot of an incoming webhook, revoked or not, and the digest of
     /// the hook's secret.
     async fn incoming_webhook(&self, id: &HookId) -> StoreResult<Option<(Bot, String)>>;

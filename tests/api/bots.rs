@@ -231,3 +231,53 @@ async fn a_bot_subscribes_with_its_key_and_is_rate_limited_like_a_person() {
         "{codes:?}"
     );
 }
+
+/// A socket initialised with a bot's key.
+async fn bot_socket(app: &TestApp, key: &str, group: &str) -> Ws {
+    let mut ws = Ws::open(app).await;
+    ws.send(
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {key}")}}),
+    )
+    .await;
+    assert_eq!(ws.recv().await["type"], "connection_ack");
+    ws.subscribe("s1", group).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    ws
+}
+
+#[tokio::test]
+async fn rotating_or_revoking_a_key_closes_the_sockets_it_opened() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let (key, bot_id, _) = create_bot(&alice, &g).await;
+
+    // Rotation: the next event closes the old key's socket (4403) and
+    // carries nothing to it; a socket on the new key keeps receiving.
+    let mut old = bot_socket(&app, &key, &g).await;
+    let rotated = alice.ok(ROTATE, json!({"b": bot_id})).await;
+    let new_key = rotated["rotateBotKey"]["apiKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut current = bot_socket(&app, &new_key, &g).await;
+    alice.post(&g, "after rotation").await;
+    assert_eq!(old.recv().await, json!({"close": 4403}));
+    let event = current.recv().await;
+    assert_eq!(
+        event["payload"]["data"]["groupEvents"]["message"]["body"],
+        "after rotation"
+    );
+
+    // Where operations start: a second socket on the new key, then a
+    // revocation; its next `subscribe` is refused with 4403.
+    let mut idle = Ws::open(&app).await;
+    idle.send(
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {new_key}")}}),
+    )
+    .await;
+    assert_eq!(idle.recv().await["type"], "connection_ack");
+    alice.ok(REVOKE, json!({"b": bot_id})).await;
+    idle.subscribe("s2", &g).await;
+    assert_eq!(idle.recv().await, json!({"close": 4403}));
+}

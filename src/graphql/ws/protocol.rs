@@ -148,6 +148,9 @@ pub enum Close {
     /// 4403: the token the connection was opened with has expired; the
     /// client reconnects with a fresh one.
     TokenExpired,
+    /// 4403: the bot key the connection was opened with was rotated or
+    /// revoked.
+    KeyRevoked,
     /// 1008: a limit of this server (e.g. sockets per user).
     Policy(String),
     /// 1009: a message larger than [`MAX_MESSAGE_BYTES`].
@@ -175,6 +178,16 @@ impl Close {
         }
     }
 
+    /// The close for a connection opened with a bot key, given whether
+    /// the key still signs in (`Service::key_is_current`).
+    pub fn unless_key_current(current: crate::domain::DomainResult<bool>) -> Result<(), Self> {
+        match current {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Self::KeyRevoked),
+            Err(err) => Err(Self::identity_failed(&err)),
+        }
+    }
+
     pub fn code(&self) -> u16 {
         match self {
             Self::BadRequest(_) => 4400,
@@ -183,7 +196,7 @@ impl Close {
             Self::InitTimeout => 4408,
             Self::SubscriberExists(_) => 4409,
             Self::TooManyInit => 4429,
-            Self::TokenExpired => 4403,
+            Self::TokenExpired | Self::KeyRevoked => 4403,
             Self::Policy(_) => 1008,
             Self::TooBig => 1009,
             Self::SlowReader => 1013,
@@ -200,6 +213,7 @@ impl Close {
             Self::SubscriberExists(id) => format!("Subscriber for {id} already exists"),
             Self::TooManyInit => "Too many initialisation requests".into(),
             Self::TokenExpired => "Forbidden: token expired".into(),
+            Self::KeyRevoked => "Forbidden: API key rotated or revoked".into(),
             Self::Policy(why) => why.clone(),
             Self::TooBig => "Message too big".into(),
             Self::SlowReader => "Reading too slowly: reconnect and catch up by cursor".into(),

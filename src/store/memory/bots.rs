@@ -1,7 +1,7 @@
 //! Bots in the embedded store, under the same lock as everything else.
 
 use super::{MemoryStore, State};
-use crate::domain::bot::{Bot, BotChange, BotDecision, KeyDigest, NewBot};
+use crate::domain::bot::{Bot, BotChange, BotDecision, NewBot};
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::user::User;
@@ -123,9 +123,9 @@ impl Bots for MemoryStore {
             .collect())
     }
 
-    async fn bot_by_key(&self, key: &KeyDigest) -> StoreResult<Option<Bot>> {
+    async fn bot_by_key(&self, key_hash: &str) -> StoreResult<Option<Bot>> {
         let state = self.state.lock();
-        let id = state.bots.by_key.get(&key.hash);
+        let id = state.bots.by_key.get(key_hash);
         Ok(id.and_then(|id| state.bots.rows.get(id).cloned()))
     }
 

@@ -6,7 +6,7 @@ use super::queries as q;
 use super::rows::{self, micros, time, MembershipRow};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
-use crate::domain::bot::{Bot, BotChange, KeyDigest, NewBot, LAST_USED_EVERY_SECS};
+use crate::domain::bot::{Bot, BotChange, NewBot, LAST_USED_EVERY_SECS};
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -110,9 +110,9 @@ impl Bots for Neo4jStore {
             .await
     }
 
-    async fn bot_by_key(&self, key: &KeyDigest) -> StoreResult<Option<Bot>> {
+    async fn bot_by_key(&self, key_hash: &str) -> StoreResult<Option<Bot>> {
         let found = self
-            .read_bots(q::BOT_BY_KEY.query().param("keyHash", key.hash.as_str()))
+            .read_bots(q::BOT_BY_KEY.query().param("keyHash", key_hash))
             .await?;
         Ok(found.into_iter().next())
     }

@@ -38,6 +38,7 @@ fn stored_row(group: &str, user: &str, connection: &str) -> SubscriptionRow {
         variables: Some(json!({"g": group})),
         operation_name: None,
         token_expires_at: None,
+        key: None,
     }
 }
 

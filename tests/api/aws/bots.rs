@@ -115,3 +115,64 @@ async fn an_incoming_webhook_posts_through_the_api_function() {
         json!({"body": "CPU high on api-3", "author": {"name": "Alerts"}})
     );
 }
+
+#[tokio::test]
+async fn a_rotated_key_closes_its_connections_at_subscribe_and_at_delivery() {
+    let w = world().await;
+    let group = club(&w).await;
+    let service = w.env.parts().unwrap().0;
+    let alice = chorus::domain::UserId::parse("alice").unwrap();
+    let group_id = chorus::domain::GroupId::parse(&group).unwrap();
+    let created = service.create_bot(&alice, &group_id, "CI").await.unwrap();
+    let key = created.api_key.as_str();
+    let ws = w.env.ws().unwrap();
+    let init =
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {key}")}});
+    let subscribe = |id: &str| json!({"id": id, "type": "subscribe", "payload": {"query": EVENTS, "variables": {"g": group}}});
+    // One connection subscribed, one only initialised, both on the key.
+    for connection in ["live=", "idle="] {
+        let connected = send(
+            &ws,
+            "ws_connect.json",
+            &[("CONNECTION", connection), ("TOKEN", key)],
+        )
+        .await;
+        assert_eq!(connected.status_code, 200);
+        message(&ws, connection, init.clone()).await;
+    }
+    message(&ws, "live=", subscribe("s1")).await;
+    super::delivery::pump(&w).await;
+
+    service
+        .rotate_bot_key(&alice, &created.bot.id)
+        .await
+        .unwrap();
+    // Where operations start: the idle connection's subscribe closes it.
+    message(&ws, "idle=", subscribe("s2")).await;
+    assert!(w.management.closed().contains(&"idle=".to_owned()));
+
+    // Where events are delivered: the next post closes the live one and
+    // sends it nothing.
+    let bob = chorus::domain::UserId::parse("bob").unwrap();
+    let body = chorus::domain::text::message_body("after rotation").unwrap();
+    service
+        .post_message(&bob, &group_id, body, None)
+        .await
+        .unwrap();
+    super::delivery::pump(&w).await;
+    assert!(w.management.closed().contains(&"live=".to_owned()));
+    assert!(
+        !w.management
+            .frames("live=")
+            .iter()
+            .any(|f| f.to_string().contains("after rotation")),
+        "{:?}",
+        w.management.frames("live=")
+    );
+    let registry = w.env.connections().unwrap();
+    let stored = registry.subscriptions_of_group(&group_id).await.unwrap();
+    assert!(
+        stored.iter().all(|s| s.connection_id != "live="),
+        "{stored:?}"
+    );
+}
