@@ -1,5 +1,6 @@
 //! Incoming webhooks: `POST /hooks/<id>/<secret>` with Slack's
-//! incoming-webhook body (`{"text": ...}`, `thread_ts` or `parentId` to
+//! incoming-webhook body (see [`super::slack`]: `text`, or attachments and
+//! blocks; JSON or `payload=` in a form; `thread_ts` or `parentId` to
 //! reply), answered as Slack answers: `200 ok`, `400 no_text` /
 //! `invalid_payload`, `404 no_service`, `429` with `Retry-After`.
 
@@ -9,18 +10,6 @@ use crate::domain::{text, DomainError, MessageId};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-
-/// What chorus reads of a Slack message payload; the rest (blocks,
-/// attachments, username, icon) is ignored as Slack ignores what it cannot
-/// show.
-#[derive(Deserialize)]
-struct Payload {
-    text: Option<String>,
-    thread_ts: Option<String>,
-    #[serde(rename = "parentId")]
-    parent_id: Option<String>,
-}
 
 fn answer(status: StatusCode, text: &'static str) -> Response {
     let mut response = (status, text).into_response();
@@ -49,10 +38,19 @@ pub async fn post(
     let Ok(id) = HookId::parse(&id) else {
         return answer(StatusCode::NOT_FOUND, "no_service");
     };
-    let Ok(payload) = serde_json::from_slice::<Payload>(&bytes) else {
+    let form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let Ok(payload) = super::slack::parse(&bytes, form) else {
         return answer(StatusCode::BAD_REQUEST, "invalid_payload");
     };
-    let Some(raw) = payload.text.filter(|t| !t.trim().is_empty()) else {
+    let Some(raw) = payload.text() else {
         return answer(StatusCode::BAD_REQUEST, "no_text");
     };
     let Ok(body) = text::message_body(&raw) else {

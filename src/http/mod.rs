@@ -7,6 +7,7 @@ mod graphql;
 mod hooks;
 pub mod playground;
 pub mod server;
+mod slack;
 mod sockets;
 mod ws;
 

@@ -32,17 +32,16 @@ async fn create_hook(admin: &Client<'_>, group: &str) -> (String, String, String
 
 /// What `curl` gets back for a Slack-style POST: status and body.
 async fn curl(url: &str, body: &str) -> (u16, String) {
+    curl_as(url, "application/json", &["--data", body]).await
+}
+
+/// `curl -X POST` with a content type and data arguments.
+async fn curl_as(url: &str, content_type: &str, data: &[&str]) -> (u16, String) {
     let out = tokio::process::Command::new("curl")
-        .args([
-            "-sS",
-            "-m",
-            "10",
-            "-X",
-            "POST",
-            "-H",
-            "Content-type: application/json",
-        ])
-        .args(["--data", body, "-w", "\n%{http_code}", url])
+        .args(["-sS", "-m", "10", "-X", "POST", "-H"])
+        .arg(format!("Content-type: {content_type}"))
+        .args(data)
+        .args(["-w", "\n%{http_code}", url])
         .output()
         .await
         .expect("curl runs");
@@ -225,4 +224,60 @@ async fn of_concurrent_deletes_of_one_hook_exactly_one_says_it_deleted() {
         .filter(|a| a["deleteIncomingWebhook"] == true)
         .count();
     assert_eq!(deleted, 1, "{answers:?}");
+}
+
+#[tokio::test]
+async fn alertmanager_grafana_and_blocks_payloads_post_their_words() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let (url, _, _) = create_hook(&alice, &g).await;
+    let fixture = |name: &str| crate::helpers::repo_file(&format!("tests/fixtures/slack/{name}"));
+    let latest = || async {
+        let data = alice.ok(LATEST, json!({"g": g})).await;
+        data["group"]["messages"]["edges"][0]["node"]["body"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    // Alertmanager's default: one attachment with a title and a fallback.
+    let file = format!("@{}", fixture("alertmanager.json"));
+    let sent = curl_as(&url, "application/json", &["--data-binary", &file]).await;
+    assert_eq!(sent, (200, "ok".to_owned()));
+    assert_eq!(latest().await, "[FIRING:1] HighCPU (api-3 critical)");
+
+    // Grafana's: title and text of its attachment.
+    let file = format!("@{}", fixture("grafana.json"));
+    let sent = curl_as(&url, "application/json", &["--data-binary", &file]).await;
+    assert_eq!(sent, (200, "ok".to_owned()));
+    let body = latest().await;
+    assert!(
+        body.starts_with("[FIRING:1] DiskFull Infra (prod)\n**Firing**"),
+        "{body}"
+    );
+    assert!(body.contains("Disk nearly full on db-1"), "{body}");
+
+    // Blocks only.
+    let file = format!("@{}", fixture("blocks.json"));
+    let sent = curl_as(&url, "application/json", &["--data-binary", &file]).await;
+    assert_eq!(sent, (200, "ok".to_owned()));
+    assert_eq!(
+        latest().await,
+        "Deploy finished\n*chorus v2.4.0* is live in prod\n*Duration:* 4m 12s\nTriggered by ci"
+    );
+
+    // Slack's form: the JSON in `payload=`, as curl --data-urlencode sends it.
+    let file = format!("payload@{}", fixture("alertmanager.json"));
+    let form = "application/x-www-form-urlencoded";
+    let sent = curl_as(&url, form, &["--data-urlencode", &file]).await;
+    assert_eq!(sent, (200, "ok".to_owned()));
+    assert_eq!(latest().await, "[FIRING:1] HighCPU (api-3 critical)");
+    let sent = curl_as(&url, form, &["--data", "text=hello"]).await;
+    assert_eq!(sent, (400, "invalid_payload".to_owned()));
+    assert_eq!(
+        alice.message_count(&g).await,
+        4,
+        "the bad form posted nothing"
+    );
 }
