@@ -14,6 +14,9 @@ impl Service {
         crate::domain::bot::people_only(viewer)?;
         self.throttle(viewer).await?;
         let endpoint = push::endpoint(endpoint)?;
+        // The same address rule as webhook URLs: the parsed URL, not a
+        // prefix (`http://127.0.0.1@evil.test/` names evil.test).
+        self.webhooks.transport.check(&endpoint).await?;
         let (p256dh, auth) = push::keys(p256dh, auth)?;
         let held = self.push_subscriptions(viewer).await?;
         if held.len() >= push::MAX_PER_USER && !held.iter().any(|s| s.endpoint == endpoint) {

@@ -275,3 +275,52 @@ async fn with_the_address_rule_on_private_urls_are_refused_at_creation() {
         "nothing was registered"
     );
 }
+
+#[tokio::test]
+async fn with_the_address_rule_on_push_endpoints_are_judged_as_webhook_urls() {
+    let app = spawn_app_with(&[("CHORUS_WEBHOOK_ALLOW_PRIVATE", "false")]).await;
+    let alice = app.user("alice");
+    let register = "mutation($e: String!) { registerPushSubscription(input: {endpoint: $e,
+        p256dh: \"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM\",
+        auth: \"tBHItJI5svbpez7KI4CCXg\"}) { endpoint } }";
+    for endpoint in [
+        "http://127.0.0.1@evil.test/",
+        "http://127.0.0.1/push",
+        "http://localhost:9/push",
+        "https://127.0.0.1/push",
+        "https://[::ffff:0:a00:1]/push",
+        "https://user:pw@push.example.com/x",
+    ] {
+        let refused = alice.gql(register, json!({"e": endpoint})).await;
+        assert_eq!(
+            error_code(&refused).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{endpoint}: {refused}"
+        );
+    }
+    let listed = alice
+        .ok("{ myPushSubscriptions { endpoint } }", json!({}))
+        .await;
+    assert_eq!(listed["myPushSubscriptions"], json!([]));
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_and_one_that_resolves_privately_are_told_alike() {
+    let app = spawn_app_with(&[("CHORUS_WEBHOOK_ALLOW_PRIVATE", "false")]).await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let message = |url: &'static str| {
+        let alice = &alice;
+        let g = g.clone();
+        async move {
+            let refused = alice
+                .gql(CREATE, json!({"g": g, "u": url, "e": ["MESSAGE_POSTED"]}))
+                .await;
+            assert_eq!(error_code(&refused).as_deref(), Some("BAD_USER_INPUT"));
+            refused["errors"][0]["message"].as_str().unwrap().to_owned()
+        }
+    };
+    let private = message("https://localhost/hook").await;
+    let missing = message("https://no-such-host.invalid/hook").await;
+    assert_eq!(private, missing);
+}

@@ -3,15 +3,17 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// Whether a request may connect to `ip`: a public unicast address, not
-/// loopback, private (RFC 1918, ULA), link-local (169.254.0.0/16 with the
-/// cloud metadata address, fe80::/10), CGNAT (100.64.0.0/10), multicast,
-/// broadcast, unspecified or reserved; an IPv4 address inside IPv6
-/// (mapped, compatible, NAT64, 6to4) is judged as that IPv4 address.
+/// Whether a request may connect to `ip`: a public unicast IPv4 address
+/// (not loopback, private (RFC 1918), link-local (169.254.0.0/16 with the
+/// cloud metadata address), CGNAT (100.64.0.0/10), multicast, broadcast,
+/// unspecified or reserved), or an IPv6 global unicast address (2000::/3)
+/// outside the special ranges. An IPv4 address carried inside an IPv6 one
+/// (mapped, translated, compatible, NAT64, 6to4, Teredo, ISATAP) is judged
+/// as that IPv4 address too.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match embedded_v4(v6) {
+        IpAddr::V6(v6) => match outside_global(v6) {
             Some(v4) => is_public_v4(v4),
             None => is_public_v6(v6),
         },
@@ -34,34 +36,56 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || a >= 240) // reserved 240.0.0.0/4
 }
 
-fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_unspecified()
-        || ip.is_loopback()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local fc00::/7 (incl. fd00:ec2::254)
-        || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
-        || (first & 0xffc0) == 0xfec0 // site-local fec0::/10
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x0100 && ip.segments()[1..4] == [0, 0, 0]) // discard 100::/64
+/// The last 32 bits of an IPv6 address, as IPv4.
+fn tail_v4(s: [u16; 8]) -> Ipv4Addr {
+    Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8)
 }
 
-/// The IPv4 address an IPv6 address carries: mapped (::ffff:a.b.c.d),
-/// compatible (::a.b.c.d), NAT64 (64:ff9b::/96) or 6to4 (2002::/16).
-fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+/// The IPv4 address of the forms that live outside 2000::/3: mapped
+/// (::ffff:0:0/96), translated (::ffff:0:0:0/96), compatible (::/96) and
+/// NAT64 (64:ff9b::/96). Local-use NAT64 (64:ff9b:1::/48) is not unwrapped:
+/// it is the deployment's own translator, refused with everything else
+/// outside 2000::/3.
+fn outside_global(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
-    let tail = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     match s {
-        [0, 0, 0, 0, 0, 0xffff, _, _] => Some(tail),
-        [0, 0, 0, 0, 0, 0, _, _] if !ip.is_loopback() && !ip.is_unspecified() => Some(tail),
-        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(tail),
-        [0x2002, hi, lo, ..] => Some(Ipv4Addr::new(
+        [0, 0, 0, 0, 0, 0xffff, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => Some(tail_v4(s)),
+        [0, 0, 0, 0, 0, 0, _, _] if !ip.is_loopback() && !ip.is_unspecified() => Some(tail_v4(s)),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(tail_v4(s)),
+        _ => None,
+    }
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    // ISATAP (an interface id of 0000:5efe or 0200:5efe under any prefix)
+    // carries an IPv4 address in its last 32 bits.
+    if (s[4] & 0xfdff) == 0 && s[5] == 0x5efe && !is_public_v4(tail_v4(s)) {
+        return false;
+    }
+    if (s[0] & 0xe000) != 0x2000 {
+        return false; // not global unicast 2000::/3
+    }
+    match s {
+        // Teredo 2001::/32: the server's IPv4, and the client's inverted.
+        [0x2001, 0, hi, lo, _, _, _, _] => {
+            let server = Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+            let client = Ipv4Addr::from(!u32::from(tail_v4(s)));
+            is_public_v4(server) && is_public_v4(client)
+        }
+        // The rest of the IETF protocol assignments (2001::/23).
+        [0x2001, second, ..] if second < 0x0200 => false,
+        // Documentation (2001:db8::/32, 3fff::/20).
+        [0x2001, 0x0db8, ..] => false,
+        [0x3fff, second, ..] if second < 0x1000 => false,
+        // 6to4 2002::/16 carries an IPv4 address in its next 32 bits.
+        [0x2002, hi, lo, ..] => is_public_v4(Ipv4Addr::new(
             (hi >> 8) as u8,
             hi as u8,
             (lo >> 8) as u8,
             lo as u8,
         )),
-        _ => None,
+        _ => true,
     }
 }
 
@@ -102,6 +126,23 @@ mod tests {
             "2002:a00:1::1",
             "::10.0.0.1",
             "2001:db8::1",
+            // Teredo with a private client (10.0.0.1 inverted) or server.
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+            "2001:0:a00:1:8000:63bf:3fff:fdd2",
+            // Other IETF assignments, local-use NAT64, translated, ISATAP.
+            "2001:2::1",
+            "64:ff9b:1::a00:1",
+            "64:ff9b:1::808:808",
+            "::ffff:0:a00:1",
+            "::ffff:0:7f00:1",
+            "2a00:1450::5efe:a00:1",
+            "2a00:1450::200:5efe:c0a8:101",
+            "fe80::5efe:808:808",
+            "3fff::1",
+            // Not global unicast.
+            "100::1",
+            "4000::1",
+            "e000::1",
         ] {
             assert!(
                 !is_public(refused.parse().unwrap()),
@@ -122,6 +163,11 @@ mod tests {
             "2a00:1450:4001::200e",
             "::ffff:8.8.8.8",
             "64:ff9b::808:808",
+            "::ffff:0:808:808",
+            "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
+            "2a00:1450::5efe:808:808",
+            "2002:808:808::1",
+            "2001:4860:4860::8888",
         ] {
             assert!(
                 is_public(allowed.parse().unwrap()),

@@ -16,6 +16,12 @@ use std::sync::Arc;
 /// Why an attempt was not made, as attempts record it.
 pub const REFUSED: &str = "refused address";
 
+/// What a URL whose host cannot be used is told, whatever the reason.
+pub const UNREACHABLE: &str = "url: its host does not resolve to a public address";
+
+/// How long the check of a new URL waits for its name to resolve.
+const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Name resolution, replaceable so tests can name hosts that resolve to
 /// private addresses.
 pub trait Lookup: Send + Sync + 'static {
@@ -94,12 +100,17 @@ pub async fn check_url_resolved(
     let Some(host) = url.domain().filter(|_| !allow_private) else {
         return Ok(url);
     };
-    match admitted(lookup, host.to_owned(), allow_private).await {
-        Ok(_) => Ok(url),
-        Err(Unadmitted::Refused) => Err(DomainError::invalid(
-            "url: resolves to a private, loopback or link-local address",
-        )),
-        Err(_) => Err(DomainError::invalid("url: its host does not resolve")),
+    // One answer for a name that does not resolve, resolves late and
+    // resolves privately: the difference would tell a caller what the
+    // deployment's resolver sees.
+    let looked_up = tokio::time::timeout(
+        LOOKUP_TIMEOUT,
+        admitted(lookup, host.to_owned(), allow_private),
+    )
+    .await;
+    match looked_up {
+        Ok(Ok(_)) => Ok(url),
+        Ok(Err(_)) | Err(_) => Err(DomainError::invalid(UNREACHABLE)),
     }
 }
 
