@@ -105,6 +105,7 @@ pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) 
         service,
         limits: config.limits.clone(),
         sockets: Arc::default(),
+        public_url: config.public_url.clone().map(crate::graphql::BaseUrl),
     };
     router(state, &config.cors_origins)
 }
@@ -198,6 +199,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::warn!(
             "dev tokens are signed with the built-in public secret: anyone can sign in as anyone; \
              fine on your machine, never on a shared one (set CHORUS_DEV_SECRET or a JWKS)"
+        );
+    }
+    if config.allow_private(true) {
+        tracing::warn!(
+            "webhooks and push endpoints may reach private and loopback addresses (so a \
+             receiver on localhost works); set CHORUS_WEBHOOK_ALLOW_PRIVATE=false on any machine \
+             others can reach"
         );
     }
     if config.neo4j.is_some() {

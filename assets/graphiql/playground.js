@@ -56,7 +56,8 @@
       fetcher: fetcher,
       defaultQuery: defaultQuery,
       defaultEditorToolsVisibility: "headers",
-      shouldPersistHeaders: true,
+      // A bearer token stays in this tab's memory, never in localStorage.
+      shouldPersistHeaders: false,
     })
   );
 })();

@@ -43,6 +43,11 @@ pub struct Config {
     /// comma-separated (`https://app.example.com`), or `*` for any (the
     /// default: credentials are bearer headers, not cookies).
     pub cors_origins: Vec<String>,
+    /// `CHORUS_PUBLIC_URL`: where clients reach the API
+    /// (`https://chat.example.com`), for the URLs it hands out (incoming
+    /// webhooks). Unset: API Gateway's domain on Lambda, the request's
+    /// `Host` locally; `X-Forwarded-*` headers are never trusted for it.
+    pub public_url: Option<String>,
     /// `CHORUS_PUBLISH_WAIT_MS`: how long a write waits for its events to be
     /// published before answering (default 500; the outbox has the rest).
     pub publish_wait: Duration,
@@ -193,6 +198,16 @@ impl Config {
             webhook_retries,
             secrets_key: env.text("CHORUS_SECRETS_KEY").map(SecretString::from),
             cors_origins,
+            public_url: match env.text("CHORUS_PUBLIC_URL") {
+                Some(url) if is_origin(&url) && url != "*" => {
+                    Some(url.trim_end_matches('/').to_owned())
+                }
+                Some(_) => Err(ConfigError::invalid(
+                    "CHORUS_PUBLIC_URL",
+                    "not a URL like https://chat.example.com (scheme and host, no path)",
+                ))?,
+                None => None,
+            },
             publish_wait: Duration::from_millis(env.or("CHORUS_PUBLISH_WAIT_MS", 500)?),
             neo4j,
             listen: env.or("CHORUS_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?,

@@ -54,7 +54,7 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
             modern,
         );
     };
-    execute(&state, &parts.headers, request, modern).await
+    execute(&state, &parts, request, modern).await
 }
 
 pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> Response {
@@ -62,20 +62,29 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
     if parts.headers.contains_key(header::UPGRADE) {
         let slot = parts.extensions.get::<ConnectionSlot>().cloned();
         return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
-            Ok(upgrade) => ws::upgrade(state, upgrade, slot, base_url(&parts.headers)),
+            Ok(upgrade) => {
+                let base = base_url(&state, &parts);
+                ws::upgrade(state, upgrade, slot, base)
+            }
             Err(rejection) => rejection.into_response(),
         };
     }
     let modern = wants_graphql_response(&parts.headers);
-    let Ok(mut request) =
-        async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default())
-    else {
+    let query = parts.uri.query().unwrap_or_default();
+    let Ok(mut request) = async_graphql::http::parse_query_string(query) else {
         return refuse(
             StatusCode::BAD_REQUEST,
             "malformed GraphQL query string",
             modern,
         );
     };
+    // The spec's name is `operationName` (async-graphql reads only
+    // `operation_name`).
+    if request.operation_name.is_none() {
+        request.operation_name = form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "operationName")
+            .map(|(_, value)| value.into_owned());
+    }
     if !is_query(&state, &mut request).await {
         let mut response = refuse(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -87,7 +96,7 @@ pub async fn get_or_upgrade(State(state): State<AppState>, request: Request) -> 
             .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
         return response;
     }
-    execute(&state, &parts.headers, request, modern).await
+    execute(&state, &parts, request, modern).await
 }
 
 /// Whether the operation to run is a query (unparsable documents and
@@ -107,11 +116,12 @@ async fn is_query(state: &AppState, request: &mut async_graphql::Request) -> boo
 
 async fn execute(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &axum::http::request::Parts,
     request: async_graphql::Request,
     modern: bool,
 ) -> Response {
-    let credential = headers
+    let credential = parts
+        .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let viewer = match state.viewer(credential).await {
@@ -137,7 +147,7 @@ async fn execute(
         }
     };
     // One memo of access checks per request (service::memo).
-    let request = request.data(viewer).data(base_url(headers));
+    let request = request.data(viewer).data(base_url(state, parts));
     let execution = state.schema.execute(request);
     let mut response = crate::service::memo::scoped(execution).await;
     fill_codes(&mut response.errors);
@@ -207,18 +217,23 @@ fn respond(status: StatusCode, body: &impl serde::Serialize, modern: bool) -> Re
     response
 }
 
-/// Where this request reached the server (`X-Forwarded-*` behind a
-/// proxy or API Gateway, else `Host`), for URLs the API hands out.
-fn base_url(headers: &HeaderMap) -> crate::graphql::BaseUrl {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-    };
-    let host = header("x-forwarded-host")
-        .or(header("host"))
+/// The base of the URLs the API hands out: `CHORUS_PUBLIC_URL`, else the
+/// one the `api` Lambda put on the request (API Gateway's domain), else
+/// `http://` and the request's `Host`. `X-Forwarded-Host` is never read: a
+/// client could point a hook's URL anywhere with it.
+fn base_url(state: &AppState, parts: &axum::http::request::Parts) -> crate::graphql::BaseUrl {
+    if let Some(url) = state
+        .public_url
+        .as_ref()
+        .or_else(|| parts.extensions.get::<crate::graphql::BaseUrl>())
+    {
+        return url.clone();
+    }
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
         .filter(|h| {
             !h.is_empty()
                 && h.len() <= 255
@@ -226,11 +241,7 @@ fn base_url(headers: &HeaderMap) -> crate::graphql::BaseUrl {
                     .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
         })
         .unwrap_or("localhost");
-    let scheme = match header("x-forwarded-proto") {
-        Some(p) if p.eq_ignore_ascii_case("https") => "https",
-        _ => "http",
-    };
-    crate::graphql::BaseUrl(format!("{scheme}://{host}"))
+    crate::graphql::BaseUrl(format!("http://{host}"))
 }
 
 /// The client lists `application/graphql-response+json` in `Accept` and

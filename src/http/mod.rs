@@ -34,6 +34,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Open WebSockets per user (the local server's cap).
     pub sockets: Arc<SocketCounts>,
+    /// `CHORUS_PUBLIC_URL`, if set: the base of the URLs the API hands out.
+    pub public_url: Option<crate::graphql::BaseUrl>,
 }
 
 impl AppState {

@@ -93,10 +93,23 @@ pub async fn sweep(service: &Service) -> Result<serde_json::Value, Error> {
     Ok(serde_json::json!({ "published": report.published }))
 }
 
-/// REST API v1 events carry the stage in the path (`/prod/graphql`);
-/// HTTP API events (the template's) do not. Routes are stage-free.
+/// Records API Gateway's domain on the request (the base of the URLs the
+/// API hands out) and strips the stage: REST API v1 events carry it in
+/// the path (`/prod/graphql`); HTTP API events (the template's) do not.
+/// Routes are stage-free.
 fn strip_stage(mut request: lambda_http::Request) -> lambda_http::Request {
     use lambda_http::request::RequestContext;
+    // The API's own address, as API Gateway (not the client) names it: the
+    // base of the URLs the API hands out unless CHORUS_PUBLIC_URL is set.
+    let domain = match request.extensions().get::<RequestContext>() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.clone(),
+        Some(RequestContext::ApiGatewayV1(context)) => context.domain_name.clone(),
+        _ => None,
+    };
+    if let Some(domain) = domain {
+        let base = crate::graphql::BaseUrl(format!("https://{domain}"));
+        request.extensions_mut().insert(base);
+    }
     let Some(RequestContext::ApiGatewayV1(context)) = request.extensions().get::<RequestContext>()
     else {
         return request;

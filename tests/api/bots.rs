@@ -6,7 +6,7 @@ use crate::ws_client::Ws;
 use serde_json::{json, Value};
 
 const CREATE: &str = "mutation($g: ID!, $n: String!) { createBot(groupId: $g, name: $n) {
-    apiKey bot { id name keyPrefix user { id name } group { id } createdBy { id } createdAt lastUsedAt revokedAt } } }";
+    apiKey bot { id name keyPrefix user { id name isBot } group { id } createdBy { id } createdAt lastUsedAt revokedAt } } }";
 const ROTATE: &str = "mutation($b: ID!) { rotateBotKey(botId: $b) { apiKey bot { keyPrefix } } }";
 const REVOKE: &str = "mutation($b: ID!) { revokeBot(botId: $b) { revokedAt } }";
 const POST: &str =
@@ -56,6 +56,9 @@ async fn a_bot_acts_in_its_group_with_its_key_and_nowhere_else() {
     let bot = &created["bot"];
     assert!(key.starts_with(bot["keyPrefix"].as_str().unwrap()));
     assert_eq!(bot["user"]["name"], "Deploy bot");
+    assert_eq!(bot["user"]["isBot"], true);
+    let me = alice.ok("{ me { isBot } }", json!({})).await;
+    assert_eq!(me["me"]["isBot"], false);
     assert_eq!(bot["createdBy"]["id"], "alice");
     assert_eq!(bot["group"]["id"], g.as_str());
     let bot_user = bot["user"]["id"].as_str().unwrap();

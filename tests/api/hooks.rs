@@ -281,3 +281,37 @@ async fn alertmanager_grafana_and_blocks_payloads_post_their_words() {
         "the bad form posted nothing"
     );
 }
+
+#[tokio::test]
+async fn a_hooks_url_ignores_forwarded_hosts_and_follows_the_public_url() {
+    let hook_url = |app: &crate::helpers::TestApp, group: String, forwarded: &'static str| {
+        let body = json!({"query": CREATE, "variables": {"g": group}});
+        let request = app
+            .http
+            .post(app.url("/graphql"))
+            .bearer_auth(crate::helpers::token("alice"))
+            .header("X-Forwarded-Host", forwarded)
+            .header("X-Forwarded-Proto", "https")
+            .json(&body)
+            .send();
+        async move {
+            let reply: Value = request.await.unwrap().json().await.unwrap();
+            reply["data"]["createIncomingWebhook"]["url"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{reply}"))
+                .to_owned()
+        }
+    };
+    let app = spawn_app().await;
+    let g = app.user("alice").create_group("Ops").await;
+    let url = hook_url(&app, g, "evil.test").await;
+    assert!(url.starts_with(&app.url("/hooks/ih_")), "{url}");
+
+    let app = spawn_app_with(&[("CHORUS_PUBLIC_URL", "https://chat.example.com/")]).await;
+    let g = app.user("alice").create_group("Ops").await;
+    let url = hook_url(&app, g, "evil.test").await;
+    assert!(
+        url.starts_with("https://chat.example.com/hooks/ih_"),
+        "{url}"
+    );
+}

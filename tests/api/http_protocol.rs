@@ -193,3 +193,21 @@ async fn introspection_can_be_switched_off() {
         .await;
     assert_eq!(response["__schema"]["queryType"]["name"], "Query");
 }
+
+#[tokio::test]
+async fn get_runs_the_operation_its_operation_name_names() {
+    let app = spawn_app().await;
+    let document = "query A { me { id } } query B { me { name } } mutation C { createGroup(input: {name: \"x\"}) { id } }";
+    let get = |name: &'static str| {
+        app.http
+            .get(app.url("/graphql"))
+            .query(&[("query", document), ("operationName", name)])
+            .bearer_auth(crate::helpers::token("alice"))
+            .send()
+    };
+    let b: serde_json::Value = get("B").await.unwrap().json().await.unwrap();
+    assert_eq!(b["data"], serde_json::json!({"me": {"name": "alice name"}}), "{b}");
+    let a: serde_json::Value = get("A").await.unwrap().json().await.unwrap();
+    assert_eq!(a["data"], serde_json::json!({"me": {"id": "alice"}}), "{a}");
+    assert_eq!(get("C").await.unwrap().status(), 405, "a mutation by name");
+}

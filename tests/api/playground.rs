@@ -41,3 +41,39 @@ async fn the_playground_page_names_only_assets_the_server_serves() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn the_playground_page_forbids_foreign_scripts_and_framing() {
+    let app = spawn_app().await;
+    let page = app.http.get(app.url("/")).send().await.unwrap();
+    let header = |name: &str| {
+        page.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let csp = header("content-security-policy");
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self';",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("script-src 'self' 'unsafe"), "{csp}");
+    assert_eq!(header("x-frame-options"), "DENY");
+    let script = app
+        .http
+        .get(app.url("/graphiql/playground.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        script.contains("shouldPersistHeaders: false"),
+        "headers stay in memory"
+    );
+}

@@ -45,6 +45,9 @@ test("GraphiQL renders offline, queries with the Headers pane's token and subscr
   const page = await chrome.context.newPage();
   const consoleErrors = [];
   page.on("pageerror", (err) => consoleErrors.push(String(err)));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content Security Policy/.test(msg.text())) consoleErrors.push(msg.text());
+  });
   await page.goto(`${SERVER}/`);
   await page.waitForSelector(".graphiql-container .graphiql-execute-button", { timeout: 15_000 });
   assert.match(await page.textContent("#hint"), /Authorization/);
@@ -78,6 +81,10 @@ test("GraphiQL renders offline, queries with the Headers pane's token and subscr
   await screenshot(page, "graphiql-subscription");
 
   assert.deepEqual(chrome.external, [], "nothing was fetched from another host");
+  const stored = await page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => String(localStorage.getItem(k)).includes("Bearer")),
+  );
+  assert.deepEqual(stored, [], "the token is not kept in localStorage");
   assert.deepEqual(consoleErrors, []);
   await page.close();
 });

@@ -18,6 +18,13 @@ impl UserObject {
     async fn picture_url(&self) -> Option<&str> {
         self.0.picture_url.as_deref()
     }
+
+    /// Whether this user is a bot (a group's bot or an incoming webhook's),
+    /// not a person: a client marks its messages so a bot named "Alice"
+    /// cannot pass for her.
+    async fn is_bot(&self) -> bool {
+        self.0.id.is_bot()
+    }
 }
 
 pub struct PushSubscriptionObject(pub PushSubscription);
