@@ -12,6 +12,6 @@ CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'MEMBER', note: null, reason: nu
 SET g.memberCount = g.memberCount + 1
 CREATE (b:Bot {id: $id, userId: $userId, groupId: $groupId, name: $name, keyPrefix: $keyPrefix,
                keyHash: $keyHash, createdBy: $createdBy, createdAt: $now, lastUsedAt: null,
-               revokedAt: null, version: 0, hookId: $hookId,
+               revokedAt: null, disabledReason: null, version: 0, hookId: $hookId,
                hookSecretHash: $hookSecretHash})
 RETURN b.id AS id

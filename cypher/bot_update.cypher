@@ -1,8 +1,8 @@
 // Writes a change judged by domain::bot::Bot::decide: a new key digest
-// (the old one stops matching at once) or the revocation.
-// Params: $id, $keyPrefix, $keyHash (null: keep the key), $revokedAt
+// (the old one stops matching at once), the revocation or the enabling.
+// Params: $id, $keyPrefix, $keyHash (null: keep the key), $revokedAt, $disabledReason
 // Returns: id
 MATCH (b:Bot {id: $id})
 SET b.keyPrefix = $keyPrefix, b.keyHash = coalesce($keyHash, b.keyHash),
-    b.revokedAt = $revokedAt
+    b.revokedAt = $revokedAt, b.disabledReason = $disabledReason
 RETURN b.id AS id

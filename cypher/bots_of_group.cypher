@@ -1,8 +1,8 @@
 // The bots of a group, revoked ones too, oldest first.
 // Params: $groupId
-// Returns: id, userId, groupId, name, keyPrefix, createdBy, createdAt, lastUsedAt, revokedAt, hookId
+// Returns: id, userId, groupId, name, keyPrefix, createdBy, createdAt, lastUsedAt, revokedAt, disabledReason, hookId
 MATCH (b:Bot {groupId: $groupId})
 RETURN b.id AS id, b.userId AS userId, b.groupId AS groupId, b.name AS name,
        b.keyPrefix AS keyPrefix, b.createdBy AS createdBy, b.createdAt AS createdAt,
-       b.lastUsedAt AS lastUsedAt, b.revokedAt AS revokedAt, b.hookId AS hookId
+       b.lastUsedAt AS lastUsedAt, b.revokedAt AS revokedAt, b.disabledReason AS disabledReason, b.hookId AS hookId
 ORDER BY b.createdAt, b.id

@@ -22,6 +22,11 @@ pub struct Bot {
     pub created_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+    /// Why the bot is disabled (its creator lost the right to manage the
+    /// group's integrations); `None` while enabled. A disabled bot's key
+    /// does not sign in and its hook posts nothing until an owner or admin
+    /// enables it again.
+    pub disabled_reason: Option<String>,
     /// The incoming webhook that posts as this bot, if it was made for one
     /// (`createIncomingWebhook`); deleting the hook revokes the bot.
     pub hook_id: Option<HookId>,
@@ -54,6 +59,8 @@ pub struct NewBot {
 pub enum BotChange {
     Rekey(KeyDigest),
     Revoke,
+    /// Enables a bot disabled by [`fallout`].
+    Enable,
 }
 
 impl NewBot {
@@ -91,6 +98,7 @@ impl NewBot {
             created_at: self.now,
             last_used_at: None,
             revoked_at: None,
+            disabled_reason: None,
             hook_id: self.hook.as_ref().map(|(id, _)| id.clone()),
         }
     }
@@ -165,6 +173,38 @@ pub fn may_transition(
     Ok(())
 }
 
+/// What a membership change does to the group's integrations, decided on
+/// the target's membership before and after it (`Store::transition`
+/// applies it in the same transaction).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallout {
+    /// The user lost the right to manage integrations (removed, banned,
+    /// left or demoted): the bots, incoming hooks and outgoing webhooks
+    /// they created in the group are disabled, for this reason.
+    DisableCreatedBy(UserId, &'static str),
+    /// A bot's own membership ended (removed or banned): the bot is
+    /// revoked, so its key no longer signs in.
+    RevokeBotOf(UserId),
+}
+
+/// The fallout of a membership going from `before` to `after`, if any.
+pub fn fallout(before: Option<&Membership>, after: &Membership) -> Option<Fallout> {
+    let user = &after.user_id;
+    if user.is_bot() {
+        let ended = before.is_some_and(Membership::is_member) && !after.is_member();
+        return ended.then(|| Fallout::RevokeBotOf(user.clone()));
+    }
+    if !before.is_some_and(Membership::is_admin) || after.is_admin() {
+        return None;
+    }
+    let reason = match after.state {
+        MembershipState::Banned => "its creator was banned from the group",
+        MembershipState::Member => "its creator is no longer an admin of the group",
+        _ => "its creator is no longer in the group",
+    };
+    Some(Fallout::DisableCreatedBy(user.clone(), reason))
+}
+
 /// What a change writes: the bot as it becomes, and for a revoke its
 /// membership ended (LEFT) when it was still a member.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +238,17 @@ impl Bot {
             (BotChange::Rekey(_), Some(_)) => {
                 Err(DomainError::conflict("a revoked bot gets no new key"))
             }
+            (BotChange::Enable, Some(_)) => {
+                Err(DomainError::conflict("a revoked bot cannot be enabled"))
+            }
+            (BotChange::Enable, None) => Ok(BotDecision {
+                bot: Bot {
+                    disabled_reason: None,
+                    ..self.clone()
+                },
+                key: None,
+                left: None,
+            }),
             (BotChange::Revoke, Some(_)) => Ok(BotDecision {
                 bot: self.clone(),
                 key: None,

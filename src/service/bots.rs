@@ -100,6 +100,17 @@ impl Service {
     }
 
     #[tracing::instrument(skip(self))]
+    pub async fn enable_bot(&self, viewer: &UserId, id: &BotId) -> DomainResult<Bot> {
+        bot::people_only(viewer)?;
+        self.throttle(viewer).await?;
+        let changed = self
+            .store
+            .change_bot(id, viewer, &BotChange::Enable, Self::now())
+            .await?;
+        Ok(changed.value)
+    }
+
+    #[tracing::instrument(skip(self))]
     pub async fn revoke_bot(&self, viewer: &UserId, id: &BotId) -> DomainResult<Bot> {
         Ok(self.revoke(viewer, id).await?.0)
     }

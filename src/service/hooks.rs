@@ -110,6 +110,11 @@ impl Service {
         if !api_key::matches_digest(secret, &digest) || hook_bot.revoked_at.is_some() {
             return Err(unknown);
         }
+        if hook_bot.disabled_reason.is_some() {
+            return Err(DomainError::forbidden(
+                "this incoming webhook is disabled until an admin enables it",
+            ));
+        }
         match parent {
             Some(parent) => self.reply(&hook_bot.user_id, &parent, body, None).await,
             None => {

@@ -11,7 +11,7 @@ const ROTATE: &str = "mutation($b: ID!) { rotateBotKey(botId: $b) { apiKey bot {
 const REVOKE: &str = "mutation($b: ID!) { revokeBot(botId: $b) { revokedAt } }";
 const POST: &str =
     "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { id author { id name } } }";
-const BOTS: &str = "query($g: ID!) { group(id: $g) { memberCount bots { id name keyPrefix lastUsedAt revokedAt } } }";
+const BOTS: &str = "query($g: ID!) { group(id: $g) { memberCount bots { id name keyPrefix lastUsedAt revokedAt disabledReason } } }";
 
 fn bot_client<'a>(app: &'a TestApp, key: &str, user: &str) -> Client<'a> {
     Client {
@@ -283,4 +283,44 @@ async fn rotating_or_revoking_a_key_closes_the_sockets_it_opened() {
     alice.ok(REVOKE, json!({"b": bot_id})).await;
     idle.subscribe("s2", &g).await;
     assert_eq!(idle.recv().await, json!({"close": 4403}));
+}
+
+#[tokio::test]
+async fn a_banned_admins_bot_stops_until_an_owner_enables_it() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let bob = app.user("bob");
+    let g = alice.create_group("Ops").await;
+    alice.admit(&g, &bob).await;
+    alice
+        .ok(
+            "mutation($g: ID!) { setMemberRole(groupId: $g, userId: \"bob\", role: ADMIN) { role } }",
+            json!({"g": g}),
+        )
+        .await;
+    let (key, bot_id, bot_user) = create_bot(&bob, &g).await;
+    let robot = bot_client(&app, &key, &bot_user);
+    robot.ok(POST, json!({"g": g, "b": "on duty"})).await;
+
+    alice
+        .ok(
+            "mutation($g: ID!) { banMember(groupId: $g, userId: \"bob\") { state } }",
+            json!({"g": g}),
+        )
+        .await;
+    assert_eq!(
+        robot.err("{ me { id } }", json!({})).await,
+        "UNAUTHENTICATED"
+    );
+    let listed = alice.ok(BOTS, json!({"g": g})).await;
+    let reason = listed["group"]["bots"][0]["disabledReason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(reason.contains("banned"), "{listed}");
+
+    let enable = "mutation($b: ID!) { enableBot(botId: $b) { disabledReason } }";
+    let enabled = alice.ok(enable, json!({"b": bot_id})).await;
+    assert_eq!(enabled["enableBot"]["disabledReason"], Value::Null);
+    robot.ok(POST, json!({"g": g, "b": "back on duty"})).await;
 }

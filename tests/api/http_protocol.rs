@@ -206,7 +206,11 @@ async fn get_runs_the_operation_its_operation_name_names() {
             .send()
     };
     let b: serde_json::Value = get("B").await.unwrap().json().await.unwrap();
-    assert_eq!(b["data"], serde_json::json!({"me": {"name": "alice name"}}), "{b}");
+    assert_eq!(
+        b["data"],
+        serde_json::json!({"me": {"name": "alice name"}}),
+        "{b}"
+    );
     let a: serde_json::Value = get("A").await.unwrap().json().await.unwrap();
     assert_eq!(a["data"], serde_json::json!({"me": {"id": "alice"}}), "{a}");
     assert_eq!(get("C").await.unwrap().status(), 405, "a mutation by name");

@@ -32,6 +32,14 @@ impl BotMutation {
         Ok(BotWithKeyObject(rotated))
     }
 
+    /// Enables a bot (or incoming webhook) disabled when its creator lost
+    /// the right to manage integrations (owner and admins).
+    async fn enable_bot(&self, ctx: &Context<'_>, bot_id: ID) -> ApiResult<BotObject> {
+        let id = BotId::parse(&bot_id)?;
+        let enabled = service(ctx)?.enable_bot(viewer(ctx)?, &id).await?;
+        Ok(BotObject(enabled))
+    }
+
     /// Refuses the bot's key from now on; the bot leaves the group.
     async fn revoke_bot(&self, ctx: &Context<'_>, bot_id: ID) -> ApiResult<BotObject> {
         let id = BotId::parse(&bot_id)?;

@@ -53,6 +53,13 @@ impl BotObject {
     async fn revoked_at(&self) -> Option<Timestamp> {
         self.0.revoked_at
     }
+
+    /// Why the bot is disabled: its creator was removed, banned, left or is
+    /// no longer an admin. A disabled bot's key does not sign in and its
+    /// incoming hook posts nothing until `enableBot`.
+    async fn disabled_reason(&self) -> Option<&str> {
+        self.0.disabled_reason.as_deref()
+    }
 }
 
 /// A bot and its API key: the key is shown this once and stored only as a

@@ -1,7 +1,7 @@
 //! Bots in the embedded store, under the same lock as everything else.
 
 use super::{MemoryStore, State};
-use crate::domain::bot::{Bot, BotChange, BotDecision, NewBot};
+use crate::domain::bot::{Bot, BotChange, BotDecision, Fallout, NewBot};
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::user::User;
@@ -21,6 +21,34 @@ pub(super) struct BotTable {
 }
 
 impl State {
+    /// Applies what a membership change does to the group's integrations
+    /// (`bot::fallout`), inside the transition's lock.
+    pub(super) fn apply_fallout(&mut self, group: &GroupId, fallout: &Fallout, now: Timestamp) {
+        let ids = self.bots.by_group.get(group).cloned().unwrap_or_default();
+        for id in ids {
+            let Some(bot) = self.bots.rows.get_mut(&id) else {
+                continue;
+            };
+            if bot.revoked_at.is_some() {
+                continue;
+            }
+            match fallout {
+                Fallout::DisableCreatedBy(user, reason) if &bot.created_by == user => {
+                    bot.disabled_reason
+                        .get_or_insert_with(|| (*reason).to_owned());
+                }
+                Fallout::RevokeBotOf(user) if &bot.user_id == user => {
+                    bot.revoked_at = Some(now);
+                    self.bots.by_key.retain(|_, holder| holder != &id);
+                }
+                _ => {}
+            }
+        }
+        if let Fallout::DisableCreatedBy(user, reason) = fallout {
+            self.disable_webhooks_of(group, user, reason);
+        }
+    }
+
     fn add_members(&mut self, group: &GroupId, delta: i64) {
         if let Some(row) = self.groups.get_mut(group) {
             row.group.member_count = row.group.member_count.saturating_add_signed(delta);
@@ -126,7 +154,8 @@ impl Bots for MemoryStore {
     async fn bot_by_key(&self, key_hash: &str) -> StoreResult<Option<Bot>> {
         let state = self.state.lock();
         let id = state.bots.by_key.get(key_hash);
-        Ok(id.and_then(|id| state.bots.rows.get(id).cloned()))
+        let bot = id.and_then(|id| state.bots.rows.get(id));
+        Ok(bot.filter(|b| b.disabled_reason.is_none()).cloned())
     }
 
     async fn incoming_webhook(&self, id: &HookId) -> StoreResult<Option<(Bot, String)>> {

@@ -62,6 +62,10 @@ impl State {
             now,
         };
         let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
+        let fallout = crate::domain::bot::fallout(target_m, &decision.target);
+        if let Some(fallout) = &fallout {
+            self.apply_fallout(group, fallout, now);
+        }
         if let Some(row) = self.groups.get_mut(group) {
             row.group.member_count = row
                 .group

@@ -4,7 +4,7 @@
 use super::{MemoryStore, State};
 use crate::domain::ids::WebhookId;
 use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch};
-use crate::domain::GroupId;
+use crate::domain::{GroupId, UserId};
 use crate::store::{StoreError, StoreResult, Webhooks};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -23,6 +23,20 @@ struct Row {
 }
 
 impl State {
+    /// Disables the group's enabled webhooks that `user` created.
+    pub(super) fn disable_webhooks_of(&mut self, group: &GroupId, user: &UserId, reason: &str) {
+        let ids = self.webhooks.by_group.get(group).into_iter().flatten();
+        for id in ids {
+            if let Some(row) = self.webhooks.rows.get_mut(id) {
+                let hook = &mut row.webhook;
+                if &hook.created_by == user && hook.enabled {
+                    hook.enabled = false;
+                    hook.disabled_reason = Some(reason.to_owned());
+                }
+            }
+        }
+    }
+
     fn webhook_row(&mut self, id: &WebhookId) -> StoreResult<&mut Row> {
         self.webhooks
             .rows

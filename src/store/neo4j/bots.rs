@@ -26,6 +26,7 @@ struct BotRow {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    disabled_reason: Option<String>,
     hook_id: Option<HookId>,
     /// Only `bot_by_hook` returns it.
     #[serde(default)]
@@ -45,6 +46,7 @@ impl TryFrom<BotRow> for Bot {
             created_at: time(r.created_at)?,
             last_used_at: r.last_used_at.map(time).transpose()?,
             revoked_at: r.revoked_at.map(time).transpose()?,
+            disabled_reason: r.disabled_reason,
             hook_id: r.hook_id,
         })
     }
@@ -157,7 +159,8 @@ impl Bots for Neo4jStore {
                 .param("id", id.as_str())
                 .param("keyPrefix", decision.bot.key_prefix.as_str())
                 .param("keyHash", decision.key.as_ref().map(|k| k.hash.clone()))
-                .param("revokedAt", decision.bot.revoked_at.map(micros));
+                .param("revokedAt", decision.bot.revoked_at.map(micros))
+                .param("disabledReason", decision.bot.disabled_reason.clone());
             tx::rows::<rows::Ignored>(txn, update).await?;
             if let Some(left) = &decision.left {
                 put_membership(txn, left).await?;

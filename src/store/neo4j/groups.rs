@@ -4,6 +4,7 @@ use super::queries as q;
 use super::rows::{self, micros, name_of, GroupRow, MembershipRow, UserRow};
 use super::tx::{self, write_txn, TxError};
 use super::Neo4jStore;
+use crate::domain::bot;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
@@ -32,6 +33,37 @@ pub(super) async fn put_membership(txn: &mut Txn, m: &Membership) -> Result<(), 
         Some(_) => Ok(()),
         None => Err(StoreError::NotFound("user").into()),
     }
+}
+
+/// Writes what a membership change does to the group's integrations
+/// (`bot::fallout`), in the transition's transaction.
+async fn apply_fallout(
+    txn: &mut Txn,
+    group: &GroupId,
+    fallout: &bot::Fallout,
+    now: Timestamp,
+) -> Result<(), TxError> {
+    match fallout {
+        bot::Fallout::DisableCreatedBy(user, reason) => {
+            for statement in [q::BOTS_DISABLE_OF_CREATOR, q::WEBHOOKS_DISABLE_OF_CREATOR] {
+                let statement = statement
+                    .query()
+                    .param("groupId", group.as_str())
+                    .param("userId", user.as_str())
+                    .param("reason", *reason);
+                tx::rows::<rows::Ignored>(txn, statement).await?;
+            }
+        }
+        bot::Fallout::RevokeBotOf(user) => {
+            let statement = q::BOT_REVOKE_OF_USER
+                .query()
+                .param("groupId", group.as_str())
+                .param("userId", user.as_str())
+                .param("now", micros(now));
+            tx::rows::<rows::Ignored>(txn, statement).await?;
+        }
+    }
+    Ok(())
 }
 
 impl Neo4jStore {
@@ -205,6 +237,9 @@ impl Neo4jStore {
                 now,
             };
             let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
+            if let Some(fallout) = bot::fallout(find(target), &decision.target) {
+                apply_fallout(txn, group, &fallout, now).await?;
+            }
             put_membership(txn, &decision.target).await?;
             if let Some(actor) = &decision.actor {
                 put_membership(txn, actor).await?;

@@ -49,8 +49,10 @@ statements! {
     BOT_CREATE = "bot_create";
     BOT_LOCK = "bot_lock";
     BOT_MARK_USED = "bot_mark_used";
+    BOT_REVOKE_OF_USER = "bot_revoke_of_user";
     BOT_UPDATE = "bot_update";
     BOTS_BY_IDS = "bots_by_ids";
+    BOTS_DISABLE_OF_CREATOR = "bots_disable_of_creator";
     BOTS_OF_GROUP = "bots_of_group";
     CHILDREN_BY_SEQS = "children_by_seqs";
     GROUP_CREATE = "group_create";
@@ -98,6 +100,7 @@ statements! {
     WEBHOOK_DELIVERIES = "webhook_deliveries";
     WEBHOOK_LOCK = "webhook_lock";
     WEBHOOK_SAVE = "webhook_save";
+    WEBHOOKS_DISABLE_OF_CREATOR = "webhooks_disable_of_creator";
     WEBHOOKS_OF_GROUP = "webhooks_of_group";
 }
 

@@ -156,3 +156,114 @@ pub async fn a_use_is_marked_at_most_once_a_minute(store: DynStore) {
     let seen = store.bots(&[bot.id]).await.unwrap().remove(0);
     assert_eq!(seen.last_used_at, Some(later));
 }
+
+/// An admin with a bot and an outgoing webhook of their own in `g`, and
+/// the digest of the bot's key.
+async fn admin_with_integrations(
+    store: &DynStore,
+    g: &chorus::domain::GroupId,
+    owner: &chorus::domain::UserId,
+    admin: &chorus::domain::UserId,
+) -> (
+    chorus::domain::bot::Bot,
+    String,
+    chorus::domain::webhook::Webhook,
+) {
+    use chorus::domain::event::EventKind;
+    use chorus::domain::membership::{Action, Role};
+    use chorus::domain::webhook::{Webhook, WebhookSecret};
+    admit(store, g, owner, admin).await;
+    store
+        .transition(g, owner, admin, &Action::SetRole(Role::Admin), Utc::now())
+        .await
+        .unwrap();
+    let (key, new) = new_bot(g, admin);
+    let bot = store.create_bot(&new).await.unwrap().value.0;
+    let webhook = Webhook::new(
+        g.clone(),
+        "https://hooks.example.com/in".into(),
+        &[EventKind::MessagePosted],
+        admin.clone(),
+        WebhookSecret("whsec_c2VjcmV0".into()),
+        chorus::domain::now(),
+    )
+    .unwrap();
+    store.create_webhook(&webhook).await.unwrap();
+    (bot, api_key::digest(&key).unwrap().hash, webhook)
+}
+
+pub async fn integrations_are_disabled_when_their_creator_loses_admin_and_owners_re_enable(
+    store: DynStore,
+) {
+    use chorus::domain::membership::{Action, Role};
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Ops").await;
+    for (name, action) in [
+        ("demoted", Action::SetRole(Role::Member)),
+        ("removed", Action::Remove),
+        ("banned", Action::Ban),
+    ] {
+        let admin = user(&store, name).await;
+        let (bot, key, webhook) = admin_with_integrations(&store, &g.id, &owner, &admin).await;
+        assert!(store.bot_by_key(&key).await.unwrap().is_some());
+        store
+            .transition(&g.id, &owner, &admin, &action, Utc::now())
+            .await
+            .unwrap();
+        assert!(
+            store.bot_by_key(&key).await.unwrap().is_none(),
+            "{name}: the key no longer signs in"
+        );
+        let stored = store.bots(std::slice::from_ref(&bot.id)).await.unwrap();
+        let reason = stored[0].disabled_reason.clone();
+        assert!(
+            reason.as_deref().is_some_and(|r| r.contains("creator")),
+            "{name}: {reason:?}"
+        );
+        assert!(
+            stored[0].revoked_at.is_none(),
+            "{name}: disabled, not revoked"
+        );
+        let hooks = store.group_webhooks(&g.id).await.unwrap();
+        let hook = hooks.iter().find(|w| w.id == webhook.id).unwrap();
+        assert!(!hook.enabled, "{name}: the webhook is disabled");
+        assert_eq!(hook.disabled_reason, reason, "{name}");
+
+        let enabled = store
+            .change_bot(&bot.id, &owner, &BotChange::Enable, Utc::now())
+            .await
+            .unwrap()
+            .value;
+        assert_eq!(enabled.disabled_reason, None);
+        assert!(
+            store.bot_by_key(&key).await.unwrap().is_some(),
+            "{name}: enabled again"
+        );
+    }
+    // The owner's own integrations and other admins' are untouched.
+    let other = user(&store, "other").await;
+    let (_, key, _) = admin_with_integrations(&store, &g.id, &owner, &other).await;
+    let bystander = user(&store, "bystander").await;
+    admit(&store, &g.id, &owner, &bystander).await;
+    store
+        .transition(&g.id, &owner, &bystander, &Action::Remove, Utc::now())
+        .await
+        .unwrap();
+    assert!(store.bot_by_key(&key).await.unwrap().is_some());
+}
+
+pub async fn a_bot_removed_from_its_group_is_revoked(store: DynStore) {
+    use chorus::domain::membership::Action;
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Ops").await;
+    let (key, new) = new_bot(&g.id, &owner);
+    let bot = store.create_bot(&new).await.unwrap().value.0;
+    let hash = api_key::digest(&key).unwrap().hash;
+    store
+        .transition(&g.id, &owner, &bot.user_id, &Action::Remove, Utc::now())
+        .await
+        .unwrap();
+    assert!(store.bot_by_key(&hash).await.unwrap().is_none());
+    let stored = store.bots(std::slice::from_ref(&bot.id)).await.unwrap();
+    assert!(stored[0].revoked_at.is_some(), "{stored:?}");
+}

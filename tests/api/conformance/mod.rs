@@ -116,6 +116,10 @@ macro_rules! conformance_suite {
             case!(bots::only_admins_create_and_change_bots);
             case!(bots::a_rotated_key_stops_matching_and_a_revoked_bot_leaves);
             case!(bots::a_use_is_marked_at_most_once_a_minute);
+            case!(
+                bots::integrations_are_disabled_when_their_creator_loses_admin_and_owners_re_enable
+            );
+            case!(bots::a_bot_removed_from_its_group_is_revoked);
             case!(webhooks::webhooks_are_registered_listed_changed_and_deleted);
             case!(webhooks::the_last_hundred_attempts_are_kept_in_order);
             case!(webhooks::concurrent_exhausted_events_disable_exactly_once);
