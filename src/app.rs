@@ -60,6 +60,7 @@ pub fn webhook_delivery(config: &Config, local: bool) -> anyhow::Result<WebhookD
         transport: Arc::new(sender),
         retries: config.webhook_retries.clone(),
         sealer: Arc::new(sealer),
+        gate: Arc::default(),
     })
 }
 

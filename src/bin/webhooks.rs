@@ -11,8 +11,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let env = chorus::lambda::Env::load().await?;
     let webhooks = &env.webhooks()?;
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
+        let deadline = chorus::lambda::webhooks::time_left(event.context.deadline);
         Ok::<_, lambda_runtime::Error>(
-            chorus::lambda::webhooks::handle(webhooks, event.payload).await,
+            chorus::lambda::webhooks::handle(webhooks, event.payload, deadline).await,
         )
     }))
     .await

@@ -187,9 +187,16 @@ pub struct Attempt {
     pub duration_ms: u64,
 }
 
+/// Why an attempt that got no answer in time failed.
+pub const TIMEOUT: &str = "timeout";
+
 impl Attempt {
     pub fn succeeded(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+
+    pub fn timed_out(&self) -> bool {
+        self.error.as_deref() == Some(TIMEOUT)
     }
 }
 
@@ -253,7 +260,8 @@ pub struct Retry {
     pub webhook_id: WebhookId,
     pub attempt: u32,
     pub due: Timestamp,
-    pub event: DomainEvent,
+    /// Shared by the retries of one event (serialized whole on AWS).
+    pub event: std::sync::Arc<DomainEvent>,
 }
 
 /// The event's wire name in a webhook body (`message.posted`, ...).

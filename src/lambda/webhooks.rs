@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// SQS's longest `DelaySeconds`.
 pub const MAX_DELAY_SECS: i64 = 900;
@@ -26,7 +27,7 @@ pub enum Job {
     /// An attempt scheduled by an earlier invocation.
     Retry(Retry),
     /// A committed event, from the events topic: its first attempts.
-    Event(DomainEvent),
+    Event(Box<DomainEvent>),
 }
 
 /// Where scheduled retries wait.
@@ -91,26 +92,54 @@ impl Webhooks {
     }
 }
 
-/// The function: each record a job. A record that fails is reported back
-/// (the event source mapping's `ReportBatchItemFailures`) so only it is
-/// received again; one that is not a job at all is logged and dropped.
-pub async fn handle(webhooks: &Webhooks, event: SqsEvent) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
-    for record in event.records {
+/// How much of the invocation's time is kept back when its records run
+/// out of time: enough to answer which failed.
+pub const DEADLINE_MARGIN: Duration = Duration::from_secs(5);
+
+/// The function: each record a job, all of a batch's records at once (one
+/// group's slow receiver does not hold up another's events), each under
+/// `deadline`. A record that fails or is still running at the deadline is
+/// reported back (the event source mapping's `ReportBatchItemFailures`) so
+/// only it is received again; one that is not a job at all is logged and
+/// dropped.
+pub async fn handle(webhooks: &Webhooks, event: SqsEvent, deadline: Duration) -> SqsBatchResponse {
+    let runs = event.records.into_iter().map(|record| async move {
         let id = record.message_id.unwrap_or_default();
         let job = match serde_json::from_str::<Job>(record.body.as_deref().unwrap_or("")) {
             Ok(job) => job,
             Err(err) => {
                 tracing::error!(message = %id, error = %err, "not a webhook job; dropped");
-                continue;
+                return None;
             }
         };
-        if let Err(err) = webhooks.run(job, crate::domain::now()).await {
-            tracing::warn!(message = %id, error = %err, "webhook job failed; SQS redelivers it");
-            response.add_failure(id);
+        match tokio::time::timeout(deadline, webhooks.run(job, crate::domain::now())).await {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => {
+                tracing::warn!(message = %id, error = %err, "webhook job failed; SQS redelivers it");
+                Some(id)
+            }
+            Err(_) => {
+                tracing::warn!(message = %id, "webhook job out of time; SQS redelivers it");
+                Some(id)
+            }
         }
+    });
+    let mut response = SqsBatchResponse::default();
+    for failed in futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+    {
+        response.add_failure(failed);
     }
     response
+}
+
+/// The time a record may take in an invocation that must answer by
+/// `deadline_ms` (epoch milliseconds, the runtime's deadline).
+pub fn time_left(deadline_ms: u64) -> Duration {
+    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+    Duration::from_millis(deadline_ms.saturating_sub(now)).saturating_sub(DEADLINE_MARGIN)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod ports;
 mod push;
 mod reading;
 mod webhook_delivery;
+pub mod webhook_gate;
 mod webhooks;
 pub use webhooks::WebhookWithSecret;
 pub mod rate_limit;

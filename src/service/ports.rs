@@ -128,4 +128,7 @@ pub struct WebhookDelivery {
     pub transport: Arc<dyn WebhookTransport>,
     pub retries: Vec<std::time::Duration>,
     pub sealer: Arc<crate::auth::sealed::Sealer>,
+    /// Bounds on attempts in flight, and the back-off of receivers that
+    /// keep timing out.
+    pub gate: Arc<super::webhook_gate::WebhookGate>,
 }

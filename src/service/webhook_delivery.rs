@@ -4,6 +4,7 @@
 //! kept and judged (`domain::webhook::Verdict`). Where the retries wait is
 //! the runner's business: tasks locally, an SQS queue with delays on AWS.
 
+use super::webhook_gate::BACKING_OFF;
 use super::Service;
 use crate::domain::event::DomainEvent;
 use crate::domain::webhook::{self, Attempt, Delivery, Retry, Verdict, Webhook};
@@ -30,7 +31,9 @@ impl Service {
             return Ok(Vec::new());
         }
         let body = self.webhook_body(event).await?;
-        let attempts = hooks.iter().map(|w| self.attempt(w, event, &body, 1));
+        // One copy of the event, shared by every retry it leads to.
+        let event = Arc::new(event.clone());
+        let attempts = hooks.iter().map(|w| self.attempt(w, &event, &body, 1));
         let mut retries = Vec::new();
         for next in join_all(attempts).await {
             retries.extend(next?);
@@ -65,19 +68,30 @@ impl Service {
     async fn attempt(
         &self,
         hook: &Webhook,
-        event: &DomainEvent,
+        event: &Arc<DomainEvent>,
         body: &[u8],
         number: u32,
     ) -> DomainResult<Option<Retry>> {
         let at = Self::now();
+        let gate = &self.webhooks.gate;
         let outcome = match self.webhooks.sealer.open(&hook.secret.0, hook.id.as_str()) {
-            Some(secret) => {
-                let transport = &self.webhooks.transport;
-                let id = event.id.as_str();
-                transport
-                    .send(&hook.url, &secret, id, at.timestamp(), body)
-                    .await
-            }
+            Some(secret) => match gate.enter(&hook.id).await {
+                Some(pass) => {
+                    let transport = &self.webhooks.transport;
+                    let id = event.id.as_str();
+                    let outcome = transport
+                        .send(&hook.url, &secret, id, at.timestamp(), body)
+                        .await;
+                    drop(pass);
+                    gate.finish(&hook.id, outcome.timed_out());
+                    outcome
+                }
+                None => Attempt {
+                    status: None,
+                    error: Some(BACKING_OFF.to_owned()),
+                    duration_ms: 0,
+                },
+            },
             // Sealed under another key: CHORUS_SECRETS_KEY changed.
             None => Attempt {
                 status: None,
@@ -112,7 +126,7 @@ impl Service {
             webhook_id: hook.id.clone(),
             attempt: number.saturating_add(1),
             due: at + wait,
-            event: event.clone(),
+            event: Arc::clone(event),
         }))
     }
 

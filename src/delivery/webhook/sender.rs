@@ -92,7 +92,7 @@ fn describe(err: &reqwest::Error) -> String {
     if outbound::is_refused(err) {
         REFUSED.to_owned()
     } else if err.is_timeout() {
-        "timeout".to_owned()
+        crate::domain::webhook::TIMEOUT.to_owned()
     } else if err.is_connect() {
         "connection failed".to_owned()
     } else {

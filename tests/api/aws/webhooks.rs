@@ -90,7 +90,12 @@ async fn a_posted_message_reaches_the_webhook_through_the_queue_and_its_delayed_
     let mut seen: Vec<Value> = Vec::new();
     for _ in 0..20 {
         if let Some(event) = receive(&sqs, &queue_url).await {
-            let answer = chorus::lambda::webhooks::handle(&webhooks, event).await;
+            let answer = chorus::lambda::webhooks::handle(
+                &webhooks,
+                event,
+                std::time::Duration::from_secs(50),
+            )
+            .await;
             assert!(answer.batch_item_failures.is_empty());
             seen.push(next(&mut heard).await);
         }
@@ -171,9 +176,78 @@ async fn records_that_are_not_jobs_are_dropped_not_redelivered() {
         {"messageId": "2", "body": "{\"webhookId\": 3}"},
     ]}))
     .unwrap();
-    let answer = chorus::lambda::webhooks::handle(&webhooks, event).await;
+    let answer =
+        chorus::lambda::webhooks::handle(&webhooks, event, std::time::Duration::from_secs(50))
+            .await;
     assert!(
         answer.batch_item_failures.is_empty(),
         "poison is not retried"
+    );
+}
+
+/// A retry queue whose puts of one webhook's retries take ten seconds.
+struct SlowFor(String);
+
+#[async_trait::async_trait]
+impl chorus::lambda::webhooks::RetryQueue for SlowFor {
+    async fn put(&self, body: String, _delay: i32) -> Result<(), chorus::lambda::Error> {
+        if body.contains(&self.0) {
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_batchs_records_run_at_once_and_only_the_unfinished_one_is_reported() {
+    use chorus::domain::ids::WebhookId;
+    use chorus::domain::membership::{Membership, MembershipState};
+    use chorus::domain::webhook::Retry;
+    use chorus::lambda::webhooks::{handle, Job, Webhooks};
+    let w = world_with(&[("WEBHOOK_QUEUE_URL", "http://unused.invalid/q")]).await;
+    let now = chorus::domain::now();
+    let event = chorus::domain::event::DomainEvent::membership(
+        Membership {
+            group_id: chorus::domain::GroupId::parse("g_0123456789abcdef0123456789abcdef").unwrap(),
+            user_id: chorus::domain::UserId::parse("alice").unwrap(),
+            state: MembershipState::Left,
+            role: None,
+            note: None,
+            reason: None,
+            since: now,
+            updated_at: now,
+        },
+        now,
+    );
+    let event = std::sync::Arc::new(event);
+    let (slow, fast) = (WebhookId::generate(), WebhookId::generate());
+    // Not due for an hour: each is put back on the queue, nothing sent.
+    let record = |n: &str, webhook: &WebhookId| {
+        let job = Job::Retry(Retry {
+            webhook_id: webhook.clone(),
+            attempt: 2,
+            due: now + chrono::Duration::hours(1),
+            event: event.clone(),
+        });
+        json!({"messageId": n, "body": serde_json::to_string(&job).unwrap()})
+    };
+    let records = json!({"Records": [record("slow", &slow), record("fast-1", &fast), record("fast-2", &fast)]});
+    let batch: SqsEvent = serde_json::from_value(records).unwrap();
+    let webhooks = Webhooks {
+        service: w.env.webhooks().unwrap().service.clone(),
+        queue: std::sync::Arc::new(SlowFor(slow.to_string())),
+    };
+    let started = std::time::Instant::now();
+    let answer = handle(&webhooks, batch, std::time::Duration::from_millis(500)).await;
+    let failed: Vec<_> = answer
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, vec!["slow".to_owned()]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
     );
 }
