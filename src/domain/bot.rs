@@ -40,6 +40,9 @@ pub struct KeyDigest {
     pub hash: String,
 }
 
+/// Live bots a group may hold, and live incoming webhooks (each kind).
+pub const MAX_PER_GROUP: usize = 20;
+
 /// A validated `createBot`.
 #[derive(Debug, Clone)]
 pub struct NewBot {
@@ -82,9 +85,22 @@ impl NewBot {
         })
     }
 
-    /// Judged on the creator's membership as read where the bot is written.
-    pub fn admit(&self, creator: Option<&Membership>) -> DomainResult<()> {
-        may_manage(creator)
+    /// Judged on the creator's membership and the group's live bots of
+    /// the same kind (bots, or incoming webhooks), as read where the bot is
+    /// written.
+    pub fn admit(&self, creator: Option<&Membership>, live_of_kind: usize) -> DomainResult<()> {
+        may_manage(creator)?;
+        if live_of_kind >= MAX_PER_GROUP {
+            let kind = if self.hook.is_some() {
+                "incoming webhooks"
+            } else {
+                "bots"
+            };
+            return Err(DomainError::conflict(format!(
+                "a group has at most {MAX_PER_GROUP} {kind}: revoke or delete one first"
+            )));
+        }
+        Ok(())
     }
 
     pub fn bot(&self) -> Bot {

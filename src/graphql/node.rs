@@ -37,15 +37,12 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
     let viewer = viewer(ctx)?;
     let service = service(ctx)?;
     if let Some((group, user)) = parse_membership_id(raw) {
-        let found = service.membership(viewer, &group, &user).await?;
+        let found = hidden_as_absent(service.membership(viewer, &group, &user).await)?;
         return Ok(found.map(|m| Node::Membership(MembershipObject(m))));
     }
     let found = if raw.starts_with("g_") {
         let id = GroupId::parse(raw)?;
-        service
-            .group(viewer, &id)
-            .await?
-            .map(|g| Node::Group(GroupObject(g)))
+        hidden_as_absent(service.group(viewer, &id).await)?.map(|g| Node::Group(GroupObject(g)))
     } else if raw.starts_with("m_") {
         let id = MessageId::parse(raw)?;
         hidden_as_absent(service.message(viewer, &id).await)?

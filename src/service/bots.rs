@@ -131,11 +131,19 @@ impl Service {
         Ok((changed.value, ours))
     }
 
-    /// A group's bots, for its owner and admins.
+    /// A group's bots, for its owner and admins: the live ones and the
+    /// [`bot::MAX_PER_GROUP`] revoked most recently, oldest first.
     pub async fn group_bots(&self, viewer: &UserId, group: &GroupId) -> DomainResult<Vec<Bot>> {
         let (_, membership) = self.access(viewer, group).await?;
         bot::may_manage(membership.as_ref())?;
-        Ok(self.store.group_bots(group).await?)
+        let mut bots = self.store.group_bots(group).await?;
+        let mut revoked: Vec<_> = bots.iter().filter_map(|b| b.revoked_at).collect();
+        if revoked.len() > bot::MAX_PER_GROUP {
+            revoked.sort_unstable_by(|a, b| b.cmp(a));
+            let oldest_kept = revoked[bot::MAX_PER_GROUP - 1];
+            bots.retain(|b| b.revoked_at.is_none_or(|at| at >= oldest_kept));
+        }
+        Ok(bots)
     }
 
     /// A bot, if the viewer manages its group (`node`); `None` otherwise.

@@ -14,9 +14,11 @@ impl Service {
     /// Read through `access`, so a bot sees only its own group and the
     /// request's later checks of this group cost nothing.
     pub async fn group(&self, viewer: &UserId, id: &GroupId) -> DomainResult<Option<Group>> {
+        // A group the viewer may not see (a bot's foreign group) is absent,
+        // as a missing one is: the answer tells nothing of what exists.
         match self.access(viewer, id).await {
             Ok((group, _)) => Ok(Some(group)),
-            Err(DomainError::NotFound(_)) => Ok(None),
+            Err(DomainError::NotFound(_) | DomainError::Forbidden(_)) => Ok(None),
             Err(err) => Err(err),
         }
     }

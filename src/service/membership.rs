@@ -96,6 +96,9 @@ impl Service {
             return Ok(Some(found));
         }
         let own = self.membership_of(group, viewer).await?;
+        if crate::domain::bot::confine(viewer, own.as_ref()).is_err() {
+            return Ok(None);
+        }
         let visible = own.as_ref().is_some_and(Membership::is_admin)
             || (found.is_member()
                 && can_read_content(self.load_group(group).await?.visibility, own.as_ref()));

@@ -25,6 +25,10 @@ impl Service {
         up_to: &MessageId,
     ) -> DomainResult<Membership> {
         crate::domain::bot::people_only(viewer)?;
+        self.throttle(viewer).await?;
+        // Members only, before the message is looked at: a non-member's
+        // answer is the same whatever group the message is in.
+        self.require_member(viewer, group).await?;
         self.store.mark_read(group, viewer, up_to).await?;
         self.own_membership(viewer, group).await
     }

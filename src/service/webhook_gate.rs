@@ -121,7 +121,8 @@ impl WebhookGate {
 
     /// Attempts in flight now, all webhooks together.
     pub fn in_flight(&self) -> usize {
-        self.global_size.saturating_sub(self.global.available_permits())
+        self.global_size
+            .saturating_sub(self.global.available_permits())
     }
 }
 

@@ -80,7 +80,8 @@ async fn a_bot_acts_in_its_group_with_its_key_and_nowhere_else() {
 
     // Everywhere else: FORBIDDEN, even where any person may read.
     let read = "query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }";
-    assert_eq!(robot.err(read, json!({"g": other})).await, "FORBIDDEN");
+    let hidden = robot.gql(read, json!({"g": other})).await;
+    assert_eq!(hidden, json!({"data": {"group": null}}), "as if it did not exist");
     assert_eq!(
         robot.err(POST, json!({"g": other, "b": "x"})).await,
         "FORBIDDEN"
@@ -323,4 +324,44 @@ async fn a_banned_admins_bot_stops_until_an_owner_enables_it() {
     let enabled = alice.ok(enable, json!({"b": bot_id})).await;
     assert_eq!(enabled["enableBot"]["disabledReason"], Value::Null);
     robot.ok(POST, json!({"g": g, "b": "back on duty"})).await;
+}
+
+#[tokio::test]
+async fn a_bot_sees_nothing_outside_its_group_and_cannot_tell_foreign_from_missing() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let public = alice
+        .ok(
+            "mutation { createGroup(input: {name: \"Open\", visibility: PUBLIC}) { id } }",
+            json!({}),
+        )
+        .await["createGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (key, _, bot_user) = create_bot(&alice, &g).await;
+    let robot = bot_client(&app, &key, &bot_user);
+    let foreign_membership = alice
+        .ok(
+            "query($g: ID!) { group(id: $g) { viewerMembership { id } } }",
+            json!({"g": public}),
+        )
+        .await["group"]["viewerMembership"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let missing = "g_0123456789abcdef0123456789abcdef";
+    let asked = robot
+        .gql(
+            "query($ids: [ID!]!, $f: ID!, $m: ID!) { nodes(ids: $ids) { id }
+               foreign: group(id: $f) { id } missing: group(id: $m) { id } }",
+            json!({"ids": [g, public, missing, foreign_membership], "f": public, "m": missing}),
+        )
+        .await;
+    assert!(asked.get("errors").is_none(), "{asked}");
+    assert_eq!(
+        asked["data"],
+        json!({"nodes": [{"id": g}, null, null, null], "foreign": null, "missing": null})
+    );
 }

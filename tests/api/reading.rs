@@ -61,6 +61,16 @@ async fn a_member_sees_unread_counts_move_with_their_marker_and_mentions() {
         eve.err(MARK, json!({"g": g, "m": reply})).await,
         "FORBIDDEN"
     );
+    // Whatever the message: a non-member learns nothing of where it is.
+    let eves = eve.create_group("Eve's").await;
+    let mine = eve.post(&eves, "mine").await;
+    for m in [mine.as_str(), "m_nope"] {
+        assert_eq!(
+            eve.err(MARK, json!({"g": g, "m": m})).await,
+            "FORBIDDEN",
+            "{m}"
+        );
+    }
 }
 
 #[tokio::test]

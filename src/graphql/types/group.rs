@@ -30,6 +30,10 @@ impl GroupObject {
     }
 }
 
+/// The most entries the integration lists hold, as their cost counts them.
+const WEBHOOKS_LISTED: i32 = crate::domain::bot::MAX_PER_GROUP as i32;
+const BOTS_LISTED: i32 = 3 * WEBHOOKS_LISTED;
+
 #[Object(name = "Group")]
 impl GroupObject {
     pub async fn id(&self) -> ID {
@@ -134,15 +138,17 @@ impl GroupObject {
         ))
     }
 
-    /// The group's bots, revoked ones too. Owner and admins only.
-    #[graphql(complexity = "super::list_cost(100, child_complexity)")]
+    /// The group's bots, oldest first: the live ones (at most 20 bots and
+    /// 20 incoming webhooks' bots) and the 20 revoked most recently. Owner
+    /// and admins only.
+    #[graphql(complexity = "super::list_cost(BOTS_LISTED, child_complexity)")]
     async fn bots(&self, ctx: &Context<'_>) -> ApiResult<Vec<BotObject>> {
         let bots = service(ctx)?.group_bots(viewer(ctx)?, &self.0.id).await?;
         Ok(bots.into_iter().map(BotObject).collect())
     }
 
-    /// The group's outgoing webhooks. Owner and admins only.
-    #[graphql(complexity = "super::list_cost(100, child_complexity)")]
+    /// The group's outgoing webhooks (at most 20). Owner and admins only.
+    #[graphql(complexity = "super::list_cost(WEBHOOKS_LISTED, child_complexity)")]
     async fn webhooks(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::WebhookObject>> {
         let hooks = service(ctx)?
             .group_webhooks(viewer(ctx)?, &self.0.id)
@@ -150,8 +156,9 @@ impl GroupObject {
         Ok(hooks.into_iter().map(super::WebhookObject).collect())
     }
 
-    /// The group's live incoming webhooks. Owner and admins only.
-    #[graphql(complexity = "super::list_cost(100, child_complexity)")]
+    /// The group's live incoming webhooks (at most 20). Owner and admins
+    /// only.
+    #[graphql(complexity = "super::list_cost(WEBHOOKS_LISTED, child_complexity)")]
     async fn incoming_webhooks(&self, ctx: &Context<'_>) -> ApiResult<Vec<IncomingWebhookObject>> {
         let hooks = service(ctx)?
             .group_incoming_webhooks(viewer(ctx)?, &self.0.id)

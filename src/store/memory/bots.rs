@@ -60,7 +60,12 @@ impl State {
             return Err(StoreError::NotFound("group"));
         }
         let creator = (new.group_id.clone(), new.created_by.clone());
-        new.admit(self.memberships.get(&creator))
+        let ids = self.bots.by_group.get(&new.group_id).into_iter().flatten();
+        let live_of_kind = ids
+            .filter_map(|id| self.bots.rows.get(id))
+            .filter(|b| b.revoked_at.is_none() && b.hook_id.is_some() == new.hook.is_some())
+            .count();
+        new.admit(self.memberships.get(&creator), live_of_kind)
             .map_err(StoreError::Rejected)?;
         let (bot, membership) = (new.bot(), new.membership());
         self.users.insert(

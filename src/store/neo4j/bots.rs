@@ -33,6 +33,13 @@ struct BotRow {
     hook_secret_hash: Option<String>,
 }
 
+/// A live bot of a group, as `create_bot` counts them by kind.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LiveBotRow {
+    hook_id: Option<String>,
+}
+
 impl TryFrom<BotRow> for Bot {
     type Error = StoreError;
     fn try_from(r: BotRow) -> Result<Self, StoreError> {
@@ -78,7 +85,16 @@ impl Bots for Neo4jStore {
                 .param("userIds", vec![new.created_by.to_string()]);
             let creator: Vec<Membership> =
                 rows::convert(tx::rows::<MembershipRow>(txn, read).await?)?;
-            new.admit(creator.first()).map_err(StoreError::Rejected)?;
+            let live = q::BOTS_LIVE_OF_GROUP
+                .query()
+                .param("groupId", new.group_id.as_str());
+            let live = tx::rows::<LiveBotRow>(txn, live).await?;
+            let live_of_kind = live
+                .iter()
+                .filter(|b| b.hook_id.is_some() == new.hook.is_some())
+                .count();
+            new.admit(creator.first(), live_of_kind)
+                .map_err(StoreError::Rejected)?;
             let create = q::BOT_CREATE
                 .query()
                 .param("id", bot.id.as_str())

@@ -53,6 +53,7 @@ statements! {
     BOT_UPDATE = "bot_update";
     BOTS_BY_IDS = "bots_by_ids";
     BOTS_DISABLE_OF_CREATOR = "bots_disable_of_creator";
+    BOTS_LIVE_OF_GROUP = "bots_live_of_group";
     BOTS_OF_GROUP = "bots_of_group";
     CHILDREN_BY_SEQS = "children_by_seqs";
     GROUP_CREATE = "group_create";

@@ -267,3 +267,33 @@ pub async fn a_bot_removed_from_its_group_is_revoked(store: DynStore) {
     let stored = store.bots(std::slice::from_ref(&bot.id)).await.unwrap();
     assert!(stored[0].revoked_at.is_some(), "{stored:?}");
 }
+
+pub async fn a_group_holds_at_most_twenty_live_bots_and_twenty_hooks(store: DynStore) {
+    use chorus::domain::bot::MAX_PER_GROUP;
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Ops").await;
+    let mut first = None;
+    for _ in 0..MAX_PER_GROUP {
+        let (_, new) = new_bot(&g.id, &owner);
+        let bot = store.create_bot(&new).await.unwrap().value.0;
+        first.get_or_insert(bot.id);
+    }
+    let (_, over) = new_bot(&g.id, &owner);
+    let refused = store.create_bot(&over).await.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::Rejected(DomainError::Conflict(_))),
+        "{refused:?}"
+    );
+    // Hooks are counted apart.
+    let (_, mut hook) = new_bot(&g.id, &owner);
+    hook.hook = Some((chorus::domain::ids::HookId::generate(), "digest".into()));
+    store.create_bot(&hook).await.unwrap();
+    // A revoked bot frees its place.
+    let first = first.unwrap();
+    store
+        .change_bot(&first, &owner, &BotChange::Revoke, Utc::now())
+        .await
+        .unwrap();
+    store.create_bot(&over).await.unwrap();
+    assert_eq!(members(&store, &g.id).await, 1 + MAX_PER_GROUP as u64 + 1);
+}

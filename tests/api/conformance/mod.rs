@@ -120,6 +120,7 @@ macro_rules! conformance_suite {
                 bots::integrations_are_disabled_when_their_creator_loses_admin_and_owners_re_enable
             );
             case!(bots::a_bot_removed_from_its_group_is_revoked);
+            case!(bots::a_group_holds_at_most_twenty_live_bots_and_twenty_hooks);
             case!(webhooks::webhooks_are_registered_listed_changed_and_deleted);
             case!(webhooks::the_last_hundred_attempts_are_kept_in_order);
             case!(webhooks::concurrent_exhausted_events_disable_exactly_once);
