@@ -81,7 +81,11 @@ async fn a_bot_acts_in_its_group_with_its_key_and_nowhere_else() {
     // Everywhere else: FORBIDDEN, even where any person may read.
     let read = "query($g: ID!) { group(id: $g) { messages { edges { node { body } } } } }";
     let hidden = robot.gql(read, json!({"g": other})).await;
-    assert_eq!(hidden, json!({"data": {"group": null}}), "as if it did not exist");
+    assert_eq!(
+        hidden,
+        json!({"data": {"group": null}}),
+        "as if it did not exist"
+    );
     assert_eq!(
         robot.err(POST, json!({"g": other, "b": "x"})).await,
         "FORBIDDEN"
