@@ -50,6 +50,37 @@
     "",
   ].join("\n");
 
+  // GraphiQL keeps tabs and history in localStorage, each with its
+  // headers; this storage keeps them without any headers, so a bearer
+  // token lives only in the tab's memory.
+  function withoutHeaders(value) {
+    if (Array.isArray(value)) return value.map(withoutHeaders);
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        // A tab's `hash` joins its query, variables and headers.
+        out[key] = key === "headers" || key === "hash" ? null : withoutHeaders(value[key]);
+      });
+      return out;
+    }
+    return value;
+  }
+  var storage = {
+    getItem: function (key) { return window.localStorage.getItem(key); },
+    setItem: function (key, value) {
+      if (/headers/i.test(key)) return;
+      try {
+        value = JSON.stringify(withoutHeaders(JSON.parse(value)));
+      } catch (e) {
+        if (/bearer/i.test(String(value))) return;
+      }
+      window.localStorage.setItem(key, value);
+    },
+    removeItem: function (key) { window.localStorage.removeItem(key); },
+    clear: function () { window.localStorage.clear(); },
+    get length() { return window.localStorage.length; },
+  };
+
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
     React.createElement(GraphiQL, {
@@ -58,6 +89,7 @@
       defaultEditorToolsVisibility: "headers",
       // A bearer token stays in this tab's memory, never in localStorage.
       shouldPersistHeaders: false,
+      storage: storage,
     })
   );
 })();

@@ -1,6 +1,6 @@
 //! Read markers, unread counts, levels and mentions through the schema.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{error_code, spawn_app, spawn_app_with};
 use serde_json::json;
 
 const GROUP: &str = "query($g: ID!) { group(id: $g) { unreadCount unreadMentionCount
@@ -108,5 +108,21 @@ async fn markers_refuse_other_groups_and_bad_ids_and_levels_are_kept() {
     assert_eq!(
         eve.err(set, json!({"g": g, "l": "NONE"})).await,
         "FORBIDDEN"
+    );
+}
+
+#[tokio::test]
+async fn marking_read_is_rate_limited() {
+    let app = spawn_app_with(&[("CHORUS_RATE_BURST", "3"), ("CHORUS_RATE_PER_SEC", "1")]).await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Club").await;
+    let m = alice.post(&g, "hello").await;
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        codes.push(error_code(&alice.gql(MARK, json!({"g": g, "m": m})).await));
+    }
+    assert!(
+        codes.contains(&Some("RATE_LIMITED".to_owned())),
+        "{codes:?}"
     );
 }
