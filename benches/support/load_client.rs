@@ -399,11 +399,28 @@ pub async fn listen_soak(
     member: &Member,
     group: &str,
     origin: Instant,
+    heard: Arc<Heard>,
     on_frame: impl Fn(usize, usize, u64, u64) + Send + Sync + 'static,
 ) {
     let mut socket = subscribed(server, member, group).await;
     tokio::spawn(async move {
-        while let Some(Ok(frame)) = socket.next().await {
+        loop {
+            let frame = match socket.next().await {
+                Some(Ok(frame)) => frame,
+                Some(Err(err)) => {
+                    heard.closed(format!("error: {err}"), origin);
+                    break;
+                }
+                None => {
+                    heard.closed("ended".into(), origin);
+                    break;
+                }
+            };
+            if let Frame::Close(close) = &frame {
+                let code = close.as_ref().map_or(0, |c| u16::from(c.code));
+                heard.closed(format!("closed {code}"), origin);
+                break;
+            }
             let Frame::Text(text) = frame else { continue };
             let now_us = origin.elapsed().as_micros() as u64;
             let Some(body) = body_of(&text) else { continue };
@@ -424,6 +441,8 @@ pub async fn listen_soak(
 pub struct Heard {
     bits: Vec<Mutex<Vec<u64>>>,
     duplicates: AtomicUsize,
+    /// How the socket ended, and when (seconds into the run), if it did.
+    pub ended: Mutex<Option<(String, f64)>>,
 }
 
 impl Heard {
@@ -431,7 +450,12 @@ impl Heard {
         Self {
             bits: (0..writers).map(|_| Mutex::new(Vec::new())).collect(),
             duplicates: AtomicUsize::new(0),
+            ended: Mutex::new(None),
         }
+    }
+
+    fn closed(&self, how: String, origin: Instant) {
+        *self.ended.lock().unwrap() = Some((how, origin.elapsed().as_secs_f64()));
     }
 
     pub fn mark(&self, writer: usize, seq: usize) {
