@@ -1,5 +1,5 @@
 //! The production store: Neo4j 5 (or any Bolt server speaking its Cypher)
-//! through neo4rs, with the graph model of DESIGN.md section 3.
+//! through neo4rs, with the graph model of docs/design.md ("Graph model").
 //!
 //! Every read-modify-write is one transaction that first writes to the node
 //! it depends on (the parent's counter, the group's lock) and only then
