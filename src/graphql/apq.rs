@@ -15,13 +15,12 @@
 //!   document again instead of cloning a syntax tree that can be a hundred
 //!   times the size of its text.
 
-use super::Viewer;
+use super::context::signed_in;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
 };
 use async_graphql::{Request, ServerError, ServerResult, ValidationResult};
 use sha2::{Digest, Sha256};
-use std::any::TypeId;
 use std::sync::{Arc, Mutex};
 
 /// Bytes of document text the cache keeps per process.
@@ -214,14 +213,6 @@ impl Extension for PersistedExtension {
         }
         Ok(result)
     }
-}
-
-fn signed_in(request: &Request) -> bool {
-    request
-        .data
-        .get(&TypeId::of::<Viewer>())
-        .and_then(|v| v.downcast_ref::<Viewer>())
-        .is_some_and(|v| v.0.is_some())
 }
 
 #[cfg(test)]

@@ -35,3 +35,13 @@ pub fn service<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Arc<Service>> {
 pub fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a TickLoader<StoreLoader>> {
     data(ctx)
 }
+
+/// Whether a request carries a signed-in viewer (read by the schema's
+/// extensions before execution, from the request's own data).
+pub fn signed_in(request: &async_graphql::Request) -> bool {
+    request
+        .data
+        .get(&std::any::TypeId::of::<Viewer>())
+        .and_then(|v| v.downcast_ref::<Viewer>())
+        .is_some_and(|v| v.0.is_some())
+}

@@ -11,14 +11,12 @@
 //! - a response larger than `max_response_bytes` is replaced by an error.
 
 use super::errors::{coded, request_error};
-use super::Viewer;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextSubscribe,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{IntrospectionMode, Request, Response, ServerError, ServerResult};
 use futures_util::stream::{BoxStream, StreamExt};
-use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -179,11 +177,7 @@ impl Extension for GuardExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let signed_in = request
-            .data
-            .get(&TypeId::of::<Viewer>())
-            .and_then(|v| v.downcast_ref::<Viewer>())
-            .is_some_and(|v| v.0.is_some());
+        let signed_in = super::context::signed_in(&request);
         // Taken out for a moment: the parse borrows the request.
         let name = request.operation_name.take();
         let variables = std::mem::take(&mut request.variables);

@@ -34,20 +34,23 @@ async fn create_bot(admin: &Client<'_>, group: &str) -> (String, String, String)
     )
 }
 
+/// A new PUBLIC group of `owner`.
+async fn public_group(owner: &Client<'_>) -> String {
+    let data = owner
+        .ok(
+            "mutation { createGroup(input: {name: \"Open\", visibility: PUBLIC}) { id } }",
+            json!({}),
+        )
+        .await;
+    data["createGroup"]["id"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn a_bot_acts_in_its_group_with_its_key_and_nowhere_else() {
     let app = spawn_app().await;
     let alice = app.user("alice");
     let g = alice.create_group("Ops").await;
-    let other = alice
-        .ok(
-            "mutation { createGroup(input: {name: \"Open\", visibility: PUBLIC}) { id } }",
-            json!({}),
-        )
-        .await["createGroup"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other = public_group(&alice).await;
     alice.post(&other, "public words").await;
     let data = alice.ok(CREATE, json!({"g": g, "n": "Deploy bot"})).await;
     let created = &data["createBot"];
@@ -211,14 +214,7 @@ async fn a_bot_subscribes_with_its_key_and_is_rate_limited_like_a_person() {
     let alice = app.user("alice");
     let g = alice.create_group("Ops").await;
     let (key, _, bot_user) = create_bot(&alice, &g).await;
-    let mut ws = Ws::open(&app).await;
-    ws.send(
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {key}")}}),
-    )
-    .await;
-    assert_eq!(ws.recv().await["type"], "connection_ack");
-    ws.subscribe("s1", &g).await;
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let mut ws = bot_socket(&app, &key, &g).await;
     alice.post(&g, "hello bot").await;
     let event = ws.recv().await;
     assert_eq!(
@@ -241,13 +237,19 @@ async fn a_bot_subscribes_with_its_key_and_is_rate_limited_like_a_person() {
 }
 
 /// A socket initialised with a bot's key.
-async fn bot_socket(app: &TestApp, key: &str, group: &str) -> Ws {
+async fn bot_connection(app: &TestApp, key: &str) -> Ws {
     let mut ws = Ws::open(app).await;
     ws.send(
         json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {key}")}}),
     )
     .await;
     assert_eq!(ws.recv().await["type"], "connection_ack");
+    ws
+}
+
+/// A socket initialised with a bot's key and subscribed to `group`.
+async fn bot_socket(app: &TestApp, key: &str, group: &str) -> Ws {
+    let mut ws = bot_connection(app, key).await;
     ws.subscribe("s1", group).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     ws
@@ -279,12 +281,7 @@ async fn rotating_or_revoking_a_key_closes_the_sockets_it_opened() {
 
     // Where operations start: a second socket on the new key, then a
     // revocation; its next `subscribe` is refused with 4403.
-    let mut idle = Ws::open(&app).await;
-    idle.send(
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {new_key}")}}),
-    )
-    .await;
-    assert_eq!(idle.recv().await["type"], "connection_ack");
+    let mut idle = bot_connection(&app, &new_key).await;
     alice.ok(REVOKE, json!({"b": bot_id})).await;
     idle.subscribe("s2", &g).await;
     assert_eq!(idle.recv().await, json!({"close": 4403}));
@@ -335,15 +332,7 @@ async fn a_bot_sees_nothing_outside_its_group_and_cannot_tell_foreign_from_missi
     let app = spawn_app().await;
     let alice = app.user("alice");
     let g = alice.create_group("Ops").await;
-    let public = alice
-        .ok(
-            "mutation { createGroup(input: {name: \"Open\", visibility: PUBLIC}) { id } }",
-            json!({}),
-        )
-        .await["createGroup"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let public = public_group(&alice).await;
     let (key, _, bot_user) = create_bot(&alice, &g).await;
     let robot = bot_client(&app, &key, &bot_user);
     let foreign_membership = alice

@@ -10,14 +10,28 @@ async fn graphql(router: &chorus::lambda::ApiService, key: &str, query: &str) ->
     super::graphql(router, key, query, json!({})).await
 }
 
+/// The world's service, alice, the group's id and a bot alice made in it.
+async fn bot_of(
+    w: &super::World,
+    group: &str,
+) -> (
+    std::sync::Arc<chorus::service::Service>,
+    chorus::domain::UserId,
+    chorus::domain::GroupId,
+    chorus::service::BotWithKey,
+) {
+    let service = w.env.parts().unwrap().0;
+    let alice = chorus::domain::UserId::parse("alice").unwrap();
+    let group_id = chorus::domain::GroupId::parse(group).unwrap();
+    let created = service.create_bot(&alice, &group_id, "CI").await.unwrap();
+    (service, alice, group_id, created)
+}
+
 #[tokio::test]
 async fn a_bot_posts_and_subscribes_through_the_lambdas_until_revoked() {
     let w = world().await;
     let group = club(&w).await;
-    let service = w.env.parts().unwrap().0;
-    let alice = chorus::domain::UserId::parse("alice").unwrap();
-    let group_id = chorus::domain::GroupId::parse(&group).unwrap();
-    let created = service.create_bot(&alice, &group_id, "CI").await.unwrap();
+    let (service, alice, group_id, created) = bot_of(&w, &group).await;
     let key = created.api_key.as_str();
     let bot_user = created.bot.user_id.to_string();
 
@@ -120,10 +134,7 @@ async fn an_incoming_webhook_posts_through_the_api_function() {
 async fn a_rotated_key_closes_its_connections_at_subscribe_and_at_delivery() {
     let w = world().await;
     let group = club(&w).await;
-    let service = w.env.parts().unwrap().0;
-    let alice = chorus::domain::UserId::parse("alice").unwrap();
-    let group_id = chorus::domain::GroupId::parse(&group).unwrap();
-    let created = service.create_bot(&alice, &group_id, "CI").await.unwrap();
+    let (service, alice, group_id, created) = bot_of(&w, &group).await;
     let key = created.api_key.as_str();
     let ws = w.env.ws().unwrap();
     let init =
