@@ -31,20 +31,20 @@ async fn main() {
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
     let store: std::sync::Arc<dyn chorus::store::Store> =
         std::sync::Arc::new(chorus::store::memory::MemoryStore::new());
-    let (service, schema) = {
-        let broker = std::sync::Arc::new(chorus::delivery::broker::Broker::new());
-        let push = std::sync::Arc::new(chorus::delivery::push::MemoryPushRegistry::default());
-        chorus::app::parts(
-            &config,
+    let chorus::app::Parts {
+        service, schema, ..
+    } = chorus::app::parts(
+        &config,
+        chorus::service::Ports {
             store,
-            broker.clone(),
-            push,
-            Some(broker),
-            None,
-            chorus::app::webhook_delivery(&config, true).unwrap(),
-            None,
-        )
-    };
+            events: std::sync::Arc::new(chorus::delivery::broker::Broker::new()),
+            push: std::sync::Arc::new(chorus::delivery::push::MemoryPushRegistry::default()),
+            limiter: chorus::app::local_limiter(&config),
+            webhooks: chorus::app::webhook_delivery(&config, true).unwrap(),
+            devices: std::sync::Arc::new(chorus::service::ports::NoDeviceEndpoints),
+            publish_wait: config.publish_wait,
+        },
+    );
     // A 100-deep chain of 10,000-character replies.
     let alice = chorus::domain::UserId::parse("alice").unwrap();
     let profile = chorus::domain::user::Profile {

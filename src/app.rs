@@ -10,11 +10,12 @@ use crate::delivery::broker::Broker;
 use crate::delivery::outbound::SystemLookup;
 use crate::delivery::push::MemoryPushRegistry;
 use crate::delivery::webhook::WebhookSender;
+use crate::graphql::ws::replay::SharedAnswers;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::{router, AppState};
-use crate::service::ports::{EventPublisher, LiveEvents, PushRegistry, RateLimit, WebhookDelivery};
+use crate::service::ports::{LiveEvents, NoDeviceEndpoints, RateLimit, WebhookDelivery};
 use crate::service::rate_limit::RateLimiter;
-use crate::service::Service;
+use crate::service::{Ports, Service};
 use crate::store::memory::MemoryStore;
 use crate::store::neo4j::Neo4jStore;
 use crate::store::Store;
@@ -64,61 +65,69 @@ pub fn webhook_delivery(config: &Config, local: bool) -> anyhow::Result<WebhookD
     })
 }
 
-/// The service and schema over the given adapters. `live` is set where
-/// this process serves subscriptions itself (the local server); `limiter`
-/// where buckets are kept outside the process (DynamoDB on AWS), else each
-/// process keeps its own.
-#[allow(clippy::too_many_arguments)] // the ports of one service, each named
-pub fn parts(
-    config: &Config,
-    store: Arc<dyn Store>,
-    events: Arc<dyn EventPublisher>,
-    push: Arc<dyn PushRegistry>,
-    live: Option<Arc<dyn LiveEvents>>,
-    limiter: Option<Arc<dyn RateLimit>>,
-    webhooks: WebhookDelivery,
-    devices: Option<Arc<dyn crate::service::ports::DeviceEndpoints>>,
-) -> (Arc<Service>, ChorusSchema) {
-    let limiter = limiter
-        .unwrap_or_else(|| Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_sec)));
-    let service = Service::new(store, events, push, limiter, config.publish_wait, webhooks);
-    let service = Arc::new(match devices {
-        Some(devices) => service.with_device_endpoints(devices),
-        None => service,
-    });
-    let limits = Limits {
-        depth: config.limits.max_query_depth,
-        complexity: config.limits.max_query_complexity,
-        introspection: config.introspection,
-        max_selections: config.limits.max_query_selections,
-        max_response_bytes: config.limits.max_response_bytes,
-    };
-    let schema = build_schema(service.clone(), live, limits);
-    (service, schema)
+/// A service, its schema, and where its sockets hear events.
+pub struct Parts {
+    pub service: Arc<Service>,
+    pub schema: ChorusSchema,
+    /// The in-process broker, where this process serves subscriptions
+    /// itself (the local server).
+    pub live: Option<Arc<dyn LiveEvents>>,
+}
+
+/// Rate limits kept in this process (each process its own buckets).
+pub fn local_limiter(config: &Config) -> Arc<dyn RateLimit> {
+    Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_sec))
+}
+
+/// The schema's view of the configured limits.
+impl From<&Config> for Limits {
+    fn from(config: &Config) -> Self {
+        Self {
+            depth: config.limits.max_query_depth,
+            complexity: config.limits.max_query_complexity,
+            introspection: config.introspection,
+            max_selections: config.limits.max_query_selections,
+            max_response_bytes: config.limits.max_response_bytes,
+        }
+    }
+}
+
+/// The service and schema over the given adapters, serving no
+/// subscriptions of its own.
+pub fn parts(config: &Config, ports: Ports) -> Parts {
+    let service = Arc::new(Service::new(ports));
+    let schema = build_schema(service.clone(), Limits::from(config));
+    Parts {
+        service,
+        schema,
+        live: None,
+    }
 }
 
 /// The router over a service and schema (the local server and the `api`
 /// Lambda serve the same one).
-pub fn app_router(config: &Config, service: Arc<Service>, schema: ChorusSchema) -> axum::Router {
+pub fn app_router(config: &Config, parts: Parts) -> axum::Router {
     let state = AppState {
-        schema,
+        schema: parts.schema,
         auth: Arc::new(authenticator(config)),
-        service,
+        service: parts.service,
         limits: config.limits.clone(),
         sockets: Arc::default(),
         public_url: config.public_url.clone().map(crate::graphql::BaseUrl),
+        live: parts.live,
+        answers: Arc::new(SharedAnswers::new(SHARED_ANSWERS)),
     };
     router(state, &config.cors_origins)
 }
 
+/// Answers kept for sockets to share: a few per event for the last
+/// hundreds of events.
+const SHARED_ANSWERS: usize = 1_024;
+
 /// The local service and schema on a store: in-process events and push
 /// registry, and with `run_local` the local runner of webhooks and logged
 /// pushes (started here: call within a runtime).
-fn local_parts(
-    config: &Config,
-    store: Arc<dyn Store>,
-    run_local: bool,
-) -> anyhow::Result<(Arc<Service>, ChorusSchema)> {
+fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyhow::Result<Parts> {
     let (broker, local_queue) = if run_local {
         let (events, queue) = tokio::sync::mpsc::unbounded_channel();
         (Broker::with_runner(events), Some(queue))
@@ -126,35 +135,35 @@ fn local_parts(
         (Broker::new(), None)
     };
     let broker = Arc::new(broker);
-    let push = Arc::new(MemoryPushRegistry::default());
-    let webhooks = webhook_delivery(config, true)?;
-    let (service, schema) = parts(
-        config,
+    let ports = Ports {
         store,
-        broker.clone(),
-        push,
-        Some(broker.clone()),
-        None,
-        webhooks,
-        None,
-    );
+        events: broker.clone(),
+        push: Arc::new(MemoryPushRegistry::default()),
+        limiter: local_limiter(config),
+        webhooks: webhook_delivery(config, true)?,
+        devices: Arc::new(NoDeviceEndpoints),
+        publish_wait: config.publish_wait,
+    };
+    let parts = Parts {
+        live: Some(broker.clone()),
+        ..parts(config, ports)
+    };
     if let Some(queue) = local_queue {
-        tokio::spawn(service.clone().run_local(queue, broker));
+        tokio::spawn(parts.service.clone().run_local(queue, broker));
     }
-    Ok((service, schema))
+    Ok(parts)
 }
 
 /// The local schema alone, for benches and tools that run it without HTTP:
 /// outgoing webhooks are registered but not sent (no runner reads each
 /// event's webhooks).
 pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<ChorusSchema> {
-    Ok(local_parts(config, store, false)?.1)
+    Ok(local_parts(config, store, false)?.schema)
 }
 
 /// The whole local application on a store: service, schema, router.
 pub fn local_app(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<axum::Router> {
-    let (service, schema) = local_parts(config, store, true)?;
-    Ok(app_router(config, service, schema))
+    Ok(app_router(config, local_parts(config, store, true)?))
 }
 
 /// The store the configuration asks for: Neo4j when `NEO4J_URI` is set,
@@ -213,9 +222,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         // The local server is its own deployment: it applies the schema.
         migrate(&config).await?;
     }
-    let (service, schema) = local_parts(&config, store(&config).await?, true)?;
-    tokio::spawn(sweep_every_minute(service.clone()));
-    let app = app_router(&config, service, schema);
+    let parts = local_parts(&config, store(&config).await?, true)?;
+    tokio::spawn(sweep_every_minute(parts.service.clone()));
+    let app = app_router(&config, parts);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(

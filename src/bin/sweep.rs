@@ -8,7 +8,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 async fn main() -> Result<(), lambda_runtime::Error> {
     chorus::telemetry::init_lambda();
     let env = chorus::lambda::Env::load().await?;
-    let (service, _) = env.parts()?;
+    let service = env.parts()?.service;
     let service = &service;
     lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| {
         chorus::lambda::sweep(service)

@@ -5,7 +5,7 @@
 
 use crate::domain::event::DomainEvent;
 use crate::domain::{GroupId, UserId};
-use crate::service::ports::{EventPublisher, LiveEvents, PublishError};
+use crate::service::ports::{EventPublisher, Lagged, LiveEvents, PublishError};
 use async_trait::async_trait;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use parking_lot::Mutex;
@@ -13,8 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-/// Events a slow subscriber may fall behind by before it skips ahead (it
-/// catches up with `messages(after:)`, like a reconnecting client).
+/// Events a slow subscriber may fall behind by before it is told it lagged
+/// (its socket closes; it catches up with `messages(after:)`).
 const CHANNEL_CAPACITY: usize = 1_024;
 
 /// A group's channel and how many streams each listening user holds.
@@ -79,7 +79,11 @@ impl Drop for Listener {
 }
 
 impl LiveEvents for Broker {
-    fn listen(&self, group: &GroupId, user: &UserId) -> BoxStream<'static, Arc<DomainEvent>> {
+    fn listen(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> BoxStream<'static, Result<Arc<DomainEvent>, Lagged>> {
         let receiver = {
             let mut channels = self.channels.lock();
             let channel = channels.entry(group.clone()).or_insert_with(|| Channel {
@@ -95,13 +99,12 @@ impl LiveEvents for Broker {
             group: group.clone(),
             user: user.clone(),
         };
-        stream::unfold(listener, |mut listener| async move {
-            loop {
-                match listener.receiver.recv().await {
-                    Ok(event) => return Some((event, listener)),
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return None,
-                }
+        stream::unfold(Some(listener), |listener| async move {
+            let mut listener = listener?;
+            match listener.receiver.recv().await {
+                Ok(event) => Some((Ok(event), Some(listener))),
+                Err(RecvError::Lagged(_)) => Some((Err(Lagged), None)),
+                Err(RecvError::Closed) => None,
             }
         })
         .boxed()
@@ -163,5 +166,25 @@ mod tests {
         );
         drop(other);
         assert_eq!(broker.channel_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_listener_that_falls_behind_is_told_so_and_hears_nothing_more() {
+        let broker = Broker::new();
+        let group = GroupId::parse("g_a").unwrap();
+        let ann = UserId::parse("ann").unwrap();
+        let mut slow = broker.listen(&group, &ann);
+        for _ in 0..=CHANNEL_CAPACITY {
+            let posted: DomainEvent = serde_json::from_value(serde_json::json!({
+                "id": crate::domain::ids::EventId::generate(),
+                "type": "MEMBERSHIP_CHANGED",
+                "groupId": "g_a",
+                "occurredAt": "2026-01-01T00:00:00Z",
+            }))
+            .unwrap();
+            broker.publish(&posted).await.unwrap();
+        }
+        assert_eq!(slow.next().await, Some(Err(Lagged)));
+        assert!(slow.next().await.is_none(), "no events after a gap");
     }
 }

@@ -17,7 +17,6 @@ pub mod types;
 mod variables;
 pub mod ws;
 
-use crate::service::ports::LiveEvents;
 use crate::service::Service;
 use async_graphql::Schema;
 pub use context::Viewer;
@@ -31,14 +30,9 @@ pub use subscription::{EventSource, Subscription};
 
 pub type ChorusSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema over a service. `live` feeds subscriptions where the
-/// process itself delivers them (the local server); the Lambdas pass an
-/// [`EventSource`] with each request instead.
-pub fn build_schema(
-    service: Arc<Service>,
-    live: Option<Arc<dyn LiveEvents>>,
-    limits: Limits,
-) -> ChorusSchema {
+/// Builds the schema over a service. Subscriptions run with an
+/// [`EventSource`] given with each request (see `ws::replay`).
+pub fn build_schema(service: Arc<Service>, limits: Limits) -> ChorusSchema {
     // Related objects in batches gathered per scheduler tick, not per timer
     // (`tick_loader`): a 20-author page is one fetch with no wait.
     let loader = tick_loader::TickLoader::new(loaders::StoreLoader(service.store().clone()));
@@ -56,9 +50,6 @@ pub fn build_schema(
         .extension(async_graphql::extensions::Tracing)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
-    if let Some(live) = live {
-        builder = builder.data(EventSource::Live(live));
-    }
     if !limits.introspection {
         builder = builder.disable_introspection();
     }

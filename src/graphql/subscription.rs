@@ -2,29 +2,29 @@ use super::context::{service, viewer};
 use super::errors::{ApiError, ApiResult};
 use super::types::GroupEventObject;
 use crate::domain::event::DomainEvent;
-use crate::domain::{DomainError, GroupId, UserId};
-use crate::service::ports::LiveEvents;
+use crate::domain::{DomainError, GroupId};
 use async_graphql::{Context, Subscription, ID};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use std::sync::Arc;
 
-/// Where `groupEvents` takes its events from. One resolver serves the
-/// local server and the Lambdas; only the source differs.
+/// Where `groupEvents` takes its events from. A subscription is checked
+/// once when it starts (`Check`), then executed once per event of its group
+/// (`Replay`), on the local server and on AWS alike (see
+/// `graphql::ws::replay`); a request without a source is refused.
 #[derive(Clone)]
 pub enum EventSource {
-    /// The local server: live events from the in-process broker.
-    Live(Arc<dyn LiveEvents>),
-    /// A delivery Lambda: the one event being delivered to a stored
-    /// subscription (yielded if it belongs to the subscribed group).
-    /// `vouched`: the group's audience knows the viewer as a member, so the
-    /// store is not asked again for every recipient.
+    /// One event being delivered to a subscription (yielded if it belongs
+    /// to the subscribed group). `vouched`: the caller knows the viewer as
+    /// a member (the subscription was checked and its membership has not
+    /// ended, or the group's audience says so), so the store is not asked
+    /// again for every recipient.
     Replay {
         event: Arc<DomainEvent>,
         vouched: bool,
     },
-    /// The WebSocket Lambda at `subscribe`: validates and authorizes the
-    /// subscription, yielding nothing (its group comes from the document,
-    /// see [`subscribed_group`]).
+    /// At `subscribe`: validates and authorizes the subscription, yielding
+    /// nothing (its group comes from the document, see
+    /// [`subscribed_group`]).
     Check,
 }
 
@@ -54,14 +54,8 @@ async fn open(ctx: &Context<'_>, group_id: &ID) -> ApiResult<BoxStream<'static, 
         ))
     })?;
     match source {
-        EventSource::Live(live) => {
-            // Listen before checking, so nothing between check and listen is missed.
-            let listening = live.listen(&group, &viewer);
-            service.authorize_subscription(&viewer, &group).await?;
-            Ok(until_membership_ends(listening, viewer).boxed())
-        }
         EventSource::Replay { event, vouched } => {
-            // The member who just left still hears of it, as locally.
+            // The member who just left still hears of it.
             if !vouched && !event.ends_membership_of(&viewer) {
                 service.authorize_subscription(&viewer, &group).await?;
             }
@@ -73,23 +67,6 @@ async fn open(ctx: &Context<'_>, group_id: &ID) -> ApiResult<BoxStream<'static, 
             Ok(stream::empty().boxed())
         }
     }
-}
-
-/// The events of a live stream up to and including the one that ends the
-/// viewer's membership.
-fn until_membership_ends(
-    events: BoxStream<'static, Arc<DomainEvent>>,
-    viewer: UserId,
-) -> impl Stream<Item = GroupEventObject> {
-    stream::unfold(Some(events), move |events| {
-        let viewer = viewer.clone();
-        async move {
-            let mut events = events?;
-            let event = events.next().await?;
-            let last = event.ends_membership_of(&viewer);
-            Some((GroupEventObject(event), (!last).then_some(events)))
-        }
-    })
 }
 
 /// What a request asks of `groupEvents`, read from its document without

@@ -14,7 +14,9 @@ mod ws;
 use crate::auth::{Authenticator, Identity};
 use crate::config::Limits;
 use crate::domain::DomainError;
+use crate::graphql::ws::replay::SharedAnswers;
 use crate::graphql::{ChorusSchema, Viewer};
+use crate::service::ports::LiveEvents;
 use crate::service::Service;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -36,6 +38,12 @@ pub struct AppState {
     pub sockets: Arc<SocketCounts>,
     /// `CHORUS_PUBLIC_URL`, if set: the base of the URLs the API hands out.
     pub public_url: Option<crate::graphql::BaseUrl>,
+    /// Where sockets hear their groups' events (`None`: this process
+    /// serves no subscriptions, as the `api` Lambda).
+    pub live: Option<Arc<dyn LiveEvents>>,
+    /// Recent events' answers to documents that are the same for every
+    /// member, shared by the sockets that hold them.
+    pub answers: Arc<SharedAnswers>,
 }
 
 impl AppState {

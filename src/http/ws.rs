@@ -1,5 +1,6 @@
 //! The local server's WebSocket endpoint: `graphql-transport-ws` over an
-//! axum socket, with subscriptions executed by the schema in process.
+//! axum socket, with subscriptions fed by the in-process broker and
+//! executed once per event, as `deliver` does on AWS.
 //!
 //! A socket lives no longer than its token (closed 4403 at `exp`), holds
 //! at most `max_subscriptions_per_socket` operations, counts against its
@@ -10,10 +11,13 @@
 use super::server::ConnectionSlot;
 use super::sockets::SocketClaim;
 use super::AppState;
+use crate::domain::{GroupId, UserId};
+use crate::graphql::subscription::subscribed_group;
 use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, MAX_MESSAGE_BYTES, SUBPROTOCOL,
 };
-use crate::graphql::{ws, BaseUrl, Viewer};
+use crate::graphql::ws::replay::{self, share_key};
+use crate::graphql::{member_view, ws, BaseUrl, EventSource, Viewer};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -50,9 +54,10 @@ pub fn upgrade(
         })
 }
 
-/// What subscription tasks hand back to the socket loop.
+/// What operation tasks hand back to the socket loop.
 enum Outgoing {
-    Send(ServerMessage),
+    /// A frame, as JSON.
+    Frame(String),
     Finished(String),
 }
 
@@ -99,14 +104,14 @@ async fn serve(state: AppState, socket: WebSocket, base: BaseUrl) {
             () = sleep_until(expires), if expires.is_some() => Err(Close::TokenExpired),
             () = overflow.notified() => Err(Close::SlowReader),
             Some(out) = results.recv() => match out {
-                Outgoing::Send(message) => conn.key_current().await.map(|()| Some(message)),
+                Outgoing::Frame(frame) => conn.key_current().await.map(|()| Some(frame)),
                 Outgoing::Finished(id) => {
                     conn.subscriptions.remove(&id);
                     Ok(None)
                 }
             },
             frame = incoming.next() => match frame {
-                Some(Ok(Message::Text(text))) => conn.handle(text.as_str()).await,
+                Some(Ok(Message::Text(text))) => conn.handle(text.as_str()).await.map(|m| m.map(|m| m.to_json())),
                 Some(Ok(Message::Binary(_))) => Err(Close::BadRequest("Binary frames are not supported".into())),
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(None),
                 Some(Err(err)) if is_too_big(&err) => Err(Close::TooBig),
@@ -114,8 +119,8 @@ async fn serve(state: AppState, socket: WebSocket, base: BaseUrl) {
             },
         };
         match step {
-            Ok(Some(message)) => {
-                if sink.send(Message::text(message.to_json())).await.is_err() {
+            Ok(Some(frame)) => {
+                if sink.send(Message::text(frame)).await.is_err() {
                     break None;
                 }
             }
@@ -219,30 +224,164 @@ impl Connection {
         Close::unless_key_current(self.state.service.key_is_current(key).await)
     }
 
-    /// Runs one operation, forwarding its results until it ends. A full
+    /// Runs one operation, forwarding its frames until it ends. A full
     /// send buffer closes the socket (the client reconnects and catches
     /// up) instead of dropping events.
     fn start(&self, id: String, payload: SubscribePayload, viewer: Viewer) -> AbortHandle {
-        let request = payload.to_request().data(viewer).data(self.base.clone());
-        let mut frames = ws::operation(&self.state.schema, id.clone(), request);
-        let out = self.outgoing.clone();
-        let overflow = self.overflow.clone();
-        let send = move |item: Outgoing| match out.try_send(item) {
+        let mut request = payload
+            .to_request()
+            .data(viewer.clone())
+            .data(self.base.clone());
+        let send = Sender {
+            out: self.outgoing.clone(),
+            overflow: self.overflow.clone(),
+        };
+        let task = match subscribed_group(&mut request) {
+            // A query or mutation: its results, as over HTTP.
+            None => {
+                let frames = ws::operation(&self.state.schema, id.clone(), request);
+                tokio::spawn(async move {
+                    let mut frames = frames.map(|frame| frame.to_json());
+                    while let Some(frame) = frames.next().await {
+                        if !send.frame(frame) {
+                            return;
+                        }
+                    }
+                    send.finished(id);
+                })
+            }
+            Some(group) => {
+                let subscription = Subscribed {
+                    id,
+                    payload,
+                    group,
+                    user: viewer.0,
+                };
+                tokio::spawn(subscription.serve(self.state.clone(), request, send))
+            }
+        };
+        task.abort_handle()
+    }
+}
+
+/// Hands an operation's frames to the socket loop.
+struct Sender {
+    out: mpsc::Sender<Outgoing>,
+    overflow: Arc<Notify>,
+}
+
+impl Sender {
+    /// `false` once the socket is going: closed, or its buffer full (which
+    /// closes it).
+    fn send(&self, item: Outgoing) -> bool {
+        match self.out.try_send(item) {
             Ok(()) => true,
             Err(TrySendError::Full(_)) => {
-                overflow.notify_one();
+                self.overflow();
                 false
             }
             Err(TrySendError::Closed(_)) => false,
+        }
+    }
+
+    fn frame(&self, frame: String) -> bool {
+        self.send(Outgoing::Frame(frame))
+    }
+
+    fn finished(&self, id: String) {
+        self.send(Outgoing::Finished(id));
+    }
+
+    /// Closes the socket as too slow a reader (1013).
+    fn overflow(&self) {
+        self.overflow.notify_one();
+    }
+}
+
+/// A `subscribe` whose operation is a subscription.
+struct Subscribed {
+    id: String,
+    payload: SubscribePayload,
+    /// The group it names (`None`: not directly at its root).
+    group: Option<GroupId>,
+    user: Option<UserId>,
+}
+
+impl Subscribed {
+    /// Serves the subscription as `deliver` does on AWS: checked once, then
+    /// its document executed for each event of its group until the event
+    /// that ends the user's membership (`graphql::ws::replay`). The answer
+    /// of a document that is the same for every member is made once per
+    /// event for all the sockets that hold it. A listener that falls
+    /// behind the broker closes its socket (1013) rather than skip events.
+    async fn serve(self, state: AppState, request: async_graphql::Request, send: Sender) {
+        let Self {
+            id,
+            payload,
+            group,
+            user,
+        } = self;
+        // Listen before checking, so nothing between check and listen is missed.
+        let events = match (&state.live, &group, &user) {
+            (Some(live), Some(group), Some(user)) => Some(live.listen(group, user)),
+            _ => None,
         };
-        let task = tokio::spawn(async move {
-            while let Some(frame) = frames.next().await {
-                if !send(Outgoing::Send(frame)) {
-                    break;
+        let request = request.data(EventSource::Check);
+        let checked: Vec<ServerMessage> = ws::operation(&state.schema, id.clone(), request)
+            .collect()
+            .await;
+        let accepted = matches!(checked.as_slice(), [ServerMessage::Complete { .. }]);
+        let (true, Some(mut events), Some(user)) = (accepted, events, user) else {
+            let refusal = if !accepted {
+                checked
+            } else if group.is_none() {
+                vec![ServerMessage::group_not_named(id.clone())]
+            } else {
+                vec![ServerMessage::refused(
+                    id.clone(),
+                    "subscriptions are not served here",
+                )]
+            };
+            for frame in refusal {
+                if !send.frame(frame.to_json()) {
+                    return;
                 }
             }
-            send(Outgoing::Finished(id));
-        });
-        task.abort_handle()
+            return send.finished(id);
+        };
+        let document = async_graphql::parser::parse_query(&payload.query).ok();
+        let shared = document
+            .as_ref()
+            .is_some_and(member_view::same_for_every_member)
+            .then(|| share_key(&payload));
+        while let Some(heard) = events.next().await {
+            let Ok(event) = heard else {
+                // Lagged: the socket loop sees a full buffer the same way.
+                send.overflow();
+                return;
+            };
+            let run = replay::answer(
+                &state.schema,
+                &event,
+                &user,
+                &payload,
+                true,
+                document.as_ref(),
+            );
+            let answer = match &shared {
+                Some(key) => state.answers.get_or_run(&event.id, key.clone(), run).await,
+                None => run.await,
+            };
+            let (frames, finished) = replay::frames(answer.as_ref(), &event, &user, &id);
+            for frame in frames {
+                if !send.frame(frame) {
+                    return;
+                }
+            }
+            if finished {
+                break;
+            }
+        }
+        send.finished(id);
     }
 }

@@ -15,8 +15,9 @@ use crate::delivery::management::{Management, PostOutcome};
 use crate::delivery::mobile::SnsMobilePush;
 use crate::delivery::webpush::{self, WebPushSender};
 use crate::domain::event::DomainEvent;
-use crate::graphql::ws::protocol::{ServerMessage, SubscribePayload};
-use crate::graphql::{member_view, ws, ChorusSchema, EventSource, Viewer};
+use crate::graphql::ws::protocol::SubscribePayload;
+use crate::graphql::ws::replay::{self, frames, share_key, SharedAnswers};
+use crate::graphql::{member_view, ChorusSchema};
 use crate::service::ports::{PushRegistry, RegistryError};
 use async_graphql::parser::types::ExecutableDocument;
 use futures_util::{stream, FutureExt, StreamExt};
@@ -71,6 +72,18 @@ pub(super) enum Outcome {
     Failed,
 }
 
+/// One subscription of the shard, with what was learnt of it for the shard.
+struct Job<'a> {
+    row: &'a SubscriptionRow,
+    key: KeyState,
+    /// The audience knows the user as a member (no store check).
+    vouched: bool,
+    document: Option<&'a ExecutableDocument>,
+    /// Where its answer is shared, when its document is the same for every
+    /// member.
+    shared: Option<&'a SharedAnswers>,
+}
+
 /// Whether the bot key a connection was opened with still signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyState {
@@ -79,73 +92,14 @@ enum KeyState {
     Unknown,
 }
 
-/// The first frame one subscription gets for an event: its `next` (the
-/// subscription's own selection, executed for its user), an `error` if the
-/// subscription is no longer allowed, nothing if the event is not its
-/// group's. `vouched`: the audience knows the user as a member (no store
-/// check).
-async fn execute(
-    schema: &ChorusSchema,
-    event: &Arc<DomainEvent>,
-    row: &SubscriptionRow,
-    vouched: bool,
-    document: Option<&ExecutableDocument>,
-) -> Option<ServerMessage> {
-    let payload = SubscribePayload {
+/// What a stored subscription asks, as the socket sent it.
+fn payload(row: &SubscriptionRow) -> SubscribePayload {
+    SubscribePayload {
         query: row.query.clone(),
         operation_name: row.operation_name.clone(),
         variables: row.variables.clone(),
         extensions: None,
-    };
-    let source = EventSource::Replay {
-        event: event.clone(),
-        vouched,
-    };
-    let mut request = payload
-        .to_request()
-        .data(Viewer(Some(row.user_id.clone())))
-        .data(source);
-    if let Some(document) = document {
-        request.set_parsed_query(document.clone());
     }
-    let id = row.subscription_id.clone();
-    match ws::operation(schema, id, request).next().await {
-        Some(first @ (ServerMessage::Next { .. } | ServerMessage::Error { .. })) => Some(first),
-        _ => None,
-    }
-}
-
-/// The frames one subscription is sent for an event, as JSON under its own
-/// id: its first (`next` or `error`), then `complete` when the event ends
-/// the user's membership. `true` when the subscription is over.
-fn frames(
-    first: Option<&ServerMessage>,
-    event: &DomainEvent,
-    row: &SubscriptionRow,
-) -> (Vec<String>, bool) {
-    let id = &row.subscription_id;
-    match first {
-        Some(next @ ServerMessage::Next { .. }) if event.ends_membership_of(&row.user_id) => {
-            let complete = ServerMessage::Complete { id: id.clone() };
-            (vec![next.to_json_for(id), complete.to_json()], true)
-        }
-        Some(next @ ServerMessage::Next { .. }) => (vec![next.to_json_for(id)], false),
-        Some(error) => (vec![error.to_json_for(id)], true),
-        None => (Vec::new(), false),
-    }
-}
-
-/// What makes two subscriptions' answers one: document, operation,
-/// variables (for documents the same for every member, and vouched users).
-type ShareKey<'a> = (&'a str, Option<&'a str>, String);
-
-fn share_key(row: &SubscriptionRow) -> ShareKey<'_> {
-    let variables = row.variables.as_ref().map(ToString::to_string);
-    (
-        &row.query,
-        row.operation_name.as_deref(),
-        variables.unwrap_or_default(),
-    )
 }
 
 /// The documents of a shard's subscriptions, each parsed once: most
@@ -180,37 +134,20 @@ impl Deliver {
         };
         let vouched = |row: &SubscriptionRow| audience.vouches(&row.user_id) == Some(true);
         // A document that answers the same for every member runs once per
-        // shard, for the first member who holds it; the others get a copy
-        // under their own id. `None`: this row executes its own.
-        let keys: Vec<Option<ShareKey<'_>>> = audience
-            .sockets
-            .iter()
-            .map(|row| {
-                let document = documents.get(row.query.as_str())?;
-                (member_view::same_for_every_member(document) && vouched(row))
-                    .then(|| share_key(row))
-            })
-            .collect();
-        let mut shared: HashMap<&ShareKey<'_>, Option<ServerMessage>> = HashMap::new();
-        for (row, key) in audience.sockets.iter().zip(&keys) {
-            let live = !expired(row.token_expires_at) && key_state(row) == KeyState::Current;
-            let Some(key) = key.as_ref().filter(|_| live) else {
-                continue;
-            };
-            if !shared.contains_key(key) {
-                let document = documents.get(row.query.as_str());
-                let first = execute(&self.schema, &event, row, true, document).await;
-                shared.insert(key, first);
-            }
-        }
-        let socket_work = audience.sockets.iter().zip(&keys).map(|(row, key)| {
-            let first = key
-                .as_ref()
-                .and_then(|key| shared.get(key))
-                .map(Option::as_ref);
+        // shard, for the first member who needs it; the others get a copy
+        // under their own id.
+        let answers = SharedAnswers::new(audience.sockets.len());
+        let socket_work = audience.sockets.iter().map(|row| {
             let document = documents.get(row.query.as_str());
-            self.socket(&event, row, key_state(row), vouched(row), document, first)
-                .boxed()
+            let shared = document.is_some_and(member_view::same_for_every_member) && vouched(row);
+            let job = Job {
+                row,
+                key: key_state(row),
+                vouched: vouched(row),
+                document,
+                shared: shared.then_some(&answers),
+            };
+            self.socket(&event, job).boxed()
         });
         let socket_work = stream::iter(socket_work);
         let push_work =
@@ -263,18 +200,10 @@ impl Deliver {
         }
     }
 
-    /// Serves one subscription; `first` is its first frame when a shared
-    /// execution already made it.
-    async fn socket(
-        &self,
-        event: &Arc<DomainEvent>,
-        row: &SubscriptionRow,
-        key: KeyState,
-        vouched: bool,
-        document: Option<&ExecutableDocument>,
-        first: Option<Option<&ServerMessage>>,
-    ) -> Outcome {
-        match key {
+    /// Serves one subscription.
+    async fn socket(&self, event: &Arc<DomainEvent>, job: Job<'_>) -> Outcome {
+        let row = job.row;
+        match job.key {
             KeyState::Current => {}
             KeyState::Unknown => return Outcome::Failed,
             KeyState::Revoked => {
@@ -295,15 +224,25 @@ impl Deliver {
             self.forget(&row.connection_id, "expired").await;
             return Outcome::Expired;
         }
-        let own;
-        let first = match first {
-            Some(first) => first,
-            None => {
-                own = execute(&self.schema, event, row, vouched, document).await;
-                own.as_ref()
+        let payload = payload(row);
+        let user = &row.user_id;
+        let run = replay::answer(
+            &self.schema,
+            event,
+            user,
+            &payload,
+            job.vouched,
+            job.document,
+        );
+        let answer = match job.shared {
+            Some(answers) => {
+                answers
+                    .get_or_run(&event.id, share_key(&payload), run)
+                    .await
             }
+            None => run.await,
         };
-        let (frames, finished) = frames(first, event, row);
+        let (frames, finished) = frames(answer.as_ref(), event, user, &row.subscription_id);
         let count = frames.len();
         for frame in frames {
             match self.management.post(&row.connection_id, frame).await {

@@ -15,10 +15,9 @@ use crate::delivery::management::Management;
 use crate::delivery::mobile::{PlatformApps, SnsMobilePush};
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
-use crate::graphql::ChorusSchema;
 use crate::service::ports::RateLimit;
 use crate::service::rate_limit::Bucket;
-use crate::service::Service;
+use crate::service::Ports;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -110,23 +109,27 @@ impl Env {
 
     /// Service and schema with events going to the events topic and push
     /// subscriptions in DynamoDB (no in-process broker).
-    pub fn parts(&self) -> Result<(Arc<Service>, ChorusSchema), Error> {
+    pub fn parts(&self) -> Result<app::Parts, Error> {
         let topic = AwsConfig::require(&self.aws().events_topic_arn, "EVENTS_TOPIC_ARN")?;
         let events = Arc::new(SnsPublisher::new(self.sns(), topic.to_owned()));
-        let limiter = self.aws().rate_limit_table.clone().map(|table| {
-            let bucket = Bucket::new(self.config.rate_burst, self.config.rate_per_sec);
-            Arc::new(DynamoRateLimiter::new(self.dynamo(), table, bucket)) as Arc<dyn RateLimit>
-        });
-        Ok(app::parts(
-            &self.config,
-            self.store.clone(),
+        let limiter = match self.aws().rate_limit_table.clone() {
+            Some(table) => {
+                let bucket = Bucket::new(self.config.rate_burst, self.config.rate_per_sec);
+                Arc::new(DynamoRateLimiter::new(self.dynamo(), table, bucket)) as Arc<dyn RateLimit>
+            }
+            None => app::local_limiter(&self.config),
+        };
+        let ports = Ports {
+            store: self.store.clone(),
             events,
-            self.push_registry()?,
-            None,
+            push: self.push_registry()?,
             limiter,
-            app::webhook_delivery(&self.config, false).map_err(|e| -> Error { e.into() })?,
-            Some(Arc::new(self.mobile())),
-        ))
+            webhooks: app::webhook_delivery(&self.config, false)
+                .map_err(|e| -> Error { e.into() })?,
+            devices: Arc::new(self.mobile()),
+            publish_wait: self.config.publish_wait,
+        };
+        Ok(app::parts(&self.config, ports))
     }
 
     /// SNS mobile push in the configured platform applications.
@@ -145,8 +148,7 @@ impl Env {
     /// The `api` function: the local server's router, in front of which
     /// REST API v1 events lose the stage from their path (before routing).
     pub fn api(&self) -> Result<ApiService, Error> {
-        let (service, schema) = self.parts()?;
-        let router = app::app_router(&self.config, service, schema);
+        let router = app::app_router(&self.config, self.parts()?);
         Ok(tower::util::MapRequest::new(
             router,
             strip_stage as fn(lambda_http::Request) -> lambda_http::Request,
@@ -154,7 +156,9 @@ impl Env {
     }
 
     pub fn ws(&self) -> Result<ws::WsHandler, Error> {
-        let (service, schema) = self.parts()?;
+        let app::Parts {
+            service, schema, ..
+        } = self.parts()?;
         Ok(ws::WsHandler {
             auth: Arc::new(app::authenticator(&self.config)),
             service,
@@ -183,7 +187,7 @@ impl Env {
     /// transport, the address rule on) and the queue retries wait in.
     pub fn webhooks(&self) -> Result<Webhooks, Error> {
         let queue_url = AwsConfig::require(&self.aws().webhook_queue_url, "WEBHOOK_QUEUE_URL")?;
-        let (service, _) = self.parts()?;
+        let service = self.parts()?.service;
         Ok(Webhooks {
             service,
             queue: Arc::new(SqsRetryQueue {
@@ -194,7 +198,7 @@ impl Env {
     }
 
     pub fn deliver(&self) -> Result<Deliver, Error> {
-        let (_, schema) = self.parts()?;
+        let schema = self.parts()?.schema;
         let aws = self.aws();
         let sender = aws
             .vapid_private_key

@@ -250,8 +250,7 @@ impl WsHandler {
             _ => return Ok(frames),
         };
         let Some(group_id) = group_id else {
-            let why = "select groupEvents(groupId:) directly at the root of the subscription";
-            return Ok(vec![ServerMessage::refused(id, why)]);
+            return Ok(vec![ServerMessage::group_not_named(id)]);
         };
         let row = SubscriptionRow {
             connection_id: connection_id.to_owned(),

@@ -48,15 +48,34 @@ pub struct Service {
     devices: Arc<dyn ports::DeviceEndpoints>,
 }
 
+/// The adapters a service runs on, by name.
+pub struct Ports {
+    pub store: Arc<dyn Store>,
+    /// Where committed events go.
+    pub events: Arc<dyn EventPublisher>,
+    /// Browsers' push subscriptions.
+    pub push: Arc<dyn PushRegistry>,
+    pub limiter: Arc<dyn RateLimit>,
+    pub webhooks: WebhookDelivery,
+    /// Native devices' endpoints (SNS platform endpoints on AWS; none
+    /// locally).
+    pub devices: Arc<dyn ports::DeviceEndpoints>,
+    /// How long a write waits for its events to be published before
+    /// returning.
+    pub publish_wait: std::time::Duration,
+}
+
 impl Service {
-    pub fn new(
-        store: Arc<dyn Store>,
-        events: Arc<dyn EventPublisher>,
-        push: Arc<dyn PushRegistry>,
-        limiter: Arc<dyn RateLimit>,
-        publish_wait: std::time::Duration,
-        webhooks: WebhookDelivery,
-    ) -> Self {
+    pub fn new(ports: Ports) -> Self {
+        let Ports {
+            store,
+            events,
+            push,
+            limiter,
+            webhooks,
+            devices,
+            publish_wait,
+        } = ports;
         Self {
             store,
             events,
@@ -65,15 +84,8 @@ impl Service {
             seen: Mutex::new(HashMap::new()),
             publish_wait,
             webhooks,
-            devices: Arc::new(ports::NoDeviceEndpoints),
+            devices,
         }
-    }
-
-    /// The service with native devices registered at `devices` (SNS
-    /// platform endpoints on AWS).
-    pub fn with_device_endpoints(mut self, devices: Arc<dyn ports::DeviceEndpoints>) -> Self {
-        self.devices = devices;
-        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

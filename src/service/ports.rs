@@ -22,13 +22,22 @@ pub trait EventPublisher: Send + Sync + 'static {
     async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError>;
 }
 
+/// A listener fell too far behind and missed events: it must start again
+/// and catch up by cursor, like a reconnecting client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lagged;
+
 /// Live events, where this process serves subscriptions itself (the local
 /// server's in-process broker).
 pub trait LiveEvents: Send + Sync + 'static {
     /// Every event of `group` published from now on, for `user`. A
-    /// listener too slow to keep up skips ahead (it catches up by cursor);
+    /// listener too slow to keep up gets `Lagged` and then nothing more;
     /// dropping the stream stops listening and frees what it held.
-    fn listen(&self, group: &GroupId, user: &UserId) -> BoxStream<'static, Arc<DomainEvent>>;
+    fn listen(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> BoxStream<'static, Result<Arc<DomainEvent>, Lagged>>;
     /// The users listening to `group` now (who is online, for pushes).
     fn online(&self, group: &GroupId) -> std::collections::HashSet<UserId>;
 }

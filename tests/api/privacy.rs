@@ -73,18 +73,16 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
     let (store, _keep) = crate::helpers::test_store().await;
     let broker = Arc::new(Broker::new());
     let push = Arc::new(MemoryPushRegistry::default());
-    let service = Service::new(
+    let config = chorus::config::Config::from_lookup(|_| None).unwrap();
+    let service = Service::new(chorus::service::Ports {
         store,
-        broker,
+        events: broker,
         push,
-        std::sync::Arc::new(RateLimiter::new(100, 100)),
-        std::time::Duration::from_millis(500),
-        chorus::app::webhook_delivery(
-            &chorus::config::Config::from_lookup(|_| None).unwrap(),
-            true,
-        )
-        .unwrap(),
-    );
+        limiter: std::sync::Arc::new(RateLimiter::new(100, 100)),
+        webhooks: chorus::app::webhook_delivery(&config, true).unwrap(),
+        devices: std::sync::Arc::new(chorus::service::ports::NoDeviceEndpoints),
+        publish_wait: std::time::Duration::from_millis(500),
+    });
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {
         service.sign_in(profile).await.unwrap();

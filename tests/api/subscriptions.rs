@@ -236,3 +236,69 @@ async fn queries_also_run_over_the_socket() {
     );
     assert_eq!(ws.recv().await, json!({"id": "q", "type": "complete"}));
 }
+
+/// A `subscribe` of `selection` on `group`'s events under `id`.
+fn subscribe_to(id: &str, group: &str, selection: &str) -> Value {
+    let query = format!("subscription($g: ID!) {{ groupEvents(groupId: $g) {{ {selection} }} }}");
+    json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}})
+}
+
+#[tokio::test]
+async fn shared_answers_keep_each_subscriptions_id_and_private_fields_stay_per_viewer() {
+    // The same answer for every member is made once per event and sent to
+    // each socket under its own id; a field only admins may read (an
+    // applicant's note) is still answered for each viewer.
+    let app = spawn_app().await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    let shared = "type membership { state user { id } }";
+    let private = "membership { state note }";
+    let mut sockets = Vec::new();
+    for (user, id) in [("alice", "a-1"), ("bob", "b-7")] {
+        let mut ws = Ws::connect(&app, user).await;
+        ws.send(subscribe_to(id, &g, shared)).await;
+        ws.send(subscribe_to(&format!("{id}-private"), &g, private))
+            .await;
+        sockets.push((ws, id));
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let apply =
+        "mutation($g: ID!) { applyToGroup(groupId: $g, note: \"I run the bar\") { state } }";
+    app.user("carol").ok(apply, json!({"g": g})).await;
+    let applied = json!({"data": {"groupEvents": {"type": "MEMBERSHIP_CHANGED",
+        "membership": {"state": "APPLIED", "user": {"id": "carol"}}}}});
+    let mut notes = Vec::new();
+    for (ws, id) in &mut sockets {
+        let mut frames = vec![ws.recv().await, ws.recv().await];
+        frames.sort_by_key(|f| f["id"].as_str().map(str::len));
+        assert_eq!(frames[0]["id"], *id, "{frames:?}");
+        assert_eq!(frames[0]["payload"], applied);
+        assert_eq!(frames[1]["id"], format!("{id}-private"));
+        notes.push(frames[1]["payload"]["data"]["groupEvents"]["membership"]["note"].clone());
+    }
+    assert_eq!(
+        notes,
+        [json!("I run the bar"), json!(null)],
+        "alice (admin) reads the note, bob does not"
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_must_name_its_group_at_the_root() {
+    // As on AWS: the group is read from the document without running it.
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Club").await;
+    let mut ws = Ws::connect(&app, "alice").await;
+    let query = "subscription($g: ID!) { ...F } fragment F on Subscription { groupEvents(groupId: $g) { type } }";
+    ws.send(json!({"id": "s1", "type": "subscribe", "payload": {"query": query, "variables": {"g": g}}}))
+        .await;
+    let refused = ws.recv().await;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(failure_code(&refused), Some("BAD_USER_INPUT"));
+    ws.subscribe("s1", &g).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    alice.post(&g, "the id is free again").await;
+    assert_eq!(ws.recv().await["id"], "s1");
+}

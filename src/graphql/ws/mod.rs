@@ -3,6 +3,7 @@
 //! its frames, used by the local socket, the `ws` Lambda and `deliver`.
 
 pub mod protocol;
+pub mod replay;
 
 use super::errors::fill_codes;
 use super::ChorusSchema;

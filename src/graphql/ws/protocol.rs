@@ -117,6 +117,15 @@ impl ServerMessage {
         Self::Error { id, payload }
     }
 
+    /// The `error` for a subscription whose group cannot be read from its
+    /// document without running it.
+    pub fn group_not_named(id: String) -> Self {
+        Self::refused(
+            id,
+            "select groupEvents(groupId:) directly at the root of the subscription",
+        )
+    }
+
     /// The `error` for a `subscribe` over the socket's operation cap.
     pub fn too_many_operations(id: String, max: usize) -> Self {
         Self::refused(

@@ -20,7 +20,7 @@ async fn bot_of(
     chorus::domain::GroupId,
     chorus::service::BotWithKey,
 ) {
-    let service = w.env.parts().unwrap().0;
+    let service = w.env.parts().unwrap().service;
     let alice = chorus::domain::UserId::parse("alice").unwrap();
     let group_id = chorus::domain::GroupId::parse(group).unwrap();
     let created = service.create_bot(&alice, &group_id, "CI").await.unwrap();

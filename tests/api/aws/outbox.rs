@@ -38,7 +38,7 @@ async fn events_posted_while_sns_refuses_reach_the_subscriber_once_it_recovers()
     }
     println!("slowest mutation while SNS refused: {slowest:?}");
     assert!(w.events.drain(0).await.is_empty(), "nothing got through");
-    let (service, _) = w.env.parts().unwrap();
+    let service = w.env.parts().unwrap().service;
     let later = chrono::Utc::now() + chrono::Duration::minutes(1);
     let refused = service.sweep_outbox(later).await.unwrap();
     assert_eq!(

@@ -31,7 +31,7 @@ pub(super) async fn message(
 
 /// A group owned by alice with bob as a member.
 pub(super) async fn club(w: &World) -> String {
-    let service = w.env.parts().unwrap().0;
+    let service = w.env.parts().unwrap().service;
     for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("eve", "Eve")] {
         let profile = chorus::domain::user::Profile {
             id: chorus::domain::UserId::parse(id).unwrap(),

@@ -1,0 +1,154 @@
+//! One event's frames for one subscription: the subscription's document
+//! executed against the event (the `Replay` source), then sent under the
+//! subscription's id. The local socket and `deliver` both serve
+//! subscriptions this way. A document whose answer is the same for every
+//! member (`member_view`) runs once per event, not once per subscription:
+//! [`SharedAnswers`] keeps that one answer for the others.
+
+use super::protocol::{ServerMessage, SubscribePayload};
+use super::{operation, ChorusSchema};
+use crate::domain::event::DomainEvent;
+use crate::domain::ids::EventId;
+use crate::domain::UserId;
+use crate::graphql::{EventSource, Viewer};
+use async_graphql::parser::types::ExecutableDocument;
+use futures_util::StreamExt;
+use lru::LruCache;
+use parking_lot::Mutex;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// What a subscription's document makes of an event: a result (`next`) or
+/// a refusal (`error`: the subscription is no longer allowed), each as the
+/// JSON of its payload, made once and copied into every frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Next(Arc<str>),
+    Error(Arc<str>),
+}
+
+/// Executes `payload` for `user` against `event`: `None` when the event is
+/// not the subscribed group's. `vouched`: the caller knows the user is a
+/// member (the store is not asked again). `document`: the payload's query,
+/// parsed once by the caller.
+pub async fn answer(
+    schema: &ChorusSchema,
+    event: &Arc<DomainEvent>,
+    user: &UserId,
+    payload: &SubscribePayload,
+    vouched: bool,
+    document: Option<&ExecutableDocument>,
+) -> Option<Answer> {
+    let source = EventSource::Replay {
+        event: event.clone(),
+        vouched,
+    };
+    let mut request = payload
+        .to_request()
+        .data(Viewer(Some(user.clone())))
+        .data(source);
+    if let Some(document) = document {
+        request.set_parsed_query(document.clone());
+    }
+    let json = |payload: &serde_json::Value| Arc::from(payload.to_string());
+    match operation(schema, String::new(), request).next().await {
+        Some(ServerMessage::Next { payload, .. }) => Some(Answer::Next(json(&payload))),
+        Some(ServerMessage::Error { payload, .. }) => Some(Answer::Error(json(&payload))),
+        _ => None,
+    }
+}
+
+/// The frames subscription `id` of `user` is sent for an event, as JSON:
+/// its answer, then `complete` when the event ends the user's membership.
+/// `true` when the subscription is over.
+pub fn frames(
+    answer: Option<&Answer>,
+    event: &DomainEvent,
+    user: &UserId,
+    id: &str,
+) -> (Vec<String>, bool) {
+    let quoted = serde_json::to_string(id).unwrap_or_default();
+    let frame = |kind: &str, payload: &str| {
+        format!(r#"{{"type":"{kind}","id":{quoted},"payload":{payload}}}"#)
+    };
+    match answer {
+        Some(Answer::Next(payload)) if event.ends_membership_of(user) => {
+            let complete = ServerMessage::Complete { id: id.into() };
+            (vec![frame("next", payload), complete.to_json()], true)
+        }
+        Some(Answer::Next(payload)) => (vec![frame("next", payload)], false),
+        Some(Answer::Error(payload)) => (vec![frame("error", payload)], true),
+        None => (Vec::new(), false),
+    }
+}
+
+/// What makes two subscriptions' answers one (for documents the same for
+/// every member, held by members): document, operation, variables.
+pub type ShareKey = (String, Option<String>, String);
+
+pub fn share_key(payload: &SubscribePayload) -> ShareKey {
+    let variables = payload.variables.as_ref().map(ToString::to_string);
+    (
+        payload.query.clone(),
+        payload.operation_name.clone(),
+        variables.unwrap_or_default(),
+    )
+}
+
+type Cell = Arc<OnceCell<Option<Answer>>>;
+
+/// The answers of recent events to shared documents: the first
+/// subscription to need one executes it, the others wait for it and copy
+/// it. Bounded (least recently used goes first): a subscription that finds
+/// its answer gone executes its own, which is only slower.
+pub struct SharedAnswers {
+    cells: Mutex<LruCache<(EventId, ShareKey), Cell>>,
+}
+
+impl SharedAnswers {
+    pub fn new(capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            cells: Mutex::new(LruCache::new(capacity)),
+        }
+    }
+
+    /// The answer of `event` under `key`, running `run` if no one has.
+    pub async fn get_or_run(
+        &self,
+        event: &EventId,
+        key: ShareKey,
+        run: impl std::future::Future<Output = Option<Answer>>,
+    ) -> Option<Answer> {
+        let cell = self
+            .cells
+            .lock()
+            .get_or_insert((event.clone(), key), Cell::default)
+            .clone();
+        cell.get_or_init(|| run).await.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_shared_answer_runs_once_per_event_and_key() {
+        let answers = SharedAnswers::new(8);
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        let run = || async {
+            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Some(Answer::Next(Arc::from("{}")))
+        };
+        let key = |q: &str| (q.to_owned(), None, String::new());
+        let (one, two) = (EventId::generate(), EventId::generate());
+        for _ in 0..3 {
+            answers.get_or_run(&one, key("a"), run()).await;
+        }
+        answers.get_or_run(&one, key("b"), run()).await;
+        answers.get_or_run(&two, key("a"), run()).await;
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+}
