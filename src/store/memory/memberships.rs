@@ -2,12 +2,16 @@
 //! `domain::membership::decide`, and the list indexes kept in step.
 
 use super::pages::FilterSome;
-use super::{MemberKey, MyGroupKey, State, StoreError, StoreResult};
+use super::{MemberKey, MemoryStore, MyGroupKey, State, StoreError, StoreResult};
+use crate::domain::event::DomainEvent;
+use crate::domain::group::Group;
 use crate::domain::keyset;
 use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::reading::Marker;
 use crate::domain::{GroupId, Timestamp, UserId};
+use crate::store::{Memberships, Recorded};
+use async_trait::async_trait;
 
 impl State {
     /// Replaces a membership and keeps the list indexes in step.
@@ -120,5 +124,60 @@ impl State {
             },
         );
         page.filter_some()
+    }
+}
+
+#[async_trait]
+impl Memberships for MemoryStore {
+    async fn access(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Group, Option<Membership>)>> {
+        let state = self.state.lock();
+        let key = (group.clone(), user.clone());
+        Ok(state
+            .groups
+            .get(group)
+            .map(|row| (row.group.clone(), state.memberships.get(&key).cloned())))
+    }
+
+    async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
+        let state = self.state.lock();
+        Ok(keys
+            .iter()
+            .filter_map(|k| state.memberships.get(k).cloned())
+            .collect())
+    }
+
+    async fn transition(
+        &self,
+        group: &GroupId,
+        actor: &UserId,
+        target: &UserId,
+        action: &Action,
+        now: Timestamp,
+    ) -> StoreResult<Recorded<Decision>> {
+        let mut state = self.state.lock();
+        let decision = state.transition(group, actor, target, action, now)?;
+        let events = DomainEvent::of_decision(&decision, now);
+        Ok(state.record(decision, events))
+    }
+
+    async fn group_memberships(
+        &self,
+        group: &GroupId,
+        wanted: MembershipState,
+        page: PageRequest<MemberKey>,
+    ) -> StoreResult<Page<Membership>> {
+        Ok(self.state.lock().group_memberships(group, wanted, &page))
+    }
+
+    async fn user_memberships(
+        &self,
+        user: &UserId,
+        page: PageRequest<MyGroupKey>,
+    ) -> StoreResult<Page<Membership>> {
+        Ok(self.state.lock().user_memberships(user, &page))
     }
 }

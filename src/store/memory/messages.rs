@@ -1,12 +1,19 @@
 //! Message writes and thread reads of the memory store.
 
 use super::pages::FilterSome;
-use super::{MessageRow, State};
+use super::{MemoryStore, MessageRow, State};
+use crate::domain::event::DomainEvent;
+use crate::domain::group::Group;
 use crate::domain::keyset;
+use crate::domain::membership::Membership;
+use crate::domain::message::MessageChange;
 use crate::domain::message::{Message, NewMessage, Parent, Posted};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
+use crate::domain::UserId;
+use crate::store::{Messages, Recorded};
 use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 use std::collections::BTreeMap;
 
 impl State {
@@ -133,5 +140,78 @@ impl State {
         }
         chain.reverse();
         Ok(chain)
+    }
+}
+
+#[async_trait]
+impl Messages for MemoryStore {
+    async fn post_message(&self, new: &NewMessage) -> StoreResult<Recorded<Posted>> {
+        let mut state = self.state.lock();
+        let posted = state.post_message(new)?;
+        let parent = new.parent_id().and_then(|id| state.messages.get(id));
+        let parent = parent.map(|row| &row.message);
+        let members = state.groups.get(&posted.message.group_id);
+        let members = members.map(|row| row.group.member_count);
+        let events = DomainEvent::of_post(&posted, parent, new.now)
+            .map(|event| event.with_member_count(members))
+            .into_iter()
+            .collect();
+        Ok(state.record(posted, events))
+    }
+
+    async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.messages.get(id).map(|r| r.message.clone()))
+            .collect())
+    }
+
+    async fn children(
+        &self,
+        parent: &Parent,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        self.state.lock().children(parent, &page)
+    }
+
+    async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
+        self.state.lock().ancestors(id, last)
+    }
+
+    async fn change_message(
+        &self,
+        id: &MessageId,
+        change: &MessageChange,
+    ) -> StoreResult<Recorded<Message>> {
+        let mut state = self.state.lock();
+        let row = state
+            .messages
+            .get_mut(id)
+            .ok_or(StoreError::NotFound("message"))?;
+        let before = row.message.clone();
+        change
+            .apply(&mut row.message)
+            .map_err(StoreError::Rejected)?;
+        let after = state.remention(id, &before)?;
+        let events = DomainEvent::of_change(change, &before, after.clone());
+        Ok(state.record(after, events.into_iter().collect()))
+    }
+
+    async fn message_access(
+        &self,
+        id: &MessageId,
+        user: &UserId,
+    ) -> StoreResult<Option<(Message, Group, Option<Membership>)>> {
+        let state = self.state.lock();
+        let Some(row) = state.messages.get(id) else {
+            return Ok(None);
+        };
+        let group = &row.message.group_id;
+        let membership = state.memberships.get(&(group.clone(), user.clone()));
+        Ok(state
+            .groups
+            .get(group)
+            .map(|g| (row.message.clone(), g.group.clone(), membership.cloned())))
     }
 }

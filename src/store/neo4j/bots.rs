@@ -1,7 +1,7 @@
 //! Bots on Neo4j: `(:Bot)` nodes beside the bot's `(:User)` and its
 //! MEMBERSHIP, keys kept as their digest only.
 
-use super::groups::put_membership;
+use super::memberships::put_membership;
 use super::queries as q;
 use super::rows::{self, micros, time, MembershipRow};
 use super::tx::{self, write_txn};

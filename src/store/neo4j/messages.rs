@@ -1,57 +1,32 @@
 //! Messages and threads on Neo4j.
 
 use super::queries as q;
+use super::rows::GroupRow;
+use super::rows::MembershipRow;
 use super::rows::{self, micros, MessageRow, Size};
 use super::tx::{self, write_txn};
 use super::window::SeqWindow;
 use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
+use crate::domain::group::Group;
+use crate::domain::membership::Membership;
 use crate::domain::message::{Message, MessageChange, Parent};
+use crate::domain::message::{NewMessage, Posted};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
-use crate::store::{Recorded, StoreError, StoreResult};
+use crate::domain::UserId;
+use crate::store::{Messages, Recorded, StoreError, StoreResult};
+use async_trait::async_trait;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct MessageAccess {
+    message: MessageRow,
+    grp: GroupRow,
+    membership: Option<MembershipRow>,
+}
 
 impl Neo4jStore {
-    pub(super) async fn messages_impl(&self, wanted: &[MessageId]) -> StoreResult<Vec<Message>> {
-        let ids: Vec<String> = wanted.iter().map(ToString::to_string).collect();
-        rows::convert(
-            tx::read::<MessageRow>(&self.graph, q::MESSAGES_BY_IDS.query().param("ids", ids))
-                .await?,
-        )
-    }
-
-    /// A page of a thread by direct addressing: the parent's child count
-    /// says which seqs exist (1..=size, gap-free), the request says which of
-    /// them form the page, and one indexed seek per seq fetches them.
-    pub(super) async fn children_impl(
-        &self,
-        parent: &Parent,
-        page: PageRequest<u64>,
-    ) -> StoreResult<Page<Message>> {
-        let size = match parent {
-            Parent::Group(id) => {
-                let sized = tx::read::<Size>(
-                    &self.graph,
-                    q::GROUP_THREAD_SIZE.query().param("groupId", id.as_str()),
-                )
-                .await?;
-                sized.first().ok_or(StoreError::NotFound("group"))?.size
-            }
-            Parent::Message(id) => {
-                let found = self.messages_impl(std::slice::from_ref(id)).await?;
-                i64::try_from(
-                    found
-                        .first()
-                        .ok_or(StoreError::NotFound("message"))?
-                        .reply_count,
-                )
-                .unwrap_or(i64::MAX)
-            }
-        };
-        self.page_of(parent, u64::try_from(size).unwrap_or(0), page)
-            .await
-    }
-
     /// The page of a parent with `size` children.
     pub(super) async fn page_of(
         &self,
@@ -78,18 +53,89 @@ impl Neo4jStore {
             has_next: window.has_next,
         })
     }
+}
 
-    pub(super) async fn ancestors_impl(
+#[async_trait]
+impl Messages for Neo4jStore {
+    async fn post_message(&self, message: &NewMessage) -> StoreResult<Recorded<Posted>> {
+        self.send(message).await
+    }
+
+    async fn messages(&self, wanted: &[MessageId]) -> StoreResult<Vec<Message>> {
+        let ids: Vec<String> = wanted.iter().map(ToString::to_string).collect();
+        rows::convert(
+            tx::read::<MessageRow>(&self.graph, q::MESSAGES_BY_IDS.query().param("ids", ids))
+                .await?,
+        )
+    }
+
+    /// A page of a thread by direct addressing: the parent's child count
+    /// says which seqs exist (1..=size, gap-free), the request says which of
+    /// them form the page, and one indexed seek per seq fetches them.
+    async fn children(
+        &self,
+        parent: &Parent,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        let size = match parent {
+            Parent::Group(id) => {
+                let sized = tx::read::<Size>(
+                    &self.graph,
+                    q::GROUP_THREAD_SIZE.query().param("groupId", id.as_str()),
+                )
+                .await?;
+                sized.first().ok_or(StoreError::NotFound("group"))?.size
+            }
+            Parent::Message(id) => {
+                let found = self.messages(std::slice::from_ref(id)).await?;
+                i64::try_from(
+                    found
+                        .first()
+                        .ok_or(StoreError::NotFound("message"))?
+                        .reply_count,
+                )
+                .unwrap_or(i64::MAX)
+            }
+        };
+        self.page_of(parent, u64::try_from(size).unwrap_or(0), page)
+            .await
+    }
+
+    async fn replies_of(
+        &self,
+        parent: &Message,
+        page: PageRequest<u64>,
+    ) -> StoreResult<Page<Message>> {
+        let thread = Parent::Message(parent.id.clone());
+        self.page_of(&thread, parent.reply_count, page).await
+    }
+
+    /// The message, its group and the user's membership: one statement.
+    async fn message_access(
         &self,
         id: &MessageId,
-        last: usize,
-    ) -> StoreResult<Vec<Message>> {
-        let last = last.min(crate::domain::message::MAX_ANCESTORS);
-        if self
-            .messages_impl(std::slice::from_ref(id))
+        user: &UserId,
+    ) -> StoreResult<Option<(Message, Group, Option<Membership>)>> {
+        let statement = q::MESSAGE_ACCESS
+            .query()
+            .param("id", id.as_str())
+            .param("userId", user.as_str());
+        let Some(found) = tx::read::<MessageAccess>(&self.graph, statement)
             .await?
-            .is_empty()
-        {
+            .pop()
+        else {
+            return Ok(None);
+        };
+        Ok(Some((
+            found.message.try_into()?,
+            found.grp.try_into()?,
+            found.membership.map(Membership::try_from).transpose()?,
+        )))
+    }
+
+    async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
+        let last = last.min(crate::domain::message::MAX_ANCESTORS);
+        if self.messages(std::slice::from_ref(id)).await?.is_empty() {
             return Err(StoreError::NotFound("message"));
         }
         let chain = tx::read::<MessageRow>(
@@ -104,7 +150,7 @@ impl Neo4jStore {
     }
 
     #[tracing::instrument(skip(self, change))]
-    pub(super) async fn change_message_impl(
+    async fn change_message(
         &self,
         id: &MessageId,
         change: &MessageChange,

@@ -6,9 +6,9 @@
 //! reads, so concurrent writers queue on that node's write lock; transient
 //! failures re-run the whole transaction (`tx::write`).
 
-mod access;
 mod bots;
 mod groups;
+mod memberships;
 mod messages;
 mod outbox;
 mod queries;
@@ -124,129 +124,5 @@ impl Neo4jStore {
                 has_next: beyond_cursor,
             })
         }
-    }
-}
-
-use crate::domain::event::DomainEvent;
-use crate::domain::group::{Group, GroupPatch, NewGroup};
-use crate::domain::ids::EventId;
-use crate::domain::membership::{Action, Decision, Membership, MembershipState};
-use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
-use crate::domain::user::{Profile, User};
-use crate::domain::{GroupId, MessageId, Timestamp, UserId};
-use crate::store::{MemberKey, MyGroupKey, Recorded, SearchKey, Store};
-
-#[async_trait::async_trait]
-impl Store for Neo4jStore {
-    async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User> {
-        self.upsert_user_impl(profile, now).await
-    }
-    async fn users(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
-        self.users_impl(ids).await
-    }
-    async fn create_group(
-        &self,
-        group: &NewGroup,
-        owner: &UserId,
-        now: Timestamp,
-    ) -> StoreResult<Recorded<(Group, Membership)>> {
-        self.create_group_impl(group, owner, now).await
-    }
-    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
-        self.update_group_impl(id, patch).await
-    }
-    async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>> {
-        self.groups_impl(ids).await
-    }
-    async fn search_groups(
-        &self,
-        query: &str,
-        page: PageRequest<SearchKey>,
-    ) -> StoreResult<Page<Group>> {
-        self.search_groups_impl(query, page).await
-    }
-    async fn access(
-        &self,
-        group: &GroupId,
-        user: &UserId,
-    ) -> StoreResult<Option<(Group, Option<Membership>)>> {
-        self.access_impl(group, user).await
-    }
-    async fn message_access(
-        &self,
-        id: &MessageId,
-        user: &UserId,
-    ) -> StoreResult<Option<(Message, Group, Option<Membership>)>> {
-        self.message_access_impl(id, user).await
-    }
-    async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {
-        self.memberships_impl(keys).await
-    }
-    async fn transition(
-        &self,
-        group: &GroupId,
-        actor: &UserId,
-        target: &UserId,
-        action: &Action,
-        now: Timestamp,
-    ) -> StoreResult<Recorded<Decision>> {
-        self.transition_impl(group, actor, target, action, now)
-            .await
-    }
-    async fn group_memberships(
-        &self,
-        group: &GroupId,
-        state: MembershipState,
-        page: PageRequest<MemberKey>,
-    ) -> StoreResult<Page<Membership>> {
-        self.group_memberships_impl(group, state, page).await
-    }
-    async fn user_memberships(
-        &self,
-        user: &UserId,
-        page: PageRequest<MyGroupKey>,
-    ) -> StoreResult<Page<Membership>> {
-        self.user_memberships_impl(user, page).await
-    }
-    async fn post_message(&self, message: &NewMessage) -> StoreResult<Recorded<Posted>> {
-        self.post_message_impl(message).await
-    }
-    async fn messages(&self, ids: &[MessageId]) -> StoreResult<Vec<Message>> {
-        self.messages_impl(ids).await
-    }
-    async fn children(
-        &self,
-        parent: &Parent,
-        page: PageRequest<u64>,
-    ) -> StoreResult<Page<Message>> {
-        self.children_impl(parent, page).await
-    }
-    async fn replies_of(
-        &self,
-        parent: &Message,
-        page: PageRequest<u64>,
-    ) -> StoreResult<Page<Message>> {
-        let thread = Parent::Message(parent.id.clone());
-        self.page_of(&thread, parent.reply_count, page).await
-    }
-    async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>> {
-        self.ancestors_impl(id, last).await
-    }
-    async fn change_message(
-        &self,
-        id: &MessageId,
-        change: &MessageChange,
-    ) -> StoreResult<Recorded<Message>> {
-        self.change_message_impl(id, change).await
-    }
-    async fn pending_events(
-        &self,
-        before: Timestamp,
-        limit: usize,
-    ) -> StoreResult<Vec<DomainEvent>> {
-        self.pending_events_impl(before, limit).await
-    }
-    async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()> {
-        self.confirm_events_impl(ids).await
     }
 }

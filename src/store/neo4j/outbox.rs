@@ -9,7 +9,8 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::ids::EventId;
 use crate::domain::Timestamp;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Outbox, StoreError, StoreResult};
+use async_trait::async_trait;
 use neo4rs::Txn;
 use serde::Deserialize;
 
@@ -37,8 +38,9 @@ struct PayloadRow {
     member_count: Option<i64>,
 }
 
-impl Neo4jStore {
-    pub(super) async fn pending_events_impl(
+#[async_trait]
+impl Outbox for Neo4jStore {
+    async fn pending_events(
         &self,
         before: Timestamp,
         limit: usize,
@@ -65,7 +67,7 @@ impl Neo4jStore {
             .collect()
     }
 
-    pub(super) async fn confirm_events_impl(&self, ids: &[EventId]) -> StoreResult<()> {
+    async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()> {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
         let statement = q::OUTBOX_CONFIRM.query().param("ids", ids);
         tx::read::<super::rows::Ignored>(&self.graph, statement).await?;

@@ -15,7 +15,7 @@ use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, NewMessage, Posted};
 use crate::domain::MessageId;
-use crate::store::{Recorded, StoreError, StoreResult};
+use crate::store::{Messages, Recorded, StoreError, StoreResult};
 use serde::Deserialize;
 
 /// How often a send is judged again when its guard found a change (each
@@ -98,10 +98,7 @@ impl Neo4jStore {
     }
 
     #[tracing::instrument(skip_all)]
-    pub(super) async fn post_message_impl(
-        &self,
-        new: &NewMessage,
-    ) -> StoreResult<Recorded<Posted>> {
+    pub(super) async fn send(&self, new: &NewMessage) -> StoreResult<Recorded<Posted>> {
         let id = MessageId::generate();
         let named: Vec<String> = new.named().iter().map(ToString::to_string).collect();
         for judgement in 0..MAX_JUDGEMENTS {
@@ -155,7 +152,7 @@ impl Neo4jStore {
                 Written::Taken => {
                     // Ours committed (its answer was lost): fan-out reads
                     // the count.
-                    match self.messages_impl(std::slice::from_ref(&id)).await?.pop() {
+                    match self.messages(std::slice::from_ref(&id)).await?.pop() {
                         Some(ours) => (ours, None),
                         None => {
                             return match self.by_idem_key(key.as_deref()).await? {

@@ -1,0 +1,28 @@
+//! The storage port of groups.
+
+use super::{Recorded, SearchKey, StoreResult};
+use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::membership::Membership;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{GroupId, Timestamp, UserId};
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait Groups: Send + Sync {
+    /// Creates a group with `owner` as its OWNER member (member count 1),
+    /// recording the owner's membership event.
+    async fn create_group(
+        &self,
+        group: &NewGroup,
+        owner: &UserId,
+        now: Timestamp,
+    ) -> StoreResult<Recorded<(Group, Membership)>>;
+    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group>;
+    async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>>;
+    /// Groups whose name contains `query` (case-insensitive), by name.
+    async fn search_groups(
+        &self,
+        query: &str,
+        page: PageRequest<SearchKey>,
+    ) -> StoreResult<Page<Group>>;
+}

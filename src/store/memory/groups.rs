@@ -1,0 +1,115 @@
+//! Users and groups in the embedded store.
+
+use super::{GroupRow, MemoryStore};
+use crate::domain::event::DomainEvent;
+use crate::domain::group::{Group, GroupPatch, NewGroup};
+use crate::domain::keyset;
+use crate::domain::membership::Membership;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::user::{Profile, User};
+use crate::domain::{GroupId, Timestamp, UserId};
+use crate::store::memory::pages::FilterSome;
+use crate::store::{Groups, Recorded, SearchKey, StoreError, StoreResult, Users};
+use async_trait::async_trait;
+
+#[async_trait]
+impl Users for MemoryStore {
+    async fn upsert_user(&self, profile: &Profile, now: Timestamp) -> StoreResult<User> {
+        let mut state = self.state.lock();
+        let user = state
+            .users
+            .entry(profile.id.clone())
+            .or_insert_with(|| User {
+                id: profile.id.clone(),
+                name: profile.name.clone(),
+                email: profile.email.clone(),
+                picture_url: profile.picture_url.clone(),
+                created_at: now,
+            });
+        user.name.clone_from(&profile.name);
+        user.email.clone_from(&profile.email);
+        user.picture_url.clone_from(&profile.picture_url);
+        Ok(user.clone())
+    }
+
+    async fn users(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.users.get(id).cloned())
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Groups for MemoryStore {
+    async fn create_group(
+        &self,
+        new: &NewGroup,
+        owner: &UserId,
+        now: Timestamp,
+    ) -> StoreResult<Recorded<(Group, Membership)>> {
+        let group = Group {
+            id: GroupId::generate(),
+            name: new.name.to_string(),
+            description: new.description.clone(),
+            visibility: new.visibility,
+            created_at: now,
+            member_count: 1,
+        };
+        let membership = Membership::founder(group.id.clone(), owner.clone(), now);
+        let mut state = self.state.lock();
+        state.by_name.insert(group.search_key(), ());
+        state.groups.insert(
+            group.id.clone(),
+            GroupRow {
+                group: group.clone(),
+                next_seq: 1,
+                posted: 0,
+            },
+        );
+        state.put_membership(membership.clone());
+        let event = DomainEvent::membership(membership.clone(), now);
+        Ok(state.record((group, membership), vec![event]))
+    }
+
+    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
+        let mut state = self.state.lock();
+        let row = state
+            .groups
+            .get_mut(id)
+            .ok_or(StoreError::NotFound("group"))?;
+        let old_key = row.group.search_key();
+        patch.apply(&mut row.group);
+        let (group, new_key) = (row.group.clone(), row.group.search_key());
+        state.by_name.remove(&old_key);
+        state.by_name.insert(new_key, ());
+        Ok(group)
+    }
+
+    async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>> {
+        let state = self.state.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.groups.get(id).map(|r| r.group.clone()))
+            .collect())
+    }
+
+    async fn search_groups(
+        &self,
+        query: &str,
+        page: PageRequest<SearchKey>,
+    ) -> StoreResult<Page<Group>> {
+        let needle = query.to_lowercase();
+        let state = self.state.lock();
+        let page = keyset::page(
+            &state.by_name,
+            &page,
+            |(name, _), _| name.contains(&needle),
+            |(_, id), _| id.clone(),
+        );
+        Ok(page
+            .map(|id| state.groups.get(&id).map(|r| r.group.clone()))
+            .filter_some())
+    }
+}
