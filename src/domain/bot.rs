@@ -2,6 +2,7 @@
 //! exactly one group and confined to it, holding an API key of which only a
 //! digest is kept.
 
+use super::access::may_manage;
 use super::ids::{BotId, HookId};
 use super::membership::{Membership, MembershipState, Role};
 use super::{DomainError, DomainResult, GroupId, Timestamp, UserId};
@@ -119,14 +120,6 @@ impl NewBot {
         }
     }
 
-    /// What creating the bot announces: its joining the group.
-    pub fn events(&self) -> Vec<super::event::DomainEvent> {
-        vec![super::event::DomainEvent::membership(
-            self.membership(),
-            self.now,
-        )]
-    }
-
     /// The bot's membership: an ordinary MEMBER of its group.
     pub fn membership(&self) -> Membership {
         Membership {
@@ -142,85 +135,6 @@ impl NewBot {
     }
 }
 
-/// Owners and admins of a group manage its bots and webhooks.
-pub fn may_manage(actor: Option<&Membership>) -> DomainResult<()> {
-    if actor.is_some_and(Membership::is_admin) {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "only the group's owner and admins manage its integrations",
-        ))
-    }
-}
-
-/// A bot is confined to its group: any group-scoped access without an
-/// active membership is refused (for a person, public groups stay
-/// readable).
-pub fn confine(viewer: &UserId, membership: Option<&Membership>) -> DomainResult<()> {
-    if viewer.is_bot() && !membership.is_some_and(Membership::is_member) {
-        return Err(DomainError::forbidden("a bot acts only in its own group"));
-    }
-    Ok(())
-}
-
-/// What only people do (create or find groups, apply, register devices,
-/// manage integrations): refused to bots.
-pub fn people_only(viewer: &UserId) -> DomainResult<()> {
-    if viewer.is_bot() {
-        return Err(DomainError::forbidden("a bot acts only in its own group"));
-    }
-    Ok(())
-}
-
-/// Memberships of bots are made by `createBot` and ended by `revokeBot`
-/// (or an admin removing or banning the bot); bots change none.
-pub fn may_transition(
-    actor: &UserId,
-    target: &UserId,
-    action: &super::membership::Action,
-) -> DomainResult<()> {
-    use super::membership::Action;
-    people_only(actor)?;
-    if target.is_bot() && !matches!(action, Action::Remove | Action::Ban) {
-        return Err(DomainError::forbidden(
-            "a bot is only removed or banned; revoke it to retire it",
-        ));
-    }
-    Ok(())
-}
-
-/// What a membership change does to the group's integrations, decided on
-/// the target's membership before and after it (`Store::transition`
-/// applies it in the same transaction).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fallout {
-    /// The user lost the right to manage integrations (removed, banned,
-    /// left or demoted): the bots, incoming hooks and outgoing webhooks
-    /// they created in the group are disabled, for this reason.
-    DisableCreatedBy(UserId, &'static str),
-    /// A bot's own membership ended (removed or banned): the bot is
-    /// revoked, so its key no longer signs in.
-    RevokeBotOf(UserId),
-}
-
-/// The fallout of a membership going from `before` to `after`, if any.
-pub fn fallout(before: Option<&Membership>, after: &Membership) -> Option<Fallout> {
-    let user = &after.user_id;
-    if user.is_bot() {
-        let ended = before.is_some_and(Membership::is_member) && !after.is_member();
-        return ended.then(|| Fallout::RevokeBotOf(user.clone()));
-    }
-    if !before.is_some_and(Membership::is_admin) || after.is_admin() {
-        return None;
-    }
-    let reason = match after.state {
-        MembershipState::Banned => "its creator was banned from the group",
-        MembershipState::Member => "its creator is no longer an admin of the group",
-        _ => "its creator is no longer in the group",
-    };
-    Some(Fallout::DisableCreatedBy(user.clone(), reason))
-}
-
 /// What a change writes: the bot as it becomes, and for a revoke its
 /// membership ended (LEFT) when it was still a member.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,15 +142,6 @@ pub struct BotDecision {
     pub bot: Bot,
     pub key: Option<KeyDigest>,
     pub left: Option<Membership>,
-}
-
-impl BotDecision {
-    /// What the change announces: the bot's leaving, if it left.
-    pub fn events(&self, now: Timestamp) -> Vec<super::event::DomainEvent> {
-        let left = self.left.iter().cloned();
-        left.map(|m| super::event::DomainEvent::membership(m, now))
-            .collect()
-    }
 }
 
 impl Bot {

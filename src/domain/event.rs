@@ -1,7 +1,9 @@
+use super::bot::{BotDecision, NewBot};
 use super::cursor;
 use super::ids::EventId;
-use super::membership::{Decision, Membership};
+use super::membership::Membership;
 use super::message::{Message, MessageChange, Posted};
+use super::transition::Decision;
 use super::{GroupId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -160,6 +162,17 @@ impl DomainEvent {
         let actor = decision.actor.clone().map(|m| Self::membership(m, at));
         let target = Self::membership(decision.target.clone(), at);
         actor.into_iter().chain([target]).collect()
+    }
+
+    /// What creating a bot announces: its joining the group.
+    pub fn of_new_bot(bot: &NewBot) -> Vec<Self> {
+        vec![Self::membership(bot.membership(), bot.now)]
+    }
+
+    /// What a change of a bot announces: its leaving, if it left.
+    pub fn of_bot_decision(decision: &BotDecision, at: Timestamp) -> Vec<Self> {
+        let left = decision.left.iter().cloned();
+        left.map(|m| Self::membership(m, at)).collect()
     }
 
     /// Whether this event ends `user`'s membership: the last event of the

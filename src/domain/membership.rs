@@ -1,13 +1,10 @@
-//! The membership state machine (Matrix's knock/join/leave/ban, with roles).
-//!
-//! `decide` is the only place transitions are judged. Stores call it inside
-//! the transaction (or lock) that read the current memberships, so a
-//! decision is always made on the state it changes: of two concurrent
-//! approve/reject calls, exactly one sees APPLIED.
+//! Memberships: states, roles, the operations on them (`Action`), and
+//! what one membership says of its user. Which transitions are allowed is
+//! `domain::transition`; who may do what is `domain::access`.
 
-pub use super::membership_action::Action;
-use super::{DomainError, GroupId, Timestamp, UserId};
+use super::{GroupId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -76,7 +73,7 @@ impl Membership {
         (self.since.timestamp_micros(), self.user_id.clone())
     }
 
-    fn moved(&self, state: MembershipState, role: Option<Role>, now: Timestamp) -> Self {
+    pub(super) fn moved(&self, state: MembershipState, role: Option<Role>, now: Timestamp) -> Self {
         Self {
             state,
             role,
@@ -87,191 +84,36 @@ impl Membership {
     }
 }
 
-/// Whether `viewer` may read a membership's private text (the applicant's
-/// note, the rejection reason): the applicant themselves and the group's
-/// admins; `viewer_membership` is the viewer's own membership of that group.
-pub fn can_read_private_text(
-    membership: &Membership,
-    viewer: &UserId,
-    viewer_membership: Option<&Membership>,
-) -> bool {
-    &membership.user_id == viewer || viewer_membership.is_some_and(Membership::is_admin)
+/// Membership operations. `actor` and `target` are the same user for the
+/// self-service ones (apply, withdraw, leave).
+#[derive(Clone, PartialEq)]
+pub enum Action {
+    Apply { note: Option<String> },
+    Withdraw,
+    Approve,
+    Reject { reason: Option<String> },
+    Leave,
+    Remove,
+    Ban,
+    SetRole(Role),
+    TransferOwnership,
 }
 
-/// Whether a viewer may read a group's messages and members.
-pub fn can_read_content(visibility: super::group::Visibility, viewer: Option<&Membership>) -> bool {
-    visibility == super::group::Visibility::Public || viewer.is_some_and(Membership::is_member)
-}
-
-/// What a transition writes: the target's new membership, the actor's (only
-/// for an ownership transfer) and the change of the group's member count.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    pub target: Membership,
-    pub actor: Option<Membership>,
-    pub member_delta: i64,
-}
-
-/// The memberships a decision is made on, as read inside one transaction.
-pub struct Situation<'a> {
-    pub group_id: &'a GroupId,
-    pub actor_id: &'a UserId,
-    pub target_id: &'a UserId,
-    pub actor: Option<&'a Membership>,
-    pub target: Option<&'a Membership>,
-    pub now: Timestamp,
-}
-
-use MembershipState as S;
-
-pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainError> {
-    super::bot::may_transition(s.actor_id, s.target_id, action)?;
-    let self_service = matches!(
-        action,
-        Action::Apply { .. } | Action::Withdraw | Action::Leave
-    );
-    if self_service != (s.actor_id == s.target_id) {
-        return Err(DomainError::invalid(if self_service {
-            "this operation applies to yourself only"
-        } else {
-            "use leaveGroup or withdrawApplication for yourself"
-        }));
-    }
-    if !self_service {
-        authorize_manager(s, action)?;
-    }
-    let fresh = || Membership {
-        group_id: s.group_id.clone(),
-        user_id: s.target_id.clone(),
-        state: S::Left,
-        role: None,
-        note: None,
-        reason: None,
-        since: s.now,
-        updated_at: s.now,
-    };
-    let current = s.target.cloned().unwrap_or_else(fresh);
-    let state = s.target.map(|m| m.state);
-    let now = s.now;
-    let ok = |target: Membership, delta| {
-        Ok(Decision {
-            target,
-            actor: None,
-            member_delta: delta,
-        })
-    };
-    match action {
-        Action::Apply { note } => match state {
-            None | Some(S::Rejected | S::Left) => {
-                let mut next = current.moved(S::Applied, None, now);
-                next.note.clone_from(note);
-                next.reason = None;
-                ok(next, 0)
-            }
-            Some(S::Applied) => Err(DomainError::conflict(
-                "you have already applied to this group",
-            )),
-            Some(S::Member) => Err(DomainError::conflict(
-                "you are already a member of this group",
-            )),
-            Some(S::Banned) => Err(DomainError::forbidden("you are banned from this group")),
-        },
-        Action::Withdraw => match state {
-            Some(S::Applied) => ok(current.moved(S::Left, None, now), 0),
-            _ => Err(DomainError::conflict(
-                "there is no pending application to withdraw",
-            )),
-        },
-        Action::Approve | Action::Reject { .. } => match state {
-            Some(S::Applied) if *action == Action::Approve => {
-                ok(current.moved(S::Member, Some(Role::Member), now), 1)
-            }
-            Some(S::Applied) => {
-                let mut next = current.moved(S::Rejected, None, now);
-                if let Action::Reject { reason } = action {
-                    next.reason.clone_from(reason);
-                }
-                ok(next, 0)
-            }
-            _ => Err(DomainError::conflict("the user has no pending application")),
-        },
-        Action::Leave => match (state, current.role) {
-            (Some(S::Member), Some(Role::Owner)) => Err(DomainError::conflict(
-                "the owner cannot leave; transfer ownership first",
-            )),
-            (Some(S::Member), _) => ok(current.moved(S::Left, None, now), -1),
-            _ => Err(DomainError::conflict("you are not a member of this group")),
-        },
-        Action::Remove => match state {
-            Some(S::Member) => ok(current.moved(S::Left, None, now), -1),
-            _ => Err(DomainError::conflict(
-                "the user is not a member of this group",
-            )),
-        },
-        Action::Ban => match state {
-            Some(S::Banned) => Err(DomainError::conflict("the user is already banned")),
-            _ => {
-                let delta = if state == Some(S::Member) { -1 } else { 0 };
-                ok(current.moved(S::Banned, None, now), delta)
-            }
-        },
-        Action::SetRole(role) => match (state, role) {
-            (_, Role::Owner) => Err(DomainError::invalid(
-                "use transferOwnership to make someone the owner",
-            )),
-            (Some(S::Member), role) => {
-                let mut next = current.clone();
-                next.role = Some(*role);
-                next.updated_at = now;
-                ok(next, 0)
-            }
-            _ => Err(DomainError::conflict(
-                "the user is not a member of this group",
-            )),
-        },
-        Action::TransferOwnership => match (state, s.actor) {
-            (Some(S::Member), Some(actor)) => {
-                let mut next = current.clone();
-                next.role = Some(Role::Owner);
-                next.updated_at = now;
-                let mut former = actor.clone();
-                former.role = Some(Role::Admin);
-                former.updated_at = now;
-                Ok(Decision {
-                    target: next,
-                    actor: Some(former),
-                    member_delta: 0,
-                })
-            }
-            _ => Err(DomainError::conflict(
-                "the new owner must be a member of this group",
-            )),
-        },
-    }
-}
-
-/// Who may act on whom: admins manage members; only the owner manages
-/// admins, roles and ownership; nobody acts on the owner.
-fn authorize_manager(s: &Situation<'_>, action: &Action) -> Result<(), DomainError> {
-    let actor = s
-        .actor
-        .filter(|m| m.is_admin())
-        .ok_or_else(|| DomainError::forbidden("only the group's owner and admins can do this"))?;
-    let owner_only = matches!(action, Action::SetRole(_) | Action::TransferOwnership);
-    if owner_only && !actor.is_owner() {
-        return Err(DomainError::forbidden("only the group's owner can do this"));
-    }
-    match s.target.filter(|m| m.is_member()).and_then(|m| m.role) {
-        Some(Role::Owner) => Err(DomainError::forbidden(
-            "the owner cannot be the target of this",
-        )),
-        Some(Role::Admin) if !actor.is_owner() => {
-            Err(DomainError::forbidden("only the owner can act on an admin"))
+/// Shown without the applicant's note and the rejection reason, so that
+/// no span or log line that records an action carries personal text.
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let private = |text: &Option<String>| if text.is_some() { "<private>" } else { "None" };
+        match self {
+            Self::Apply { note } => write!(f, "Apply {{ note: {} }}", private(note)),
+            Self::Reject { reason } => write!(f, "Reject {{ reason: {} }}", private(reason)),
+            Self::Withdraw => f.write_str("Withdraw"),
+            Self::Approve => f.write_str("Approve"),
+            Self::Leave => f.write_str("Leave"),
+            Self::Remove => f.write_str("Remove"),
+            Self::Ban => f.write_str("Ban"),
+            Self::SetRole(role) => write!(f, "SetRole({role:?})"),
+            Self::TransferOwnership => f.write_str("TransferOwnership"),
         }
-        _ => Ok(()),
     }
 }
-
-#[cfg(test)]
-#[path = "membership_tests.rs"]
-mod tests;

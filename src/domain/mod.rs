@@ -1,5 +1,6 @@
 //! The chorus domain: values, rules and events. No I/O lives here.
 
+pub mod access;
 pub mod bot;
 pub mod cursor;
 pub mod error;
@@ -8,12 +9,12 @@ pub mod group;
 pub mod ids;
 pub mod keyset;
 pub mod membership;
-mod membership_action;
 pub mod message;
 pub mod page;
 pub mod push;
 pub mod reading;
 pub mod text;
+pub mod transition;
 pub mod user;
 pub mod webhook;
 

@@ -3,6 +3,7 @@
 
 use super::Service;
 use crate::auth::{api_key, AuthError, Authenticator, Identity};
+use crate::domain::access;
 use crate::domain::bot::{self, Bot, BotChange, KeyDigest, NewBot};
 use crate::domain::ids::BotId;
 use crate::domain::user::Profile;
@@ -70,7 +71,7 @@ impl Service {
         group: &GroupId,
         name: &str,
     ) -> DomainResult<BotWithKey> {
-        bot::people_only(viewer)?;
+        access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let (api_key, digest) = new_key()?;
         let new = NewBot::new(group.clone(), name, viewer.clone(), digest, Self::now())?;
@@ -86,7 +87,7 @@ impl Service {
 
     #[tracing::instrument(skip(self))]
     pub async fn rotate_bot_key(&self, viewer: &UserId, id: &BotId) -> DomainResult<BotWithKey> {
-        bot::people_only(viewer)?;
+        access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let (api_key, digest) = new_key()?;
         let changed = self
@@ -101,7 +102,7 @@ impl Service {
 
     #[tracing::instrument(skip(self))]
     pub async fn enable_bot(&self, viewer: &UserId, id: &BotId) -> DomainResult<Bot> {
-        bot::people_only(viewer)?;
+        access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let changed = self
             .store
@@ -118,7 +119,7 @@ impl Service {
     /// Revokes the bot; `true` when this call did (not an earlier or a
     /// concurrent one: theirs carry their own instant).
     pub(super) async fn revoke(&self, viewer: &UserId, id: &BotId) -> DomainResult<(Bot, bool)> {
-        bot::people_only(viewer)?;
+        access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let now = Self::now();
         let changed = self
@@ -135,7 +136,7 @@ impl Service {
     /// [`bot::MAX_PER_GROUP`] revoked most recently, oldest first.
     pub async fn group_bots(&self, viewer: &UserId, group: &GroupId) -> DomainResult<Vec<Bot>> {
         let (_, membership) = self.access(viewer, group).await?;
-        bot::may_manage(membership.as_ref())?;
+        access::may_manage(membership.as_ref())?;
         let mut bots = self.store.group_bots(group).await?;
         let mut revoked: Vec<_> = bots.iter().filter_map(|b| b.revoked_at).collect();
         if revoked.len() > bot::MAX_PER_GROUP {
@@ -152,7 +153,9 @@ impl Service {
             return Ok(None);
         };
         match self.access(viewer, &found.group_id).await {
-            Ok((_, membership)) if bot::may_manage(membership.as_ref()).is_ok() => Ok(Some(found)),
+            Ok((_, membership)) if access::may_manage(membership.as_ref()).is_ok() => {
+                Ok(Some(found))
+            }
             Ok(_) | Err(DomainError::Forbidden(_) | DomainError::NotFound(_)) => Ok(None),
             Err(err) => Err(err),
         }

@@ -21,7 +21,7 @@ impl Service {
         platform: DevicePlatform,
         token: &str,
     ) -> DomainResult<PushSubscription> {
-        crate::domain::bot::people_only(viewer)?;
+        crate::domain::access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let token = push::device_token(token)?;
         let held = self.push_subscriptions(viewer).await?;

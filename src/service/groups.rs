@@ -25,7 +25,7 @@ impl Service {
 
     #[tracing::instrument(skip(self, group))]
     pub async fn create_group(&self, viewer: &UserId, group: NewGroup) -> DomainResult<Group> {
-        crate::domain::bot::people_only(viewer)?;
+        crate::domain::access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let created = self.store.create_group(&group, viewer, Self::now()).await?;
         let (group, _owner) = created.value;
@@ -64,7 +64,7 @@ impl Service {
         query: &str,
         page: PageRequest<SearchKey>,
     ) -> DomainResult<Page<Group>> {
-        crate::domain::bot::people_only(viewer)?;
+        crate::domain::access::people_only(viewer)?;
         let query = query.trim();
         if query.chars().count() > SEARCH_QUERY_MAX {
             return Err(DomainError::invalid(format!(

@@ -3,7 +3,8 @@
 
 use super::Service;
 use crate::auth::api_key;
-use crate::domain::bot::{self, Bot, NewBot};
+use crate::domain::access;
+use crate::domain::bot::{Bot, NewBot};
 use crate::domain::ids::HookId;
 use crate::domain::message::Message;
 use crate::domain::text::MessageBody;
@@ -32,7 +33,7 @@ impl Service {
         group: &GroupId,
         name: &str,
     ) -> DomainResult<HookWithSecret> {
-        bot::people_only(viewer)?;
+        access::people_only(viewer)?;
         self.throttle(viewer).await?;
         // The hook's bot gets a key no one is shown: it posts only through
         // the hook.

@@ -1,6 +1,7 @@
 use super::Service;
+use crate::domain::access::can_read_content;
 use crate::domain::group::Group;
-use crate::domain::membership::{can_read_content, Action, Membership, MembershipState};
+use crate::domain::membership::{Action, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{DomainError, DomainResult, GroupId, UserId};
 use crate::store::MemberKey;
@@ -96,7 +97,7 @@ impl Service {
             return Ok(Some(found));
         }
         let own = self.membership_of(group, viewer).await?;
-        if crate::domain::bot::confine(viewer, own.as_ref()).is_err() {
+        if crate::domain::access::confine(viewer, own.as_ref()).is_err() {
             return Ok(None);
         }
         let visible = own.as_ref().is_some_and(Membership::is_admin)

@@ -23,7 +23,7 @@ impl Service {
         };
         let access = (group, membership);
         memo::keep(&message.group_id, viewer, &access);
-        crate::domain::bot::confine(viewer, access.1.as_ref())?;
+        crate::domain::access::confine(viewer, access.1.as_ref())?;
         Self::readable(access.0, access.1.as_ref())?;
         Ok(Some(message))
     }

@@ -21,8 +21,9 @@ mod webhooks;
 pub use webhooks::WebhookWithSecret;
 pub mod rate_limit;
 
+use crate::domain::access::can_read_content;
 use crate::domain::group::Group;
-use crate::domain::membership::{can_read_content, Membership};
+use crate::domain::membership::Membership;
 use crate::domain::user::{Profile, User};
 use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use crate::store::Store;
@@ -164,7 +165,7 @@ impl Service {
                 found
             }
         };
-        crate::domain::bot::confine(viewer, found.1.as_ref())?;
+        crate::domain::access::confine(viewer, found.1.as_ref())?;
         Ok(found)
     }
 

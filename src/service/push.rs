@@ -11,7 +11,7 @@ impl Service {
         p256dh: &str,
         auth: &str,
     ) -> DomainResult<PushSubscription> {
-        crate::domain::bot::people_only(viewer)?;
+        crate::domain::access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let endpoint = push::endpoint(endpoint)?;
         // The same address rule as webhook URLs: the parsed URL, not a

@@ -24,7 +24,7 @@ impl Service {
         group: &GroupId,
         up_to: &MessageId,
     ) -> DomainResult<Membership> {
-        crate::domain::bot::people_only(viewer)?;
+        crate::domain::access::people_only(viewer)?;
         self.throttle(viewer).await?;
         // Members only, before the message is looked at: a non-member's
         // answer is the same whatever group the message is in.
@@ -42,7 +42,7 @@ impl Service {
         group: &GroupId,
         level: NotificationLevel,
     ) -> DomainResult<Membership> {
-        crate::domain::bot::people_only(viewer)?;
+        crate::domain::access::people_only(viewer)?;
         self.throttle(viewer).await?;
         self.store.set_level(group, viewer, level).await?;
         self.push

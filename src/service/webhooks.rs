@@ -4,7 +4,7 @@
 
 use super::Service;
 use crate::auth::api_key;
-use crate::domain::bot::{self, may_manage};
+use crate::domain::access::{self, may_manage};
 use crate::domain::event::EventKind;
 use crate::domain::ids::WebhookId;
 use crate::domain::keyset;
@@ -35,7 +35,7 @@ impl Service {
 
     /// Judges that `viewer` manages the integrations of `group`.
     async fn manage(&self, viewer: &UserId, group: &GroupId) -> DomainResult<()> {
-        bot::people_only(viewer)?;
+        access::people_only(viewer)?;
         let (_, membership) = self.access(viewer, group).await?;
         may_manage(membership.as_ref())
     }

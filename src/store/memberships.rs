@@ -2,8 +2,9 @@
 
 use super::{MemberKey, MyGroupKey, Recorded, StoreResult};
 use crate::domain::group::Group;
-use crate::domain::membership::{Action, Decision, Membership, MembershipState};
+use crate::domain::membership::{Action, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::transition::Decision;
 use crate::domain::{GroupId, Timestamp, UserId};
 use async_trait::async_trait;
 

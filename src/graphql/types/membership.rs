@@ -1,8 +1,9 @@
 use super::{
     load_related, GroupObject, MembershipStateGql, NotificationLevelGql, RoleGql, UserObject,
 };
+use crate::domain::access::can_read_private_text;
 use crate::domain::ids::membership_id;
-use crate::domain::membership::{can_read_private_text, Membership};
+use crate::domain::membership::Membership;
 use crate::domain::reading::ReadState;
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, viewer};

@@ -1,9 +1,11 @@
 //! Bots in the embedded store, under the same lock as everything else.
 
 use super::{MemoryStore, State};
-use crate::domain::bot::{Bot, BotChange, BotDecision, Fallout, NewBot};
+use crate::domain::bot::{Bot, BotChange, BotDecision, NewBot};
+use crate::domain::event::DomainEvent;
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
+use crate::domain::transition::Fallout;
 use crate::domain::user::User;
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{Bots, Recorded, StoreError, StoreResult};
@@ -137,7 +139,7 @@ impl Bots for MemoryStore {
     async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
         let mut state = self.state.lock();
         let created = state.create_bot(new)?;
-        Ok(state.record(created, new.events()))
+        Ok(state.record(created, DomainEvent::of_new_bot(new)))
     }
 
     async fn group_bots(&self, group: &GroupId) -> StoreResult<Vec<Bot>> {
@@ -184,7 +186,7 @@ impl Bots for MemoryStore {
     ) -> StoreResult<Recorded<Bot>> {
         let mut state = self.state.lock();
         let decision = state.change_bot(id, actor, change, now)?;
-        let events = decision.events(now);
+        let events = DomainEvent::of_bot_decision(&decision, now);
         Ok(state.record(decision.bot, events))
     }
 

@@ -6,9 +6,10 @@ use super::{MemberKey, MemoryStore, MyGroupKey, State, StoreError, StoreResult};
 use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
 use crate::domain::keyset;
-use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
+use crate::domain::membership::{Action, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::reading::Marker;
+use crate::domain::transition::{self, Decision};
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{Memberships, Recorded};
 use async_trait::async_trait;
@@ -57,7 +58,7 @@ impl State {
         }
         let actor_m = self.memberships.get(&(group.clone(), actor.clone()));
         let target_m = self.memberships.get(&(group.clone(), target.clone()));
-        let situation = membership::Situation {
+        let situation = transition::Situation {
             group_id: group,
             actor_id: actor,
             target_id: target,
@@ -65,8 +66,8 @@ impl State {
             target: target_m,
             now,
         };
-        let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
-        let fallout = crate::domain::bot::fallout(target_m, &decision.target);
+        let decision = transition::decide(&situation, action).map_err(StoreError::Rejected)?;
+        let fallout = crate::domain::transition::fallout(target_m, &decision.target);
         if let Some(fallout) = &fallout {
             self.apply_fallout(group, fallout, now);
         }

@@ -7,6 +7,7 @@ use super::rows::{self, micros, time, MembershipRow};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::bot::{Bot, BotChange, NewBot, LAST_USED_EVERY_SECS};
+use crate::domain::event::DomainEvent;
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -71,7 +72,7 @@ impl Bots for Neo4jStore {
     async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
         let now = time(micros(new.now))?;
         let new = &NewBot { now, ..new.clone() };
-        let (bot, membership, events) = (new.bot(), new.membership(), new.events());
+        let (bot, membership, events) = (new.bot(), new.membership(), DomainEvent::of_new_bot(new));
         write_txn!(self.graph, |txn| {
             let locked = q::GROUP_LOCK
                 .query()
@@ -186,7 +187,7 @@ impl Bots for Neo4jStore {
                     .param("delta", -1i64);
                 tx::rows::<rows::Ignored>(txn, count).await?;
             }
-            let events = decision.events(now);
+            let events = DomainEvent::of_bot_decision(&decision, now);
             super::outbox::record(txn, &events).await?;
             Ok(Recorded {
                 value: decision.bot,

@@ -6,11 +6,11 @@ use super::queries as q;
 use super::rows::{self, micros, name_of, GroupRow, MembershipRow};
 use super::tx::{self, write_txn, TxError};
 use super::Neo4jStore;
-use crate::domain::bot;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
-use crate::domain::membership::{self, Action, Decision, Membership, MembershipState};
+use crate::domain::membership::{Action, Membership, MembershipState};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::transition::{self, Decision};
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{MemberKey, Memberships, MyGroupKey, Recorded, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -38,11 +38,11 @@ pub(super) async fn put_membership(txn: &mut Txn, m: &Membership) -> Result<(), 
 async fn apply_fallout(
     txn: &mut Txn,
     group: &GroupId,
-    fallout: &bot::Fallout,
+    fallout: &transition::Fallout,
     now: Timestamp,
 ) -> Result<(), TxError> {
     match fallout {
-        bot::Fallout::DisableCreatedBy(user, reason) => {
+        transition::Fallout::DisableCreatedBy(user, reason) => {
             for statement in [q::BOTS_DISABLE_OF_CREATOR, q::WEBHOOKS_DISABLE_OF_CREATOR] {
                 let statement = statement
                     .query()
@@ -52,7 +52,7 @@ async fn apply_fallout(
                 tx::rows::<rows::Ignored>(txn, statement).await?;
             }
         }
-        bot::Fallout::RevokeBotOf(user) => {
+        transition::Fallout::RevokeBotOf(user) => {
             let statement = q::BOT_REVOKE_OF_USER
                 .query()
                 .param("groupId", group.as_str())
@@ -119,7 +119,7 @@ impl Memberships for Neo4jStore {
             let current: Vec<Membership> =
                 rows::convert(tx::rows::<MembershipRow>(txn, read).await?)?;
             let find = |user: &UserId| current.iter().find(|m| &m.user_id == user);
-            let situation = membership::Situation {
+            let situation = transition::Situation {
                 group_id: group,
                 actor_id: actor,
                 target_id: target,
@@ -127,8 +127,8 @@ impl Memberships for Neo4jStore {
                 target: find(target),
                 now,
             };
-            let decision = membership::decide(&situation, action).map_err(StoreError::Rejected)?;
-            if let Some(fallout) = bot::fallout(find(target), &decision.target) {
+            let decision = transition::decide(&situation, action).map_err(StoreError::Rejected)?;
+            if let Some(fallout) = transition::fallout(find(target), &decision.target) {
                 apply_fallout(txn, group, &fallout, now).await?;
             }
             put_membership(txn, &decision.target).await?;
