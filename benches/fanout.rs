@@ -22,7 +22,8 @@
 mod fakes;
 
 use chorus::config::Config;
-use chorus::delivery::dynamo::{ConnectionRegistry, SubscriptionRow};
+use chorus::delivery::audience::SubscriptionRow;
+use chorus::delivery::dynamo_connections::ConnectionRegistry;
 use chorus::domain::event::{DomainEvent, EventKind};
 use chorus::domain::membership::Action;
 use chorus::domain::message::NewMessage;

@@ -3,8 +3,8 @@
 //! where moto (on this machine) cannot hold 100,000 subscribers.
 
 use async_trait::async_trait;
+use chorus::delivery::audience::SubscriptionRow;
 use chorus::delivery::audience::{slot, Audience, Shard, ShardAudience};
-use chorus::delivery::dynamo::SubscriptionRow;
 use chorus::domain::membership::Membership;
 use chorus::domain::push::PushSubscription;
 use chorus::domain::{GroupId, UserId};

@@ -8,7 +8,6 @@
 //! from the database per message. A user's sockets and devices fall in the
 //! same shard, so a shard alone tells who is online.
 
-use super::dynamo::SubscriptionRow;
 use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::push::PushSubscription;
@@ -18,6 +17,29 @@ use crate::service::ports::RegistryError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+
+/// A stored `groupEvents` subscription of one WebSocket connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionRow {
+    pub connection_id: String,
+    pub subscription_id: String,
+    pub group_id: GroupId,
+    pub user_id: UserId,
+    /// The subscription's GraphQL document, variables and operation name,
+    /// so every delivery answers exactly what the client asked.
+    pub query: String,
+    pub variables: Option<serde_json::Value>,
+    pub operation_name: Option<String>,
+    /// When the connection's token expires (epoch seconds): delivery
+    /// stops and the connection is closed then.
+    #[serde(default)]
+    pub token_expires_at: Option<i64>,
+    /// For a bot's connection, the hash of the key it was opened with:
+    /// delivery closes the connection once the key no longer signs in.
+    #[serde(default)]
+    pub key: Option<String>,
+}
 
 /// Hash slots a group's audience is spread over.
 pub const SLOTS: u32 = 1 << 16;

@@ -6,9 +6,6 @@ use crate::service::ports::RegistryError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
-pub use super::dynamo_connections::{ConnectionError, ConnectionRegistry, ConnectionRow};
-pub use super::dynamo_subscriptions::SubscriptionRow;
-
 /// Connections table: partition `connectionId`, sort `sk`
 /// (`connection`, or `sub#<subscriptionId>`), plus one partition per user
 /// (`user#<userId>`, sort `conn#<connectionId>`) listing their

@@ -2,7 +2,7 @@
 //! connection (`sub#<id>`), found by group and slot through the sparse
 //! `byGroupSlot` GSI.
 
-use super::audience::slot;
+use super::audience::{slot, SubscriptionRow};
 use super::dynamo::{
     all_items, failure, n, number, s, text, BY_GROUP_INDEX, BY_GROUP_PK, BY_GROUP_SK,
     CONNECTIONS_PK, CONNECTIONS_SK, TTL_ATTRIBUTE,
@@ -11,31 +11,8 @@ use super::dynamo_connections::{is_condition_failure, ConnectionError, Connectio
 use crate::domain::{GroupId, UserId};
 use crate::service::ports::RegistryError;
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
-/// A stored `groupEvents` subscription of one WebSocket connection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionRow {
-    pub connection_id: String,
-    pub subscription_id: String,
-    pub group_id: GroupId,
-    pub user_id: UserId,
-    /// The subscription's GraphQL document, variables and operation name,
-    /// so every delivery answers exactly what the client asked.
-    pub query: String,
-    pub variables: Option<serde_json::Value>,
-    pub operation_name: Option<String>,
-    /// When the connection's token expires (epoch seconds): delivery
-    /// stops and the connection is closed then.
-    #[serde(default)]
-    pub token_expires_at: Option<i64>,
-    /// For a bot's connection, the hash of the key it was opened with:
-    /// delivery closes the connection once the key no longer signs in.
-    #[serde(default)]
-    pub key: Option<String>,
-}
+use std::collections::HashMap;
 
 impl ConnectionRegistry {
     /// Stores a subscription; `Condition` if the id is live on this connection.

@@ -6,7 +6,7 @@ pub mod audience;
 pub mod broker;
 pub mod dynamo;
 pub mod dynamo_audience;
-mod dynamo_connections;
+pub mod dynamo_connections;
 pub mod dynamo_push;
 pub mod dynamo_rate_limit;
 mod dynamo_subscriptions;

@@ -16,6 +16,7 @@
 //!   times the size of its text.
 
 use super::context::signed_in;
+use super::errors::PERSISTED_QUERY_NOT_FOUND;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
 };
@@ -27,10 +28,6 @@ use std::sync::{Arc, Mutex};
 pub const BUDGET_BYTES: usize = 4 * 1024 * 1024;
 /// The largest document kept; a larger one runs but is not registered.
 pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024;
-
-/// The message (and, with its code, the error) a client sees on a miss.
-pub const NOT_FOUND: &str = "PersistedQueryNotFound";
-pub const NOT_FOUND_CODE: &str = "PERSISTED_QUERY_NOT_FOUND";
 
 /// The hash → document text cache, shared by the schema's extension and
 /// the HTTP layer (which checks what a hash-only GET would run).
@@ -186,7 +183,7 @@ impl Extension for PersistedExtension {
             let text = self
                 .cache
                 .get(&persisted.hash)
-                .ok_or_else(|| ServerError::new(NOT_FOUND, None))?;
+                .ok_or_else(|| ServerError::new(PERSISTED_QUERY_NOT_FOUND, None))?;
             request.query = text.to_string();
         } else if sha256_hex(&request.query) != persisted.hash {
             return Err(ServerError::new("provided sha does not match query", None));

@@ -65,13 +65,18 @@ pub fn request_error(error: async_graphql::Error) -> async_graphql::ServerError 
     server
 }
 
+/// The message (and, with its code, the error) a client sees when the
+/// server does not know a persisted query's hash (`graphql::apq`).
+pub const PERSISTED_QUERY_NOT_FOUND: &str = "PersistedQueryNotFound";
+pub const PERSISTED_QUERY_NOT_FOUND_CODE: &str = "PERSISTED_QUERY_NOT_FOUND";
+
 /// Gives every error without a code (syntax, validation, limits: all
 /// refusals of the request as sent) the code `BAD_USER_INPUT`, but for an
 /// unknown persisted-query hash, which has the code Apollo's clients know.
 pub fn fill_codes(errors: &mut [async_graphql::ServerError]) {
     for error in errors {
-        let code = if error.message == super::apq::NOT_FOUND {
-            super::apq::NOT_FOUND_CODE
+        let code = if error.message == PERSISTED_QUERY_NOT_FOUND {
+            PERSISTED_QUERY_NOT_FOUND_CODE
         } else {
             "BAD_USER_INPUT"
         };

@@ -1,7 +1,6 @@
 //! Relay connections over keyset pages.
 
-use super::errors::ApiResult;
-use super::types::{GroupObject, MembershipObject, MessageObject, WebhookDeliveryObject};
+use super::errors::{ApiError, ApiResult};
 use crate::domain::cursor;
 use crate::domain::page::{Page, PageRequest};
 use async_graphql::SimpleObject;
@@ -15,24 +14,27 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// Declares a Relay connection type and its edge type for one node type.
+/// Declares a Relay connection type and its edge type for one node type
+/// (where the node type is declared).
 macro_rules! connection_type {
     ($connection:ident, $edge:ident, $node:ty) => {
-        #[derive(SimpleObject)]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $connection {
             /// Oldest first, whichever direction was asked for.
             pub edges: Vec<$edge>,
-            pub page_info: PageInfo,
+            pub page_info: $crate::graphql::pagination::PageInfo,
         }
 
-        #[derive(SimpleObject)]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
             pub cursor: String,
             pub node: $node,
         }
 
-        impl From<(Vec<(String, $node)>, PageInfo)> for $connection {
-            fn from((edges, page_info): (Vec<(String, $node)>, PageInfo)) -> Self {
+        impl From<(Vec<(String, $node)>, $crate::graphql::pagination::PageInfo)> for $connection {
+            fn from(
+                (edges, page_info): (Vec<(String, $node)>, $crate::graphql::pagination::PageInfo),
+            ) -> Self {
                 let edges = edges
                     .into_iter()
                     .map(|(cursor, node)| $edge { cursor, node })
@@ -42,15 +44,7 @@ macro_rules! connection_type {
         }
     };
 }
-
-connection_type!(MessageConnection, MessageEdge, MessageObject);
-connection_type!(MembershipConnection, MembershipEdge, MembershipObject);
-connection_type!(GroupConnection, GroupEdge, GroupObject);
-connection_type!(
-    WebhookDeliveryConnection,
-    WebhookDeliveryEdge,
-    WebhookDeliveryObject
-);
+pub(crate) use connection_type;
 
 /// Relay arguments of one connection field.
 pub struct Args {
@@ -61,12 +55,49 @@ pub struct Args {
 }
 
 impl Args {
-    /// A keyset request whose cursors must come from list `kind` of `scope`.
-    pub fn request<K: DeserializeOwned>(
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+
+    /// Arguments of a list paged forward only.
+    pub fn forward(first: Option<i32>, after: Option<String>) -> Self {
+        Self::new(first, after, None, None)
+    }
+
+    /// One page of a list as a connection: the cursors decoded for list
+    /// `kind` of `scope` (a cursor of another list is refused), the page
+    /// fetched, each item's cursor made from `key` and its node by `node`.
+    pub async fn page<K, T, O, C, E, Fut>(
         self,
         kind: &str,
         scope: &str,
-    ) -> ApiResult<PageRequest<K>> {
+        fetch: impl FnOnce(PageRequest<K>) -> Fut,
+        key: impl Fn(&T) -> K,
+        node: impl Fn(T) -> O,
+    ) -> ApiResult<C>
+    where
+        K: DeserializeOwned + serde::Serialize,
+        Fut: std::future::Future<Output = Result<Page<T>, E>>,
+        C: From<(Vec<(String, O)>, PageInfo)>,
+        ApiError: From<E>,
+    {
+        let request = self.request(kind, scope)?;
+        let page = fetch(request).await?;
+        Ok(connection(page, kind, scope, key, node))
+    }
+
+    /// A keyset request whose cursors must come from list `kind` of `scope`.
+    fn request<K: DeserializeOwned>(self, kind: &str, scope: &str) -> ApiResult<PageRequest<K>> {
         let decode =
             |c: Option<String>| c.map(|c| cursor::decode::<K>(&c, kind, scope)).transpose();
         let (after, before) = (decode(self.after)?, decode(self.before)?);
@@ -77,7 +108,7 @@ impl Args {
 }
 
 /// Builds a connection from a page; `key` gives each item's cursor key.
-pub fn connection<T, K: serde::Serialize, O, C: From<(Vec<(String, O)>, PageInfo)>>(
+fn connection<T, K: serde::Serialize, O, C: From<(Vec<(String, O)>, PageInfo)>>(
     page: Page<T>,
     kind: &str,
     scope: &str,

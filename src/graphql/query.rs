@@ -1,11 +1,15 @@
 use super::context::{service, viewer};
+use super::errors::ApiError;
 use super::errors::ApiResult;
 use super::node::Node;
-use super::pagination::{connection, Args, GroupConnection};
+use super::pagination::Args;
+use super::types::GroupConnection;
 use super::types::{
     DeviceObject, GroupObject, MembershipObject, MessageObject, PushSubscriptionObject,
     UnreadSummaryObject, UserObject,
 };
+use crate::domain::group::Group;
+use crate::domain::page::Page;
 use crate::domain::{cursor, GroupId, MessageId};
 use async_graphql::{Context, Object, ID};
 
@@ -44,34 +48,33 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<GroupConnection> {
-        let viewer = viewer(ctx)?;
-        let request = Args {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request(cursor::MY_GROUPS, viewer.as_str())?;
-        let page = service(ctx)?.my_groups(viewer, request).await?;
-        let groups = super::context::loader(ctx)?
-            .load_many(page.items.iter().map(|m| m.group_id.clone()))
-            .await?;
-        let page = crate::domain::page::Page {
-            items: page
-                .items
-                .into_iter()
-                .filter_map(|m| groups.get(&m.group_id).cloned().map(|g| (m, g)))
-                .collect(),
-            has_previous: page.has_previous,
-            has_next: page.has_next,
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let loader = super::context::loader(ctx)?;
+        // Each membership with its group, read in one batch.
+        let fetch = |request| async move {
+            let page = service.my_groups(viewer, request).await?;
+            let groups = loader
+                .load_many(page.items.iter().map(|m| m.group_id.clone()))
+                .await?;
+            Ok::<_, ApiError>(Page {
+                items: page
+                    .items
+                    .into_iter()
+                    .filter_map(|m| groups.get(&m.group_id).cloned().map(|g| (m, g)))
+                    .collect(),
+                has_previous: page.has_previous,
+                has_next: page.has_next,
+            })
         };
-        Ok(connection(
-            page,
-            cursor::MY_GROUPS,
-            viewer.as_str(),
-            |(m, _)| (m.since.timestamp_micros(), m.group_id.clone()),
-            |(_, g)| GroupObject(g),
-        ))
+        Args::new(first, after, last, before)
+            .page(
+                cursor::MY_GROUPS,
+                viewer.as_str(),
+                fetch,
+                |(m, _)| (m.since.timestamp_micros(), m.group_id.clone()),
+                |(_, g)| GroupObject(g),
+            )
+            .await
     }
 
     /// Finds groups to apply to by name (case-insensitive substring).
@@ -83,23 +86,17 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<GroupConnection> {
-        let viewer = viewer(ctx)?;
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
         let scope = query.trim().to_lowercase();
-        let request = Args {
-            first,
-            after,
-            last: None,
-            before: None,
-        }
-        .request(cursor::SEARCH, &scope)?;
-        let page = service(ctx)?.search_groups(viewer, &query, request).await?;
-        Ok(connection(
-            page,
-            cursor::SEARCH,
-            &scope,
-            |g| g.search_key(),
-            GroupObject,
-        ))
+        Args::forward(first, after)
+            .page(
+                cursor::SEARCH,
+                &scope,
+                |request| service.search_groups(viewer, &query, request),
+                Group::search_key,
+                GroupObject,
+            )
+            .await
     }
 
     /// A message, for those who may read its group (FORBIDDEN otherwise).

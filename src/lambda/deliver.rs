@@ -10,7 +10,9 @@
 
 use super::fanout::DeliveryShard;
 use crate::delivery::audience::Audience;
-use crate::delivery::dynamo::{expired, ConnectionRegistry, SubscriptionRow};
+use crate::delivery::audience::SubscriptionRow;
+use crate::delivery::dynamo::expired;
+use crate::delivery::dynamo_connections::ConnectionRegistry;
 use crate::delivery::management::{Management, PostOutcome};
 use crate::delivery::mobile::SnsMobilePush;
 use crate::delivery::webpush::{self, WebPushSender};

@@ -3,9 +3,9 @@
 //! go out through the Management API.
 
 use crate::auth::{Authenticator, Identity};
-use crate::delivery::dynamo::{
-    expired, ConnectionError, ConnectionRegistry, ConnectionRow, SubscriptionRow,
-};
+use crate::delivery::audience::SubscriptionRow;
+use crate::delivery::dynamo::expired;
+use crate::delivery::dynamo_connections::{ConnectionError, ConnectionRegistry, ConnectionRow};
 use crate::delivery::management::Management;
 use crate::domain::DomainError;
 use crate::graphql::subscription::subscribed_group;

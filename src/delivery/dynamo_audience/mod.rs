@@ -17,8 +17,9 @@ mod devices;
 pub(crate) use devices::{device_attributes, device_of, endpoint_key};
 
 use super::audience::{slot, Audience, Shard, ShardAudience};
-use super::dynamo::{failure, n, number, s, text, ConnectionRegistry, TTL_ATTRIBUTE};
+use super::dynamo::{failure, n, number, s, text, TTL_ATTRIBUTE};
 use super::dynamo_connections::is_condition_failure;
+use super::dynamo_connections::ConnectionRegistry;
 use crate::domain::membership::Membership;
 use crate::domain::push::PushSubscription;
 use crate::domain::reading::NotificationLevel;

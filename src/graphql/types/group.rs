@@ -1,14 +1,18 @@
 use super::{BotObject, IncomingWebhookObject, MembershipObject, MessageObject, VisibilityGql};
+use super::{MembershipConnection, MessageConnection};
 use crate::domain::cursor;
 use crate::domain::group::Group;
+use crate::domain::membership::Membership;
 use crate::domain::reading::ReadState;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::ReadKey;
-use crate::graphql::pagination::{connection, Args, MembershipConnection, MessageConnection};
+use crate::graphql::pagination::{connection_type, Args};
 use async_graphql::{Context, Object, ID};
 
 pub struct GroupObject(pub Group);
+
+connection_type!(GroupConnection, GroupEdge, GroupObject);
 
 fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -88,24 +92,17 @@ impl GroupObject {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<MessageConnection> {
-        let scope = self.0.id.as_str();
-        let request = Args {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request(cursor::MESSAGES, scope)?;
-        let page = service(ctx)?
-            .group_messages(viewer(ctx)?, &self.0.id, request)
-            .await?;
-        Ok(connection(
-            page,
-            cursor::MESSAGES,
-            scope,
-            |m| m.seq,
-            MessageObject,
-        ))
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = &self.0.id;
+        Args::new(first, after, last, before)
+            .page(
+                cursor::MESSAGES,
+                group.as_str(),
+                |request| service.group_messages(viewer, group, request),
+                |m| m.seq,
+                MessageObject,
+            )
+            .await
     }
 
     /// Members, longest-standing first.
@@ -118,24 +115,17 @@ impl GroupObject {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<MembershipConnection> {
-        let scope = self.0.id.as_str();
-        let request = Args {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request(cursor::MEMBERS, scope)?;
-        let page = service(ctx)?
-            .members(viewer(ctx)?, &self.0.id, request)
-            .await?;
-        Ok(connection(
-            page,
-            cursor::MEMBERS,
-            scope,
-            |m| m.list_key(),
-            MembershipObject,
-        ))
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = &self.0.id;
+        Args::new(first, after, last, before)
+            .page(
+                cursor::MEMBERS,
+                group.as_str(),
+                |request| service.members(viewer, group, request),
+                Membership::list_key,
+                MembershipObject,
+            )
+            .await
     }
 
     /// The group's bots, oldest first: the live ones (at most 20 bots and
@@ -176,23 +166,16 @@ impl GroupObject {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<MembershipConnection> {
-        let scope = self.0.id.as_str();
-        let request = Args {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request(cursor::APPLICATIONS, scope)?;
-        let page = service(ctx)?
-            .applications(viewer(ctx)?, &self.0.id, request)
-            .await?;
-        Ok(connection(
-            page,
-            cursor::APPLICATIONS,
-            scope,
-            |m| m.list_key(),
-            MembershipObject,
-        ))
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = &self.0.id;
+        Args::new(first, after, last, before)
+            .page(
+                cursor::APPLICATIONS,
+                group.as_str(),
+                |request| service.applications(viewer, group, request),
+                Membership::list_key,
+                MembershipObject,
+            )
+            .await
     }
 }

@@ -9,9 +9,12 @@ use crate::domain::Timestamp;
 use crate::graphql::context::{loader, viewer};
 use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::ReadKey;
+use crate::graphql::pagination::connection_type;
 use async_graphql::{Context, Object, ID};
 
 pub struct MembershipObject(pub Membership);
+
+connection_type!(MembershipConnection, MembershipEdge, MembershipObject);
 
 impl MembershipObject {
     /// `text` (the note or the reason) if the viewer may read this

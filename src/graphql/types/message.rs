@@ -4,10 +4,12 @@ use crate::domain::message::Message;
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
-use crate::graphql::pagination::{connection, Args, MessageConnection};
+use crate::graphql::pagination::{connection_type, Args};
 use async_graphql::{Context, Object, ID};
 
 pub struct MessageObject(pub Message);
+
+connection_type!(MessageConnection, MessageEdge, MessageObject);
 
 #[Object(name = "Message")]
 impl MessageObject {
@@ -107,23 +109,15 @@ impl MessageObject {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<MessageConnection> {
-        let scope = self.0.id.as_str();
-        let request = Args {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request(cursor::MESSAGES, scope)?;
-        let page = service(ctx)?
-            .replies(viewer(ctx)?, &self.0, request)
-            .await?;
-        Ok(connection(
-            page,
-            cursor::MESSAGES,
-            scope,
-            |m| m.seq,
-            MessageObject,
-        ))
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        Args::new(first, after, last, before)
+            .page(
+                cursor::MESSAGES,
+                self.0.id.as_str(),
+                |request| service.replies(viewer, &self.0, request),
+                |m| m.seq,
+                MessageObject,
+            )
+            .await
     }
 }

@@ -17,14 +17,15 @@ pub use enums::{
     VisibilityGql,
 };
 pub use event::GroupEventObject;
-pub use group::GroupObject;
+pub use group::{GroupConnection, GroupObject};
 pub use hook::{BaseUrl, IncomingWebhookObject, IncomingWebhookWithUrlObject};
-pub use membership::MembershipObject;
-pub use message::MessageObject;
+pub use membership::{MembershipConnection, MembershipObject};
+pub use message::{MessageConnection, MessageObject};
 pub use reading::UnreadSummaryObject;
 pub use user::{DeviceObject, PushSubscriptionObject, UserObject};
 pub use webhook::{
-    WebhookDeliveryObject, WebhookEventTypeGql, WebhookObject, WebhookWithSecretObject,
+    WebhookDeliveryConnection, WebhookDeliveryObject, WebhookEventTypeGql, WebhookObject,
+    WebhookWithSecretObject,
 };
 
 use super::context::loader;

@@ -4,7 +4,7 @@ use crate::domain::webhook::{Delivery, Webhook};
 use crate::domain::Timestamp;
 use crate::graphql::context::service;
 use crate::graphql::errors::ApiResult;
-use crate::graphql::pagination::{connection, Args, WebhookDeliveryConnection};
+use crate::graphql::pagination::{connection_type, Args};
 use crate::service::WebhookWithSecret;
 use async_graphql::{Context, Enum, Object, ID};
 
@@ -62,24 +62,17 @@ impl WebhookObject {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<WebhookDeliveryConnection> {
-        let scope = self.0.id.as_str();
-        let request = Args {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request(cursor::DELIVERIES, scope)?;
-        let page = service(ctx)?
-            .webhook_deliveries(&self.0.id, &request)
-            .await?;
-        Ok(connection(
-            page,
-            cursor::DELIVERIES,
-            scope,
-            |d| d.seq,
-            WebhookDeliveryObject,
-        ))
+        let service = service(ctx)?;
+        let hook = &self.0.id;
+        Args::new(first, after, last, before)
+            .page(
+                cursor::DELIVERIES,
+                hook.as_str(),
+                |request| async move { service.webhook_deliveries(hook, &request).await },
+                |d| d.seq,
+                WebhookDeliveryObject,
+            )
+            .await
     }
 }
 
@@ -98,6 +91,12 @@ impl WebhookWithSecretObject {
 }
 
 pub struct WebhookDeliveryObject(pub Delivery);
+
+connection_type!(
+    WebhookDeliveryConnection,
+    WebhookDeliveryEdge,
+    WebhookDeliveryObject
+);
 
 #[Object(name = "WebhookDelivery")]
 impl WebhookDeliveryObject {

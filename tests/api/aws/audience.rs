@@ -4,7 +4,7 @@
 
 use super::delivery::{api, create_group, join, pump, subscribe, ws};
 use super::{world, World};
-use chorus::delivery::dynamo::SubscriptionRow;
+use chorus::delivery::audience::SubscriptionRow;
 use chorus::domain::{GroupId, UserId};
 use serde_json::json;
 
