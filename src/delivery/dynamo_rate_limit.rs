@@ -2,15 +2,15 @@
 //! every Lambda instance (each used to keep its own). One item per user
 //! (`pk` = `user#<id>`: `tokens`, `at` in ms, `expiresAt` TTL once the
 //! bucket would be full again). A check reads the item strongly
-//! consistently, applies `service::rate_limit::Bucket`, and writes it back
+//! consistently, applies `domain::rate::Bucket`, and writes it back
 //! on condition that nobody wrote in between (optimistic: a lost race is
 //! retried). A refusal writes nothing. On a DynamoDB failure the check
 //! fails open, logged: a limiter outage must not stop writes.
 
 use super::dynamo::{n, number, s, RATE_PK, TTL_ATTRIBUTE};
+use crate::domain::rate::Bucket;
 use crate::domain::{DomainError, UserId};
 use crate::service::ports::RateLimit;
-use crate::service::rate_limit::Bucket;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 

@@ -12,6 +12,7 @@ pub mod membership;
 pub mod message;
 pub mod page;
 pub mod push;
+pub mod rate;
 pub mod reading;
 pub mod text;
 pub mod transition;

@@ -8,6 +8,7 @@ mod neo4j_store;
 mod neo4j_support;
 
 mod apq;
+mod architecture;
 mod auth;
 mod authorization;
 mod aws;
