@@ -76,7 +76,6 @@ impl Service {
         let (api_key, digest) = new_key()?;
         let new = NewBot::new(group.clone(), name, viewer.clone(), digest, Self::now())?;
         let created = self.store.create_bot(&new).await?;
-        super::memo::forget();
         self.announce(created.events).await;
         tracing::info!(bot = %created.value.0.id, "bot created");
         Ok(BotWithKey {
@@ -126,7 +125,6 @@ impl Service {
             .store
             .change_bot(id, viewer, &BotChange::Revoke, now)
             .await?;
-        super::memo::forget();
         self.announce(changed.events).await;
         let ours = changed.value.revoked_at == Some(now);
         Ok((changed.value, ours))

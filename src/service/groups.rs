@@ -53,7 +53,7 @@ impl Service {
             }
         }
         let updated = self.store.update_group(id, &patch).await?;
-        super::memo::forget();
+        self.announce(Vec::new()).await;
         Ok(updated)
     }
 

@@ -43,7 +43,6 @@ impl Service {
         let mut new = NewBot::new(group.clone(), name, viewer.clone(), key, Self::now())?;
         new.hook = Some((hook_id.clone(), api_key::sha256_hex(&secret)));
         let created = self.store.create_bot(&new).await?;
-        super::memo::forget();
         self.announce(created.events).await;
         Ok(HookWithSecret {
             bot: created.value.0,

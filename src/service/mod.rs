@@ -29,19 +29,18 @@ use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use crate::store::Store;
 use parking_lot::Mutex;
 use ports::{EventPublisher, PushRegistry, RateLimit, WebhookDelivery};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Users whose profile this process already wrote, so a request does not
-/// upsert its user every time. Cleared when full.
-const SEEN_USERS_CAP: usize = 10_000;
+/// upsert its user every time; the least recently seen goes first.
+const SEEN_USERS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(10_000).unwrap();
 
 pub struct Service {
     store: Arc<dyn Store>,
     events: Arc<dyn EventPublisher>,
     push: Arc<dyn PushRegistry>,
     limiter: Arc<dyn RateLimit>,
-    seen: Mutex<HashMap<UserId, Profile>>,
+    seen: Mutex<lru::LruCache<UserId, Profile>>,
     /// How long a write waits for its events to be published before
     /// answering (they go on in the background; the sweeper has the rest).
     publish_wait: std::time::Duration,
@@ -82,7 +81,7 @@ impl Service {
             events,
             push,
             limiter,
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(lru::LruCache::new(SEEN_USERS)),
             publish_wait,
             webhooks,
             devices,
@@ -105,11 +104,7 @@ impl Service {
             return Ok(());
         }
         self.store.upsert_user(profile, Self::now()).await?;
-        let mut seen = self.seen.lock();
-        if seen.len() >= SEEN_USERS_CAP {
-            seen.clear();
-        }
-        seen.insert(profile.id.clone(), profile.clone());
+        self.seen.lock().put(profile.id.clone(), profile.clone());
         Ok(())
     }
 

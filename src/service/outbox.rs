@@ -70,9 +70,10 @@ async fn relay(
 }
 
 impl Service {
-    /// Sends what a committed write recorded, off the request path.
+    /// Where every write through the service ends, with what it recorded:
+    /// forgets the request's memo of access checks (`memo`: what it holds
+    /// may have changed), then sends the events, off the request path.
     pub(super) async fn announce(&self, events: Vec<DomainEvent>) {
-        // What this request's memo of access checks holds may have changed.
         super::memo::forget();
         if events.is_empty() {
             return;

@@ -11,22 +11,33 @@
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, NewMessage, Parent};
 use crate::domain::{GroupId, MessageId, UserId};
-use std::collections::HashMap;
+use lru::LruCache;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
-/// Entries per map; a full map starts over (a Lambda instance serves a
-/// few hot threads and their authors, not the whole graph).
-const CAPACITY: usize = 10_000;
+/// Entries per map; the least recently used goes first (a Lambda instance
+/// serves a few hot threads and their authors, not the whole graph).
+const CAPACITY: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 
-#[derive(Default)]
 struct Maps {
-    parents: HashMap<MessageId, Message>,
-    memberships: HashMap<(GroupId, UserId), Membership>,
+    parents: LruCache<MessageId, Message>,
+    memberships: LruCache<(GroupId, UserId), Membership>,
 }
 
-#[derive(Default)]
 pub(super) struct SendMemo {
     maps: Mutex<Maps>,
+}
+
+impl Default for SendMemo {
+    fn default() -> Self {
+        let maps = Maps {
+            parents: LruCache::new(CAPACITY),
+            memberships: LruCache::new(CAPACITY),
+        };
+        Self {
+            maps: Mutex::new(maps),
+        }
+    }
 }
 
 /// A remembered context: the parent (`None` for a top-level post) and the
@@ -34,13 +45,6 @@ pub(super) struct SendMemo {
 pub(super) struct Recalled {
     pub parent: Option<Message>,
     pub membership: Membership,
-}
-
-fn put<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
-    if map.len() >= CAPACITY && !map.contains_key(&key) {
-        map.clear();
-    }
-    map.insert(key, value);
 }
 
 impl SendMemo {
@@ -57,7 +61,7 @@ impl SendMemo {
         if !named.is_empty() {
             return None;
         }
-        let maps = self.maps();
+        let mut maps = self.maps();
         let (group, parent) = match &new.to {
             Parent::Group(group) => (group.clone(), None),
             Parent::Message(id) => {
@@ -81,10 +85,10 @@ impl SendMemo {
                 body: None,
                 ..parent.clone()
             };
-            put(&mut maps.parents, parent.id.clone(), parent);
+            maps.parents.put(parent.id.clone(), parent);
         }
         let key = (membership.group_id.clone(), membership.user_id.clone());
-        put(&mut maps.memberships, key, membership.clone());
+        maps.memberships.put(key, membership.clone());
     }
 
     /// Forgets what `new` was judged on: its guard found a change.
@@ -92,10 +96,10 @@ impl SendMemo {
         let mut maps = self.maps();
         let group = match &new.to {
             Parent::Group(group) => Some(group.clone()),
-            Parent::Message(id) => maps.parents.remove(id).map(|p| p.group_id),
+            Parent::Message(id) => maps.parents.pop(id).map(|p| p.group_id),
         };
         if let Some(group) = group {
-            maps.memberships.remove(&(group, new.author_id.clone()));
+            maps.memberships.pop(&(group, new.author_id.clone()));
         }
     }
 }
