@@ -18,8 +18,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 #![recursion_limit = "256"]
 
-#[path = "../tests/api/aws/fakes.rs"]
-mod fakes;
+use chorus_testkit::aws::fakes;
 
 use chorus::config::Config;
 use chorus::delivery::audience::SubscriptionRow;
@@ -40,8 +39,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/model.rs"]
 mod model;
-#[path = "../tests/api/aws/setup.rs"]
-mod setup;
+use chorus_testkit::aws::setup;
 
 const QUERY: &str = "subscription($g: ID!) { groupEvents(groupId: $g) { type cursor message { id body author { id name } } } }";
 

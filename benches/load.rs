@@ -19,10 +19,6 @@
 //! `scripts/bench` runs them). Numbers are printed, not asserted.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-#[allow(unused_imports)]
-#[path = "../tests/support/bolt_bridge/mod.rs"]
-mod bolt_bridge;
-
 #[path = "support/load_client.rs"]
 mod load_client;
 

@@ -8,11 +8,7 @@
 //! median and p90 of 200 runs and the round trips of one.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-#[allow(unused_imports)]
-#[path = "../tests/support/bolt_bridge/mod.rs"]
-mod bolt_bridge;
-#[path = "../tests/api/neo4j_support.rs"]
-mod neo4j_support;
+use chorus_testkit::neo4j as neo4j_support;
 
 use chorus::domain::UserId;
 use chorus::graphql::{ChorusSchema, Viewer};

@@ -15,11 +15,6 @@
 // Its unit tests run in the api test crate; here they are only compiled.
 #[path = "support/big_small.rs"]
 mod big_small;
-#[allow(unused_imports)]
-#[path = "../tests/support/bolt_bridge/mod.rs"]
-mod bolt_bridge;
-#[path = "../tests/api/neo4j_support.rs"]
-mod neo4j_support;
 
 use chorus::domain::group::{NewGroup, Visibility};
 use chorus::domain::membership::Action;

@@ -36,7 +36,7 @@ where
         bench("embedded memory store", store, memory_runs).await;
     }
     if stores.contains("neo4j") {
-        let under_test = crate::neo4j_support::neo4j_store().await;
+        let under_test = chorus_testkit::neo4j::neo4j_store().await;
         let store: Arc<dyn Store> = under_test.store.clone();
         let label = "Neo4j store (kglite-bolt-server 0.21.5 via the Bolt bridge)";
         bench(label, store, neo4j_runs).await;

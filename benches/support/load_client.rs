@@ -2,8 +2,8 @@
 //! members, WebSocket listeners, a webhook receiver that never answers,
 //! and the Neo4j store (kglite release behind the Bolt bridge).
 
-use super::bolt_bridge;
 use chorus::auth::dev::DevTokens;
+use chorus_testkit::bolt_bridge;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};

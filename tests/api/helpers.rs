@@ -29,7 +29,7 @@ pub struct TestApp {
 pub async fn test_store() -> (Arc<dyn chorus::store::Store>, Box<dyn std::any::Any + Send>) {
     match std::env::var("CHORUS_TEST_STORE").as_deref() {
         Ok("neo4j") => {
-            let under_test = crate::neo4j_support::neo4j_store().await;
+            let under_test = chorus_testkit::neo4j::neo4j_store().await;
             (under_test.store.clone(), Box::new(under_test))
         }
         _ => (Arc::new(MemoryStore::new()), Box::new(())),

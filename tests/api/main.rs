@@ -1,11 +1,9 @@
 //! The integration suite: drives the real router over HTTP and WebSocket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../support/bolt_bridge/mod.rs"]
-mod bolt_bridge;
 mod helpers;
 mod neo4j_store;
-mod neo4j_support;
+mod skip;
 
 mod apq;
 mod architecture;

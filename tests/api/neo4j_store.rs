@@ -3,13 +3,15 @@
 
 use crate::conformance::messages::{new_message, post, sent};
 use crate::conformance::{admit, forward, group, user};
-use crate::neo4j_support::neo4j_store;
+use crate::skip::skip_without;
 use chorus::domain::message::Parent;
 use chorus::store::Store;
+use chorus_testkit::neo4j::neo4j_store;
 use std::sync::Arc;
 
 #[tokio::test]
 async fn a_connection_lost_before_a_send_reached_the_server_leaves_nothing_behind() {
+    skip_without!(without_bolt);
     let under_test = neo4j_store().await;
     let Some(faults) = under_test.faults.clone() else {
         return; // a real Neo4j: no bridge to drop connections on
@@ -61,6 +63,7 @@ async fn a_connection_lost_before_a_send_reached_the_server_leaves_nothing_behin
 
 #[tokio::test]
 async fn a_send_whose_answer_was_lost_after_it_committed_is_made_once() {
+    skip_without!(without_bolt);
     let under_test = neo4j_store().await;
     let Some(faults) = under_test.faults.clone() else {
         return; // a real Neo4j: no bridge to lose answers on
@@ -112,6 +115,7 @@ async fn a_send_whose_answer_was_lost_after_it_committed_is_made_once() {
 
 #[tokio::test]
 async fn migrations_can_run_again_without_changing_anything() {
+    skip_without!(without_bolt);
     let under_test = neo4j_store().await;
     under_test.store.migrate().await.unwrap();
     under_test.store.migrate().await.unwrap();
@@ -122,6 +126,7 @@ async fn migrations_can_run_again_without_changing_anything() {
 
 #[tokio::test]
 async fn every_statement_runs_in_a_span_named_after_its_cypher_file() {
+    skip_without!(without_bolt);
     crate::privacy::record();
     let under_test = neo4j_store().await;
     let store: Arc<dyn Store> = under_test.store.clone();
@@ -150,6 +155,7 @@ async fn every_statement_runs_in_a_span_named_after_its_cypher_file() {
 /// changes it. The first store's next sends are judged on what is true.
 #[tokio::test]
 async fn a_send_remembered_by_one_process_is_judged_again_when_another_changed_it() {
+    skip_without!(without_bolt);
     use chorus::domain::membership::Action;
     use chorus::domain::message::MessageChange;
     let under_test = neo4j_store().await;

@@ -4,14 +4,15 @@
 //! every trip is network latency.
 
 use crate::conformance::{admit, group, user};
-use crate::neo4j_support::neo4j_store;
+use crate::skip::skip_without;
 use chorus::graphql::Viewer;
 use chorus::store::Store;
+use chorus_testkit::neo4j::neo4j_store;
 use std::sync::Arc;
 
 async fn counted(
     schema: &chorus::graphql::ChorusSchema,
-    faults: &crate::bolt_bridge::Faults,
+    faults: &chorus_testkit::bolt_bridge::Faults,
     viewer: &chorus::domain::UserId,
     query: &str,
 ) -> (usize, serde_json::Value) {
@@ -26,6 +27,7 @@ async fn counted(
 
 #[tokio::test]
 async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
+    skip_without!(without_bolt);
     let under_test = neo4j_store().await;
     let Some(faults) = under_test.faults.clone() else {
         return; // a real Neo4j: no bridge to count on

@@ -1,6 +1,7 @@
 //! One webhook attempt against a receiver that verifies signatures with the
 //! Standard Webhooks reference library (Python), and the address rule.
 
+use crate::skip::skip_without;
 use chorus::auth::api_key::webhook_secret as new_secret;
 use chorus::delivery::webhook::{check_url, Lookup, SystemLookup, WebhookSender};
 use chorus::service::ports::WebhookTransport;
@@ -43,6 +44,7 @@ pub async fn next(lines: &mut Received) -> Value {
 
 #[tokio::test]
 async fn every_attempt_verifies_with_the_reference_library_and_keeps_its_id() {
+    skip_without!(without_python);
     let secret = new_secret().unwrap();
     let (_child, port, mut heard) = receiver(&secret, "500,500").await;
     let sender = WebhookSender::new(true, Arc::new(SystemLookup)).unwrap();
@@ -87,6 +89,7 @@ impl Lookup for Names {
 
 #[tokio::test]
 async fn the_deployments_own_network_is_never_reached() {
+    skip_without!(without_python);
     for url in [
         "http://example.com/hook",
         "https://127.0.0.1/",

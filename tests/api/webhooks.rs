@@ -5,6 +5,7 @@
 //! network when the rule is on.
 
 use crate::helpers::{error_code, spawn_app_with, Client};
+use crate::skip::skip_without;
 use crate::webhook_sender::{next, receiver};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
@@ -60,6 +61,7 @@ fn attempts(webhook: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn an_event_is_retried_with_the_same_id_until_the_receiver_accepts() {
+    skip_without!(without_python);
     let vars = app_vars("0.2,0.2,0.2");
     let app = spawn_app_with(&[(vars[0].0, vars[0].1.as_str())]).await;
     let alice = app.user("alice");
@@ -114,6 +116,7 @@ async fn an_event_is_retried_with_the_same_id_until_the_receiver_accepts() {
 
 #[tokio::test]
 async fn gone_disables_at_once_and_five_exhausted_events_disable_until_re_enabled() {
+    skip_without!(without_python);
     let vars = app_vars("0.05");
     let app = spawn_app_with(&[(vars[0].0, vars[0].1.as_str())]).await;
     let alice = app.user("alice");

@@ -4,10 +4,12 @@
 use super::delivery::{api, create_group};
 use super::{fixture, world};
 use crate::helpers::token;
+use crate::skip::skip_without;
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn a_post_whose_event_cannot_be_published_is_still_committed() {
+    skip_without!(without_moto);
     let mut w = world().await;
     w.env.config.aws.events_topic_arn =
         Some("arn:aws:sns:us-east-1:123456789012:no-such-topic".into());
@@ -25,6 +27,7 @@ async fn a_post_whose_event_cannot_be_published_is_still_committed() {
 
 #[tokio::test]
 async fn the_api_function_also_answers_rest_api_v1_events() {
+    skip_without!(without_moto);
     let w = world().await;
     let router = w.env.api().unwrap();
     let body = json!({ "query": "{ me { id name } }" }).to_string();

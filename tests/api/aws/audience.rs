@@ -4,6 +4,7 @@
 
 use super::delivery::{api, create_group, join, pump, subscribe, ws};
 use super::{world, World};
+use crate::skip::skip_without;
 use chorus::delivery::audience::SubscriptionRow;
 use chorus::domain::{GroupId, UserId};
 use serde_json::json;
@@ -65,6 +66,7 @@ pub(super) async fn audience_pushes(w: &World, group: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_removed_member_gets_the_change_then_complete_then_nothing() {
+    skip_without!(without_moto);
     let w = world().await;
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Club").await;
@@ -120,6 +122,7 @@ async fn a_removed_member_gets_the_change_then_complete_then_nothing() {
 
 #[tokio::test]
 async fn a_member_the_audience_vouches_for_is_served_without_asking_the_store() {
+    skip_without!(without_moto);
     use chorus::delivery::audience::Audience;
     let w = world().await;
     let router = w.env.api().unwrap();

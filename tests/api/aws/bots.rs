@@ -4,6 +4,7 @@
 
 use super::ws_lambda::{club, message, send, EVENTS};
 use super::{fixture, world};
+use crate::skip::skip_without;
 use serde_json::{json, Value};
 
 async fn graphql(router: &chorus::lambda::ApiService, key: &str, query: &str) -> Value {
@@ -29,6 +30,7 @@ async fn bot_of(
 
 #[tokio::test]
 async fn a_bot_posts_and_subscribes_through_the_lambdas_until_revoked() {
+    skip_without!(without_moto);
     let w = world().await;
     let group = club(&w).await;
     let (service, alice, group_id, created) = bot_of(&w, &group).await;
@@ -89,6 +91,7 @@ async fn a_bot_posts_and_subscribes_through_the_lambdas_until_revoked() {
 
 #[tokio::test]
 async fn an_incoming_webhook_posts_through_the_api_function() {
+    skip_without!(without_moto);
     let w = world().await;
     let group = club(&w).await;
     let api = w.env.api().unwrap();
@@ -132,6 +135,7 @@ async fn an_incoming_webhook_posts_through_the_api_function() {
 
 #[tokio::test]
 async fn a_rotated_key_closes_its_connections_at_subscribe_and_at_delivery() {
+    skip_without!(without_moto);
     let w = world().await;
     let group = club(&w).await;
     let (service, alice, group_id, created) = bot_of(&w, &group).await;

@@ -6,6 +6,7 @@
 
 use super::{fixture, world, World};
 use crate::helpers::token;
+use crate::skip::skip_without;
 use aws_lambda_events::sns::SnsEventObj;
 use chorus::domain::event::DomainEvent;
 use chorus::domain::{GroupId, UserId};
@@ -130,6 +131,7 @@ pub(super) async fn join(
 
 #[tokio::test]
 async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offline_members() {
+    skip_without!(without_moto);
     let w = world().await;
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Club").await;

@@ -9,6 +9,7 @@
 use super::delivery::{api, create_group, join, pump};
 use super::gateway::ApiGateway;
 use crate::helpers::token;
+use crate::skip::skip_without;
 use chorus::domain::GroupId;
 use serde_json::{json, Value};
 use std::process::Stdio;
@@ -59,6 +60,7 @@ async fn eventually<F: std::future::Future<Output = bool>>(mut check: impl FnMut
 
 #[tokio::test]
 async fn a_stock_graphql_ws_client_hears_a_post_through_the_emulated_api_gateway() {
+    skip_without!(without_moto);
     let (listener, endpoint) = ApiGateway::bind().await;
     let w = super::world_with(&[("WS_MANAGEMENT_ENDPOINT", &endpoint)]).await;
     let gateway = ApiGateway::serve(listener, w.env.ws().unwrap());

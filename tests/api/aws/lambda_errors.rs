@@ -3,6 +3,7 @@
 //! built from the event.
 
 use super::world;
+use crate::skip::skip_without;
 use chorus::domain::event::DomainEvent;
 use chorus::domain::membership::Membership;
 use chorus::domain::{GroupId, UserId};
@@ -21,6 +22,7 @@ fn secret_club_founded() -> DomainEvent {
 
 #[tokio::test]
 async fn a_fanout_whose_audience_table_is_gone_fails_with_a_typed_diagnostic() {
+    skip_without!(without_moto);
     let mut w = world().await;
     w.env.config.aws.audience_table = Some("no-such-table".into());
     let event = secret_club_founded();
@@ -36,6 +38,7 @@ async fn a_fanout_whose_audience_table_is_gone_fails_with_a_typed_diagnostic() {
 
 #[tokio::test]
 async fn a_deliver_that_cannot_read_its_shard_fails_so_lambda_retries_it() {
+    skip_without!(without_moto);
     let mut w = world().await;
     w.env.config.aws.audience_table = Some("no-such-table".into());
     let event = secret_club_founded();

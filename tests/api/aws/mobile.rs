@@ -6,6 +6,7 @@
 
 use super::delivery::{api, create_group, join, pump, subscribe, ws};
 use super::{setup, world_with};
+use crate::skip::skip_without;
 use serde_json::{json, Value};
 
 async fn platform_app(sns: &aws_sdk_sns::Client, name: &str, platform: &str) -> String {
@@ -75,6 +76,7 @@ async fn messages_for(token: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn posts_reach_offline_members_devices_by_level_and_disabled_endpoints_go() {
+    skip_without!(without_moto);
     let sdk = setup::sdk().await;
     let sns = aws_sdk_sns::Client::new(&sdk);
     let fcm = platform_app(&sns, "fcm", "GCM").await;
@@ -247,6 +249,7 @@ async fn posts_reach_offline_members_devices_by_level_and_disabled_endpoints_go(
 
 #[tokio::test]
 async fn a_token_registered_by_someone_else_moves_to_them() {
+    skip_without!(without_moto);
     let sdk = setup::sdk().await;
     let sns = aws_sdk_sns::Client::new(&sdk);
     let fcm = platform_app(&sns, "fcm", "GCM").await;

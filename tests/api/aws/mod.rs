@@ -7,18 +7,17 @@ mod audience;
 mod bots;
 mod delivery;
 mod e2e;
-pub mod fakes;
 mod gateway;
 mod lambda_errors;
 mod mobile;
 mod outbox;
 mod rate_limit;
-pub mod setup;
 mod shared_frames;
 mod webhooks;
 mod ws_lambda;
 mod ws_limits;
 
+pub use chorus_testkit::aws::{fakes, setup};
 pub use setup::{create_tables, sdk, TopicProbe};
 
 use chorus::config::Config;

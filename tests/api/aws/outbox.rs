@@ -6,11 +6,13 @@
 
 use super::delivery::{api, create_group, deliver_all, pump, sns_event, subscribe, ws};
 use super::{world, TopicProbe};
+use crate::skip::skip_without;
 use serde_json::json;
 use std::collections::BTreeMap;
 
 #[tokio::test]
 async fn events_posted_while_sns_refuses_reach_the_subscriber_once_it_recovers() {
+    skip_without!(without_moto);
     let w = world().await;
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Outage").await;

@@ -4,6 +4,7 @@
 
 use super::world_with;
 use crate::helpers::token;
+use crate::skip::skip_without;
 use serde_json::{json, Value};
 
 async fn create(router: &chorus::lambda::ApiService, user: &str) -> Value {
@@ -13,6 +14,7 @@ async fn create(router: &chorus::lambda::ApiService, user: &str) -> Value {
 
 #[tokio::test]
 async fn a_burst_spent_on_one_instance_is_spent_on_all() {
+    skip_without!(without_moto);
     let w = world_with(&[("CHORUS_RATE_BURST", "3"), ("CHORUS_RATE_PER_SEC", "1")]).await;
     let (first, second) = (w.env.api().unwrap(), w.env.api().unwrap());
     for router in [&first, &second, &first] {

@@ -5,6 +5,7 @@
 
 use super::delivery::{api, create_group, join, pump, ws};
 use super::world;
+use crate::skip::skip_without;
 use serde_json::{json, Value};
 
 fn subscribe(id: &str, group: &str, selection: &str) -> Value {
@@ -24,6 +25,7 @@ fn nexts(w: &super::World, connection: &str) -> Vec<(String, Value)> {
 
 #[tokio::test]
 async fn shared_answers_keep_each_subscriptions_id_and_private_fields_stay_per_viewer() {
+    skip_without!(without_moto);
     let w = world().await;
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Club").await;

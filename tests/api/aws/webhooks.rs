@@ -5,6 +5,7 @@
 
 use super::ws_lambda::club;
 use super::{graphql, setup, world_with};
+use crate::skip::skip_without;
 use crate::webhook_sender::{next, receiver};
 use aws_lambda_events::sqs::SqsEvent;
 use serde_json::{json, Value};
@@ -40,6 +41,8 @@ async fn receive(sqs: &aws_sdk_sqs::Client, url: &str) -> Option<SqsEvent> {
 
 #[tokio::test]
 async fn a_posted_message_reaches_the_webhook_through_the_queue_and_its_delayed_retries() {
+    skip_without!(without_moto);
+    skip_without!(without_python);
     let sdk = setup::sdk().await;
     let (sns, sqs) = (
         aws_sdk_sns::Client::new(&sdk),
@@ -165,6 +168,7 @@ fn a_function_refuses_to_start_without_the_key_secrets_are_sealed_with() {
 
 #[tokio::test]
 async fn records_that_are_not_jobs_are_dropped_not_redelivered() {
+    skip_without!(without_moto);
     let sdk = setup::sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let run = uuid::Uuid::now_v7().simple().to_string();
@@ -200,6 +204,7 @@ impl chorus::lambda::webhooks::RetryQueue for SlowFor {
 
 #[tokio::test]
 async fn a_batchs_records_run_at_once_and_only_the_unfinished_one_is_reported() {
+    skip_without!(without_moto);
     use chorus::domain::ids::WebhookId;
     use chorus::domain::membership::{Membership, MembershipState};
     use chorus::domain::webhook::Retry;

@@ -2,6 +2,7 @@
 
 use super::{fixture, world, World};
 use crate::helpers::token;
+use crate::skip::skip_without;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use serde_json::{json, Value};
 
@@ -66,6 +67,7 @@ pub(super) const EVENTS: &str =
 
 #[tokio::test]
 async fn a_full_graphql_transport_ws_conversation_on_the_ws_lambda() {
+    skip_without!(without_moto);
     let w = world().await;
     let handler = w.env.ws().unwrap();
     let group = club(&w).await;
@@ -168,6 +170,7 @@ async fn a_full_graphql_transport_ws_conversation_on_the_ws_lambda() {
 
 #[tokio::test]
 async fn protocol_violations_on_the_ws_lambda_close_with_the_protocols_codes() {
+    skip_without!(without_moto);
     let w = world().await;
     let handler = w.env.ws().unwrap();
     let group = club(&w).await;

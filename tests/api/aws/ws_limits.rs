@@ -3,6 +3,7 @@
 use super::world;
 use super::ws_lambda::{club, message, send, EVENTS};
 use crate::helpers::token;
+use crate::skip::skip_without;
 use serde_json::json;
 
 /// A dev token for `user` that expires `secs` from now.
@@ -28,6 +29,7 @@ async fn wait_past(expires_at: i64) {
 
 #[tokio::test]
 async fn a_connection_whose_token_expired_is_closed_at_subscribe_and_at_delivery() {
+    skip_without!(without_moto);
     let w = world().await;
     let handler = w.env.ws().unwrap();
     let group = club(&w).await;
@@ -81,6 +83,7 @@ async fn a_connection_whose_token_expired_is_closed_at_subscribe_and_at_delivery
 
 #[tokio::test]
 async fn a_user_over_the_socket_cap_is_refused_at_connect_until_one_closes() {
+    skip_without!(without_moto);
     let mut w = world().await;
     w.env.config.limits.max_sockets_per_user = 2;
     let handler = w.env.ws().unwrap();

@@ -39,6 +39,20 @@ fn server_binary() -> PathBuf {
     }
 }
 
+/// Whether a Bolt server can be had: `NEO4J_TEST_URI`, or a
+/// kglite-bolt-server binary to start.
+pub fn bolt_available() -> bool {
+    if std::env::var_os("NEO4J_TEST_URI").is_some() {
+        return true;
+    }
+    let binary = server_binary();
+    if binary.components().count() > 1 {
+        return binary.exists();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(&binary).exists()))
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
