@@ -4,7 +4,7 @@
 //! `CHORUS_REQUIRE_ALL=1`, under which a missing one fails the test.
 
 /// `true` (after saying so) when the test must be skipped.
-fn skip(found: bool, test: &str, how: &str) -> bool {
+fn skip(found: bool, test: &str, how: &'static str) -> bool {
     if found {
         return false;
     }
@@ -12,7 +12,15 @@ fn skip(found: bool, test: &str, how: &str) -> bool {
         std::env::var_os("CHORUS_REQUIRE_ALL").is_none(),
         "{test} cannot run: {how}"
     );
-    eprintln!("skipped {test}: {how}");
+    // Once per missing thing, straight to the process's stderr (the test
+    // harness keeps what `eprintln!` writes in a passing test to itself).
+    static SAID: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !said.contains(&how) {
+        said.push(how);
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "skipping tests like {test}: {how}");
+    }
     true
 }
 
