@@ -46,7 +46,7 @@ impl Env<'_> {
     }
 }
 
-/// Every limit, with its variable and default (the README's table lists
+/// Every limit, with its variable and default (docs/configuration.md lists
 /// the same).
 #[derive(Debug, Clone)]
 pub struct Limits {

@@ -274,8 +274,8 @@ pub fn wire_type(kind: EventKind) -> &'static str {
     }
 }
 
-/// The JSON body of a webhook request for `event` (the README's
-/// "Integrations"), the author named by `author_name`.
+/// The JSON body of a webhook request for `event` (docs/integrations.md),
+/// the author named by `author_name`.
 pub fn body(event: &DomainEvent, author_name: Option<&str>) -> serde_json::Value {
     let mut data = serde_json::json!({ "groupId": event.group_id });
     if let Some(m) = &event.message {

@@ -14,6 +14,7 @@ mod bots;
 mod concurrency;
 mod conformance;
 mod cors;
+mod docs;
 mod groups;
 mod hardening;
 mod hardening_net;

@@ -15,7 +15,9 @@ fn skip(found: bool, test: &str, how: &'static str) -> bool {
     // Once per missing thing, straight to the process's stderr (the test
     // harness keeps what `eprintln!` writes in a passing test to itself).
     static SAID: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
-    let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut said = SAID
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if !said.contains(&how) {
         said.push(how);
         use std::io::Write;

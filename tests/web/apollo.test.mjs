@@ -1,4 +1,4 @@
-// Apollo Client 3 as a web app sets it up (README, "Use it from a web
+// Apollo Client 3 as a web app sets it up (docs/clients.md, "Use it from a web
 // app"): HTTP with automatic persisted queries (hashes over GET), graphql-ws
 // for subscriptions, relayStylePagination. Any cache warning fails it.
 import assert from "node:assert/strict";
