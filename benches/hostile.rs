@@ -1,6 +1,6 @@
 //! The worst requests one can build against the limits, timed through the
 //! schema (release build, memory store): how long each takes to be
-//! answered and the process's peak memory after all of them.
+//! refused or run, and the process's peak memory after all of them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use async_graphql::Request;

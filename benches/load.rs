@@ -13,7 +13,7 @@
 //!   (`LOAD_SOAK_SECS`, default 600);
 //! - `storm`: 20 webhooks whose receiver never answers, 120 posts: the
 //!   server's open file descriptors and RSS, sampled, and whether
-//!   `/health` answered throughout.
+//!   `/health` responded throughout.
 //!
 //! `cargo bench --bench load -- [sockets|soak|storm]` (all by default;
 //! `scripts/bench` runs them). Numbers are printed, not asserted.
@@ -209,7 +209,7 @@ async fn soak(store: &str, length: Duration, rate: f64) {
                 (server.clone(), group.clone(), acked.clone(), failed.clone());
             tokio::spawn(async move {
                 let mut seq = 0usize;
-                // Each writer's share of the rate; a post answered late is
+                // Each writer's share of the rate; a post acknowledged late is
                 // not made up for.
                 let mut pace =
                     tokio::time::interval(Duration::from_secs_f64(WRITERS as f64 / rate));

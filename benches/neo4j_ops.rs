@@ -50,7 +50,7 @@ async fn main() {
 
     // In a thread this process has sent to (the parent and the authors'
     // memberships remembered), then each to a message it has not seen (the
-    // previous reply): the send reads what it is judged on first.
+    // previous reply): the send reads what it is checked on first.
     let mut parent = root.clone();
     for (name, same_thread) in [("", true), (" (unseen parent)", false)] {
         let mut samples = Vec::with_capacity(RUNS);

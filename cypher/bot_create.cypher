@@ -1,6 +1,6 @@
 // Creates a bot: its user, its MEMBER membership of the group (member
 // count +1) and the bot itself, holding only its key's digest. The
-// creator's membership was judged in the same transaction.
+// creator's membership was checked in the same transaction.
 // An incoming webhook's bot also holds the hook's id and its secret's digest.
 // Params: $id, $userId, $groupId, $name, $keyPrefix, $keyHash, $createdBy, $now,
 //         $hookId, $hookSecretHash (both null for other bots)

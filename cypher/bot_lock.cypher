@@ -1,5 +1,5 @@
 // Takes the bot's write lock and reads it, before the memberships its
-// change is judged on: changes of one bot run one at a time.
+// change is checked on: changes of one bot run one at a time.
 // Params: $id
 // Returns: id, userId, groupId, name, keyPrefix, createdBy, createdAt, lastUsedAt, revokedAt, disabledReason, hookId
 MATCH (b:Bot {id: $id})

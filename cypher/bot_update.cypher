@@ -1,4 +1,4 @@
-// Writes a change judged by domain::bot::Bot::decide: a new key digest
+// Writes a change checked by domain::bot::Bot::decide: a new key digest
 // (the old one stops matching at once), the revocation or the enabling.
 // Params: $id, $keyPrefix, $keyHash (null: keep the key), $revokedAt, $disabledReason
 // Returns: id

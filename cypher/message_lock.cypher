@@ -1,5 +1,5 @@
 // Locks a message (the write comes first) and reads it, before an edit or
-// a delete is judged.
+// a delete is checked.
 // Params: $id
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),

@@ -1,5 +1,5 @@
 // Creates a reply and records its event, in one statement. Guarded on what
-// the send was judged on (the author's membership as read, by its
+// the send was checked on (the author's membership as read, by its
 // updatedAt, and a live parent): no row when either changed, and nothing
 // written. Then the parent hands out its next seq and counts the reply (SET
 // on properties it reads: Neo4j takes the write lock before reading, so no

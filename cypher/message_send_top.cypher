@@ -1,5 +1,5 @@
 // Creates a top-level message and records its event, in one statement.
-// Guarded on what the send was judged on (the author's membership as read,
+// Guarded on what the send was checked on (the author's membership as read,
 // by its updatedAt): no row when it changed, and nothing written. Then the
 // group hands out its next seq (SET on a property it reads: Neo4j takes the
 // write lock before reading, so no update is lost) and the event is

@@ -1,4 +1,4 @@
-// What a send is judged on, read in one statement: the message replied to
+// What a send is checked on, read in one statement: the message replied to
 // (none for a top-level post), the group the message goes to (the named one,
 // or the parent's), the author's membership in it, and which of the users
 // the body names are members.

@@ -120,7 +120,7 @@ pub fn app_router(config: &Config, parts: Parts) -> axum::Router {
     router(state, &config.cors_origins)
 }
 
-/// Answers kept for sockets to share: a few per event for the last
+/// Results kept for sockets to share: a few per event for the last
 /// hundreds of events.
 const SHARED_ANSWERS: usize = 1_024;
 

@@ -64,14 +64,14 @@ pub struct Limits {
     /// `CHORUS_MAX_RESPONSE_BYTES`: largest response data (default 8 MiB).
     pub max_response_bytes: usize,
     /// `CHORUS_MAX_CONNECTIONS`: open connections, WebSockets included
-    /// (default 512); one more is answered 503 and closed.
+    /// (default 512); one more gets 503 and closed.
     pub max_connections: usize,
     /// `CHORUS_HEADER_TIMEOUT_SECS`: time to send a request's headers, and
     /// the most a keep-alive connection may sit idle (default 10).
     pub header_timeout: Duration,
     /// `CHORUS_BODY_TIMEOUT_SECS`: time to send a request body (default 10).
     pub body_timeout: Duration,
-    /// `CHORUS_REQUEST_TIMEOUT_SECS`: time to answer a request; the work is
+    /// `CHORUS_REQUEST_TIMEOUT_SECS`: time to respond to a request; the work is
     /// cancelled after it (default 30).
     pub request_timeout: Duration,
     /// `CHORUS_MAX_SUBSCRIPTIONS_PER_SOCKET` (default 100).

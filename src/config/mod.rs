@@ -49,7 +49,7 @@ pub struct Config {
     /// `Host` locally; `X-Forwarded-*` headers are never trusted for it.
     pub public_url: Option<String>,
     /// `CHORUS_PUBLISH_WAIT_MS`: how long a write waits for its events to be
-    /// published before answering (default 500; the outbox has the rest).
+    /// published before responding (default 500; the outbox has the rest).
     pub publish_wait: Duration,
     /// Limits on requests, connections and sockets.
     pub limits: Limits,

@@ -27,7 +27,7 @@ pub struct SubscriptionRow {
     pub group_id: GroupId,
     pub user_id: UserId,
     /// The subscription's GraphQL document, variables and operation name,
-    /// so every delivery answers exactly what the client asked.
+    /// so every delivery returns exactly what the client asked.
     pub query: String,
     pub variables: Option<serde_json::Value>,
     pub operation_name: Option<String>,
@@ -104,10 +104,10 @@ pub struct ShardAudience {
 }
 
 impl ShardAudience {
-    /// Whether the audience vouches for `user` as a member (`Some(true)`),
+    /// Whether the audience knows `user` as a member (`Some(true)`),
     /// knows them as a former one (`Some(false)`), or has never heard of
     /// them (`None`: a subscription older than the audience).
-    pub fn vouches(&self, user: &UserId) -> Option<bool> {
+    pub fn knows_member(&self, user: &UserId) -> Option<bool> {
         if self.members.contains(user) {
             Some(true)
         } else if self.former.contains(user) {

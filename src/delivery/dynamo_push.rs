@@ -43,7 +43,7 @@ impl DynamoPushRegistry {
         }
     }
 
-    /// Records `sub`'s user as the endpoint's owner; answers the previous
+    /// Records `sub`'s user as the endpoint's owner; returns the previous
     /// owner, if another user.
     async fn claim(&self, sub: &PushSubscription) -> Result<Option<UserId>, RegistryError> {
         let out = self

@@ -31,7 +31,7 @@ impl DynamoRateLimiter {
         }
     }
 
-    /// One read-judge-write round; `None` when another writer won the race.
+    /// One read-check-write round; `None` when another writer won the race.
     async fn attempt(&self, key: &str) -> Result<Option<Result<(), DomainError>>, String> {
         let found = self
             .client

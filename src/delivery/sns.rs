@@ -81,7 +81,7 @@ impl EventPublisher for SnsPublisher {
 pub struct Unpublished(pub usize);
 
 /// Publishes `messages` to `topic_arn` with PublishBatch: at most ten
-/// entries and 256 KiB per call; failed entries are retried. Answers the
+/// entries and 256 KiB per call; failed entries are retried. Returns the
 /// number of calls made.
 pub async fn publish_batches(
     client: &aws_sdk_sns::Client,
@@ -116,7 +116,7 @@ pub async fn publish_batches(
     Err(Unpublished(pending.len()))
 }
 
-/// One PublishBatch call: answers the entries that failed.
+/// One PublishBatch call: returns the entries that failed.
 async fn publish_chunk(
     client: &aws_sdk_sns::Client,
     topic_arn: &str,

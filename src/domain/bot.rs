@@ -86,7 +86,7 @@ impl NewBot {
         })
     }
 
-    /// Judged on the creator's membership and the group's live bots of
+    /// Checked on the creator's membership and the group's live bots of
     /// the same kind (bots, or incoming webhooks), as read where the bot is
     /// written.
     pub fn admit(&self, creator: Option<&Membership>, live_of_kind: usize) -> DomainResult<()> {
@@ -145,7 +145,7 @@ pub struct BotDecision {
 }
 
 impl Bot {
-    /// Judges `change` by `actor` on the bot and its membership, as read
+    /// Checks `change` by `actor` on the bot and its membership, as read
     /// together. Revoking twice changes nothing; a revoked bot gets no key.
     pub fn decide(
         &self,

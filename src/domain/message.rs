@@ -163,7 +163,7 @@ impl NewMessage {
         super::reading::mentions(self.body.as_str())
     }
 
-    /// Only active members post and reply (both stores judge this on the
+    /// Only active members post and reply (both stores check this on the
     /// membership read in the send).
     pub fn admit(author: Option<&Membership>) -> Result<(), DomainError> {
         match author {

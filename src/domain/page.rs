@@ -1,5 +1,5 @@
 //! Keyset pages. A request names a direction, an exclusive bound and a
-//! size; a store answers with the items in ascending key order and whether
+//! size; a store responds with the items in ascending key order and whether
 //! more exist on each side. Never offsets: a page costs O(size).
 
 use super::DomainError;

@@ -19,7 +19,7 @@ impl Bucket {
     }
 
     /// Takes one token from a bucket that held `tokens` `elapsed_secs`
-    /// ago (a new bucket is full): the tokens left, or the error to answer
+    /// ago (a new bucket is full): the tokens left, or the error to return
     /// with and the tokens as they are now.
     pub fn take(&self, tokens: Option<f64>, elapsed_secs: f64) -> Result<f64, (DomainError, f64)> {
         let now = match tokens {

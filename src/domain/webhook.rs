@@ -154,7 +154,7 @@ impl Webhook {
         Ok(next)
     }
 
-    /// The webhook after an attempt judged `verdict`.
+    /// The webhook after an attempt with `verdict`.
     pub fn after(&self, verdict: Verdict) -> Self {
         let mut next = self.clone();
         match verdict {
@@ -180,14 +180,14 @@ impl Webhook {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
-    /// The HTTP status; `None` when there was no answer.
+    /// The HTTP status; `None` when there was no response.
     pub status: Option<u16>,
     /// Why there was no success: "timeout", "refused address", ...
     pub error: Option<String>,
     pub duration_ms: u64,
 }
 
-/// Why an attempt that got no answer in time failed.
+/// Why an attempt that got no response in time failed.
 pub const TIMEOUT: &str = "timeout";
 
 impl Attempt {
@@ -213,7 +213,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Judges attempt number `number` (1 = the first) under `retries`, the
+    /// Checks attempt number `number` (1 = the first) under `retries`, the
     /// waits before each retry.
     pub fn of(attempt: &Attempt, number: u32, retries: &[Duration]) -> Self {
         if attempt.succeeded() {

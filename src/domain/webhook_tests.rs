@@ -28,7 +28,7 @@ fn event_types_are_deduplicated_and_never_empty() {
 }
 
 #[test]
-fn attempts_are_judged_by_status_and_place_in_the_schedule() {
+fn attempts_are_classified_by_status_and_place_in_the_schedule() {
     let retries = [Duration::from_secs(5), Duration::from_secs(300)];
     assert_eq!(
         Verdict::of(&answered(Some(204)), 3, &retries),

@@ -55,7 +55,7 @@ impl PersistedQueries {
         })))
     }
 
-    /// The schema extension that answers the protocol from this cache.
+    /// The schema extension that serves the protocol from this cache.
     pub fn extension(&self) -> Persisted {
         Persisted(self.clone())
     }
@@ -138,7 +138,7 @@ fn sha256_hex(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
-/// The schema extension: answers a hash from the cache, and registers a
+/// The schema extension: returns a hash from the cache, and registers a
 /// document once its request has passed validation.
 pub struct Persisted(PersistedQueries);
 

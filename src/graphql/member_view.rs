@@ -1,4 +1,4 @@
-//! Which subscription documents answer the same for every member of the
+//! Which subscription documents are the same for every member of the
 //! group: those that select only fields whose value does not depend on who
 //! asks (given that the asker is a member). Such a document is executed
 //! once per event (`ws::replay`), locally and in `deliver`, and its answer

@@ -5,16 +5,16 @@
 //!
 //! async-graphql 7 does neither: it leaves a failed field's key out of its
 //! object and stops there, so `{ group { messages(first: 101) { ... } } }`
-//! answered `{"group": {"id": ...}}` without `messages`, and clients reading
+//! returned `{"group": {"id": ...}}` without `messages`, and clients reading
 //! `group.messages.edges` crashed. This extension restores the rule on
 //! every path (HTTP, sockets, Lambda delivery) from the resolve hook, which
 //! sees each field's (and each list item's) declared type:
 //!
 //! - a nullable field that fails resolves to `null`; its error is kept here
 //!   and added to the response once execution ends;
-//! - a non-null field that fails marks its parent's path as doomed; when
-//!   the parent finishes it becomes `null` if nullable, or dooms its own
-//!   parent in turn; a doomed root makes `data` null.
+//! - a non-null field that fails marks its parent's path to be nulled;
+//!   when the parent finishes it becomes `null` if nullable, or marks its
+//!   own parent in turn; a marked root makes `data` null.
 //!
 //! Only one error is reported per failure, as the spec asks. Nothing is
 //! allocated while no field has failed.
@@ -43,7 +43,7 @@ struct Propagation(Mutex<State>);
 struct State {
     /// Response paths that must become null: a non-null field below failed.
     /// The empty path is `data`.
-    doomed: HashSet<Vec<String>>,
+    nulled: HashSet<Vec<String>>,
     /// Errors of nullable fields, which resolved to null instead of failing.
     errors: Vec<ServerError>,
 }
@@ -57,14 +57,14 @@ impl Propagation {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn doom_parent(&self, node: &QueryPathNode<'_>) {
-        self.state().doomed.insert(path(node.parent));
+    fn mark_parent(&self, node: &QueryPathNode<'_>) {
+        self.state().nulled.insert(path(node.parent));
     }
 
-    /// Whether `node`'s value was doomed by a failed non-null field below.
-    fn take_doomed(&self, node: &QueryPathNode<'_>) -> bool {
+    /// Whether `node`'s value was nulled by a failed non-null field below.
+    fn take_nulled(&self, node: &QueryPathNode<'_>) -> bool {
         let mut state = self.state();
-        !state.doomed.is_empty() && state.doomed.remove(&path(Some(node)))
+        !state.nulled.is_empty() && state.nulled.remove(&path(Some(node)))
     }
 }
 
@@ -78,7 +78,7 @@ impl Extension for Propagation {
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
         let state = std::mem::take(&mut *self.state());
-        if state.doomed.contains(&Vec::new()) {
+        if state.nulled.contains(&Vec::new()) {
             response.data = Value::Null;
         }
         response.errors.extend(state.errors);
@@ -96,20 +96,20 @@ impl Extension for Propagation {
         let result = next.run(ctx, info).await;
         if result.is_err() {
             // A list whose item failed fails as a whole: its mark is moot.
-            self.take_doomed(node);
+            self.take_nulled(node);
         }
         match result {
             Err(err) if non_null => {
-                self.doom_parent(node);
+                self.mark_parent(node);
                 Err(err)
             }
             Err(err) => {
                 self.state().errors.push(err);
                 Ok(Some(Value::Null))
             }
-            Ok(value) if !self.take_doomed(node) => Ok(value),
+            Ok(value) if !self.take_nulled(node) => Ok(value),
             Ok(value) if non_null => {
-                self.doom_parent(node);
+                self.mark_parent(node);
                 Ok(value)
             }
             Ok(_) => Ok(Some(Value::Null)),

@@ -14,13 +14,13 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub enum EventSource {
     /// One event being delivered to a subscription (yielded if it belongs
-    /// to the subscribed group). `vouched`: the caller knows the viewer as
+    /// to the subscribed group). `known_member`: the caller knows the viewer as
     /// a member (the subscription was checked and its membership has not
     /// ended, or the group's audience says so), so the store is not asked
     /// again for every recipient.
     Replay {
         event: Arc<DomainEvent>,
-        vouched: bool,
+        known_member: bool,
     },
     /// At `subscribe`: validates and authorizes the subscription, yielding
     /// nothing (its group comes from the document, see
@@ -54,9 +54,12 @@ async fn open(ctx: &Context<'_>, group_id: &ID) -> ApiResult<BoxStream<'static, 
         ))
     })?;
     match source {
-        EventSource::Replay { event, vouched } => {
+        EventSource::Replay {
+            event,
+            known_member,
+        } => {
             // The member who just left still hears of it.
-            if !vouched && !event.ends_membership_of(&viewer) {
+            if !known_member && !event.ends_membership_of(&viewer) {
                 service.authorize_subscription(&viewer, &group).await?;
             }
             let matching = (event.group_id == group).then(|| GroupEventObject(event.clone()));

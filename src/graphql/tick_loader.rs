@@ -59,7 +59,7 @@ impl<T> TickLoader<T> {
     }
 
     /// Adds `keys` to the open batch of their kind (a new one if none is
-    /// open) and answers it.
+    /// open) and returns it.
     fn join<K, V, E>(&self, keys: impl IntoIterator<Item = K>) -> Arc<Batch<K, V, E>>
     where
         K: Eq + Hash + Send + Sync + 'static,
@@ -84,7 +84,7 @@ impl<T> TickLoader<T> {
         batch
     }
 
-    /// Closes `batch` to newcomers and answers the keys it gathered.
+    /// Closes `batch` to newcomers and returns the keys it gathered.
     fn close<K, V, E>(&self, batch: &Arc<Batch<K, V, E>>) -> Vec<K>
     where
         K: Clone + Send + Sync + 'static,

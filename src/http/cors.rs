@@ -3,7 +3,7 @@
 //! Credentials are a bearer header, never a cookie, so admitting any origin
 //! (the local default) lets no page act as a user it has no token for.
 //!
-//! On AWS the HTTP API answers preflights itself, with the same settings
+//! On AWS the HTTP API responds to preflights itself, with the same settings
 //! (`infra/template.yaml`'s `CorsConfiguration`; a test keeps them equal).
 
 use axum::http::{HeaderName, HeaderValue, Method};
@@ -27,7 +27,7 @@ pub const EXPOSED_HEADERS: &[&str] = &["retry-after", "www-authenticate"];
 
 pub const ALLOWED_METHODS: &[&str] = &["GET", "POST", "OPTIONS"];
 
-/// How long a browser may reuse a preflight answer (browsers cap it lower:
+/// How long a browser may reuse a preflight response (browsers cap it lower:
 /// Chromium at 2 hours).
 pub const MAX_AGE_SECS: u64 = 86_400;
 

@@ -1,5 +1,5 @@
 //! GraphQL over HTTP (the GraphQL-over-HTTP spec): POST with
-//! `application/json`, GET for queries, answers in
+//! `application/json`, GET for queries, responses in
 //! `application/graphql-response+json` when the client accepts it (with the
 //! spec's status codes) and in `application/json` otherwise.
 

@@ -1,7 +1,7 @@
 //! Incoming webhooks: `POST /hooks/<id>/<secret>` with Slack's
 //! incoming-webhook body (see [`super::slack`]: `text`, or attachments and
 //! blocks; JSON or `payload=` in a form; `thread_ts` or `parentId` to
-//! reply), answered as Slack answers: `200 ok`, `400 no_text` /
+//! reply), responding as Slack does: `200 ok`, `400 no_text` /
 //! `invalid_payload`, `404 no_service`, `429` with `Retry-After`.
 
 use super::AppState;

@@ -41,7 +41,7 @@ pub struct AppState {
     /// Where sockets hear their groups' events (`None`: this process
     /// serves no subscriptions, as the `api` Lambda).
     pub live: Option<Arc<dyn LiveEvents>>,
-    /// Recent events' answers to documents that are the same for every
+    /// Recent events' results of documents that are the same for every
     /// member, shared by the sockets that hold them.
     pub answers: Arc<SharedAnswers>,
 }
@@ -65,7 +65,7 @@ impl AppState {
 }
 
 /// Every route, with a per-request timeout that cancels the work (503),
-/// answering browsers from `cors_origins` (see [`cors`]).
+/// serving browsers from `cors_origins` (see [`cors`]).
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let timeout = state.limits.request_timeout;
     Router::new()

@@ -2,7 +2,7 @@
 //! cap and no header timeout, so slow or idle sockets could hold file
 //! descriptors forever; this loop adds, around the same router:
 //!
-//! - a cap on open connections: one more is answered `503` and closed at
+//! - a cap on open connections: one more gets `503` and closed at
 //!   once, never left to fail in `accept` with "too many open files";
 //!   WebSockets hold their slot for their whole life;
 //! - hyper's header read timeout, which also closes keep-alive connections
@@ -86,7 +86,7 @@ pub async fn serve(
     }
 }
 
-/// Answers a connection over the cap with 503 and closes it.
+/// Refuses a connection over the cap with 503 and closes it.
 async fn refuse(mut stream: TcpStream) {
     let answer = async {
         // Read what the client already sent, so closing does not reset

@@ -2,7 +2,7 @@
 //! WebSocket subscriptions through the Management API and Web Push to its
 //! offline members, concurrently. The shard says who is a member, so a
 //! recipient costs no database read; only a subscription the audience does
-//! not vouch for is checked against the store (and refused if it must be).
+//! not know is checked against the store (and refused if it must be).
 //! A 410 Gone removes exactly that connection or push subscription. A
 //! document whose answer is the same for every member
 //! (`graphql::member_view`) is executed once per shard, not once per
@@ -79,7 +79,7 @@ struct Job<'a> {
     row: &'a SubscriptionRow,
     key: KeyState,
     /// The audience knows the user as a member (no store check).
-    vouched: bool,
+    known_member: bool,
     document: Option<&'a ExecutableDocument>,
     /// Where its answer is shared, when its document is the same for every
     /// member.
@@ -134,18 +134,20 @@ impl Deliver {
                 .as_deref()
                 .map_or(KeyState::Current, |key| keys_checked[key])
         };
-        let vouched = |row: &SubscriptionRow| audience.vouches(&row.user_id) == Some(true);
-        // A document that answers the same for every member runs once per
+        let known_member =
+            |row: &SubscriptionRow| audience.knows_member(&row.user_id) == Some(true);
+        // A document that is the same for every member runs once per
         // shard, for the first member who needs it; the others get a copy
         // under their own id.
         let answers = SharedAnswers::new(audience.sockets.len());
         let socket_work = audience.sockets.iter().map(|row| {
             let document = documents.get(row.query.as_str());
-            let shared = document.is_some_and(member_view::same_for_every_member) && vouched(row);
+            let shared =
+                document.is_some_and(member_view::same_for_every_member) && known_member(row);
             let job = Job {
                 row,
                 key: key_state(row),
-                vouched: vouched(row),
+                known_member: known_member(row),
                 document,
                 shared: shared.then_some(&answers),
             };
@@ -233,7 +235,7 @@ impl Deliver {
             event,
             user,
             &payload,
-            job.vouched,
+            job.known_member,
             job.document,
         );
         let answer = match job.shared {

@@ -27,7 +27,7 @@ pub struct DeliveryShard {
 /// models it with SNS's latency).
 #[async_trait]
 pub trait DeliveryQueue: Send + Sync + 'static {
-    /// Publishes every message; answers the number of calls made.
+    /// Publishes every message; returns the number of calls made.
     async fn send(&self, messages: Vec<String>) -> Result<usize, FanoutError>;
 }
 

@@ -93,7 +93,7 @@ impl Webhooks {
 }
 
 /// How much of the invocation's time is kept back when its records run
-/// out of time: enough to answer which failed.
+/// out of time: enough to report which failed.
 pub const DEADLINE_MARGIN: Duration = Duration::from_secs(5);
 
 /// The function: each record a job, all of a batch's records at once (one
@@ -135,7 +135,7 @@ pub async fn handle(webhooks: &Webhooks, event: SqsEvent, deadline: Duration) ->
     response
 }
 
-/// The time a record may take in an invocation that must answer by
+/// The time a record may take in an invocation that must return by
 /// `deadline_ms` (epoch milliseconds, the runtime's deadline).
 pub fn time_left(deadline_ms: u64) -> Duration {
     let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);

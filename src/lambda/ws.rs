@@ -156,7 +156,7 @@ impl WsHandler {
         self.service.identify(&self.auth, credential).await
     }
 
-    /// What the protocol answers to one client message, or why it closes.
+    /// What the protocol sends back for one client message, or why it closes.
     pub async fn decide(
         &self,
         connection_id: &str,

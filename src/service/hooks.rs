@@ -51,7 +51,7 @@ impl Service {
         })
     }
 
-    /// Revokes the hook's bot: its URL answers 404 from then on. `false`
+    /// Revokes the hook's bot: its URL responds 404 from then on. `false`
     /// when there was no such live hook.
     #[tracing::instrument(skip(self))]
     pub async fn delete_incoming_webhook(

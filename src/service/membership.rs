@@ -7,7 +7,7 @@ use crate::domain::{DomainError, DomainResult, GroupId, UserId};
 use crate::store::MemberKey;
 
 impl Service {
-    /// Runs one membership transition (judged atomically by the store with
+    /// Runs one membership transition (checked atomically by the store with
     /// `domain::membership::decide`) and announces the result.
     #[tracing::instrument(skip(self))]
     pub async fn change_membership(

@@ -2,7 +2,7 @@
 //! same question many times (may this viewer read this group?):
 //! `message(id) { replies }` twice, a page of messages with their replies
 //! once per message. A request that runs inside [`scoped`] (the HTTP
-//! layer runs each GraphQL request so) keeps each answer for the rest of
+//! layer runs each GraphQL request so) keeps each result for the rest of
 //! it; every write through the service ends in `Service::announce`, which
 //! forgets them all, so what a mutation returns is read with what it
 //! changed. Outside a scope (a socket subscription lives for hours) nothing

@@ -109,7 +109,7 @@ impl Service {
         .await
     }
 
-    /// The store judges the send (membership, parent) in the write itself.
+    /// The store checks the send (membership, parent) in the write itself.
     async fn send(
         &self,
         viewer: &UserId,

@@ -42,7 +42,7 @@ pub struct Service {
     limiter: Arc<dyn RateLimit>,
     seen: Mutex<lru::LruCache<UserId, Profile>>,
     /// How long a write waits for its events to be published before
-    /// answering (they go on in the background; the sweeper has the rest).
+    /// responding (they go on in the background; the sweeper has the rest).
     publish_wait: std::time::Duration,
     webhooks: WebhookDelivery,
     devices: Arc<dyn ports::DeviceEndpoints>,

@@ -81,7 +81,7 @@ impl Service {
         let (store, publisher) = (self.store.clone(), self.events.clone());
         let task = tokio::spawn(async move { relay(&*store, &*publisher, &events).await });
         // Usually done in milliseconds; if not, the task goes on (or the
-        // sweeper takes over) and the mutation answers now.
+        // sweeper takes over) and the mutation returns now.
         let _ = tokio::time::timeout(self.publish_wait, task).await;
     }
 

@@ -71,7 +71,7 @@ pub trait PushRegistry: Send + Sync + 'static {
 /// endpoints on AWS (`delivery::mobile`); nowhere locally.
 #[async_trait]
 pub trait DeviceEndpoints: Send + Sync + 'static {
-    /// The platform endpoint of a device token (SNS answers the existing
+    /// The platform endpoint of a device token (SNS responds the existing
     /// one for a token it knows); `None` where the platform has no
     /// application configured (the device is recorded, not sent to).
     async fn create(

@@ -1,7 +1,7 @@
 //! Delivering events to outgoing webhooks, at least once: a first attempt
 //! to every enabled webhook of the group that wants the event, then retries
 //! on the schedule with the same `webhook-id` (the event id), each attempt
-//! kept and judged (`domain::webhook::Verdict`). Where the retries wait is
+//! kept and checked (`domain::webhook::Verdict`). Where the retries wait is
 //! the runner's business: tasks locally, an SQS queue with delays on AWS.
 
 use super::webhook_gate::BACKING_OFF;
@@ -21,7 +21,7 @@ const STORE_RETRY: Duration = Duration::from_secs(30);
 const UNSEALED: &str = "the signing secret does not open under this deployment's key";
 
 impl Service {
-    /// First attempts of `event`, in parallel; answers the retries to
+    /// First attempts of `event`, in parallel; returns the retries to
     /// schedule.
     #[tracing::instrument(skip_all, fields(event = %event.id))]
     pub async fn deliver_to_webhooks(&self, event: &DomainEvent) -> DomainResult<Vec<Retry>> {
@@ -42,7 +42,7 @@ impl Service {
     }
 
     /// A scheduled retry, unless the webhook was deleted, disabled or no
-    /// longer wants the event; answers the next one if it failed again.
+    /// longer wants the event; returns the next one if it failed again.
     #[tracing::instrument(skip_all, fields(event = %retry.event.id, webhook = %retry.webhook_id))]
     pub async fn retry_webhook(&self, retry: &Retry) -> DomainResult<Option<Retry>> {
         let Some(hook) = self.store.webhook(&retry.webhook_id).await? else {

@@ -33,7 +33,7 @@ impl Service {
         ))
     }
 
-    /// Judges that `viewer` manages the integrations of `group`.
+    /// Checks that `viewer` manages the integrations of `group`.
     async fn manage(&self, viewer: &UserId, group: &GroupId) -> DomainResult<()> {
         access::people_only(viewer)?;
         let (_, membership) = self.access(viewer, group).await?;

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 #[async_trait]
 pub trait Bots: Send + Sync {
-    /// Judges `NewBot::admit` on the creator's membership and writes the
+    /// Checks `NewBot::admit` on the creator's membership and writes the
     /// bot, its user and its MEMBER membership (member count +1, the
     /// membership's event recorded), atomically.
     async fn create_bot(&self, bot: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>>;
@@ -24,7 +24,7 @@ pub trait Bots: Send + Sync {
     /// The bot of an incoming webhook, revoked or not, and the digest of
     /// the hook's secret.
     async fn incoming_webhook(&self, id: &HookId) -> StoreResult<Option<(Bot, String)>>;
-    /// Judges `Bot::decide` on the bot, the actor's and the bot's
+    /// Checks `Bot::decide` on the bot, the actor's and the bot's
     /// memberships as read together, and writes the decision (for a revoke:
     /// the bot leaves, member count -1, the event recorded).
     async fn change_bot(

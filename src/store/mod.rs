@@ -35,7 +35,7 @@ use crate::domain::{DomainError, GroupId, UserId};
 pub enum StoreError {
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A domain rule refused the change, judged on the state read inside
+    /// A domain rule refused the change, checked on the state read inside
     /// the transaction.
     #[error(transparent)]
     Rejected(DomainError),
@@ -50,7 +50,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// A domain rule's refusal, judged inside the store: what it did not
+    /// A domain rule's refusal, checked inside the store: what it did not
     /// find stays `NotFound`.
     pub fn rejected(err: DomainError) -> Self {
         match err {

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 #[async_trait]
 pub trait Webhooks: Send + Sync {
-    /// Judges `webhook::admit` on the group's webhooks as they are, and
+    /// Checks `webhook::admit` on the group's webhooks as they are, and
     /// writes the new one, atomically.
     async fn create_webhook(&self, webhook: &Webhook) -> StoreResult<()>;
     /// The group's webhooks, disabled ones too, oldest first.

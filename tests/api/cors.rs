@@ -1,5 +1,5 @@
 //! A web app on another origin calls `/graphql` with `fetch`: preflights
-//! are answered, answers carry `Access-Control-Allow-Origin`, and a
+//! are returned, answers carry `Access-Control-Allow-Origin`, and a
 //! configured list admits only its origins.
 
 use crate::helpers::{spawn_app, spawn_app_with, token};

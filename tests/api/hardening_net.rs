@@ -1,5 +1,5 @@
 //! Slow, idle and oversized connections cannot hold the server: timeouts
-//! close them, a cap answers 503 instead of running out of descriptors,
+//! close them, a cap responds with 503 instead of running out of descriptors,
 //! and a declared body over the limit is refused before it is read.
 
 use crate::helpers::spawn_app_with;
@@ -72,7 +72,7 @@ async fn health_answers_while_thousands_of_idle_sockets_are_open_against_the_cap
         .unwrap();
     assert!(busy.starts_with("HTTP/1.1 503"), "{busy}");
     assert!(busy.contains("retry-after"), "{busy}");
-    // The 64 holding slots time out; /health answers while all 2,000 stay open.
+    // The 64 holding slots time out; /health responds while all 2,000 stay open.
     let started = Instant::now();
     let client = reqwest::Client::new();
     loop {

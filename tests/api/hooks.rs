@@ -1,5 +1,5 @@
 //! Incoming webhooks: what tools that post to Slack's incoming webhooks
-//! send, posted as the hook's bot; answered as Slack answers.
+//! send, posted as the hook's bot; responding as Slack does.
 
 use crate::helpers::{spawn_app, spawn_app_with, Client};
 use crate::ws_client::Ws;

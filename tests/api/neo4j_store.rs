@@ -150,11 +150,11 @@ async fn every_statement_runs_in_a_span_named_after_its_cypher_file() {
     assert!(!text.contains("private reply"));
 }
 
-/// A store remembers what its sends were judged on (and skips that read
+/// A store remembers what its sends were checked on (and skips that read
 /// next time); another process (a second store on the same database)
-/// changes it. The first store's next sends are judged on what is true.
+/// changes it. The first store's next sends are checked on what is true.
 #[tokio::test]
-async fn a_send_remembered_by_one_process_is_judged_again_when_another_changed_it() {
+async fn a_send_remembered_by_one_process_is_checked_again_when_another_changed_it() {
     skip_without!(without_bolt);
     use chorus::domain::membership::Action;
     use chorus::domain::message::MessageChange;

@@ -1,5 +1,5 @@
 //! An outage is not a bad token: with the identity provider down, requests
-//! answer 503 / `INTERNAL` and sockets close with 4500, so clients keep
+//! respond 503 / `INTERNAL` and sockets close with 4500, so clients keep
 //! their users signed in; a bad token is still 401 / 4403.
 
 use crate::helpers::error_code;

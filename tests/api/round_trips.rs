@@ -83,7 +83,7 @@ async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
     // A reply: its write and the outbox confirm, once this process has
     // seen the parent and the author's membership (here: the owner's from
     // the root it posted; the write's guard checks both); before that, the
-    // read it is judged on too. A page: the message with its access check,
+    // read it is checked on too. A page: the message with its access check,
     // then the page (the second access check comes from the request's memo).
     assert!(
         reply_trips <= 2,

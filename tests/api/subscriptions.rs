@@ -245,9 +245,9 @@ fn subscribe_to(id: &str, group: &str, selection: &str) -> Value {
 
 #[tokio::test]
 async fn shared_answers_keep_each_subscriptions_id_and_private_fields_stay_per_viewer() {
-    // The same answer for every member is made once per event and sent to
+    // The same result for every member is made once per event and sent to
     // each socket under its own id; a field only admins may read (an
-    // applicant's note) is still answered for each viewer.
+    // applicant's note) is still returned for each viewer.
     let app = spawn_app().await;
     let (alice, bob) = (app.user("alice"), app.user("bob"));
     let g = alice.create_group("Club").await;

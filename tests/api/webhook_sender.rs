@@ -15,7 +15,7 @@ use tokio::process::{Child, ChildStdout};
 
 pub type Received = Lines<BufReader<ChildStdout>>;
 
-/// The receiver (`tests/webhooks/receiver.py`), answering `statuses` first.
+/// The receiver (`tests/webhooks/receiver.py`), responding `statuses` first.
 /// With secret `-` it reads the secret from its stdin at the first request.
 pub async fn receiver(secret: &str, statuses: &str) -> (Child, u16, Received) {
     let python = std::env::var("CHORUS_PYTHON").expect("CHORUS_PYTHON: run ./scripts/test");
@@ -105,7 +105,7 @@ async fn the_deployments_own_network_is_never_reached() {
     assert!(check_url("https://hooks.example.com/x", false).is_ok());
 
     let sender = WebhookSender::new(false, Arc::new(Names)).unwrap();
-    // At registration, names are resolved and judged too.
+    // At registration, names are resolved and checked too.
     for url in [
         "https://internal.example/hook",
         "https://mixed.example/hook",

@@ -280,7 +280,7 @@ async fn with_the_address_rule_on_private_urls_are_refused_at_creation() {
 }
 
 #[tokio::test]
-async fn with_the_address_rule_on_push_endpoints_are_judged_as_webhook_urls() {
+async fn with_the_address_rule_on_push_endpoints_are_checked_as_webhook_urls() {
     let app = spawn_app_with(&[("CHORUS_WEBHOOK_ALLOW_PRIVATE", "false")]).await;
     let alice = app.user("alice");
     let register = "mutation($e: String!) { registerPushSubscription(input: {endpoint: $e,

@@ -1,6 +1,6 @@
 //! A member's devices in the audience: their push subscriptions, copied
 //! into each of their groups when they join or register, removed when they
-//! leave or unregister (or the push service answers 410).
+//! leave or unregister (or the push service responds 410).
 
 use super::{group_pk, user_pk, user_prefix, DynamoAudience, Item, AUDIENCE_PK, AUDIENCE_SK, SEP};
 use crate::delivery::dynamo::failure;

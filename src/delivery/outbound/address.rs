@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 /// cloud metadata address), CGNAT (100.64.0.0/10), multicast, broadcast,
 /// unspecified or reserved), or an IPv6 global unicast address (2000::/3)
 /// outside the special ranges. An IPv4 address carried inside an IPv6 one
-/// (mapped, translated, compatible, NAT64, 6to4, Teredo, ISATAP) is judged
+/// (mapped, translated, compatible, NAT64, 6to4, Teredo, ISATAP) is checked
 /// as that IPv4 address too.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {

@@ -96,11 +96,11 @@ pub async fn check_url_resolved(
 ) -> Result<reqwest::Url, DomainError> {
     let url = check_url(raw, allow_private)?;
     // With the rule lifted there is nothing to resolve against; and an IP
-    // literal was judged by check_url.
+    // literal was checked by check_url.
     let Some(host) = url.domain().filter(|_| !allow_private) else {
         return Ok(url);
     };
-    // One answer for a name that does not resolve, resolves late and
+    // One error for a name that does not resolve, resolves late and
     // resolves privately: the difference would tell a caller what the
     // deployment's resolver sees.
     let looked_up = tokio::time::timeout(

@@ -68,7 +68,7 @@ impl HookMutation {
         Ok(IncomingWebhookWithUrlObject(created))
     }
 
-    /// Deletes the hook (its URL answers 404) and revokes its bot; false
+    /// Deletes the hook (its URL responds 404) and revokes its bot; false
     /// when there was no such hook.
     async fn delete_incoming_webhook(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
         let id = HookId::parse(&id)?;

@@ -73,7 +73,7 @@ pub enum ServerMessage {
 
 impl ServerMessage {
     /// The message as JSON under another operation id, its payload
-    /// borrowed, not copied: a shared execution's answer, sent to each
+    /// borrowed, not copied: a shared execution's result, sent to each
     /// subscription with its own id.
     pub fn to_json_for(&self, operation: &str) -> String {
         #[derive(Serialize)]

@@ -29,7 +29,7 @@ pub enum Answer {
 }
 
 /// Executes `payload` for `user` against `event`: `None` when the event is
-/// not the subscribed group's. `vouched`: the caller knows the user is a
+/// not the subscribed group's. `known_member`: the caller knows the user is a
 /// member (the store is not asked again). `document`: the payload's query,
 /// parsed once by the caller.
 pub async fn answer(
@@ -37,12 +37,12 @@ pub async fn answer(
     event: &Arc<DomainEvent>,
     user: &UserId,
     payload: &SubscribePayload,
-    vouched: bool,
+    known_member: bool,
     document: Option<&ExecutableDocument>,
 ) -> Option<Answer> {
     let source = EventSource::Replay {
         event: event.clone(),
-        vouched,
+        known_member,
     };
     let mut request = payload
         .to_request()
@@ -83,7 +83,7 @@ pub fn frames(
     }
 }
 
-/// What makes two subscriptions' answers one (for documents the same for
+/// What makes two subscriptions' results one (for documents the same for
 /// every member, held by members): document, operation, variables.
 pub type ShareKey = (String, Option<String>, String);
 

@@ -1,4 +1,4 @@
-//! Memberships in the embedded store: transitions judged by
+//! Memberships in the embedded store: transitions checked by
 //! `domain::membership::decide`, and the list indexes kept in step.
 
 use super::pages::FilterSome;

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use std::collections::BTreeMap;
 
 impl State {
-    /// A send, judged and written under the store's lock: the parent, the
+    /// A send, checked and written under the store's lock: the parent, the
     /// group and the author's membership as `NewMessage` rules them, then
     /// an earlier send with the same key, then the parent's next seq.
     pub(super) fn post_message(&mut self, new: &NewMessage) -> StoreResult<Posted> {

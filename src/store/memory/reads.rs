@@ -23,7 +23,7 @@ impl State {
     }
 
     /// Counts a new message in its group and in the markers it moves (its
-    /// author's, the mentioned members'); answers its position.
+    /// author's, the mentioned members'); returns its position.
     pub(super) fn count_post(&mut self, message: &Message) -> StoreResult<u64> {
         let row = self
             .groups
@@ -47,7 +47,7 @@ impl State {
     }
 
     /// After an edit or delete: keeps the message's mentions to members and
-    /// the mentioned members' markers in step; answers the message.
+    /// the mentioned members' markers in step; returns the message.
     pub(super) fn remention(&mut self, id: &MessageId, before: &Message) -> StoreResult<Message> {
         let row = self
             .messages

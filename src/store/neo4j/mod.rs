@@ -37,7 +37,7 @@ pub struct Neo4jConfig {
 
 pub struct Neo4jStore {
     graph: Graph,
-    /// What earlier sends were judged on (saves a send its context read).
+    /// What earlier sends were checked on (saves a send its context read).
     send_memo: send_memo::SendMemo,
 }
 

@@ -1,11 +1,11 @@
-//! A send on Neo4j in two statements: one read of what it is judged on
+//! A send on Neo4j in two statements: one read of what it is checked on
 //! (`send_context`: the parent, the group, the author's membership; skipped
 //! when an earlier send through this process saw both, `send_memo`), then
 //! one guarded write, its own transaction, that takes the parent's seq,
 //! creates the message and records its event (`message_send_top`,
 //! `message_send_reply`). The rules stay in `domain::message::NewMessage`;
-//! the write only checks that what they were judged on is unchanged, and
-//! the send is judged again when it is not.
+//! the write only checks that what they were checked on is unchanged, and
+//! the send is checked again when it is not.
 
 use super::queries as q;
 use super::rows::{micros, MembershipRow, MessageRow};
@@ -18,9 +18,9 @@ use crate::domain::MessageId;
 use crate::store::{Messages, Recorded, StoreError, StoreResult};
 use serde::Deserialize;
 
-/// How often a send is judged again when its guard found a change (each
+/// How often a send is checked again when its guard found a change (each
 /// time another writer changed the author's membership or the parent).
-const MAX_JUDGEMENTS: u32 = 10;
+const MAX_CHECKS: u32 = 10;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33,7 +33,7 @@ struct Context {
     mentioned: Vec<crate::domain::UserId>,
 }
 
-/// What a send is judged on, read or remembered.
+/// What a send is checked on, read or remembered.
 struct Judged {
     parent: Option<Message>,
     group_found: bool,
@@ -63,8 +63,8 @@ fn existing(message: Message) -> Recorded<Posted> {
 }
 
 impl Neo4jStore {
-    /// What the send is judged on: remembered from an earlier send
-    /// (`send_memo`) on its first judgement, read otherwise.
+    /// What the send is checked on: remembered from an earlier send
+    /// (`send_memo`) on its first attempt, read otherwise.
     async fn context(
         &self,
         new: &NewMessage,
@@ -101,8 +101,8 @@ impl Neo4jStore {
     pub(super) async fn send(&self, new: &NewMessage) -> StoreResult<Recorded<Posted>> {
         let id = MessageId::generate();
         let named: Vec<String> = new.named().iter().map(ToString::to_string).collect();
-        for judgement in 0..MAX_JUDGEMENTS {
-            let context = self.context(new, &named, judgement == 0).await?;
+        for attempt in 0..MAX_CHECKS {
+            let context = self.context(new, &named, attempt == 0).await?;
             let parent = context.parent;
             let group = new.group(parent.as_ref()).map_err(StoreError::rejected)?;
             if !context.group_found {

@@ -1,9 +1,9 @@
-//! What earlier sends through this process were judged on: the messages
+//! What earlier sends through this process were checked on: the messages
 //! replied to and the authors' memberships. A send that finds both here
 //! skips the context read and goes straight to its guarded write, which
 //! checks exactly what the memo could have wrong (the membership by its
 //! `updatedAt`, the parent still live); when the guard finds a change, the
-//! send forgets both and is judged again on a fresh read. A parent's other
+//! send forgets both and is checked again on a fresh read. A parent's other
 //! fields used in the send (group, root, depth, author) never change.
 //! Sends that name users always read: which of them are members is not
 //! remembered.
@@ -76,7 +76,7 @@ impl SendMemo {
         Some(Recalled { parent, membership })
     }
 
-    /// Remembers what a send that went through was judged on.
+    /// Remembers what a send that went through was checked on.
     pub fn keep(&self, parent: Option<&Message>, membership: &Membership) {
         let mut maps = self.maps();
         if let Some(parent) = parent {
@@ -91,7 +91,7 @@ impl SendMemo {
         maps.memberships.put(key, membership.clone());
     }
 
-    /// Forgets what `new` was judged on: its guard found a change.
+    /// Forgets what `new` was checked on: its guard found a change.
     pub fn forget(&self, new: &NewMessage) {
         let mut maps = self.maps();
         let group = match &new.to {

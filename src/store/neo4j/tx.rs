@@ -34,7 +34,7 @@ fn kind(err: &neo4rs::Error) -> Kind {
         {
             Kind::Constraint
         }
-        // An answer cut off mid-stream comes as an unexpected message: the
+        // A response cut off mid-stream comes as an unexpected message: the
         // connection is gone either way.
         neo4rs::Error::IOError { .. }
         | neo4rs::Error::ConnectionError
@@ -217,7 +217,7 @@ pub enum Wrote<T> {
 /// `statement()` builds it again) after a transient failure or a dropped
 /// connection, with capped backoff. Only for a statement that is safe to run
 /// twice: one whose CREATE carries a unique id, so that a run after a commit
-/// whose answer was lost is refused on that id ([`Wrote::Taken`]).
+/// whose response was lost is refused on that id ([`Wrote::Taken`]).
 pub async fn write_retried<T: DeserializeOwned>(
     graph: &Graph,
     statement: impl Fn() -> Named,

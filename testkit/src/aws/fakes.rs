@@ -31,7 +31,7 @@ struct Management {
 }
 
 /// `POST /{stage}/@connections/{id}` records the frame (410 GoneException
-/// for ids marked gone); `DELETE` records a close. Answers after `delay`.
+/// for ids marked gone); `DELETE` records a close. Returns after `delay`.
 #[derive(Clone)]
 pub struct ManagementApi {
     addr: SocketAddr,

@@ -1,6 +1,6 @@
 //! A Bolt bridge for tests: accepts Bolt 4.1 (what neo4rs 0.8 speaks) and
 //! talks Bolt 5.1 to the server (what kglite-bolt-server speaks). It
-//! answers the 4.x handshake, splits HELLO into HELLO + LOGON, and
+//! responds to the 4.x handshake, splits HELLO into HELLO + LOGON, and
 //! translates the structures whose layout changed in 5.x (Node,
 //! Relationship, UnboundRelationship, DateTime, DateTimeZoneId).
 //!
@@ -30,7 +30,7 @@ const COMMIT: u8 = 0x12;
 pub struct Faults {
     drop_at: std::sync::Mutex<Option<String>>,
     lose_answer_at: std::sync::Mutex<Option<String>>,
-    /// Answers (SUCCESS) still to pass before the armed answer is lost.
+    /// Responses (SUCCESS) still to pass before the armed one is lost.
     answers_to_lose: std::sync::atomic::AtomicUsize,
     dropped: std::sync::atomic::AtomicUsize,
     /// RUN, BEGIN and COMMIT messages seen: the round trips a store makes.
@@ -48,7 +48,7 @@ impl Faults {
 
     /// The next RUN whose Cypher contains `marker` reaches the server and
     /// runs to its end (an autocommit statement commits), but the
-    /// connection drops before its last answer reaches the client: the
+    /// connection drops before its last response reaches the client: the
     /// client cannot tell whether it committed.
     pub fn lose_answer_at(&self, marker: &str) {
         if let Ok(mut armed) = self.lose_answer_at.lock() {
@@ -66,7 +66,7 @@ impl Faults {
         self.round_trips.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Whether this answer from the server is the one to lose.
+    /// Whether this response from the server is the one to lose.
     fn loses(&self, message: &Value) -> bool {
         use std::sync::atomic::Ordering::SeqCst;
         if tag(message) != Some(translate::SUCCESS) {

@@ -1,5 +1,5 @@
 //! The `api` function: a committed write survives an events topic that
-//! refuses it, and REST API v1 events are answered like HTTP API ones.
+//! refuses it, and REST API v1 events are returned like HTTP API ones.
 
 use super::delivery::{api, create_group};
 use super::{fixture, world};

@@ -121,7 +121,7 @@ async fn a_removed_member_gets_the_change_then_complete_then_nothing() {
 }
 
 #[tokio::test]
-async fn a_member_the_audience_vouches_for_is_served_without_asking_the_store() {
+async fn a_member_the_audience_knows_is_served_without_asking_the_store() {
     skip_without!(without_moto);
     use chorus::delivery::audience::Audience;
     let w = world().await;

@@ -75,7 +75,7 @@ pub(super) async fn create_group(
 
 /// What SNS would do with everything published so far: each event through
 /// `fanout` (as its subscriber), then each shard message through `deliver`.
-/// Answers the events.
+/// Returns the events.
 pub(super) async fn pump(w: &World) -> Vec<DomainEvent> {
     let fanout = w.env.fanout().unwrap();
     let deliver = w.env.deliver().unwrap();

@@ -25,7 +25,7 @@ async fn platform_app(sns: &aws_sdk_sns::Client, name: &str, platform: &str) -> 
 async fn published() -> Vec<(String, String, Vec<Value>)> {
     let base = std::env::var("MOTO_ENDPOINT").unwrap();
     // moto checks each attribute serializes, then dumps them all: another
-    // test changing a table in between makes it answer 500. Ask again.
+    // test changing a table in between makes it respond 500. Ask again.
     let mut data = Value::Null;
     for _ in 0..20 {
         let answer = reqwest::get(format!("{base}/moto-api/data.json"))

@@ -37,7 +37,7 @@ pub fn fixture(name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// The `api` function's answer to an API Gateway event: status and body.
+/// The `api` function's response to an API Gateway event: status and body.
 pub async fn invoke(
     router: &chorus::lambda::ApiService,
     event: serde_json::Value,

@@ -1,4 +1,4 @@
-//! `deliver` executes a document that answers the same for every member
+//! `deliver` executes a document that is the same for every member
 //! once per shard and sends each subscription the answer under its own id;
 //! a document with a viewer-dependent field (a membership's note, seen by
 //! admins only) is still executed for each viewer.

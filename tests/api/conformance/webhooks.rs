@@ -1,5 +1,5 @@
 //! Outgoing webhooks on every store: registered, changed, their attempts
-//! kept (the last 100) and judged atomically, even when attempts of many
+//! kept (the last 100) and checked atomically, even when attempts of many
 //! events land at once.
 
 use super::{group, user, DynStore};
