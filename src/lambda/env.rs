@@ -1,5 +1,9 @@
 //! What every function builds once per cold start ([`Env`]), and the
 //! parts each function is made of: service, schema, registries, clients.
+//! Each function's builder (`api`, `ws`, `fanout`, `deliver`, `webhooks`;
+//! `parts` for `sweep`) runs once, at cold start, and reads only the
+//! variables that function uses: a missing one fails the start, naming it
+//! (tests/api/lambda_start.rs).
 
 use super::deliver::Deliver;
 use super::fanout::{Fanout, SnsDeliveryQueue};
@@ -16,7 +20,7 @@ use crate::delivery::mobile::{PlatformApps, SnsMobilePush};
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
 use crate::domain::rate::Bucket;
-use crate::service::ports::RateLimit;
+use crate::service::ports::{EventPublisher, NoEvents, RateLimit};
 use crate::service::Ports;
 use crate::store::Store;
 use std::sync::Arc;
@@ -112,6 +116,10 @@ impl Env {
     pub fn parts(&self) -> Result<app::Parts, Error> {
         let topic = AwsConfig::require(&self.aws().events_topic_arn, "EVENTS_TOPIC_ARN")?;
         let events = Arc::new(SnsPublisher::new(self.sns(), topic.to_owned()));
+        self.parts_with(events)
+    }
+
+    fn parts_with(&self, events: Arc<dyn EventPublisher>) -> Result<app::Parts, Error> {
         let limiter = match self.aws().rate_limit_table.clone() {
             Some(table) => {
                 let bucket = Bucket::new(self.config.rate_burst, self.config.rate_per_sec);
@@ -197,8 +205,10 @@ impl Env {
         })
     }
 
+    /// The `deliver` function: its schema only reads (its service publishes
+    /// nothing, so it needs no events topic).
     pub fn deliver(&self) -> Result<Deliver, Error> {
-        let schema = self.parts()?.schema;
+        let schema = self.parts_with(Arc::new(NoEvents))?.schema;
         let aws = self.aws();
         let sender = aws
             .vapid_private_key

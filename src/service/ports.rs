@@ -27,6 +27,17 @@ pub trait EventPublisher: Send + Sync + 'static {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lagged;
 
+/// Where a process that only reads (`deliver`) would publish: nowhere. A
+/// write there is a bug, refused loudly rather than lost quietly.
+pub struct NoEvents;
+
+#[async_trait]
+impl EventPublisher for NoEvents {
+    async fn publish(&self, _event: &DomainEvent) -> Result<(), PublishError> {
+        Err(PublishError("this process publishes no events".into()))
+    }
+}
+
 /// Live events, where this process serves subscriptions itself (the local
 /// server's in-process broker).
 pub trait LiveEvents: Send + Sync + 'static {

@@ -24,6 +24,7 @@ mod http_details;
 mod http_protocol;
 mod infra;
 mod jwks;
+mod lambda_start;
 mod local_push;
 mod membership;
 mod messages;
