@@ -42,7 +42,7 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
 CREATE (u)-[:POSTED]->(m)
 CREATE (m)-[:REPLY_TO]->(p)
 CREATE (:OutboxEvent {id: $eventId, groupId: $groupId, occurredAt: $now,
-                      payload: $payload, seq: seq, memberCount: members})
+                      payload: $payload, seq: seq, memberCount: members, published: false})
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,

@@ -6,4 +6,4 @@
 // Params: $id, $groupId, $occurredAt (µs), $payload (the event as JSON)
 // Returns: nothing.
 CREATE (:OutboxEvent {id: $id, groupId: $groupId, occurredAt: $occurredAt, payload: $payload,
-                      seq: null, memberCount: null})
+                      seq: null, memberCount: null, published: false})

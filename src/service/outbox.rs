@@ -18,12 +18,17 @@ pub const SWEEP_GRACE: Duration = Duration::from_secs(30);
 /// Events one sweep reads per page, and the most pages one sweep takes.
 const SWEEP_PAGE: usize = 100;
 const SWEEP_PAGES: usize = 50;
+/// Confirmed events deleted per sweep at most (a minute of a busy
+/// deployment; the rest go at the next).
+const SWEEP_PRUNE: usize = 20_000;
 
 /// What a sweep did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Sweep {
     pub published: usize,
     pub failed: usize,
+    /// Confirmed events the store kept, deleted now.
+    pub pruned: usize,
 }
 
 /// What one relay did.
@@ -92,6 +97,8 @@ impl Service {
         let grace = chrono::Duration::from_std(SWEEP_GRACE).unwrap_or_default();
         let before = now - grace;
         let mut report = Sweep::default();
+        // Confirmed events a store kept go first, in bulk.
+        report.pruned = self.store.prune_published(SWEEP_PRUNE).await?;
         for _ in 0..SWEEP_PAGES {
             let page = self.store.pending_events(before, SWEEP_PAGE).await?;
             if page.is_empty() {
@@ -109,6 +116,7 @@ impl Service {
             tracing::info!(
                 published = report.published,
                 failed = report.failed,
+                pruned = report.pruned,
                 "outbox swept"
             );
         }

@@ -16,6 +16,10 @@ pub trait Outbox: Send + Sync {
         before: Timestamp,
         limit: usize,
     ) -> StoreResult<Vec<DomainEvent>>;
-    /// Drops published events from the outbox (unknown ids are ignored).
+    /// Confirms events published: they are pending no more (unknown ids
+    /// are ignored). A store may keep them until [`Outbox::prune_published`].
     async fn confirm_events(&self, ids: &[EventId]) -> StoreResult<()>;
+    /// Deletes up to `limit` confirmed events a store kept; how many. The
+    /// sweeper calls it before listing what is pending.
+    async fn prune_published(&self, limit: usize) -> StoreResult<usize>;
 }

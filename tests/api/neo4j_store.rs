@@ -215,3 +215,28 @@ async fn a_send_remembered_by_one_process_is_checked_again_when_another_changed_
         .unwrap();
     assert_eq!(replies.items.len(), 1, "the late reply was not written");
 }
+
+#[tokio::test]
+async fn confirmed_events_stay_marked_until_a_prune_deletes_them_in_bulk() {
+    skip_without!(without_bolt);
+    let under_test = neo4j_store().await;
+    let store: Arc<dyn Store> = under_test.store.clone();
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    for _ in 0..3 {
+        post(&store, &g.id, None, &owner, "hi").await;
+    }
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let pending = store.pending_events(later, 100).await.unwrap();
+    assert_eq!(pending.len(), 4, "the founding and three posts");
+    let ids: Vec<_> = pending.iter().map(|e| e.id.clone()).collect();
+    store.confirm_events(&ids).await.unwrap();
+    assert!(store.pending_events(later, 100).await.unwrap().is_empty());
+    assert_eq!(
+        store.prune_published(2).await.unwrap(),
+        2,
+        "at most the limit"
+    );
+    assert_eq!(store.prune_published(100).await.unwrap(), 2);
+    assert_eq!(store.prune_published(100).await.unwrap(), 0);
+}

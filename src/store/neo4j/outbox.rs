@@ -1,6 +1,7 @@
 //! The outbox on Neo4j: each event is a node written in the transaction of
-//! the change it announces, deleted once confirmed published. The sweeper
-//! reads what is left, oldest first.
+//! the change it announces, marked once confirmed published and deleted
+//! with the other marked ones by the sweeper (one statement, not one per
+//! event), which then reads what is still pending, oldest first.
 
 use super::queries as q;
 use super::rows::micros;
@@ -38,6 +39,11 @@ struct PayloadRow {
     member_count: Option<i64>,
 }
 
+#[derive(Deserialize)]
+struct Pruned {
+    pruned: i64,
+}
+
 #[async_trait]
 impl Outbox for Neo4jStore {
     async fn pending_events(
@@ -72,5 +78,15 @@ impl Outbox for Neo4jStore {
         let statement = q::OUTBOX_CONFIRM.query().param("ids", ids);
         tx::read::<super::rows::Ignored>(&self.graph, statement).await?;
         Ok(())
+    }
+
+    async fn prune_published(&self, limit: usize) -> StoreResult<usize> {
+        let statement = q::OUTBOX_PRUNE
+            .query()
+            .param("limit", i64::try_from(limit).unwrap_or(i64::MAX));
+        let pruned = tx::read::<Pruned>(&self.graph, statement).await?;
+        Ok(pruned
+            .first()
+            .map_or(0, |row| usize::try_from(row.pruned).unwrap_or(0)))
     }
 }

@@ -87,6 +87,7 @@ statements! {
     MESSAGES_BY_IDS = "messages_by_ids";
     OUTBOX_CONFIRM = "outbox_confirm";
     OUTBOX_PENDING = "outbox_pending";
+    OUTBOX_PRUNE = "outbox_prune";
     OUTBOX_PUT = "outbox_put";
     SEND_CONTEXT = "send_context";
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";

@@ -114,6 +114,7 @@ macro_rules! conformance_suite {
             case!(outbox::an_ownership_transfer_records_both_memberships);
             case!(outbox::concurrent_sends_with_one_client_id_record_one_event);
             case!(outbox::a_send_records_the_member_count_it_saw);
+            case!(outbox::pruning_keeps_what_is_still_pending);
             case!(bots::admins_create_bots_that_join_as_members_and_are_found_by_key);
             case!(bots::only_admins_create_and_change_bots);
             case!(bots::a_rotated_key_stops_matching_and_a_revoked_bot_leaves);

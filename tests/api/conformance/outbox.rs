@@ -178,3 +178,28 @@ pub async fn a_send_records_the_member_count_it_saw(store: DynStore) {
         .filter(|e| e.kind == EventKind::MembershipChanged)
         .all(|e| e.member_count.is_none()));
 }
+
+pub async fn pruning_keeps_what_is_still_pending(store: DynStore) {
+    // Confirmed events are pending no more at once; a prune (the sweeper's
+    // first step) deletes only confirmed ones, never a pending event.
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    for n in 0..4 {
+        let client_id = format!("p{n}");
+        let new = new_message(&g.id, None, &owner, "hi", Some(&client_id));
+        store.post_message(&new).await.unwrap();
+    }
+    let founded = pending(&store).await;
+    assert_eq!(founded.len(), 5);
+    let confirmed: Vec<EventId> = ids(&founded[..3]);
+    store.confirm_events(&confirmed).await.unwrap();
+    let left: HashSet<EventId> = ids(&pending(&store).await).into_iter().collect();
+    assert_eq!(left, ids(&founded[3..]).into_iter().collect());
+    store.prune_published(1_000).await.unwrap();
+    store.prune_published(1_000).await.unwrap();
+    let after: HashSet<EventId> = ids(&pending(&store).await).into_iter().collect();
+    assert_eq!(after, left, "a prune deletes no pending event");
+    store.confirm_events(&ids(&founded[3..])).await.unwrap();
+    store.prune_published(1_000).await.unwrap();
+    assert!(pending(&store).await.is_empty());
+}
