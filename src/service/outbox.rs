@@ -96,9 +96,11 @@ impl Service {
     pub async fn sweep_outbox(&self, now: Timestamp) -> DomainResult<Sweep> {
         let grace = chrono::Duration::from_std(SWEEP_GRACE).unwrap_or_default();
         let before = now - grace;
-        let mut report = Sweep::default();
         // Confirmed events a store kept go first, in bulk.
-        report.pruned = self.store.prune_published(SWEEP_PRUNE).await?;
+        let mut report = Sweep {
+            pruned: self.store.prune_published(SWEEP_PRUNE).await?,
+            ..Sweep::default()
+        };
         for _ in 0..SWEEP_PAGES {
             let page = self.store.pending_events(before, SWEEP_PAGE).await?;
             if page.is_empty() {
