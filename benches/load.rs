@@ -10,7 +10,7 @@
 //!   the embedded store and on the Neo4j store (kglite release behind the
 //!   Bolt bridge): lost and duplicated messages per listener, sockets the
 //!   server closed (1013: a reader too slow), p99 send -> frame per minute
-//!   (`LOAD_SOAK_SECS`, default 600);
+//!   (`LOAD_SOAK_SECS`, default 600; `LOAD_SOAK_STORES=neo4j` runs one store);
 //! - `storm`: 20 webhooks whose receiver never answers, 120 posts: the
 //!   server's open file descriptors and RSS, sampled, and whether
 //!   `/health` responded throughout.
@@ -47,8 +47,11 @@ async fn main() {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(600.0);
+        let stores = std::env::var("LOAD_SOAK_STORES").unwrap_or_default();
         for store in ["embedded", "neo4j"] {
-            soak(store, Duration::from_secs(secs), rate).await;
+            if stores.is_empty() || stores.split(',').any(|s| s == store) {
+                soak(store, Duration::from_secs(secs), rate).await;
+            }
         }
     }
     if wants("storm") {

@@ -203,20 +203,30 @@ async fn sweep_every_minute(service: Arc<Service>) {
     }
 }
 
-/// Serves the local server until Ctrl-C.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+/// What the local server warns of at start: settings fine on a developer's
+/// machine and dangerous on any other.
+pub fn local_warnings(config: &Config) -> Vec<&'static str> {
+    let mut warnings = Vec::new();
     if config.uses_builtin_dev_secret() {
-        tracing::warn!(
+        warnings.push(
             "dev tokens are signed with the built-in public secret: anyone can sign in as anyone; \
-             fine on your machine, never on a shared one (set CHORUS_DEV_SECRET or a JWKS)"
+             fine on your machine, never on a shared one (set CHORUS_DEV_SECRET or a JWKS)",
         );
     }
     if config.allow_private(true) {
-        tracing::warn!(
+        warnings.push(
             "webhooks and push endpoints may reach private and loopback addresses (so a \
              receiver on localhost works); set CHORUS_WEBHOOK_ALLOW_PRIVATE=false on any machine \
-             others can reach"
+             others can reach",
         );
+    }
+    warnings
+}
+
+/// Serves the local server until Ctrl-C.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    for warning in local_warnings(&config) {
+        tracing::warn!("{warning}");
     }
     if config.neo4j.is_some() {
         // The local server is its own deployment: it applies the schema.

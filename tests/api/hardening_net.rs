@@ -142,3 +142,24 @@ async fn a_request_that_runs_too_long_is_cancelled_with_503() {
     assert_eq!(response.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+#[test]
+fn the_local_server_warns_of_an_open_address_rule_and_the_public_dev_secret() {
+    use chorus::config::Config;
+    let config = |vars: &[(&str, &str)]| {
+        let vars: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Config::from_lookup(|k| vars.get(k).cloned()).unwrap()
+    };
+    let defaults = chorus::app::local_warnings(&config(&[]));
+    assert_eq!(defaults.len(), 2, "{defaults:?}");
+    assert!(defaults[0].contains("built-in public secret"));
+    assert!(defaults[1].contains("CHORUS_WEBHOOK_ALLOW_PRIVATE=false"));
+    let closed = [
+        ("CHORUS_DEV_SECRET", crate::helpers::DEV_SECRET),
+        ("CHORUS_WEBHOOK_ALLOW_PRIVATE", "false"),
+    ];
+    assert!(chorus::app::local_warnings(&config(&closed)).is_empty());
+}

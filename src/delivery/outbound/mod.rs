@@ -168,3 +168,47 @@ pub fn is_refused(err: &reqwest::Error) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names as a test resolver sees them: one never answers, one is
+    /// private, the rest are public.
+    struct Names;
+
+    impl Lookup for Names {
+        fn lookup(&self, host: String) -> BoxFuture<'static, std::io::Result<Vec<IpAddr>>> {
+            Box::pin(async move {
+                match host.as_str() {
+                    "slow.example" => std::future::pending().await,
+                    "inside.example" => Ok(vec!["10.0.0.7".parse().unwrap()]),
+                    "missing.example" => Err(std::io::Error::other("no such name")),
+                    _ => Ok(vec!["93.184.216.34".parse().unwrap()]),
+                }
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_name_that_resolves_late_privately_or_not_at_all_gets_one_error() {
+        let started = tokio::time::Instant::now();
+        let check = |host: &str| {
+            let url = format!("https://{host}/hook");
+            async move { check_url_resolved(&url, false, &Names).await }
+        };
+        for host in ["slow.example", "inside.example", "missing.example"] {
+            let refused = check(host).await.unwrap_err();
+            assert_eq!(
+                refused.to_string(),
+                DomainError::invalid(UNREACHABLE).to_string()
+            );
+        }
+        assert_eq!(
+            started.elapsed(),
+            LOOKUP_TIMEOUT,
+            "the slow name waited its timeout only"
+        );
+        assert!(check("public.example").await.is_ok());
+    }
+}
