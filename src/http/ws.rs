@@ -73,6 +73,9 @@ struct Connection {
     /// operations start and before each frame, so a rotated or revoked key
     /// closes it (4403).
     key: Option<String>,
+    /// The service's key generation at the last check that found the key
+    /// current: the store is read again only once it moved.
+    key_checked: Option<u64>,
     _claim: Option<SocketClaim>,
     subscriptions: HashMap<String, AbortHandle>,
     outgoing: mpsc::Sender<Outgoing>,
@@ -89,6 +92,7 @@ async fn serve(state: AppState, socket: WebSocket, base: BaseUrl) {
         viewer: None,
         expires: None,
         key: None,
+        key_checked: None,
         _claim: None,
         subscriptions: HashMap::new(),
         outgoing,
@@ -217,11 +221,19 @@ impl Connection {
     }
 
     /// Closes a socket whose bot key was rotated or revoked since it opened.
-    async fn key_current(&self) -> Result<(), Close> {
+    /// The store is asked only when a write that can end a key happened
+    /// since the last check (`Service::key_generation`).
+    async fn key_current(&mut self) -> Result<(), Close> {
         let Some(key) = &self.key else {
             return Ok(());
         };
-        Close::unless_key_current(self.state.service.key_is_current(key).await)
+        let generation = self.state.service.key_generation();
+        if self.key_checked == Some(generation) {
+            return Ok(());
+        }
+        Close::unless_key_current(self.state.service.key_is_current(key).await)?;
+        self.key_checked = Some(generation);
+        Ok(())
     }
 
     /// Runs one operation, forwarding its frames until it ends. A full

@@ -64,6 +64,22 @@ impl Service {
         Ok(self.store.bot_by_key(key_hash).await?.is_some())
     }
 
+    /// Changes when a write through this service may have ended a bot key
+    /// (a rotation, a revocation, a membership change: its fallout can
+    /// disable or revoke bots). A socket that checked its key at one
+    /// generation need not read the store again until it moves; read it
+    /// before the check. Only for a process every such write goes through
+    /// (the local server).
+    pub fn key_generation(&self) -> u64 {
+        self.key_changes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// After a write that may have ended a bot key.
+    pub(super) fn keys_may_have_changed(&self) {
+        self.key_changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
     #[tracing::instrument(skip(self, name))]
     pub async fn create_bot(
         &self,
@@ -93,6 +109,7 @@ impl Service {
             .store
             .change_bot(id, viewer, &BotChange::Rekey(digest), Self::now())
             .await?;
+        self.keys_may_have_changed();
         Ok(BotWithKey {
             bot: changed.value,
             api_key,
@@ -125,6 +142,7 @@ impl Service {
             .store
             .change_bot(id, viewer, &BotChange::Revoke, now)
             .await?;
+        self.keys_may_have_changed();
         self.announce(changed.events).await;
         let ours = changed.value.revoked_at == Some(now);
         Ok((changed.value, ours))

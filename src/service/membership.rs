@@ -8,7 +8,7 @@ use crate::store::MemberKey;
 
 impl Service {
     /// Runs one membership transition (checked atomically by the store with
-    /// `domain::membership::decide`) and announces the result.
+    /// `domain::transition::decide`) and announces the result.
     #[tracing::instrument(skip(self))]
     pub async fn change_membership(
         &self,
@@ -32,6 +32,7 @@ impl Service {
             .store
             .transition(group, viewer, target, &action, now)
             .await?;
+        self.keys_may_have_changed();
         self.announce(recorded.events).await;
         Ok(recorded.value.target)
     }

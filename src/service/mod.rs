@@ -46,6 +46,9 @@ pub struct Service {
     publish_wait: std::time::Duration,
     webhooks: WebhookDelivery,
     devices: Arc<dyn ports::DeviceEndpoints>,
+    /// Bumped after every write through this service that can end a bot
+    /// key (see [`Service::key_generation`]).
+    key_changes: std::sync::atomic::AtomicU64,
 }
 
 /// The adapters a service runs on, by name.
@@ -85,6 +88,7 @@ impl Service {
             publish_wait,
             webhooks,
             devices,
+            key_changes: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
