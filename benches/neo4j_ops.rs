@@ -11,7 +11,7 @@
 use chorus_testkit::neo4j as neo4j_support;
 
 use chorus::domain::UserId;
-use chorus::graphql::{ChorusSchema, Viewer};
+use chorus::graphql::Viewer;
 use chorus::store::Store;
 use schema_bench::percentile;
 use std::sync::Arc;
@@ -19,9 +19,12 @@ use std::time::Instant;
 
 const RUNS: usize = 200;
 
-async fn run(schema: &ChorusSchema, viewer: &UserId, query: &str) -> serde_json::Value {
-    let request = async_graphql::Request::new(query).data(Viewer(Some(viewer.clone())));
-    let response = chorus::service::memo::scoped(schema.execute(request)).await;
+async fn run(parts: &chorus::app::Parts, viewer: &UserId, query: &str) -> serde_json::Value {
+    // As the HTTP handler runs a request: with a service handle of its own.
+    let request = async_graphql::Request::new(query)
+        .data(Viewer(Some(viewer.clone())))
+        .data(Arc::new(parts.service.for_request()));
+    let response = parts.schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     serde_json::to_value(&response.data).unwrap()
 }
@@ -36,12 +39,12 @@ async fn main() {
     let store: Arc<dyn Store> = under_test.store.clone();
     let (group, users) = schema_bench::club(&*store, 5).await;
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
-    let schema = chorus::app::local_schema(&config, store).unwrap();
+    let parts = chorus::app::local_service_and_schema(&config, store).unwrap();
     let post = format!(
         "mutation {{ postMessage(input: {{groupId: \"{}\", body: \"root\"}}) {{ id }} }}",
         group.id
     );
-    let root = run(&schema, &users[0], &post).await["postMessage"]["id"]
+    let root = run(&parts, &users[0], &post).await["postMessage"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -60,7 +63,7 @@ async fn main() {
                 "mutation {{ replyToMessage(input: {{parentId: \"{parent}\", body: \"r{n}\", clientMessageId: \"c{name}{n}\"}}) {{ id }} }}"
             );
             let (before, started) = (trips(), Instant::now());
-            let data = run(&schema, &users[n % users.len()], &reply).await;
+            let data = run(&parts, &users[n % users.len()], &reply).await;
             samples.push(started.elapsed());
             reply_trips = trips() - before;
             if !same_thread {
@@ -84,7 +87,7 @@ async fn main() {
         let mut page_trips = 0;
         for _ in 0..RUNS {
             let (before, started) = (trips(), Instant::now());
-            let data = run(&schema, &users[0], &page).await;
+            let data = run(&parts, &users[0], &page).await;
             samples.push(started.elapsed());
             page_trips = trips() - before;
             assert_eq!(

@@ -158,7 +158,13 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
 /// outgoing webhooks are registered but not sent (no runner reads each
 /// event's webhooks).
 pub fn local_schema(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<ChorusSchema> {
-    Ok(local_parts(config, store, false)?.schema)
+    Ok(local_service_and_schema(config, store)?.schema)
+}
+
+/// The local service and schema, as [`local_schema`] makes them, for tools
+/// that run requests as the HTTP layer does (a service handle per request).
+pub fn local_service_and_schema(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Parts> {
+    local_parts(config, store, false)
 }
 
 /// The whole local application on a store: service, schema, router.

@@ -146,10 +146,13 @@ async fn execute(
             return response;
         }
     };
-    // One memo of access checks per request (service::memo).
-    let request = request.data(viewer).data(base_url(state, parts));
-    let execution = state.schema.execute(request);
-    let mut response = crate::service::memo::scoped(execution).await;
+    // A service handle of its own: one memo of access checks per request.
+    let service = std::sync::Arc::new(state.service.for_request());
+    let request = request
+        .data(viewer)
+        .data(base_url(state, parts))
+        .data(service);
+    let mut response = state.schema.execute(request).await;
     fill_codes(&mut response.errors);
     // A request error (syntax, validation, limits): execution never started.
     let request_error = response.data == async_graphql::Value::Null

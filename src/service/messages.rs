@@ -1,4 +1,4 @@
-use super::{memo, Service};
+use super::Service;
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
 use crate::domain::page::{Page, PageRequest};
@@ -22,7 +22,7 @@ impl Service {
             return Ok(None);
         };
         let access = (group, membership);
-        memo::keep(&message.group_id, viewer, &access);
+        self.keep(&message.group_id, viewer, &access);
         crate::domain::access::confine(viewer, access.1.as_ref())?;
         Self::readable(access.0, access.1.as_ref())?;
         Ok(Some(message))

@@ -5,7 +5,7 @@ mod bots;
 mod groups;
 mod hooks;
 mod membership;
-pub mod memo;
+mod memo;
 mod messages;
 pub mod outbox;
 pub use bots::BotWithKey;
@@ -35,7 +35,18 @@ use std::sync::Arc;
 /// upsert its user every time; the least recently seen goes first.
 const SEEN_USERS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(10_000).unwrap();
 
+/// The use cases over their ports. A process holds one; each GraphQL
+/// request runs with a handle of its own ([`Service::for_request`]) that
+/// shares everything but the request's memo of access checks.
 pub struct Service {
+    shared: Arc<Shared>,
+    /// This request's access checks (`None` for the process's own handle:
+    /// nothing is kept).
+    memo: Option<memo::AccessMemo>,
+}
+
+/// What every handle of one service shares.
+pub struct Shared {
     store: Arc<dyn Store>,
     events: Arc<dyn EventPublisher>,
     push: Arc<dyn PushRegistry>,
@@ -79,7 +90,7 @@ impl Service {
             devices,
             publish_wait,
         } = ports;
-        Self {
+        let shared = Shared {
             store,
             events,
             push,
@@ -89,6 +100,30 @@ impl Service {
             webhooks,
             devices,
             key_changes: std::sync::atomic::AtomicU64::new(0),
+        };
+        Self {
+            shared: Arc::new(shared),
+            memo: None,
+        }
+    }
+
+    /// A handle for one request: the same service, with a memo of access
+    /// checks that lives as long as the request (see `memo`).
+    pub fn for_request(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            memo: Some(memo::AccessMemo::default()),
+        }
+    }
+
+    /// What this request already learnt of `viewer`'s access to `group`.
+    fn recall(&self, group: &GroupId, viewer: &UserId) -> Option<memo::Access> {
+        self.memo.as_ref()?.recall(group, viewer)
+    }
+
+    fn keep(&self, group: &GroupId, viewer: &UserId, access: &memo::Access) {
+        if let Some(memo) = &self.memo {
+            memo.keep(group, viewer, access);
         }
     }
 
@@ -152,7 +187,7 @@ impl Service {
         viewer: &UserId,
         group: &GroupId,
     ) -> DomainResult<(Group, Option<Membership>)> {
-        let found = match memo::recall(group, viewer) {
+        let found = match self.recall(group, viewer) {
             Some(known) => known,
             None => {
                 let found = self
@@ -160,7 +195,7 @@ impl Service {
                     .access(group, viewer)
                     .await?
                     .ok_or(DomainError::NotFound("group"))?;
-                memo::keep(group, viewer, &found);
+                self.keep(group, viewer, &found);
                 found
             }
         };
@@ -192,5 +227,13 @@ impl Service {
                 "only members of this group can do this",
             )),
         }
+    }
+}
+
+impl std::ops::Deref for Service {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
     }
 }

@@ -79,7 +79,9 @@ impl Service {
     /// forgets the request's memo of access checks (`memo`: what it holds
     /// may have changed), then sends the events, off the request path.
     pub(super) async fn announce(&self, events: Vec<DomainEvent>) {
-        super::memo::forget();
+        if let Some(memo) = &self.memo {
+            memo.forget();
+        }
         if events.is_empty() {
             return;
         }

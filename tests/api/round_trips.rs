@@ -11,15 +11,18 @@ use chorus_testkit::neo4j::neo4j_store;
 use std::sync::Arc;
 
 async fn counted(
-    schema: &chorus::graphql::ChorusSchema,
+    parts: &chorus::app::Parts,
     faults: &chorus_testkit::bolt_bridge::Faults,
     viewer: &chorus::domain::UserId,
     query: &str,
 ) -> (usize, serde_json::Value) {
     let before = faults.round_trips();
-    let request = async_graphql::Request::new(query).data(Viewer(Some(viewer.clone())));
-    // As the HTTP handler runs a request: with its memo of access checks.
-    let response = chorus::service::memo::scoped(schema.execute(request)).await;
+    // As the HTTP handler runs a request: with a service handle of its
+    // own, whose memo keeps the request's access checks.
+    let request = async_graphql::Request::new(query)
+        .data(Viewer(Some(viewer.clone())))
+        .data(Arc::new(parts.service.for_request()));
+    let response = parts.schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = serde_json::to_value(&response.data).unwrap();
     (faults.round_trips() - before, data)
@@ -42,19 +45,19 @@ async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
         authors.push(member);
     }
     let config = chorus::config::Config::from_lookup(|_| None).unwrap();
-    let schema = chorus::app::local_schema(&config, store.clone()).unwrap();
+    let parts = chorus::app::local_service_and_schema(&config, store.clone()).unwrap();
     let post = format!(
         "mutation {{ postMessage(input: {{groupId: \"{}\", body: \"root\"}}) {{ id }} }}",
         g.id
     );
-    let (_, data) = counted(&schema, &faults, &owner, &post).await;
+    let (_, data) = counted(&parts, &faults, &owner, &post).await;
     let root = data["postMessage"]["id"].as_str().unwrap().to_owned();
     let mut first_trips = 0;
     for (n, author) in authors.iter().cycle().take(20).enumerate() {
         let reply = format!(
             "mutation {{ replyToMessage(input: {{parentId: \"{root}\", body: \"r{n}\"}}) {{ id }} }}"
         );
-        let (trips, _) = counted(&schema, &faults, author, &reply).await;
+        let (trips, _) = counted(&parts, &faults, author, &reply).await;
         if n == 0 {
             first_trips = trips;
         }
@@ -62,11 +65,11 @@ async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
     let reply = format!(
         "mutation {{ replyToMessage(input: {{parentId: \"{root}\", body: \"once\", clientMessageId: \"c1\"}}) {{ id }} }}"
     );
-    let (reply_trips, _) = counted(&schema, &faults, &owner, &reply).await;
+    let (reply_trips, _) = counted(&parts, &faults, &owner, &reply).await;
     let page = |fields: &str| {
         format!("{{ message(id: \"{root}\") {{ replies(last: 20) {{ edges {{ node {{ {fields} }} }} }} }} }}")
     };
-    let (page_trips, data) = counted(&schema, &faults, &owner, &page("id body")).await;
+    let (page_trips, data) = counted(&parts, &faults, &owner, &page("id body")).await;
     let edges = data["message"]["replies"]["edges"]
         .as_array()
         .unwrap()
@@ -75,7 +78,7 @@ async fn a_reply_and_a_page_cost_a_known_number_of_round_trips() {
     // With authors: one more, the page's 20 authors in one batch (the
     // loader gathers every key of one scheduler pass, with no timer).
     let (author_trips, _) =
-        counted(&schema, &faults, &owner, &page("id body author { name }")).await;
+        counted(&parts, &faults, &owner, &page("id body author { name }")).await;
     println!(
         "Neo4j round trips: replyToMessage {reply_trips} ({first_trips} for the process's \
          first send in the thread), a 20-reply page {page_trips} ({author_trips} with authors)"
