@@ -5,7 +5,8 @@
 //! `BENCH_STORES=neo4j` and a Bolt server at `NEO4J_URI`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::{json, Value};
+use chorus_testkit::http::gql;
+use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -15,22 +16,6 @@ const POSTS: usize = 300;
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index]
-}
-
-async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, vars: Value) -> Value {
-    let body = json!({"query": query, "variables": vars});
-    let reply: Value = http
-        .post(url)
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(reply.get("errors").is_none(), "{reply}");
-    reply["data"].clone()
 }
 
 /// A receiver that notes when each request arrived.

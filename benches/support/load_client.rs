@@ -122,20 +122,8 @@ impl Chorus {
 
     /// The data of a GraphQL request as `member`; panics on errors.
     pub async fn gql(&self, member: &Member, query: &str, variables: Value) -> Value {
-        let reply: Value = self
-            .0
-            .http
-            .post(self.url("/graphql"))
-            .bearer_auth(&member.token)
-            .json(&json!({"query": query, "variables": variables}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(reply.get("errors").is_none(), "{reply}");
-        reply["data"].clone()
+        let url = self.url("/graphql");
+        chorus_testkit::http::gql(&self.0.http, &url, &member.token, query, variables).await
     }
 
     /// A group owned by `owner` with `members` members (`m0`, `m1`, ...).

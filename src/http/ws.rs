@@ -17,7 +17,7 @@ use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, MAX_MESSAGE_BYTES, SUBPROTOCOL,
 };
 use crate::graphql::ws::replay::{self, share_key};
-use crate::graphql::{member_view, ws, BaseUrl, EventSource, Viewer};
+use crate::graphql::{member_view, ws, BaseUrl, Viewer};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -326,7 +326,7 @@ impl Subscribed {
     /// of a document that is the same for every member is made once per
     /// event for all the sockets that hold it. A listener that falls
     /// behind the broker closes its socket (1013) rather than skip events.
-    async fn serve(self, state: AppState, request: async_graphql::Request, send: Sender) {
+    async fn serve(self, state: AppState, mut request: async_graphql::Request, send: Sender) {
         let Self {
             id,
             payload,
@@ -338,30 +338,25 @@ impl Subscribed {
             (Some(live), Some(group), Some(user)) => Some(live.listen(group, user)),
             _ => None,
         };
-        let request = request.data(EventSource::Check);
-        let checked: Vec<ServerMessage> = ws::operation(&state.schema, id.clone(), request)
-            .collect()
-            .await;
-        let accepted = matches!(checked.as_slice(), [ServerMessage::Complete { .. }]);
-        let (true, Some(mut events), Some(user)) = (accepted, events, user) else {
-            let refusal = if !accepted {
-                checked
-            } else if group.is_none() {
-                vec![ServerMessage::group_not_named(id.clone())]
-            } else {
-                vec![ServerMessage::refused(
-                    id.clone(),
-                    "subscriptions are not served here",
-                )]
-            };
-            for frame in refusal {
-                if !send.frame(frame.to_json()) {
-                    return;
+        // The document as `subscribed_group` parsed it, for every event.
+        let document = request.parsed_query().ok().cloned();
+        let checked = replay::check(&state.schema, &id, request, group).await;
+        let (mut events, user) = match (checked, events, user) {
+            (Ok(_), Some(events), Some(user)) => (events, user),
+            (Err(frames), _, _) => {
+                for frame in frames {
+                    if !send.frame(frame.to_json()) {
+                        return;
+                    }
                 }
+                return send.finished(id);
             }
-            return send.finished(id);
+            (Ok(_), _, _) => {
+                let why = "subscriptions are not served here";
+                send.frame(ServerMessage::refused(id.clone(), why).to_json());
+                return send.finished(id);
+            }
         };
-        let document = async_graphql::parser::parse_query(&payload.query).ok();
         let shared = document
             .as_ref()
             .is_some_and(member_view::same_for_every_member)

@@ -12,7 +12,8 @@ use crate::graphql::subscription::subscribed_group;
 use crate::graphql::ws::protocol::{
     self, ClientMessage, Close, ServerMessage, SubscribePayload, SUBPROTOCOL,
 };
-use crate::graphql::{ws, ChorusSchema, EventSource, Viewer};
+use crate::graphql::ws::replay;
+use crate::graphql::{ws, ChorusSchema, Viewer};
 use crate::service::Service;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use futures_util::StreamExt;
@@ -238,19 +239,14 @@ impl WsHandler {
         let user = connection.user_id;
         let mut request = payload.to_request();
         let group = subscribed_group(&mut request);
-        let request = request
-            .data(Viewer(Some(user.clone())))
-            .data(EventSource::Check);
-        let frames: Vec<ServerMessage> = ws::operation(&self.schema, id.clone(), request)
-            .collect()
-            .await;
-        let accepted = matches!(frames.as_slice(), [ServerMessage::Complete { .. }]);
-        let group_id = match group {
-            Some(group) if accepted => group,
-            _ => return Ok(frames),
+        let request = request.data(Viewer(Some(user.clone())));
+        let Some(group) = group else {
+            // A query or mutation over the socket: it runs once.
+            return Ok(ws::operation(&self.schema, id, request).collect().await);
         };
-        let Some(group_id) = group_id else {
-            return Ok(vec![ServerMessage::group_not_named(id)]);
+        let group_id = match replay::check(&self.schema, &id, request, group).await {
+            Ok(group_id) => group_id,
+            Err(frames) => return Ok(frames),
         };
         let row = SubscriptionRow {
             connection_id: connection_id.to_owned(),

@@ -71,29 +71,6 @@ pub enum ServerMessage {
     },
 }
 
-impl ServerMessage {
-    /// The message as JSON under another operation id, its payload
-    /// borrowed, not copied: a shared execution's result, sent to each
-    /// subscription with its own id.
-    pub fn to_json_for(&self, operation: &str) -> String {
-        #[derive(Serialize)]
-        #[serde(tag = "type", rename_all = "snake_case")]
-        enum Borrowed<'a> {
-            Next { id: &'a str, payload: &'a Value },
-            Error { id: &'a str, payload: &'a Value },
-            Complete { id: &'a str },
-        }
-        let id = operation;
-        let borrowed = match self {
-            Self::Next { payload, .. } => Borrowed::Next { id, payload },
-            Self::Error { payload, .. } => Borrowed::Error { id, payload },
-            Self::Complete { .. } => Borrowed::Complete { id },
-            other => return other.to_json(),
-        };
-        serde_json::to_string(&borrowed).unwrap_or_default()
-    }
-}
-
 impl SubscribePayload {
     /// The GraphQL request the payload asks to run.
     pub fn to_request(&self) -> async_graphql::Request {
@@ -287,19 +264,6 @@ mod tests {
         assert_eq!(
             ServerMessage::ConnectionAck.to_json(),
             r#"{"type":"connection_ack"}"#
-        );
-        // A shared answer under each subscription's own id.
-        assert_eq!(
-            next.to_json_for("sub-2"),
-            r#"{"type":"next","id":"sub-2","payload":{"data":{}}}"#
-        );
-        let error = ServerMessage::Error {
-            id: "7".into(),
-            payload: json!([{"message": "no"}]),
-        };
-        assert_eq!(
-            error.to_json_for("x"),
-            r#"{"type":"error","id":"x","payload":[{"message":"no"}]}"#
         );
     }
 

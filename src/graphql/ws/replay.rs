@@ -1,7 +1,8 @@
-//! One event's frames for one subscription: the subscription's document
-//! executed against the event (the `Replay` source), then sent under the
-//! subscription's id. The local socket and `deliver` both serve
-//! subscriptions this way. A document whose answer is the same for every
+//! How a subscription is served, on both paths: [`check`]ed once at
+//! `subscribe` (the `Check` source), then, for each event, its document
+//! executed against the event (the `Replay` source) and sent under the
+//! subscription's id. The local socket and the `ws` Lambda check this way;
+//! the local socket and `deliver` replay this way. A document whose answer is the same for every
 //! member (`member_view`) runs once per event, not once per subscription:
 //! [`SharedAnswers`] keeps that one answer for the others.
 
@@ -9,7 +10,7 @@ use super::protocol::{ServerMessage, SubscribePayload};
 use super::{operation, ChorusSchema};
 use crate::domain::event::DomainEvent;
 use crate::domain::ids::EventId;
-use crate::domain::UserId;
+use crate::domain::{GroupId, UserId};
 use crate::graphql::{EventSource, Viewer};
 use async_graphql::parser::types::ExecutableDocument;
 use futures_util::StreamExt;
@@ -18,6 +19,26 @@ use parking_lot::Mutex;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
+
+/// Checks a `subscribe` whose operation is a subscription: runs it once
+/// with [`EventSource::Check`] (validation and authorization, for the
+/// viewer in `request`'s data). `Ok` with the group it names at its root
+/// (`group`, read from the document by `subscribed_group`) when it is
+/// allowed; otherwise the frames to send instead (its `error`, or the
+/// refusal of a group not named at the root).
+pub async fn check(
+    schema: &ChorusSchema,
+    id: &str,
+    request: async_graphql::Request,
+    group: Option<GroupId>,
+) -> Result<GroupId, Vec<ServerMessage>> {
+    let request = request.data(EventSource::Check);
+    let frames: Vec<ServerMessage> = operation(schema, id.to_owned(), request).collect().await;
+    if !matches!(frames.as_slice(), [ServerMessage::Complete { .. }]) {
+        return Err(frames);
+    }
+    group.ok_or_else(|| vec![ServerMessage::group_not_named(id.to_owned())])
+}
 
 /// What a subscription's document makes of an event: a result (`next`) or
 /// a refusal (`error`: the subscription is no longer allowed), each as the
@@ -150,5 +171,34 @@ mod tests {
         answers.get_or_run(&one, key("b"), run()).await;
         answers.get_or_run(&two, key("a"), run()).await;
         assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_shared_answer_is_sent_under_each_subscriptions_own_id() {
+        let event: DomainEvent = serde_json::from_value(serde_json::json!({
+            "id": EventId::generate(),
+            "type": "MESSAGE_POSTED",
+            "groupId": "g_a",
+            "occurredAt": "2026-01-01T00:00:00Z",
+        }))
+        .unwrap();
+        let user = UserId::parse("ann").unwrap();
+        let next = Answer::Next(Arc::from(r#"{"data":{}}"#));
+        assert_eq!(
+            frames(Some(&next), &event, &user, "sub-2"),
+            (
+                vec![r#"{"type":"next","id":"sub-2","payload":{"data":{}}}"#.to_owned()],
+                false
+            )
+        );
+        let error = Answer::Error(Arc::from(r#"[{"message":"no"}]"#));
+        assert_eq!(
+            frames(Some(&error), &event, &user, "x\""),
+            (
+                vec![r#"{"type":"error","id":"x\"","payload":[{"message":"no"}]}"#.to_owned()],
+                true
+            )
+        );
+        assert_eq!(frames(None, &event, &user, "x"), (Vec::new(), false));
     }
 }

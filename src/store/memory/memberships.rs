@@ -15,6 +15,17 @@ use crate::store::{Memberships, Recorded};
 use async_trait::async_trait;
 
 impl State {
+    /// A group and `user`'s membership in it (every access check).
+    pub(super) fn access(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> Option<(Group, Option<Membership>)> {
+        let key = (group.clone(), user.clone());
+        let row = self.groups.get(group)?;
+        Some((row.group.clone(), self.memberships.get(&key).cloned()))
+    }
+
     /// Replaces a membership and keeps the list indexes in step.
     pub(super) fn put_membership(&mut self, m: Membership) {
         let key = (m.group_id.clone(), m.user_id.clone());
@@ -135,12 +146,7 @@ impl Memberships for MemoryStore {
         group: &GroupId,
         user: &UserId,
     ) -> StoreResult<Option<(Group, Option<Membership>)>> {
-        let state = self.state.lock();
-        let key = (group.clone(), user.clone());
-        Ok(state
-            .groups
-            .get(group)
-            .map(|row| (row.group.clone(), state.memberships.get(&key).cloned())))
+        Ok(self.state.lock().access(group, user))
     }
 
     async fn memberships(&self, keys: &[(GroupId, UserId)]) -> StoreResult<Vec<Membership>> {

@@ -207,11 +207,7 @@ impl Messages for MemoryStore {
         let Some(row) = state.messages.get(id) else {
             return Ok(None);
         };
-        let group = &row.message.group_id;
-        let membership = state.memberships.get(&(group.clone(), user.clone()));
-        Ok(state
-            .groups
-            .get(group)
-            .map(|g| (row.message.clone(), g.group.clone(), membership.cloned())))
+        let access = state.access(&row.message.group_id, user);
+        Ok(access.map(|(group, membership)| (row.message.clone(), group, membership)))
     }
 }
