@@ -3,11 +3,12 @@
 // Params: $id
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions
+//          mentions, reactionKeys, reactionCounts (in order of first use)
 MATCH (m:Message {id: $id})
 SET m.version = coalesce(m.version, 0) + 1
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
-       coalesce(m.mentions, []) AS mentions
+       coalesce(m.mentions, []) AS mentions,
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts

@@ -11,7 +11,7 @@
 //         $mentions (the mentioned members)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions, memberCount (the group's, recorded beside the event's
+//          mentions, reactionKeys, reactionCounts (in order of first use), memberCount (the group's, recorded beside the event's
 //          payload too: fan-out sizes its shards by it)
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
 WHERE mb.updatedAt = $membershipUpdatedAt
@@ -33,6 +33,7 @@ WITH u, g, seq, pos, count(r) AS mentioned
 CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: null, parentKey: $groupId, rootId: $id, depth: 0,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
+                   reactionKeys: [], reactionCounts: [],
                    clientMessageId: $clientMessageId, idemKey: $idemKey,
                    createdAt: $now, editedAt: null, deletedAt: null})
 CREATE (u)-[:POSTED]->(m)
@@ -43,4 +44,5 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
-       coalesce(m.mentions, []) AS mentions, g.memberCount AS memberCount
+       coalesce(m.mentions, []) AS mentions,
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts, g.memberCount AS memberCount

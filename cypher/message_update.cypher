@@ -5,7 +5,7 @@
 //         $removed, $added (of the mentions, members no longer and newly named)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions
+//          mentions, reactionKeys, reactionCounts (in order of first use)
 MATCH (m:Message {id: $id})
 SET m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions
 WITH m
@@ -22,4 +22,5 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
-       coalesce(m.mentions, []) AS mentions
+       coalesce(m.mentions, []) AS mentions,
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts

@@ -258,6 +258,7 @@ mod tests {
             edited_at: None,
             deleted_at: None,
             mentions: Vec::new(),
+            reactions: Vec::new(),
         };
         let bytes = payload(&DomainEvent::message(
             EventKind::MessagePosted,

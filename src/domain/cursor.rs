@@ -14,6 +14,7 @@ pub const APPLICATIONS: &str = "ap";
 pub const MY_GROUPS: &str = "mg";
 pub const SEARCH: &str = "sg";
 pub const DELIVERIES: &str = "wd";
+pub const REACTORS: &str = "rx";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

@@ -3,6 +3,7 @@ use super::cursor;
 use super::ids::EventId;
 use super::membership::Membership;
 use super::message::{Message, MessageChange, Posted};
+use super::reaction::{Reacted, Reaction};
 use super::transition::Decision;
 use super::{GroupId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,8 @@ pub enum EventKind {
     MessageEdited,
     MessageDeleted,
     MembershipChanged,
+    ReactionAdded,
+    ReactionRemoved,
 }
 
 impl EventKind {
@@ -24,6 +27,8 @@ impl EventKind {
             Self::MessageEdited => "MESSAGE_EDITED",
             Self::MessageDeleted => "MESSAGE_DELETED",
             Self::MembershipChanged => "MEMBERSHIP_CHANGED",
+            Self::ReactionAdded => "REACTION_ADDED",
+            Self::ReactionRemoved => "REACTION_REMOVED",
         }
     }
 }
@@ -54,6 +59,10 @@ pub struct DomainEvent {
     /// count covers every member; `None`: fan-out reads it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<u64>,
+    /// For `REACTION_*`: the reaction added or removed (`message` carries
+    /// the message's new counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<Reaction>,
 }
 
 impl DomainEvent {
@@ -69,6 +78,7 @@ impl DomainEvent {
             occurred_at: at,
             reply_to: None,
             member_count: None,
+            reaction: None,
         }
     }
 
@@ -104,6 +114,7 @@ impl DomainEvent {
             occurred_at: at,
             reply_to: None,
             member_count: None,
+            reaction: None,
         }
     }
 
@@ -154,6 +165,21 @@ impl DomainEvent {
                 Some(Self::message(EventKind::MessageDeleted, after, *at))
             }
         }
+    }
+
+    /// The event a reaction change announces: none for a repeat that
+    /// changed nothing.
+    pub fn of_reaction(reacted: &Reacted, add: bool, at: Timestamp) -> Option<Self> {
+        let reaction = reacted.changed.clone()?;
+        let kind = if add {
+            EventKind::ReactionAdded
+        } else {
+            EventKind::ReactionRemoved
+        };
+        Some(Self {
+            reaction: Some(reaction),
+            ..Self::message(kind, reacted.message.clone(), at)
+        })
     }
 
     /// The events a membership decision announces: the actor's own change

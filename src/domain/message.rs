@@ -1,4 +1,5 @@
 use super::membership::Membership;
+use super::reaction::ReactionCount;
 use super::text::MessageBody;
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,9 @@ pub struct Message {
     /// kept to members by the store); none once deleted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<UserId>,
+    /// One count per reaction key, in order of first use, kept on write.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<ReactionCount>,
 }
 
 impl Message {
@@ -45,6 +49,15 @@ impl Message {
 
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
+    }
+
+    /// The reaction counts readers see: none once deleted.
+    pub fn visible_reactions(&self) -> &[ReactionCount] {
+        if self.is_deleted() {
+            &[]
+        } else {
+            &self.reactions
+        }
     }
 }
 
@@ -155,6 +168,7 @@ impl NewMessage {
             edited_at: None,
             deleted_at: None,
             mentions: Vec::new(),
+            reactions: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod message;
 pub mod page;
 pub mod push;
 pub mod rate;
+pub mod reaction;
 pub mod reading;
 pub mod text;
 pub mod transition;

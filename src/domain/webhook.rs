@@ -271,12 +271,18 @@ pub fn wire_type(kind: EventKind) -> &'static str {
         EventKind::MessageEdited => "message.edited",
         EventKind::MessageDeleted => "message.deleted",
         EventKind::MembershipChanged => "membership.changed",
+        EventKind::ReactionAdded => "reaction.added",
+        EventKind::ReactionRemoved => "reaction.removed",
     }
 }
 
 /// The JSON body of a webhook request for `event` (docs/integrations.md),
-/// the author named by `author_name`.
-pub fn body(event: &DomainEvent, author_name: Option<&str>) -> serde_json::Value {
+/// users named by `name_of` (the message's author, the reactor).
+pub fn body<'a>(
+    event: &DomainEvent,
+    name_of: impl Fn(&UserId) -> Option<&'a str>,
+) -> serde_json::Value {
+    let author_name = event.message.as_ref().and_then(|m| name_of(&m.author_id));
     let mut data = serde_json::json!({ "groupId": event.group_id });
     if let Some(m) = &event.message {
         data["message"] = serde_json::json!({
@@ -286,6 +292,14 @@ pub fn body(event: &DomainEvent, author_name: Option<&str>) -> serde_json::Value
             "body": m.body,
             "createdAt": m.created_at,
             "cursor": event.cursor,
+        });
+    }
+    if let Some(r) = &event.reaction {
+        data["reaction"] = serde_json::json!({
+            "messageId": r.message_id,
+            "key": r.key,
+            "user": { "id": r.user_id, "name": name_of(&r.user_id) },
+            "createdAt": r.created_at,
         });
     }
     if let Some(m) = &event.membership {

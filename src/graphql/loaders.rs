@@ -82,3 +82,28 @@ impl Loader<ReadKey> for StoreLoader {
             .collect())
     }
 }
+
+/// The keys a user holds on a message (`ReactionSummary.viewerReacted`):
+/// one store call per user per batch, so one per request's page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HeldKey(pub UserId, pub MessageId);
+
+impl Loader<HeldKey> for StoreLoader {
+    type Value = Vec<String>;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[HeldKey]) -> Loaded<HeldKey, Self::Value> {
+        let mut by_user: HashMap<&UserId, Vec<MessageId>> = HashMap::new();
+        for HeldKey(user, message) in keys {
+            by_user.entry(user).or_default().push(message.clone());
+        }
+        let mut out: HashMap<HeldKey, Vec<String>> = HashMap::new();
+        for (user, messages) in by_user {
+            for r in self.0.reactions_of(user, &messages).await.map_err(shared)? {
+                let key = HeldKey(r.user_id, r.message_id);
+                out.entry(key).or_default().push(r.key);
+            }
+        }
+        Ok(out)
+    }
+}

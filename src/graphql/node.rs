@@ -1,7 +1,7 @@
 //! Relay's object identification: `interface Node`, `node(id:)` and
 //! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
 //! groups, `m_` messages, `ms_` memberships, `b_` bots, `ih_`
-//! incoming webhooks, `wh_` webhooks); anything else is a user id,
+//! incoming webhooks, `wh_` webhooks, `rx_` reactions); anything else is a user id,
 //! which comes from the identity provider's `sub`. An id that names nothing
 //! the viewer may see is `null`, never an error, so a client cannot tell a
 //! hidden object from an absent one.
@@ -9,8 +9,8 @@
 use super::context::{loader, service, viewer};
 use super::errors::ApiResult;
 use super::types::{
-    BotObject, GroupObject, IncomingWebhookObject, MembershipObject, MessageObject, UserObject,
-    WebhookObject,
+    BotObject, GroupObject, IncomingWebhookObject, MembershipObject, MessageObject, ReactionObject,
+    UserObject, WebhookObject,
 };
 use crate::domain::ids::{parse_membership_id, BotId, HookId, WebhookId};
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
@@ -30,6 +30,7 @@ pub enum Node {
     Bot(BotObject),
     IncomingWebhook(IncomingWebhookObject),
     Webhook(WebhookObject),
+    Reaction(ReactionObject),
 }
 
 /// The object `raw` names, if the viewer may see it.
@@ -55,6 +56,9 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
         let id = WebhookId::parse(raw)?;
         let found = service.webhook(viewer, &id).await?;
         found.map(|w| Node::Webhook(WebhookObject(w)))
+    } else if raw.starts_with("rx_") {
+        let found = service.reaction(viewer, raw).await?;
+        found.map(|r| Node::Reaction(ReactionObject(r)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
         service

@@ -14,6 +14,7 @@ mod devices;
 mod local_push;
 pub mod ports;
 mod push;
+mod reactions;
 mod reading;
 mod webhook_delivery;
 pub mod webhook_gate;

@@ -8,7 +8,7 @@ use super::webhook_gate::BACKING_OFF;
 use super::Service;
 use crate::domain::event::DomainEvent;
 use crate::domain::webhook::{self, Attempt, Delivery, Retry, Verdict, Webhook};
-use crate::domain::DomainResult;
+use crate::domain::{DomainResult, UserId};
 use futures_util::future::join_all;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,11 +57,12 @@ impl Service {
     }
 
     async fn webhook_body(&self, event: &DomainEvent) -> DomainResult<Vec<u8>> {
-        let author = match &event.message {
-            Some(m) => self.store.users(std::slice::from_ref(&m.author_id)).await?,
-            None => Vec::new(),
-        };
-        let body = webhook::body(event, author.first().map(|u| u.name.as_str()));
+        let named: Vec<UserId> = (event.message.iter().map(|m| m.author_id.clone()))
+            .chain(event.reaction.iter().map(|r| r.user_id.clone()))
+            .collect();
+        let users = self.store.users(&named).await?;
+        let name_of = |id: &UserId| users.iter().find(|u| &u.id == id).map(|u| u.name.as_str());
+        let body = webhook::body(event, name_of);
         Ok(body.to_string().into_bytes())
     }
 

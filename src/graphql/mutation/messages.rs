@@ -79,4 +79,32 @@ impl MessageMutation {
             service(ctx)?.delete_message(viewer, &id).await?,
         ))
     }
+
+    /// Adds the viewer's reaction: one emoji or a `:shortcode:`. Adding a
+    /// key the viewer already holds changes nothing and announces nothing.
+    /// A message takes at most 20 distinct keys, and one user at most 10
+    /// on one message (`CONFLICT`).
+    async fn add_reaction(
+        &self,
+        ctx: &Context<'_>,
+        message_id: ID,
+        key: String,
+    ) -> ApiResult<MessageObject> {
+        let (viewer, id) = (viewer(ctx)?, super::message_id(&message_id)?);
+        let message = service(ctx)?.react(viewer, &id, &key, true).await?;
+        Ok(MessageObject(message))
+    }
+
+    /// Removes the viewer's reaction; removing one they do not hold changes
+    /// nothing and announces nothing.
+    async fn remove_reaction(
+        &self,
+        ctx: &Context<'_>,
+        message_id: ID,
+        key: String,
+    ) -> ApiResult<MessageObject> {
+        let (viewer, id) = (viewer(ctx)?, super::message_id(&message_id)?);
+        let message = service(ctx)?.react(viewer, &id, &key, false).await?;
+        Ok(MessageObject(message))
+    }
 }

@@ -35,6 +35,8 @@ pub enum GroupEventType {
     MessageEdited,
     MessageDeleted,
     MembershipChanged,
+    ReactionAdded,
+    ReactionRemoved,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

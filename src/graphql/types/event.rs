@@ -1,4 +1,4 @@
-use super::{GroupEventType, MembershipObject, MessageObject};
+use super::{GroupEventType, MembershipObject, MessageObject, ReactionObject};
 use crate::domain::event::DomainEvent;
 use async_graphql::{Object, ID};
 use std::sync::Arc;
@@ -28,6 +28,12 @@ impl GroupEventObject {
 
     async fn membership(&self) -> Option<MembershipObject> {
         self.0.membership.clone().map(MembershipObject)
+    }
+
+    /// For `REACTION_ADDED` and `REACTION_REMOVED`: the reaction (its
+    /// `message` field, and this event's, carry the new counts).
+    async fn reaction(&self) -> Option<ReactionObject> {
+        self.0.reaction.clone().map(ReactionObject)
     }
 
     /// The message's cursor in its parent's connection.

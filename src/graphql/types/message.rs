@@ -1,6 +1,8 @@
 use super::{load_related, GroupObject, UserObject};
+use super::{ReactionConnection, ReactionObject, ReactionSummaryObject};
 use crate::domain::cursor;
 use crate::domain::message::Message;
+use crate::domain::reaction::Reaction;
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
@@ -97,6 +99,42 @@ impl MessageObject {
 
     async fn deleted_at(&self) -> Option<Timestamp> {
         self.0.deleted_at
+    }
+
+    /// One summary per key, in order of first use; empty once deleted.
+    /// Counts are kept on write, so this reads nothing more.
+    async fn reactions(&self) -> Vec<ReactionSummaryObject> {
+        let counts = self.0.visible_reactions().iter().cloned();
+        counts
+            .map(|count| ReactionSummaryObject {
+                count,
+                message: self.0.id.clone(),
+            })
+            .collect()
+    }
+
+    /// Who reacted with `key`, oldest first; empty once deleted.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn reactors(
+        &self,
+        ctx: &Context<'_>,
+        key: String,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<ReactionConnection> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let scope = format!("{}\n{key}", self.0.id);
+        Args::new(first, after, last, before)
+            .page(
+                cursor::REACTORS,
+                &scope,
+                |request| service.reactors(viewer, &self.0, &key, request),
+                Reaction::page_key,
+                ReactionObject,
+            )
+            .await
     }
 
     /// Direct replies, oldest first.

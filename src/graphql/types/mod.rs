@@ -7,6 +7,7 @@ mod group;
 mod hook;
 mod membership;
 mod message;
+mod reaction;
 mod reading;
 mod user;
 mod webhook;
@@ -21,6 +22,7 @@ pub use group::{GroupConnection, GroupObject};
 pub use hook::{BaseUrl, IncomingWebhookObject, IncomingWebhookWithUrlObject};
 pub use membership::{MembershipConnection, MembershipObject};
 pub use message::{MessageConnection, MessageObject};
+pub use reaction::{ReactionConnection, ReactionObject, ReactionSummaryObject};
 pub use reading::UnreadSummaryObject;
 pub use user::{DeviceObject, PushSubscriptionObject, UserObject};
 pub use webhook::{

@@ -15,6 +15,8 @@ pub enum WebhookEventTypeGql {
     MessageEdited,
     MessageDeleted,
     MembershipChanged,
+    ReactionAdded,
+    ReactionRemoved,
 }
 
 pub struct WebhookObject(pub Webhook);

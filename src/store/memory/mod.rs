@@ -12,6 +12,7 @@ mod memberships;
 mod messages;
 mod outbox;
 mod pages;
+mod reactions;
 mod reads;
 mod webhooks;
 
@@ -61,6 +62,7 @@ struct State {
     webhooks: webhooks::WebhookTable,
     /// Read markers and levels, kept from a member's first join on.
     markers: HashMap<(GroupId, UserId), crate::domain::reading::Marker>,
+    reactions: reactions::ReactionTable,
 }
 
 struct GroupRow {

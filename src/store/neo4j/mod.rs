@@ -12,6 +12,7 @@ mod memberships;
 mod messages;
 mod outbox;
 mod queries;
+mod reactions;
 mod reads;
 mod rows;
 mod send;

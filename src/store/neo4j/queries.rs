@@ -89,6 +89,13 @@ statements! {
     OUTBOX_PENDING = "outbox_pending";
     OUTBOX_PRUNE = "outbox_prune";
     OUTBOX_PUT = "outbox_put";
+    REACTION_ADD = "reaction_add";
+    REACTION_HELD = "reaction_held";
+    REACTION_REMOVE = "reaction_remove";
+    REACTIONS_OF_USER = "reactions_of_user";
+    REACTORS_BACKWARD = "reactors_backward";
+    REACTORS_EXISTS = "reactors_exists";
+    REACTORS_FORWARD = "reactors_forward";
     SEND_CONTEXT = "send_context";
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
     USER_MEMBERSHIPS_EXISTS = "user_memberships_exists";
@@ -164,5 +171,17 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "014_webhook_group",
         include_str!("../../../cypher/schema/014_webhook_group.cypher"),
+    ),
+    (
+        "015_reaction_id",
+        include_str!("../../../cypher/schema/015_reaction_id.cypher"),
+    ),
+    (
+        "016_reaction_holder",
+        include_str!("../../../cypher/schema/016_reaction_holder.cypher"),
+    ),
+    (
+        "017_reaction_list",
+        include_str!("../../../cypher/schema/017_reaction_list.cypher"),
     ),
 ];

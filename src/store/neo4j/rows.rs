@@ -4,6 +4,7 @@
 use crate::domain::group::{Group, Visibility};
 use crate::domain::membership::{Membership, MembershipState, Role};
 use crate::domain::message::Message;
+use crate::domain::reaction::ReactionCount;
 use crate::domain::user::User;
 use crate::domain::{GroupId, MessageId, Timestamp, UserId};
 use crate::store::StoreError;
@@ -117,6 +118,12 @@ pub struct MessageRow {
     deleted_at: Option<i64>,
     #[serde(default)]
     mentions: Vec<UserId>,
+    /// Reaction counts as two lists of one length, in order of first use
+    /// (absent where a statement reads a message only to check it).
+    #[serde(default)]
+    reaction_keys: Vec<String>,
+    #[serde(default)]
+    reaction_counts: Vec<i64>,
     /// The group's member count: only a send returns it (for its event).
     #[serde(default)]
     member_count: Option<i64>,
@@ -147,6 +154,15 @@ impl TryFrom<MessageRow> for Message {
             edited_at: r.edited_at.map(time).transpose()?,
             deleted_at: r.deleted_at.map(time).transpose()?,
             mentions: r.mentions,
+            reactions: r
+                .reaction_keys
+                .into_iter()
+                .zip(r.reaction_counts)
+                .map(|(key, n)| ReactionCount {
+                    key,
+                    count: count(n),
+                })
+                .collect(),
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod concurrency;
 pub mod groups;
 pub mod messages;
 pub mod outbox;
+pub mod reactions;
 pub mod reading;
 pub mod webhooks;
 
@@ -75,7 +76,7 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                bots, concurrency, groups, messages, outbox, reading, webhooks,
+                bots, concurrency, groups, messages, outbox, reactions, reading, webhooks,
             };
 
             macro_rules! case {
@@ -131,6 +132,10 @@ macro_rules! conformance_suite {
             case!(reading::unread_counts_follow_markers_posts_and_mentions);
             case!(reading::markers_refuse_other_groups_and_non_members);
             case!(reading::concurrent_posts_while_markers_move_stay_exact);
+            case!(reactions::concurrent_identical_adds_count_once_and_announce_once);
+            case!(reactions::racing_for_the_twenty_first_key_leaves_exactly_twenty);
+            case!(reactions::counts_follow_removes_and_reactors_page);
+            case!(reactions::deleted_messages_and_non_members_are_refused);
         }
     };
 }
