@@ -1,5 +1,4 @@
 use super::membership::Membership;
-use super::reaction::ReactionCount;
 use super::text::MessageBody;
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -59,6 +58,13 @@ impl Message {
             &self.reactions
         }
     }
+}
+
+/// How many hold one key on a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionCount {
+    pub key: String,
+    pub count: u64,
 }
 
 /// Where a message hangs: a group (top-level) or another message (reply).

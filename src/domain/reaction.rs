@@ -4,6 +4,7 @@
 
 use super::membership::Membership;
 use super::message::Message;
+pub use super::message::ReactionCount;
 use super::{DomainError, DomainResult, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
@@ -52,13 +53,6 @@ fn is_shortcode(raw: &str) -> bool {
 fn is_one_emoji(raw: &str) -> bool {
     let mut clusters = raw.graphemes(true);
     clusters.next().is_some() && clusters.next().is_none() && emojis::get(raw).is_some()
-}
-
-/// How many hold one key on a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReactionCount {
-    pub key: String,
-    pub count: u64,
 }
 
 /// One user's reaction to a message.

@@ -34,6 +34,7 @@ mod outage;
 mod pagination;
 mod playground;
 mod privacy;
+mod reactions;
 mod reading;
 mod round_trips;
 mod schema;

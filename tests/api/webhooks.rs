@@ -327,3 +327,50 @@ async fn a_name_that_does_not_resolve_and_one_that_resolves_privately_are_told_a
     let missing = message("https://no-such-host.invalid/hook").await;
     assert_eq!(private, missing);
 }
+
+#[tokio::test]
+async fn reaction_events_reach_a_webhook_with_the_message_key_and_reactor() {
+    skip_without!(without_python);
+    let app = spawn_app_with(&[]).await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Ops").await;
+    alice.admit(&g, &bob).await;
+    let (mut child, port, mut heard) = receiver("-", "").await;
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let events = json!(["REACTION_ADDED", "REACTION_REMOVED"]);
+    let data = alice
+        .ok(CREATE, json!({"g": g, "u": url, "e": events}))
+        .await;
+    let secret = data["createWebhook"]["secret"].as_str().unwrap().to_owned();
+    let stdin = child.stdin.as_mut().unwrap();
+    stdin
+        .write_all(format!("{secret}\n").as_bytes())
+        .await
+        .unwrap();
+    let m = alice.post(&g, "ship it").await;
+    let react = "mutation($m: ID!, $k: String!) { addReaction(messageId: $m, key: $k) { id } }";
+    bob.ok(react, json!({"m": m, "k": "🚀"})).await;
+    bob.ok(react, json!({"m": m, "k": "🚀"})).await;
+    let unreact =
+        "mutation($m: ID!, $k: String!) { removeReaction(messageId: $m, key: $k) { id } }";
+    bob.ok(unreact, json!({"m": m, "k": "🚀"})).await;
+    let got = next(&mut heard).await;
+    assert_eq!(got["verified"], true, "{got}");
+    let body = &got["body"];
+    assert_eq!(
+        body["type"], "reaction.added",
+        "the post was not asked for: {body}"
+    );
+    assert_eq!(body["data"]["groupId"], g.as_str());
+    let reaction = &body["data"]["reaction"];
+    assert_eq!(reaction["messageId"], m.as_str());
+    assert_eq!(reaction["key"], "🚀");
+    assert_eq!(reaction["user"], json!({"id": "bob", "name": "bob name"}));
+    assert_eq!(body["data"]["message"]["author"]["name"], "alice name");
+    let got = next(&mut heard).await;
+    assert_eq!(
+        got["body"]["type"], "reaction.removed",
+        "the repeat sent nothing: {got}"
+    );
+    assert_eq!(got["body"]["data"]["reaction"]["user"]["id"], "bob");
+}

@@ -279,3 +279,52 @@ async fn a_post_reaches_every_subscribed_socket_of_its_group_and_pushes_to_offli
         .collect();
     assert_eq!(ids, vec![event_id.clone(), event_id]);
 }
+
+#[tokio::test]
+async fn reaction_events_reach_sockets_through_fanout_and_never_push() {
+    skip_without!(without_moto);
+    let w = world().await;
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Club").await;
+    join(&router, &group, "alice", "bob").await;
+    let register = "mutation($e: String!, $p: String!, $a: String!) { registerPushSubscription(input: {endpoint: $e, p256dh: $p, auth: $a}) { endpoint } }";
+    let (endpoint, p256dh, auth) = w.push_service.subscribe("alice");
+    let vars = json!({"e": endpoint, "p": p256dh, "a": auth});
+    api(&router, "alice", register, vars).await;
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"ship?\"}) { id } }";
+    let message = api(&router, "alice", post, json!({"g": group})).await["postMessage"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    pump(&w).await;
+    let pushed = w.push_service.received().len();
+    let query =
+        "subscription($g: ID!) { groupEvents(groupId: $g) { type reaction { key user { id } }
+        message { id reactions { key count viewerReacted } } } }";
+    let live = [
+        json!({"type": "connection_init"}),
+        json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
+    ];
+    ws(&w, "bob=", "bob", &live).await;
+    let react = "mutation($m: ID!) { addReaction(messageId: $m, key: \"🚀\") { id } }";
+    api(&router, "alice", react, json!({"m": message})).await;
+    api(&router, "alice", react, json!({"m": message})).await;
+    let events = pump(&w).await;
+    assert_eq!(events.len(), 1, "a repeat publishes nothing: {events:?}");
+    let heard = w.management.events("bob=");
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_eq!(heard[0]["type"], "REACTION_ADDED");
+    assert_eq!(
+        heard[0]["reaction"],
+        json!({"key": "🚀", "user": {"id": "alice"}})
+    );
+    assert_eq!(
+        heard[0]["message"]["reactions"],
+        json!([{"key": "🚀", "count": 1, "viewerReacted": false}])
+    );
+    assert_eq!(
+        w.push_service.received().len(),
+        pushed,
+        "reactions never push"
+    );
+}
