@@ -109,6 +109,36 @@ test("two subscriptions with different selections share normalized events withou
   assert.deepEqual(warnings, []);
 });
 
+test("a REACTION_ADDED event updates the cached message's reactions with no request", async () => {
+  const group = await createGroup("alice", "Reacting club");
+  const message = await post("alice", group, "lunch?");
+  const read = q`query Reactions($m: ID!) { node(id: $m) { id ... on Message { reactions { key count viewerReacted } } } }`;
+  await client.query({ query: read, variables: { m: message }, fetchPolicy: "network-only" });
+  const live = q`subscription Reacting($g: ID!) { groupEvents(groupId: $g) { id type
+    reaction { id key } message { id reactions { key count viewerReacted } } } }`;
+  const heard = [];
+  const subscription = client.subscribe({ query: live, variables: { g: group } }).subscribe({
+    next: ({ data }) => heard.push(data.groupEvents),
+    error: (err) => heard.push({ error: String(err) }),
+  });
+  await new Promise((ok) => setTimeout(ok, 300));
+  const sent = requests.length;
+  const add = "mutation($m: ID!, $k: String!) { addReaction(messageId: $m, key: $k) { id } }";
+  await gql("alice", add, { m: message, k: "🍕" });
+  for (let i = 0; i < 50 && !heard.some((e) => e.type === "REACTION_ADDED"); i++) {
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  subscription.unsubscribe();
+  assert.ok(heard.some((e) => e.type === "REACTION_ADDED"), JSON.stringify(heard));
+  const cached = client.readQuery({ query: read, variables: { m: message } });
+  assert.deepEqual(
+    cached.node.reactions.map(({ key, count, viewerReacted }) => ({ key, count, viewerReacted })),
+    [{ key: "🍕", count: 1, viewerReacted: true }],
+  );
+  assert.equal(requests.length, sent, "the cache changed from the event alone");
+  assert.deepEqual(warnings, []);
+});
+
 test("relayStylePagination merges pages; hashes go over GET once registered", async () => {
   const group = await createGroup("alice", "Paged club");
   for (let n = 1; n <= 5; n++) await post("alice", group, `message ${n}`);
