@@ -6,7 +6,8 @@
 // Params: $parentKey, $seqs (the page's seqs, ascending)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions, reactionKeys, reactionCounts (in order of first use)
+//          mentions, reactionKeys, reactionCounts (in order of first use),
+//          pinnedAt, pinnedBy
 UNWIND $seqs AS wanted
 MATCH (m:Message {parentKey: $parentKey, seq: wanted})
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
@@ -14,5 +15,6 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
-       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy
 ORDER BY m.seq

@@ -3,7 +3,8 @@
 // Returns: id, name, description, visibility, createdAt, memberCount
 MATCH (u:User {id: $ownerId})
 CREATE (g:Group {id: $id, name: $name, nameKey: $nameKey, description: $description,
-                 visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, posted: 0, version: 0})
+                 visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, posted: 0, version: 0,
+                 pinned: []})
 CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'OWNER', note: null, reason: null,
                          since: $now, updatedAt: $now, readPos: 0, lastReadAt: null,
                          level: 'ALL', ownUnread: [], mentionUnread: []}]->(g)

@@ -2,11 +2,13 @@
 // Params: $idemKey (groupId, authorId and clientMessageId joined by newlines)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions, reactionKeys, reactionCounts (in order of first use)
+//          mentions, reactionKeys, reactionCounts (in order of first use),
+//          pinnedAt, pinnedBy
 MATCH (m:Message {idemKey: $idemKey})
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
-       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy

@@ -12,7 +12,8 @@
 //         JSON, seq left to the column), $mentions (the mentioned members)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions, reactionKeys, reactionCounts (in order of first use), memberCount (the group's, recorded beside the event's
+//          mentions, reactionKeys, reactionCounts (in order of first use),
+//          pinnedAt, pinnedBy, memberCount (the group's, recorded beside the event's
 //          payload too: fan-out sizes its shards by it)
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
 WHERE mb.updatedAt = $membershipUpdatedAt
@@ -37,7 +38,7 @@ WITH u, p, seq, pos, g.memberCount AS members, count(r) AS mentioned
 CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: $parentId, parentKey: $parentId, rootId: $rootId, depth: $depth,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
-                   reactionKeys: [], reactionCounts: [],
+                   reactionKeys: [], reactionCounts: [], pinnedAt: null, pinnedBy: null,
                    clientMessageId: $clientMessageId, idemKey: $idemKey,
                    createdAt: $now, editedAt: null, deletedAt: null})
 CREATE (u)-[:POSTED]->(m)
@@ -49,4 +50,5 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
-       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts, members AS memberCount
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy, members AS memberCount

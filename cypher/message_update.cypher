@@ -1,14 +1,22 @@
 // Writes an edited or deleted message and its mentions, and keeps the
 // markers of members it stops or starts mentioning in step
 // (domain::reading::Marker::unmentioned and ::mentioned).
-// Params: $id, $body, $editedAt, $deletedAt, $mentions (members named now),
+// Params: $id, $body, $editedAt, $deletedAt, $pinnedAt, $pinnedBy, $unpin (it was pinned
+//         and is deleted), $mentions (members named now),
 //         $removed, $added (of the mentions, members no longer and newly named)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
-//          mentions, reactionKeys, reactionCounts (in order of first use)
+//          mentions, reactionKeys, reactionCounts (in order of first use),
+//          pinnedAt, pinnedBy
 MATCH (m:Message {id: $id})
-SET m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions
+SET m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions,
+    m.pinnedAt = $pinnedAt, m.pinnedBy = $pinnedBy
 WITH m
+// A deleted message leaves its group's pins ($unpin).
+OPTIONAL MATCH (pins:Group {id: m.groupId})
+WHERE $unpin
+SET pins.pinned = [x IN coalesce(pins.pinned, []) WHERE x <> m.id]
+WITH m, count(pins) AS unpinned
 OPTIONAL MATCH (gone:User)-[r:MEMBERSHIP]->(:Group {id: m.groupId})
 WHERE gone.id IN $removed
 SET r.mentionUnread = [x IN coalesce(r.mentionUnread, []) WHERE x <> m.pos]
@@ -23,4 +31,5 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
-       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts
+       coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy

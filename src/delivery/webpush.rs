@@ -259,6 +259,8 @@ mod tests {
             deleted_at: None,
             mentions: Vec::new(),
             reactions: Vec::new(),
+            pinned_at: None,
+            pinned_by: None,
         };
         let bytes = payload(&DomainEvent::message(
             EventKind::MessagePosted,

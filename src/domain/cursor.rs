@@ -15,6 +15,7 @@ pub const MY_GROUPS: &str = "mg";
 pub const SEARCH: &str = "sg";
 pub const DELIVERIES: &str = "wd";
 pub const REACTORS: &str = "rx";
+pub const PINS: &str = "pn";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

@@ -17,6 +17,8 @@ pub enum EventKind {
     MembershipChanged,
     ReactionAdded,
     ReactionRemoved,
+    MessagePinned,
+    MessageUnpinned,
 }
 
 impl EventKind {
@@ -29,6 +31,8 @@ impl EventKind {
             Self::MembershipChanged => "MEMBERSHIP_CHANGED",
             Self::ReactionAdded => "REACTION_ADDED",
             Self::ReactionRemoved => "REACTION_REMOVED",
+            Self::MessagePinned => "MESSAGE_PINNED",
+            Self::MessageUnpinned => "MESSAGE_UNPINNED",
         }
     }
 }
@@ -180,6 +184,16 @@ impl DomainEvent {
             reaction: Some(reaction),
             ..Self::message(kind, reacted.message.clone(), at)
         })
+    }
+
+    /// The event a pin change announces: none for a repeat.
+    pub fn of_pin(message: &Message, pin: bool, changed: bool, at: Timestamp) -> Option<Self> {
+        let kind = if pin {
+            EventKind::MessagePinned
+        } else {
+            EventKind::MessageUnpinned
+        };
+        changed.then(|| Self::message(kind, message.clone(), at))
     }
 
     /// The events a membership decision announces: the actor's own change

@@ -35,6 +35,11 @@ pub struct Message {
     /// One count per reaction key, in order of first use, kept on write.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<ReactionCount>,
+    /// When and by whom it was pinned; cleared when it is deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_by: Option<UserId>,
 }
 
 impl Message {
@@ -175,6 +180,8 @@ impl NewMessage {
             deleted_at: None,
             mentions: Vec::new(),
             reactions: Vec::new(),
+            pinned_at: None,
+            pinned_by: None,
         }
     }
 
@@ -236,6 +243,8 @@ impl MessageChange {
             }
             Self::Delete { at } => {
                 message.mentions.clear();
+                message.pinned_at = None;
+                message.pinned_by = None;
                 message.body = None;
                 message.deleted_at = Some(*at);
                 Ok(())

@@ -11,6 +11,7 @@ pub mod keyset;
 pub mod membership;
 pub mod message;
 pub mod page;
+pub mod pin;
 pub mod push;
 pub mod rate;
 pub mod reaction;

@@ -273,6 +273,8 @@ pub fn wire_type(kind: EventKind) -> &'static str {
         EventKind::MembershipChanged => "membership.changed",
         EventKind::ReactionAdded => "reaction.added",
         EventKind::ReactionRemoved => "reaction.removed",
+        EventKind::MessagePinned => "message.pinned",
+        EventKind::MessageUnpinned => "message.unpinned",
     }
 }
 
@@ -292,6 +294,8 @@ pub fn body<'a>(
             "body": m.body,
             "createdAt": m.created_at,
             "cursor": event.cursor,
+            "pinnedAt": m.pinned_at,
+            "pinnedBy": m.pinned_by,
         });
     }
     if let Some(r) = &event.reaction {

@@ -8,6 +8,7 @@ mod membership;
 mod memo;
 mod messages;
 pub mod outbox;
+mod pins;
 pub use bots::BotWithKey;
 pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
 mod devices;

@@ -1,5 +1,5 @@
 //! The storage port: one trait per capability (users, groups,
-//! memberships, messages, reactions, outbox, bots, read state, webhooks), `Store` for
+//! memberships, messages, reactions, pins, outbox, bots, read state, webhooks), `Store` for
 //! all of them; two implementations (`memory`, and Neo4j), one conformance
 //! suite (`tests/api/conformance`).
 //!
@@ -14,6 +14,7 @@ pub mod memory;
 mod messages;
 pub mod neo4j;
 mod outbox;
+mod pins;
 mod reactions;
 mod reads;
 mod users;
@@ -24,6 +25,7 @@ pub use groups::Groups;
 pub use memberships::Memberships;
 pub use messages::Messages;
 pub use outbox::Outbox;
+pub use pins::Pins;
 pub use reactions::Reactions;
 pub use reads::Reads;
 pub use users::Users;
@@ -96,7 +98,17 @@ pub type SearchKey = (String, GroupId);
 /// A new method goes into one capability trait and each adapter's impl of
 /// it, in the adapter file that holds that capability's code.
 pub trait Store:
-    Users + Groups + Memberships + Messages + Reactions + Outbox + Bots + Reads + Webhooks + 'static
+    Users
+    + Groups
+    + Memberships
+    + Messages
+    + Reactions
+    + Pins
+    + Outbox
+    + Bots
+    + Reads
+    + Webhooks
+    + 'static
 {
 }
 
@@ -106,6 +118,7 @@ impl<T> Store for T where
         + Memberships
         + Messages
         + Reactions
+        + Pins
         + Outbox
         + Bots
         + Reads

@@ -32,6 +32,7 @@ mod nodes;
 mod nulls;
 mod outage;
 mod pagination;
+mod pins;
 mod playground;
 mod privacy;
 mod reactions;

@@ -329,7 +329,7 @@ async fn a_name_that_does_not_resolve_and_one_that_resolves_privately_are_told_a
 }
 
 #[tokio::test]
-async fn reaction_events_reach_a_webhook_with_the_message_key_and_reactor() {
+async fn reaction_and_pin_events_reach_a_webhook_with_the_message_key_and_reactor() {
     skip_without!(without_python);
     let app = spawn_app_with(&[]).await;
     let (alice, bob) = (app.user("alice"), app.user("bob"));
@@ -337,7 +337,7 @@ async fn reaction_events_reach_a_webhook_with_the_message_key_and_reactor() {
     alice.admit(&g, &bob).await;
     let (mut child, port, mut heard) = receiver("-", "").await;
     let url = format!("http://127.0.0.1:{port}/hook");
-    let events = json!(["REACTION_ADDED", "REACTION_REMOVED"]);
+    let events = json!(["REACTION_ADDED", "REACTION_REMOVED", "MESSAGE_PINNED"]);
     let data = alice
         .ok(CREATE, json!({"g": g, "u": url, "e": events}))
         .await;
@@ -373,4 +373,9 @@ async fn reaction_events_reach_a_webhook_with_the_message_key_and_reactor() {
         "the repeat sent nothing: {got}"
     );
     assert_eq!(got["body"]["data"]["reaction"]["user"]["id"], "bob");
+    let pin = "mutation($m: ID!) { pinMessage(id: $m) { id } }";
+    alice.ok(pin, json!({"m": m})).await;
+    let got = next(&mut heard).await;
+    assert_eq!(got["body"]["type"], "message.pinned");
+    assert_eq!(got["body"]["data"]["message"]["id"], m.as_str());
 }

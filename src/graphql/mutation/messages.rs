@@ -107,4 +107,17 @@ impl MessageMutation {
         let message = service(ctx)?.react(viewer, &id, &key, false).await?;
         Ok(MessageObject(message))
     }
+
+    /// Pins a message (owners and admins; at most 50 per group, past that
+    /// `CONFLICT`). Pinning a pinned message changes nothing.
+    async fn pin_message(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MessageObject> {
+        let (viewer, id) = (viewer(ctx)?, message_id(&id)?);
+        Ok(MessageObject(service(ctx)?.pin(viewer, &id, true).await?))
+    }
+
+    /// Unpins a message; unpinning one that is not pinned changes nothing.
+    async fn unpin_message(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MessageObject> {
+        let (viewer, id) = (viewer(ctx)?, message_id(&id)?);
+        Ok(MessageObject(service(ctx)?.pin(viewer, &id, false).await?))
+    }
 }

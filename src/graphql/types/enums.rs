@@ -37,6 +37,8 @@ pub enum GroupEventType {
     MembershipChanged,
     ReactionAdded,
     ReactionRemoved,
+    MessagePinned,
+    MessageUnpinned,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

@@ -105,6 +105,29 @@ impl GroupObject {
             .await
     }
 
+    /// Pinned messages, in pin order (at most 50). Members only.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn pinned_messages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<MessageConnection> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = &self.0.id;
+        Args::new(first, after, last, before)
+            .page(
+                cursor::PINS,
+                group.as_str(),
+                |request| service.pinned_messages(viewer, group, request),
+                crate::domain::pin::pin_key,
+                MessageObject,
+            )
+            .await
+    }
+
     /// Members, longest-standing first.
     #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
     async fn members(

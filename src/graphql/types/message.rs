@@ -101,6 +101,21 @@ impl MessageObject {
         self.0.deleted_at
     }
 
+    /// When it was pinned; null when it is not (a deleted message is
+    /// unpinned).
+    async fn pinned_at(&self) -> Option<Timestamp> {
+        self.0.pinned_at
+    }
+
+    async fn pinned_by(&self, ctx: &Context<'_>) -> ApiResult<Option<UserObject>> {
+        match &self.0.pinned_by {
+            None => Ok(None),
+            Some(id) => load_related(ctx, id.clone(), "user")
+                .await
+                .map(|u| Some(UserObject(u))),
+        }
+    }
+
     /// One summary per key, in order of first use; empty once deleted.
     /// Counts are kept on write, so this reads nothing more.
     async fn reactions(&self) -> Vec<ReactionSummaryObject> {

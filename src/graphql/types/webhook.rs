@@ -17,6 +17,8 @@ pub enum WebhookEventTypeGql {
     MembershipChanged,
     ReactionAdded,
     ReactionRemoved,
+    MessagePinned,
+    MessageUnpinned,
 }
 
 pub struct WebhookObject(pub Webhook);

@@ -66,6 +66,7 @@ impl Groups for MemoryStore {
                 group: group.clone(),
                 next_seq: 1,
                 posted: 0,
+                pins: Vec::new(),
             },
         );
         state.put_membership(membership.clone());

@@ -194,6 +194,11 @@ impl Messages for MemoryStore {
             .apply(&mut row.message)
             .map_err(StoreError::Rejected)?;
         let after = state.remention(id, &before)?;
+        if before.pinned_at.is_some() && after.pinned_at.is_none() {
+            if let Some(group) = state.groups.get_mut(&after.group_id) {
+                group.pins.retain(|pinned| pinned != id);
+            }
+        }
         let events = DomainEvent::of_change(change, &before, after.clone());
         Ok(state.record(after, events.into_iter().collect()))
     }

@@ -12,6 +12,7 @@ mod memberships;
 mod messages;
 mod outbox;
 mod pages;
+mod pins;
 mod reactions;
 mod reads;
 mod webhooks;
@@ -70,6 +71,8 @@ struct GroupRow {
     next_seq: u64,
     /// Messages of the group, replies too: the last one's position.
     posted: u64,
+    /// Pinned messages, in pin order.
+    pins: Vec<MessageId>,
 }
 
 struct MessageRow {

@@ -188,7 +188,16 @@ impl Messages for Neo4jStore {
                 .param("added", added)
                 .param("body", message.body.clone())
                 .param("editedAt", message.edited_at.map(micros))
-                .param("deletedAt", message.deleted_at.map(micros));
+                .param("deletedAt", message.deleted_at.map(micros))
+                .param("pinnedAt", message.pinned_at.map(micros))
+                .param(
+                    "pinnedBy",
+                    message.pinned_by.as_ref().map(ToString::to_string),
+                )
+                .param(
+                    "unpin",
+                    before.pinned_at.is_some() && message.pinned_at.is_none(),
+                );
             let row = tx::first::<MessageRow>(txn, write)
                 .await?
                 .ok_or(StoreError::NotFound("message"))?;

@@ -11,6 +11,7 @@ mod groups;
 mod memberships;
 mod messages;
 mod outbox;
+mod pins;
 mod queries;
 mod reactions;
 mod reads;

@@ -59,6 +59,7 @@ statements! {
     GROUP_CREATE = "group_create";
     GROUP_LOCK = "group_lock";
     GROUP_MEMBER_COUNT = "group_member_count";
+    GROUP_PINS = "group_pins";
     GROUP_MEMBERSHIPS_BACKWARD = "group_memberships_backward";
     GROUP_MEMBERSHIPS_EXISTS = "group_memberships_exists";
     GROUP_MEMBERSHIPS_FORWARD = "group_memberships_forward";
@@ -89,6 +90,8 @@ statements! {
     OUTBOX_PENDING = "outbox_pending";
     OUTBOX_PRUNE = "outbox_prune";
     OUTBOX_PUT = "outbox_put";
+    PIN_CONTEXT = "pin_context";
+    PIN_WRITE = "pin_write";
     REACTION_ADD = "reaction_add";
     REACTION_HELD = "reaction_held";
     REACTION_REMOVE = "reaction_remove";

@@ -124,6 +124,10 @@ pub struct MessageRow {
     reaction_keys: Vec<String>,
     #[serde(default)]
     reaction_counts: Vec<i64>,
+    #[serde(default)]
+    pinned_at: Option<i64>,
+    #[serde(default)]
+    pinned_by: Option<UserId>,
     /// The group's member count: only a send returns it (for its event).
     #[serde(default)]
     member_count: Option<i64>,
@@ -163,6 +167,8 @@ impl TryFrom<MessageRow> for Message {
                     count: count(n),
                 })
                 .collect(),
+            pinned_at: r.pinned_at.map(time).transpose()?,
+            pinned_by: r.pinned_by,
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod concurrency;
 pub mod groups;
 pub mod messages;
 pub mod outbox;
+pub mod pins;
 pub mod reactions;
 pub mod reading;
 pub mod webhooks;
@@ -76,7 +77,7 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                bots, concurrency, groups, messages, outbox, reactions, reading, webhooks,
+                bots, concurrency, groups, messages, outbox, pins, reactions, reading, webhooks,
             };
 
             macro_rules! case {
@@ -136,6 +137,8 @@ macro_rules! conformance_suite {
             case!(reactions::racing_for_the_twenty_first_key_leaves_exactly_twenty);
             case!(reactions::counts_follow_removes_and_reactors_page);
             case!(reactions::deleted_messages_and_non_members_are_refused);
+            case!(pins::admins_pin_in_order_and_repeats_and_deletes_behave);
+            case!(pins::concurrent_pins_stop_at_the_groups_cap);
         }
     };
 }

@@ -231,7 +231,7 @@ pub async fn deleted_messages_and_non_members_are_refused(store: DynStore) {
         .unwrap_err();
     assert_eq!(code(err), "NOT_FOUND");
     assert!(store
-        .reactions_of(&outsider, &[m.id.clone()])
+        .reactions_of(&outsider, std::slice::from_ref(&m.id))
         .await
         .unwrap()
         .is_empty());
