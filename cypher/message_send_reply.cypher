@@ -9,7 +9,8 @@
 // ::posted and ::mentioned).
 // Params: $id, $groupId, $authorId, $membershipUpdatedAt, $body, $parentId, $rootId,
 //         $depth, $clientMessageId, $idemKey, $now, $eventId, $payload (the event as
-//         JSON, seq left to the column), $mentions (the mentioned members)
+//         JSON, seq left to the column), $mentions (the mentioned members),
+//         $participationId (the author's, in the thread of $rootId)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
 //          mentions, reactionKeys, reactionCounts (in order of first use),
@@ -39,12 +40,40 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: $parentId, parentKey: $parentId, rootId: $rootId, depth: $depth,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
                    reactionKeys: [], reactionCounts: [], pinnedAt: null, pinnedBy: null,
+                   threadCount: null, threadParticipants: null, threadRecent: null,
+                   lastReplyId: null, lastReplyAt: null, lastReplyPos: null,
+                   lastReplyAuthor: null, otherReplyPos: null, activityAt: null,
                    clientMessageId: $clientMessageId, idemKey: $idemKey,
                    createdAt: $now, editedAt: null, deletedAt: null})
 CREATE (u)-[:POSTED]->(m)
 CREATE (m)-[:REPLY_TO]->(p)
 CREATE (:OutboxEvent {id: $eventId, groupId: $groupId, occurredAt: $now,
                       payload: $payload, seq: seq, memberCount: members, published: false})
+// The thread's summary on its root: O(1) work on the root, the same as
+// domain::thread::Thread::replied (the root locked first, so the author's
+// participation is read after any earlier reply committed), then every
+// participant's entry moves to the new activity (myThreads).
+WITH m, members
+MATCH (root:Message {id: $rootId})
+SET root.version = coalesce(root.version, 0) + 1
+WITH m, members, root
+OPTIONAL MATCH (had:Participation {id: $participationId})
+WITH m, members, root, had IS NULL AS fresh,
+     root.lastReplyAuthor AS prevAuthor, root.lastReplyPos AS prevPos
+SET root.threadCount = coalesce(root.threadCount, 0) + 1,
+    root.threadParticipants = coalesce(root.threadParticipants, 1) + CASE WHEN fresh THEN 1 ELSE 0 END,
+    root.threadRecent = ([$authorId] + [x IN coalesce(root.threadRecent, []) WHERE x <> $authorId])[0..20],
+    root.otherReplyPos = CASE WHEN prevAuthor = $authorId THEN root.otherReplyPos ELSE prevPos END,
+    root.lastReplyAuthor = $authorId, root.lastReplyPos = m.pos, root.lastReplyId = $id,
+    root.lastReplyAt = $now, root.activityAt = $now
+WITH m, members, fresh
+FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |
+  CREATE (:Participation {id: $participationId, userId: $authorId, rootId: $rootId,
+                          groupId: $groupId, activityAt: $now}))
+WITH m, members
+MATCH (pt:Participation {rootId: $rootId})
+SET pt.activityAt = $now
+WITH m, members, count(pt) AS participants
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.parentId AS parentId, m.rootId AS rootId, m.depth AS depth, m.seq AS seq,
        m.replyCount AS replyCount, m.clientMessageId AS clientMessageId,

@@ -8,7 +8,8 @@
 // mentioned members' (domain::reading::Marker::posted and ::mentioned).
 // Params: $id, $groupId, $authorId, $membershipUpdatedAt, $body, $clientMessageId,
 //         $idemKey, $now, $eventId, $payload (the event as JSON, seq left to the column),
-//         $mentions (the mentioned members)
+//         $mentions (the mentioned members), $participationId (the author's, in the
+//         thread this message starts)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
 //          mentions, reactionKeys, reactionCounts (in order of first use),
@@ -35,9 +36,15 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: null, parentKey: $groupId, rootId: $id, depth: 0,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
                    reactionKeys: [], reactionCounts: [], pinnedAt: null, pinnedBy: null,
+                   threadCount: 0, threadParticipants: 1, threadRecent: [$authorId],
+                   lastReplyId: null, lastReplyAt: null, lastReplyPos: null,
+                   lastReplyAuthor: null, otherReplyPos: null, activityAt: $now,
                    clientMessageId: $clientMessageId, idemKey: $idemKey,
                    createdAt: $now, editedAt: null, deletedAt: null})
 CREATE (u)-[:POSTED]->(m)
+// The author takes part in the thread the message starts (myThreads).
+CREATE (:Participation {id: $participationId, userId: $authorId, rootId: $id,
+                        groupId: $groupId, activityAt: $now})
 CREATE (m)-[:IN]->(g)
 CREATE (:OutboxEvent {id: $eventId, groupId: $groupId, occurredAt: $now,
                       payload: $payload, seq: seq, memberCount: g.memberCount, published: false})

@@ -17,6 +17,7 @@ pub mod rate;
 pub mod reaction;
 pub mod reading;
 pub mod text;
+pub mod thread;
 pub mod transition;
 pub mod user;
 pub mod webhook;

@@ -1,5 +1,5 @@
 //! The storage port: one trait per capability (users, groups,
-//! memberships, messages, reactions, pins, outbox, bots, read state, webhooks), `Store` for
+//! memberships, messages, reactions, pins, threads, outbox, bots, read state, webhooks), `Store` for
 //! all of them; two implementations (`memory`, and Neo4j), one conformance
 //! suite (`tests/api/conformance`).
 //!
@@ -17,6 +17,7 @@ mod outbox;
 mod pins;
 mod reactions;
 mod reads;
+mod threads;
 mod users;
 mod webhooks;
 
@@ -28,6 +29,7 @@ pub use outbox::Outbox;
 pub use pins::Pins;
 pub use reactions::Reactions;
 pub use reads::Reads;
+pub use threads::Threads;
 pub use users::Users;
 pub use webhooks::Webhooks;
 
@@ -104,6 +106,7 @@ pub trait Store:
     + Messages
     + Reactions
     + Pins
+    + Threads
     + Outbox
     + Bots
     + Reads
@@ -119,6 +122,7 @@ impl<T> Store for T where
         + Messages
         + Reactions
         + Pins
+        + Threads
         + Outbox
         + Bots
         + Reads

@@ -72,6 +72,11 @@ impl State {
         let mut message = new.message(id.clone(), place, seq);
         message.mentions = self.members_among(&message.group_id, new.named());
         let pos = self.count_post(&message)?;
+        if message.parent_id.is_some() {
+            self.threads.replied(&message, pos);
+        } else {
+            self.threads.started(&message);
+        }
         self.children
             .entry(message.parent().key().to_owned())
             .or_default()

@@ -15,6 +15,7 @@ mod pages;
 mod pins;
 mod reactions;
 mod reads;
+mod threads;
 mod webhooks;
 
 use super::{MemberKey, MyGroupKey, SearchKey, StoreError, StoreResult};
@@ -64,6 +65,7 @@ struct State {
     /// Read markers and levels, kept from a member's first join on.
     markers: HashMap<(GroupId, UserId), crate::domain::reading::Marker>,
     reactions: reactions::ReactionTable,
+    threads: threads::ThreadTable,
 }
 
 struct GroupRow {

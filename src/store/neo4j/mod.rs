@@ -18,6 +18,7 @@ mod reads;
 mod rows;
 mod send;
 mod send_memo;
+mod threads;
 mod tx;
 mod webhooks;
 mod window;

@@ -86,10 +86,14 @@ statements! {
     MESSAGE_SEND_TOP = "message_send_top";
     MESSAGE_UPDATE = "message_update";
     MESSAGES_BY_IDS = "messages_by_ids";
+    MY_THREADS_BACKWARD = "my_threads_backward";
+    MY_THREADS_EXISTS = "my_threads_exists";
+    MY_THREADS_FORWARD = "my_threads_forward";
     OUTBOX_CONFIRM = "outbox_confirm";
     OUTBOX_PENDING = "outbox_pending";
     OUTBOX_PRUNE = "outbox_prune";
     OUTBOX_PUT = "outbox_put";
+    PARTICIPATIONS_BY_IDS = "participations_by_ids";
     PIN_CONTEXT = "pin_context";
     PIN_WRITE = "pin_write";
     REACTION_ADD = "reaction_add";
@@ -100,6 +104,7 @@ statements! {
     REACTORS_EXISTS = "reactors_exists";
     REACTORS_FORWARD = "reactors_forward";
     SEND_CONTEXT = "send_context";
+    THREADS_BY_IDS = "threads_by_ids";
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
     USER_MEMBERSHIPS_EXISTS = "user_memberships_exists";
     USER_MEMBERSHIPS_FORWARD = "user_memberships_forward";
@@ -186,5 +191,21 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "017_reaction_list",
         include_str!("../../../cypher/schema/017_reaction_list.cypher"),
+    ),
+    (
+        "018_participation_id",
+        include_str!("../../../cypher/schema/018_participation_id.cypher"),
+    ),
+    (
+        "019_participation_root",
+        include_str!("../../../cypher/schema/019_participation_root.cypher"),
+    ),
+    (
+        "020_participation_activity",
+        include_str!("../../../cypher/schema/020_participation_activity.cypher"),
+    ),
+    (
+        "021_participation_group_activity",
+        include_str!("../../../cypher/schema/021_participation_group_activity.cypher"),
     ),
 ];

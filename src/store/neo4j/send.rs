@@ -14,6 +14,7 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, NewMessage, Posted};
+use crate::domain::thread::participation_id;
 use crate::domain::MessageId;
 use crate::store::{Messages, Recorded, StoreError, StoreResult};
 use serde::Deserialize;
@@ -200,6 +201,7 @@ impl Neo4jStore {
     ) -> StoreResult<Written> {
         let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.into()))?;
         let mentions: Vec<String> = draft.mentions.iter().map(ToString::to_string).collect();
+        let participation = participation_id(&draft.author_id, &draft.root_id);
         let statement = || {
             let create = match &draft.parent_id {
                 None => q::MESSAGE_SEND_TOP.query(),
@@ -221,6 +223,7 @@ impl Neo4jStore {
                 .param("eventId", event.id.as_str())
                 .param("payload", payload.clone())
                 .param("mentions", mentions.clone())
+                .param("participationId", participation.clone())
         };
         Ok(
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod pins;
 pub mod reactions;
 pub mod reading;
+pub mod threads;
 pub mod webhooks;
 
 use chorus::domain::group::{Group, NewGroup, Visibility};
@@ -77,7 +78,8 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                bots, concurrency, groups, messages, outbox, pins, reactions, reading, webhooks,
+                bots, concurrency, groups, messages, outbox, pins, reactions, reading, threads,
+                webhooks,
             };
 
             macro_rules! case {
@@ -139,6 +141,8 @@ macro_rules! conformance_suite {
             case!(reactions::deleted_messages_and_non_members_are_refused);
             case!(pins::admins_pin_in_order_and_repeats_and_deletes_behave);
             case!(pins::concurrent_pins_stop_at_the_groups_cap);
+            case!(threads::concurrent_replies_at_random_depths_keep_the_summary_exact);
+            case!(threads::my_threads_follow_last_activity);
         }
     };
 }
