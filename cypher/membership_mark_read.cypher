@@ -4,7 +4,7 @@
 // marker: O(1) whatever the group's size.
 // Params: $groupId, $userId, $upTo (a message id)
 // Returns: messageGroup (the message's group), member (whether the user is
-//          one, nothing moved if not), level, lastReadAt, unread, mentions,
+//          one, nothing moved if not), level, lastReadAt, unread, mentions, readPos,
 //          no row when the message does not exist
 MATCH (msg:Message {id: $upTo})
 OPTIONAL MATCH (:User {id: $userId})-[r:MEMBERSHIP]->(g:Group {id: $groupId})
@@ -19,4 +19,5 @@ WITH msg, r, g
 RETURN msg.groupId AS messageGroup, r IS NOT NULL AS member,
        coalesce(r.level, 'ALL') AS level, r.lastReadAt AS lastReadAt,
        coalesce(g.posted, 0) - coalesce(r.readPos, 0) - size(coalesce(r.ownUnread, [])) AS unread,
-       size(coalesce(r.mentionUnread, [])) AS mentions
+       size(coalesce(r.mentionUnread, [])) AS mentions,
+       coalesce(r.readPos, 0) AS readPos

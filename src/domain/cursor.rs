@@ -16,6 +16,7 @@ pub const SEARCH: &str = "sg";
 pub const DELIVERIES: &str = "wd";
 pub const REACTORS: &str = "rx";
 pub const PINS: &str = "pn";
+pub const THREADS: &str = "th";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

@@ -61,6 +61,8 @@ pub struct ReadState {
     pub unread: u64,
     /// Of those, the ones that mention the member.
     pub mentions: u64,
+    /// The position of the last message marked read (0: none).
+    pub read_pos: u64,
 }
 
 /// The app badge: sums over a user's groups.
@@ -146,6 +148,7 @@ impl Marker {
             last_read_at: self.at,
             unread: unread(posted, self.pos, self.own.len() as u64),
             mentions: self.mentions.len() as u64,
+            read_pos: self.pos,
         }
     }
 }

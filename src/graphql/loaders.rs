@@ -107,3 +107,46 @@ impl Loader<HeldKey> for StoreLoader {
         Ok(out)
     }
 }
+
+/// A top-level message's thread summary (`Message.thread`): one store call
+/// per page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ThreadOf(pub MessageId);
+
+impl Loader<ThreadOf> for StoreLoader {
+    type Value = crate::domain::thread::Thread;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[ThreadOf]) -> Loaded<ThreadOf, Self::Value> {
+        let roots: Vec<MessageId> = keys.iter().map(|k| k.0.clone()).collect();
+        let found = self.0.threads(&roots).await.map_err(shared)?;
+        Ok(found
+            .into_iter()
+            .map(|t| (ThreadOf(t.root_id.clone()), t))
+            .collect())
+    }
+}
+
+/// Whether a user took part in a thread (`ThreadSummary.viewerParticipated`):
+/// one store call per user per batch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TookPart(pub UserId, pub MessageId);
+
+impl Loader<TookPart> for StoreLoader {
+    type Value = ();
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[TookPart]) -> Loaded<TookPart, ()> {
+        let mut by_user: HashMap<&UserId, Vec<MessageId>> = HashMap::new();
+        for TookPart(user, root) in keys {
+            by_user.entry(user).or_default().push(root.clone());
+        }
+        let mut out = HashMap::new();
+        for (user, roots) in by_user {
+            for root in self.0.participated(user, &roots).await.map_err(shared)? {
+                out.insert(TookPart(user.clone(), root), ());
+            }
+        }
+        Ok(out)
+    }
+}

@@ -3,11 +3,11 @@ use super::errors::ApiError;
 use super::errors::ApiResult;
 use super::node::Node;
 use super::pagination::Args;
-use super::types::GroupConnection;
 use super::types::{
     DeviceObject, GroupObject, MembershipObject, MessageObject, PushSubscriptionObject,
     UnreadSummaryObject, UserObject,
 };
+use super::types::{GroupConnection, MessageConnection};
 use crate::domain::group::Group;
 use crate::domain::page::Page;
 use crate::domain::{cursor, GroupId, MessageId};
@@ -27,6 +27,34 @@ impl Query {
     async fn unread_summary(&self, ctx: &Context<'_>) -> ApiResult<UnreadSummaryObject> {
         let summary = service(ctx)?.unread_summary(viewer(ctx)?).await?;
         Ok(summary.into())
+    }
+
+    /// The top-level messages the viewer wrote or replied under (at any
+    /// depth), in one group or all they can read, ordered by last activity
+    /// (the last reply's time, or the message's own when it has none),
+    /// oldest first: `last: 20` is the 20 most active.
+    #[graphql(complexity = "super::types::page_cost(first, last, child_complexity)")]
+    async fn my_threads(
+        &self,
+        ctx: &Context<'_>,
+        group_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<MessageConnection> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = group_id.map(|id| GroupId::parse(&id)).transpose()?;
+        let scope = group.as_ref().map_or("", GroupId::as_str).to_owned();
+        Args::new(first, after, last, before)
+            .page(
+                cursor::THREADS,
+                &scope,
+                |request| service.my_threads(viewer, group.as_ref(), request),
+                |(key, _)| key.clone(),
+                |(_, message)| MessageObject(message),
+            )
+            .await
     }
 
     /// A group's public face; its content is for members.

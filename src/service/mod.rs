@@ -17,6 +17,7 @@ pub mod ports;
 mod push;
 mod reactions;
 mod reading;
+mod threads;
 mod webhook_delivery;
 pub mod webhook_gate;
 mod webhooks;

@@ -40,6 +40,7 @@ mod reading;
 mod round_trips;
 mod schema;
 mod subscriptions;
+mod threads;
 mod webhook_sender;
 mod webhooks;
 mod ws_client;

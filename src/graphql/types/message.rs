@@ -1,11 +1,12 @@
 use super::{load_related, GroupObject, UserObject};
-use super::{ReactionConnection, ReactionObject, ReactionSummaryObject};
+use super::{ReactionConnection, ReactionObject, ReactionSummaryObject, ThreadSummaryObject};
 use crate::domain::cursor;
 use crate::domain::message::Message;
 use crate::domain::reaction::Reaction;
 use crate::domain::Timestamp;
 use crate::graphql::context::{loader, service, viewer};
 use crate::graphql::errors::ApiResult;
+use crate::graphql::loaders::ThreadOf;
 use crate::graphql::pagination::{connection_type, Args};
 use async_graphql::{Context, Object, ID};
 
@@ -69,6 +70,25 @@ impl MessageObject {
         let last = usize::try_from(last).unwrap_or(0);
         let chain = service(ctx)?.ancestors(viewer(ctx)?, &self.0, last).await?;
         Ok(chain.into_iter().map(MessageObject).collect())
+    }
+
+    /// The top-level message of its thread; null for top-level messages.
+    async fn root(&self, ctx: &Context<'_>) -> ApiResult<Option<MessageObject>> {
+        if self.0.parent_id.is_none() {
+            return Ok(None);
+        }
+        load_related(ctx, self.0.root_id.clone(), "message")
+            .await
+            .map(|m| Some(MessageObject(m)))
+    }
+
+    /// The summary of the tree under a top-level message; null on replies.
+    async fn thread(&self, ctx: &Context<'_>) -> ApiResult<Option<ThreadSummaryObject>> {
+        if self.0.parent_id.is_some() {
+            return Ok(None);
+        }
+        let key = ThreadOf(self.0.id.clone());
+        Ok(loader(ctx)?.load_one(key).await?.map(ThreadSummaryObject))
     }
 
     /// 0 for top-level messages.

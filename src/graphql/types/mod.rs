@@ -9,6 +9,7 @@ mod membership;
 mod message;
 mod reaction;
 mod reading;
+mod thread;
 mod user;
 mod webhook;
 
@@ -24,6 +25,7 @@ pub use membership::{MembershipConnection, MembershipObject};
 pub use message::{MessageConnection, MessageObject};
 pub use reaction::{ReactionConnection, ReactionObject, ReactionSummaryObject};
 pub use reading::UnreadSummaryObject;
+pub use thread::ThreadSummaryObject;
 pub use user::{DeviceObject, PushSubscriptionObject, UserObject};
 pub use webhook::{
     WebhookDeliveryConnection, WebhookDeliveryObject, WebhookEventTypeGql, WebhookObject,

@@ -21,6 +21,7 @@ struct ReadRow {
     last_read_at: Option<i64>,
     unread: i64,
     mentions: i64,
+    read_pos: i64,
 }
 
 /// The read columns every statement of this file returns.
@@ -29,19 +30,21 @@ fn read_state(
     last_read_at: Option<i64>,
     unread: i64,
     mentions: i64,
+    read_pos: i64,
 ) -> StoreResult<ReadState> {
     Ok(ReadState {
         level,
         last_read_at: last_read_at.map(time).transpose()?,
         unread: u64::try_from(unread).unwrap_or(0),
         mentions: u64::try_from(mentions).unwrap_or(0),
+        read_pos: u64::try_from(read_pos).unwrap_or(0),
     })
 }
 
 impl TryFrom<ReadRow> for ReadState {
     type Error = StoreError;
     fn try_from(r: ReadRow) -> Result<Self, StoreError> {
-        read_state(r.level, r.last_read_at, r.unread, r.mentions)
+        read_state(r.level, r.last_read_at, r.unread, r.mentions, r.read_pos)
     }
 }
 
@@ -54,6 +57,7 @@ struct MarkRow {
     last_read_at: Option<i64>,
     unread: i64,
     mentions: i64,
+    read_pos: i64,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +69,7 @@ struct KeyedRow {
     last_read_at: Option<i64>,
     unread: i64,
     mentions: i64,
+    read_pos: i64,
 }
 
 #[derive(Deserialize)]
@@ -134,7 +139,13 @@ impl Reads for Neo4jStore {
         if !row.member {
             return Err(not_member());
         }
-        read_state(row.level, row.last_read_at, row.unread, row.mentions)
+        read_state(
+            row.level,
+            row.last_read_at,
+            row.unread,
+            row.mentions,
+            row.read_pos,
+        )
     }
 
     async fn set_level(
@@ -169,7 +180,7 @@ impl Reads for Neo4jStore {
         let rows = tx::read::<KeyedRow>(&self.graph, statement).await?;
         rows.into_iter()
             .map(|r| {
-                let state = read_state(r.level, r.last_read_at, r.unread, r.mentions)?;
+                let state = read_state(r.level, r.last_read_at, r.unread, r.mentions, r.read_pos)?;
                 Ok(((r.group_id, r.user_id), state))
             })
             .collect()
