@@ -5,7 +5,8 @@ MATCH (u:User {id: $ownerId})
 CREATE (g:Group {id: $id, name: $name, nameKey: $nameKey, description: $description,
                  visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, posted: 0, version: 0,
                  pinned: []})
-CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'OWNER', note: null, reason: null,
+CREATE (u)-[:MEMBERSHIP {groupId: g.id, state: 'MEMBER', role: 'OWNER',
+                         note: null, reason: null,
                          since: $now, updatedAt: $now, readPos: 0, lastReadAt: null,
                          level: 'ALL', ownUnread: [], mentionUnread: []}]->(g)
 RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS visibility,

@@ -5,7 +5,7 @@
 MATCH (u:User {id: $userId}), (g:Group {id: $groupId})
 MERGE (u)-[m:MEMBERSHIP]->(g)
 SET m.state = $state, m.role = $role, m.note = $note, m.reason = $reason,
-    m.since = $since, m.updatedAt = $updatedAt,
+    m.since = $since, m.updatedAt = $updatedAt, m.groupId = $groupId,
     m.readPos = CASE WHEN m.readPos IS NULL AND $state = 'MEMBER'
                      THEN coalesce(g.posted, 0) ELSE m.readPos END
 RETURN g.id AS groupId, u.id AS userId, m.state AS state, m.role AS role, m.note AS note,

@@ -17,6 +17,7 @@ pub const DELIVERIES: &str = "wd";
 pub const REACTORS: &str = "rx";
 pub const PINS: &str = "pn";
 pub const THREADS: &str = "th";
+pub const SEEN_BY: &str = "sb";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

@@ -82,6 +82,9 @@ impl UnreadSummary {
     }
 }
 
+/// Key of a message's `seenBy`: (the reader's marker, user id).
+pub type SeenKey = (u64, UserId);
+
 /// A member's marker (the memory store keeps it as is).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Marker {

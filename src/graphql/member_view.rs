@@ -78,6 +78,7 @@ pub const PER_VIEWER: &[(&str, &str)] = &[
     ("Message", "ancestors"),
     ("Message", "replies"),
     ("Message", "reactors"),
+    ("Message", "seenBy"),
     ("ReactionSummary", "viewerReacted"),
     ("ThreadSummary", "viewerParticipated"),
     ("ThreadSummary", "viewerHasUnread"),

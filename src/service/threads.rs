@@ -1,9 +1,11 @@
 use super::Service;
 use crate::domain::access::can_read_content;
+use crate::domain::membership::Membership;
 use crate::domain::message::Message;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::reading::SeenKey;
 use crate::domain::thread::{Thread, ThreadKey};
-use crate::domain::{DomainResult, GroupId, MessageId, UserId};
+use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 
 impl Service {
     /// Summaries of top-level messages the caller was shown (a page's
@@ -56,6 +58,22 @@ impl Service {
             has_previous: threads.has_previous,
             has_next: threads.has_next,
         })
+    }
+
+    /// The members who have read `message` (their marker at or past it),
+    /// its author left out, by how far they read; forward only.
+    #[tracing::instrument(skip(self, message), fields(message = %message.id))]
+    pub async fn seen_by(
+        &self,
+        viewer: &UserId,
+        message: &Message,
+        page: PageRequest<SeenKey>,
+    ) -> DomainResult<Page<(SeenKey, Membership)>> {
+        self.readable_group(viewer, &message.group_id).await?;
+        let PageRequest::Forward { after, limit } = page else {
+            return Err(DomainError::invalid("seenBy pages forward (first, after)"));
+        };
+        Ok(self.store.seen_by(&message.id, after, limit).await?)
     }
 
     /// Which of `groups` the viewer may read the messages of (one read of

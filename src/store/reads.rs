@@ -3,7 +3,9 @@
 //! the group's message counter against the member's marker.
 
 use super::StoreResult;
-use crate::domain::reading::{NotificationLevel, ReadState, UnreadSummary};
+use crate::domain::membership::Membership;
+use crate::domain::page::Page;
+use crate::domain::reading::{NotificationLevel, ReadState, SeenKey, UnreadSummary};
 use crate::domain::{GroupId, MessageId, UserId};
 use async_trait::async_trait;
 
@@ -33,6 +35,15 @@ pub trait Reads: Send + Sync {
     /// For each of `users`, in order, the sums over the groups they are a
     /// member of (one read for many: `deliver` badges a shard at once).
     async fn unread_summaries(&self, users: &[UserId]) -> StoreResult<Vec<UnreadSummary>>;
+    /// The members whose marker is at or past `message` (its author and
+    /// bots left out), by (marker, user id), after `after`: read from the
+    /// markers that exist, never a row per message per reader, O(page).
+    async fn seen_by(
+        &self,
+        message: &MessageId,
+        after: Option<SeenKey>,
+        limit: usize,
+    ) -> StoreResult<Page<(SeenKey, Membership)>>;
     /// Sums over the groups `user` is a member of.
     async fn unread_summary(&self, user: &UserId) -> StoreResult<UnreadSummary> {
         let mut found = self.unread_summaries(std::slice::from_ref(user)).await?;

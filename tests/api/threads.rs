@@ -138,3 +138,56 @@ async fn a_reply_event_carries_its_roots_new_summary() {
         json!({"replyCount": 1, "lastReply": {"id": reply}, "viewerHasUnread": true})
     );
 }
+
+const SEEN: &str = "query($m: ID!, $after: String) { node(id: $m) { ... on Message {
+    seenBy(first: 1, after: $after) { edges { cursor node { user { id } } } pageInfo { hasNextPage endCursor } } } } }";
+
+#[tokio::test]
+async fn seen_by_lists_who_read_a_message_as_markers_move() {
+    let app = spawn_app().await;
+    let (alice, bob, carol, eve) = (
+        app.user("alice"),
+        app.user("bob"),
+        app.user("carol"),
+        app.user("eve"),
+    );
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    alice.admit(&g, &carol).await;
+    let m = alice.post(&g, "read me").await;
+    let later = alice.post(&g, "and me").await;
+    let none = bob.ok(SEEN, json!({"m": m})).await;
+    assert_eq!(
+        none["node"]["seenBy"]["edges"],
+        json!([]),
+        "the author is left out"
+    );
+    let mark = "mutation($g: ID!, $m: ID!) { markRead(groupId: $g, upTo: $m) { id } }";
+    carol.ok(mark, json!({"g": g, "m": later})).await;
+    bob.ok(mark, json!({"g": g, "m": m})).await;
+    let first = alice.ok(SEEN, json!({"m": m})).await;
+    let page = &first["node"]["seenBy"];
+    assert_eq!(
+        page["edges"][0]["node"]["user"]["id"], "bob",
+        "who read least far first"
+    );
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let next = alice
+        .ok(
+            SEEN,
+            json!({"m": m, "after": page["pageInfo"]["endCursor"]}),
+        )
+        .await;
+    assert_eq!(
+        next["node"]["seenBy"]["edges"][0]["node"]["user"]["id"],
+        "carol"
+    );
+    assert_eq!(next["node"]["seenBy"]["pageInfo"]["hasNextPage"], false);
+    let hidden = eve.gql(SEEN, json!({"m": m})).await;
+    assert_eq!(hidden["data"]["node"], Value::Null, "outsiders see nothing");
+    let wrong = alice.gql(SEEN, json!({"m": m, "after": "bm9wZQ"})).await;
+    assert_eq!(
+        crate::helpers::error_code(&wrong).as_deref(),
+        Some("BAD_USER_INPUT")
+    );
+}

@@ -1,4 +1,4 @@
-use super::{load_related, GroupObject, UserObject};
+use super::{load_related, GroupObject, MembershipConnection, MembershipObject, UserObject};
 use super::{ReactionConnection, ReactionObject, ReactionSummaryObject, ThreadSummaryObject};
 use crate::domain::cursor;
 use crate::domain::message::Message;
@@ -168,6 +168,27 @@ impl MessageObject {
                 |request| service.reactors(viewer, &self.0, &key, request),
                 Reaction::page_key,
                 ReactionObject,
+            )
+            .await
+    }
+
+    /// The members whose read marker is at or past this message (its
+    /// author left out), those who read least far first. Forward only.
+    #[graphql(complexity = "super::page_cost(first, None, child_complexity)")]
+    async fn seen_by(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<MembershipConnection> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        Args::forward(first, after)
+            .page(
+                cursor::SEEN_BY,
+                self.0.id.as_str(),
+                |request| service.seen_by(viewer, &self.0, request),
+                |(key, _)| key.clone(),
+                |(_, membership)| MembershipObject(membership),
             )
             .await
     }

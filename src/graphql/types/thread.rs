@@ -27,9 +27,9 @@ impl ThreadSummaryObject {
     async fn participants(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(default = 5)] first: Option<i32>,
     ) -> ApiResult<Vec<UserObject>> {
-        let wanted = usize::try_from(first).unwrap_or(usize::MAX);
+        let wanted = usize::try_from(first.unwrap_or(5)).unwrap_or(usize::MAX);
         if !(1..=RECENT_PARTICIPANTS).contains(&wanted) {
             return Err(DomainError::invalid(format!(
                 "first must be between 1 and {RECENT_PARTICIPANTS}"

@@ -34,6 +34,7 @@ impl State {
                 list.remove(&old.list_key());
             }
             if old.is_member() {
+                self.list_reader(&key, false);
                 if let Some(list) = self.by_user.get_mut(&old.user_id) {
                     list.remove(&(old.since.timestamp_micros(), old.group_id.clone()));
                 }
@@ -48,6 +49,7 @@ impl State {
             self.markers
                 .entry(key.clone())
                 .or_insert_with(|| Marker::joining(posted));
+            self.list_reader(&key, true);
             self.by_user
                 .entry(m.user_id.clone())
                 .or_default()

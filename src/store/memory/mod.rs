@@ -64,6 +64,8 @@ struct State {
     webhooks: webhooks::WebhookTable,
     /// Read markers and levels, kept from a member's first join on.
     markers: HashMap<(GroupId, UserId), crate::domain::reading::Marker>,
+    /// Members (people, not bots) by marker, per group: `seenBy`.
+    readers: HashMap<GroupId, BTreeMap<(u64, String), ()>>,
     reactions: reactions::ReactionTable,
     threads: threads::ThreadTable,
 }

@@ -2,11 +2,15 @@
 //! (the rules are `domain::reading`'s).
 
 use super::{MemoryStore, State};
+use crate::domain::membership::Membership;
 use crate::domain::message::Message;
-use crate::domain::reading::{NotificationLevel, ReadState, UnreadSummary};
+use crate::domain::page::Page;
+use crate::domain::reading::{Marker, NotificationLevel, ReadState, SeenKey, UnreadSummary};
 use crate::domain::{DomainError, GroupId, MessageId, UserId};
 use crate::store::{Reads, StoreError, StoreResult};
 use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Included, Unbounded};
 
 impl State {
     fn is_member(&self, group: &GroupId, user: &UserId) -> bool {
@@ -32,12 +36,8 @@ impl State {
         row.posted += 1;
         let pos = row.posted;
         let group = &message.group_id;
-        if let Some(marker) = self
-            .markers
-            .get_mut(&(group.clone(), message.author_id.clone()))
-        {
-            marker.posted(pos);
-        }
+        let author = (group.clone(), message.author_id.clone());
+        self.move_marker(&author, |marker| marker.posted(pos));
         for user in message.mentions.iter().filter(|u| **u != message.author_id) {
             if let Some(marker) = self.markers.get_mut(&(group.clone(), user.clone())) {
                 marker.mentioned(pos);
@@ -78,6 +78,36 @@ impl State {
             .ok_or(StoreError::NotFound("message"))?;
         row.message.mentions = now;
         Ok(row.message.clone())
+    }
+
+    /// Adds (`listed`) or removes a member in their group's readers.
+    pub(super) fn list_reader(&mut self, key: &(GroupId, UserId), listed: bool) {
+        let Some(marker) = self.markers.get(key) else {
+            return;
+        };
+        let entry = (marker.pos, key.1.to_string());
+        let readers = self.readers.entry(key.0.clone()).or_default();
+        if !listed {
+            readers.remove(&entry);
+        } else if !key.1.is_bot() {
+            readers.insert(entry, ());
+        }
+    }
+
+    /// Changes a member's marker, keeping the readers index in step.
+    fn move_marker(&mut self, key: &(GroupId, UserId), change: impl FnOnce(&mut Marker)) {
+        let listed = self
+            .readers
+            .get(&key.0)
+            .zip(self.markers.get(key))
+            .is_some_and(|(readers, m)| readers.contains_key(&(m.pos, key.1.to_string())));
+        self.list_reader(key, false);
+        if let Some(marker) = self.markers.get_mut(key) {
+            change(marker);
+        }
+        if listed {
+            self.list_reader(key, true);
+        }
     }
 
     fn state_of(&self, key: &(GroupId, UserId)) -> Option<ReadState> {
@@ -122,8 +152,9 @@ impl Reads for MemoryStore {
             )));
         }
         let (pos, at) = (row.pos, row.message.created_at);
-        state.member_marker(group, user)?.read_to(pos, at);
+        state.member_marker(group, user)?;
         let key = (group.clone(), user.clone());
+        state.move_marker(&key, |marker| marker.read_to(pos, at));
         state
             .state_of(&key)
             .ok_or(StoreError::NotFound("membership"))
@@ -152,6 +183,53 @@ impl Reads for MemoryStore {
             .iter()
             .filter_map(|key| Some((key.clone(), state.state_of(key)?)))
             .collect())
+    }
+
+    async fn seen_by(
+        &self,
+        message: &MessageId,
+        after: Option<SeenKey>,
+        limit: usize,
+    ) -> StoreResult<Page<(SeenKey, Membership)>> {
+        let state = self.state.lock();
+        let row = state
+            .messages
+            .get(message)
+            .ok_or(StoreError::NotFound("message"))?;
+        let (group, author) = (&row.message.group_id, row.message.author_id.as_str());
+        let empty = BTreeMap::new();
+        let readers = state.readers.get(group).unwrap_or(&empty);
+        // Readers from the message's position on: a range, not a scan.
+        let floor = (row.pos, String::new());
+        let cursor = after.map(|(pos, user)| (pos, user.to_string()));
+        let start = match &cursor {
+            Some(key) if *key >= floor => Excluded(key.clone()),
+            _ => Included(floor.clone()),
+        };
+        let not_author = |((_, user), _): &(&(u64, String), &())| user != author;
+        let mut items: Vec<(SeenKey, Membership)> = readers
+            .range((start, Unbounded))
+            .filter(not_author)
+            .take(limit + 1)
+            .filter_map(|((pos, user), _)| {
+                let user = UserId::parse(user).ok()?;
+                let m = state.memberships.get(&(group.clone(), user.clone()))?;
+                Some(((*pos, user), m.clone()))
+            })
+            .collect();
+        let has_next = items.len() > limit;
+        items.truncate(limit);
+        let has_previous = cursor.is_some_and(|key| {
+            key >= floor
+                && readers
+                    .range((Included(floor), Included(key)))
+                    .any(|entry| not_author(&entry))
+        });
+        Ok(Page {
+            items,
+            has_previous,
+            has_next,
+        })
     }
 
     async fn unread_summaries(&self, users: &[UserId]) -> StoreResult<Vec<UnreadSummary>> {

@@ -103,6 +103,8 @@ statements! {
     REACTORS_BACKWARD = "reactors_backward";
     REACTORS_EXISTS = "reactors_exists";
     REACTORS_FORWARD = "reactors_forward";
+    SEEN_BY_EXISTS = "seen_by_exists";
+    SEEN_BY_FORWARD = "seen_by_forward";
     SEND_CONTEXT = "send_context";
     THREADS_BY_IDS = "threads_by_ids";
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
@@ -207,5 +209,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "021_participation_group_activity",
         include_str!("../../../cypher/schema/021_participation_group_activity.cypher"),
+    ),
+    (
+        "022_membership_group",
+        include_str!("../../../cypher/schema/022_membership_group.cypher"),
     ),
 ];

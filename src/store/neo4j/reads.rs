@@ -4,12 +4,15 @@
 //! read O(1) per group in Cypher.
 
 use super::queries as q;
+use super::rows::MembershipRow;
 use super::rows::{name_of, time};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
-use crate::domain::reading::{NotificationLevel, ReadState, UnreadSummary};
+use crate::domain::membership::Membership;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::reading::{NotificationLevel, ReadState, SeenKey, UnreadSummary};
 use crate::domain::{DomainError, GroupId, MessageId, UserId};
-use crate::store::{Reads, StoreError, StoreResult};
+use crate::store::{Messages, Reads, StoreError, StoreResult};
 use async_trait::async_trait;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -81,6 +84,27 @@ struct SummaryRow {
     mentions: i64,
 }
 
+/// A member who read a message, and how far.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReaderRow {
+    read_pos: i64,
+    #[serde(flatten)]
+    membership: MembershipRow,
+}
+
+impl TryFrom<ReaderRow> for (SeenKey, Membership) {
+    type Error = StoreError;
+    fn try_from(r: ReaderRow) -> Result<Self, StoreError> {
+        let membership = Membership::try_from(r.membership)?;
+        let key = (
+            u64::try_from(r.read_pos).unwrap_or(0),
+            membership.user_id.clone(),
+        );
+        Ok((key, membership))
+    }
+}
+
 #[derive(Deserialize)]
 struct Members {
     members: Vec<UserId>,
@@ -116,6 +140,44 @@ impl Neo4jStore {
 
 #[async_trait]
 impl Reads for Neo4jStore {
+    async fn seen_by(
+        &self,
+        message: &MessageId,
+        after: Option<SeenKey>,
+        limit: usize,
+    ) -> StoreResult<Page<(SeenKey, Membership)>> {
+        if self
+            .messages(std::slice::from_ref(message))
+            .await?
+            .is_empty()
+        {
+            return Err(StoreError::NotFound("message"));
+        }
+        // Forward only: `seenBy` takes `first`/`after`.
+        let fetch = |_forward: bool, cursor: Option<&SeenKey>, limit: i64| {
+            q::SEEN_BY_FORWARD
+                .query()
+                .param("messageId", message.as_str())
+                .param(
+                    "readPos",
+                    cursor.map(|k| i64::try_from(k.0).unwrap_or(i64::MAX)),
+                )
+                .param("userId", cursor.map(|k| k.1.to_string()))
+                .param("limit", limit)
+        };
+        let exists = |cursor: &SeenKey, up_to: bool| {
+            q::SEEN_BY_EXISTS
+                .query()
+                .param("messageId", message.as_str())
+                .param("readPos", i64::try_from(cursor.0).unwrap_or(i64::MAX))
+                .param("userId", cursor.1.as_str())
+                .param("upTo", up_to)
+        };
+        let request = PageRequest::Forward { after, limit };
+        self.page::<_, ReaderRow, (SeenKey, Membership)>(&request, fetch, exists)
+            .await
+    }
+
     async fn mark_read(
         &self,
         group: &GroupId,

@@ -218,3 +218,67 @@ pub async fn concurrent_posts_while_markers_move_stay_exact(store: DynStore) {
     store.mark_read(&g.id, &bob, &last.id).await.unwrap();
     assert_eq!(counts(&store, &g.id, &bob).await, (0, 0));
 }
+
+pub async fn seen_by_follows_markers_and_leaves_out_the_author(store: DynStore) {
+    use chorus::domain::membership::Action;
+    let owner = user(&store, "owner").await;
+    let g = group(&store, &owner, "Club").await;
+    let mut people = Vec::new();
+    for name in ["ann", "bob", "cat"] {
+        let u = user(&store, name).await;
+        admit(&store, &g.id, &owner, &u).await;
+        people.push(u);
+    }
+    let (ann, bob, cat) = (&people[0], &people[1], &people[2]);
+    let m1 = post(&store, &g.id, None, &owner, "one").await;
+    let m2 = post(&store, &g.id, None, &owner, "two").await;
+    let m3 = post(&store, &g.id, None, ann, "three").await;
+    let seen = |m: chorus::domain::MessageId, after, limit| {
+        let store = store.clone();
+        async move {
+            let page = store.seen_by(&m, after, limit).await.unwrap();
+            let users: Vec<String> = page
+                .items
+                .iter()
+                .map(|(_, m)| m.user_id.to_string())
+                .collect();
+            (users, page)
+        }
+    };
+    assert!(
+        seen(m2.id.clone(), None, 10).await.0.is_empty(),
+        "the author is left out"
+    );
+    store.mark_read(&g.id, ann, &m2.id).await.unwrap();
+    store.mark_read(&g.id, bob, &m3.id).await.unwrap();
+    store.mark_read(&g.id, cat, &m1.id).await.unwrap();
+    assert_eq!(seen(m2.id.clone(), None, 10).await.0, vec!["ann", "bob"]);
+    assert_eq!(
+        seen(m3.id.clone(), None, 10).await.0,
+        vec!["bob"],
+        "ann wrote it"
+    );
+    assert_eq!(
+        seen(m1.id.clone(), None, 10).await.0,
+        vec!["cat", "ann", "bob"]
+    );
+    let (first, page) = seen(m1.id.clone(), None, 1).await;
+    assert_eq!(first, vec!["cat"]);
+    assert!(page.has_next && !page.has_previous);
+    let after = page.items[0].0.clone();
+    let (rest, page) = seen(m1.id.clone(), Some(after), 10).await;
+    assert_eq!(rest, vec!["ann", "bob"]);
+    assert!(!page.has_next && page.has_previous);
+    // Markers move forward; a member who leaves is no reader.
+    store.mark_read(&g.id, cat, &m3.id).await.unwrap();
+    assert_eq!(
+        seen(m2.id.clone(), None, 10).await.0,
+        vec!["ann", "bob", "cat"]
+    );
+    let now = chrono::Utc::now();
+    store
+        .transition(&g.id, bob, bob, &Action::Leave, now)
+        .await
+        .unwrap();
+    assert_eq!(seen(m2.id.clone(), None, 10).await.0, vec!["ann", "cat"]);
+}
