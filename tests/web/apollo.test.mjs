@@ -54,6 +54,10 @@ before(() => {
   const cache = new InMemoryCache({
     typePolicies: {
       Group: { fields: { messages: relayStylePagination(), members: relayStylePagination() } },
+      // A message's reaction list is replaced whole by each event; a
+      // thread summary (no id of its own) merges into its root.
+      Message: { fields: { reactions: { merge: false } } },
+      ThreadSummary: { merge: true },
       Query: { fields: { myGroups: relayStylePagination() } },
     },
   });
@@ -109,13 +113,15 @@ test("two subscriptions with different selections share normalized events withou
   assert.deepEqual(warnings, []);
 });
 
-test("a REACTION_ADDED event updates the cached message's reactions with no request", async () => {
+test("reaction, pin and reply events update the cached message and its thread with no request", async () => {
   const group = await createGroup("alice", "Reacting club");
   const message = await post("alice", group, "lunch?");
-  const read = q`query Reactions($m: ID!) { node(id: $m) { id ... on Message { reactions { key count viewerReacted } } } }`;
+  const read = q`query Cached($m: ID!) { node(id: $m) { id ... on Message { pinnedAt
+    reactions { key count viewerReacted } thread { replyCount participantCount lastReplyAt } } } }`;
   await client.query({ query: read, variables: { m: message }, fetchPolicy: "network-only" });
   const live = q`subscription Reacting($g: ID!) { groupEvents(groupId: $g) { id type
-    reaction { id key } message { id reactions { key count viewerReacted } } } }`;
+    reaction { id key } message { id pinnedAt reactions { key count viewerReacted }
+      root { id thread { replyCount lastReplyAt } } } } }`;
   const heard = [];
   const subscription = client.subscribe({ query: live, variables: { g: group } }).subscribe({
     next: ({ data }) => heard.push(data.groupEvents),
@@ -123,19 +129,34 @@ test("a REACTION_ADDED event updates the cached message's reactions with no requ
   });
   await new Promise((ok) => setTimeout(ok, 300));
   const sent = requests.length;
+  const cached = () => client.readQuery({ query: read, variables: { m: message } }).node;
+  const until = async (type, count = 1) => {
+    for (let i = 0; i < 50 && heard.filter((e) => e.type === type).length < count; i++) {
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    assert.ok(heard.filter((e) => e.type === type).length >= count, `${type}: ${JSON.stringify(heard)}`);
+  };
   const add = "mutation($m: ID!, $k: String!) { addReaction(messageId: $m, key: $k) { id } }";
   await gql("alice", add, { m: message, k: "🍕" });
-  for (let i = 0; i < 50 && !heard.some((e) => e.type === "REACTION_ADDED"); i++) {
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  subscription.unsubscribe();
-  assert.ok(heard.some((e) => e.type === "REACTION_ADDED"), JSON.stringify(heard));
-  const cached = client.readQuery({ query: read, variables: { m: message } });
+  await until("REACTION_ADDED");
   assert.deepEqual(
-    cached.node.reactions.map(({ key, count, viewerReacted }) => ({ key, count, viewerReacted })),
+    cached().reactions.map(({ key, count, viewerReacted }) => ({ key, count, viewerReacted })),
     [{ key: "🍕", count: 1, viewerReacted: true }],
   );
-  assert.equal(requests.length, sent, "the cache changed from the event alone");
+  const remove = "mutation($m: ID!, $k: String!) { removeReaction(messageId: $m, key: $k) { id } }";
+  await gql("alice", remove, { m: message, k: "🍕" });
+  await until("REACTION_REMOVED");
+  assert.deepEqual(cached().reactions, []);
+  await gql("alice", "mutation($m: ID!) { pinMessage(id: $m) { id } }", { m: message });
+  await until("MESSAGE_PINNED");
+  assert.ok(cached().pinnedAt, "the pin reached the cache");
+  const reply = "mutation($p: ID!) { replyToMessage(input: {parentId: $p, body: \"yes\"}) { id } }";
+  await gql("alice", reply, { p: message });
+  await until("MESSAGE_POSTED");
+  assert.equal(cached().thread.replyCount, 1, "the root's summary came with the reply's event");
+  assert.equal(cached().thread.participantCount, 1, "fields the event did not select are kept");
+  subscription.unsubscribe();
+  assert.equal(requests.length, sent, "the cache changed from the events alone");
   assert.deepEqual(warnings, []);
 });
 
