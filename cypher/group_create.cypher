@@ -5,9 +5,10 @@ MATCH (u:User {id: $ownerId})
 CREATE (g:Group {id: $id, name: $name, nameKey: $nameKey, description: $description,
                  visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, posted: 0, version: 0,
                  pinned: []})
-CREATE (u)-[:MEMBERSHIP {groupId: g.id, state: 'MEMBER', role: 'OWNER',
+CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'OWNER',
                          note: null, reason: null,
-                         since: $now, updatedAt: $now, readPos: 0, lastReadAt: null,
+                         since: $now, updatedAt: $now, readPos: 0, readKey: $id + ':000000000000',
+                         lastReadAt: null,
                          level: 'ALL', ownUnread: [], mentionUnread: []}]->(g)
 RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS visibility,
        g.createdAt AS createdAt, g.memberCount AS memberCount

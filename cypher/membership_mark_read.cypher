@@ -15,6 +15,8 @@ SET r.readPos = CASE WHEN coalesce(r.readPos, 0) < coalesce(msg.pos, 0)
     r.mentionUnread = [x IN coalesce(r.mentionUnread, []) WHERE x > coalesce(msg.pos, 0)],
     r.lastReadAt = CASE WHEN r.lastReadAt IS NULL OR r.lastReadAt < msg.createdAt
                         THEN msg.createdAt ELSE r.lastReadAt END
+// The marker as one sortable key (seenBy).
+SET r.readKey = g.id + ':' + right('000000000000' + toString(r.readPos), 12)
 WITH msg, r, g
 RETURN msg.groupId AS messageGroup, r IS NOT NULL AS member,
        coalesce(r.level, 'ALL') AS level, r.lastReadAt AS lastReadAt,

@@ -31,6 +31,9 @@ SET mb.ownUnread = CASE WHEN caughtUp THEN [] ELSE coalesce(mb.ownUnread, []) + 
     mb.mentionUnread = CASE WHEN caughtUp THEN [x IN coalesce(mb.mentionUnread, []) WHERE x > pos]
                             ELSE mb.mentionUnread END,
     mb.readPos = CASE WHEN caughtUp THEN pos ELSE mb.readPos END
+// The marker as one sortable key (seenBy).
+SET mb.readKey = CASE WHEN mb.readPos IS NULL THEN mb.readKey
+                      ELSE g.id + ':' + right('000000000000' + toString(mb.readPos), 12) END
 WITH u, g, p, seq, pos
 OPTIONAL MATCH (named:User)-[r:MEMBERSHIP]->(g)
 WHERE named.id IN $mentions AND named.id <> $authorId AND r.state = 'MEMBER'

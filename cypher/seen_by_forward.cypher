@@ -1,13 +1,13 @@
-// The members whose read marker is at or past a message (its author left
-// out), forward from the cursor (readPos, userId).
-// Params: $messageId, $readPos and $userId (null = from the start), $limit
+// The members whose read marker key lies in [$from, $to) (a message's
+// readers: its group's keys from its position on), forward from the
+// cursor (readKey, userId), the author and bots left out.
+// Params: $from, $to, $authorId, $botPrefix, $userId (null = from $from), $limit
 // Returns: groupId, userId, state, role, note, reason, since, updatedAt, readPos
-MATCH (m:Message {id: $messageId})
-WITH m.groupId AS groupId, m.pos AS pos, m.authorId AS authorId
 MATCH (u:User)-[r:MEMBERSHIP]->(g:Group)
-WHERE r.groupId = groupId AND r.readPos >= pos AND r.state = 'MEMBER' AND u.id <> authorId
-  AND ($readPos IS NULL OR r.readPos > $readPos OR (r.readPos = $readPos AND u.id > $userId))
+WHERE r.readKey >= $from AND r.readKey < $to AND r.state = 'MEMBER'
+  AND u.id <> $authorId AND NOT u.id STARTS WITH $botPrefix
+  AND ($userId IS NULL OR r.readKey > $from OR u.id > $userId)
 RETURN g.id AS groupId, u.id AS userId, r.state AS state, r.role AS role, r.note AS note,
        r.reason AS reason, r.since AS since, r.updatedAt AS updatedAt, r.readPos AS readPos
-ORDER BY r.readPos, u.id
+ORDER BY r.readKey, u.id
 LIMIT $limit

@@ -82,6 +82,7 @@ statements! {
     MESSAGE_ANCESTORS = "message_ancestors";
     MESSAGE_BY_IDEM_KEY = "message_by_idem_key";
     MESSAGE_LOCK = "message_lock";
+    MESSAGE_REACH = "message_reach";
     MESSAGE_SEND_REPLY = "message_send_reply";
     MESSAGE_SEND_TOP = "message_send_top";
     MESSAGE_UPDATE = "message_update";
@@ -211,7 +212,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../cypher/schema/021_participation_group_activity.cypher"),
     ),
     (
-        "022_membership_group",
-        include_str!("../../../cypher/schema/022_membership_group.cypher"),
+        "022_membership_read_key",
+        include_str!("../../../cypher/schema/022_membership_read_key.cypher"),
     ),
 ];

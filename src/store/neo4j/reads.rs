@@ -8,11 +8,12 @@ use super::rows::MembershipRow;
 use super::rows::{name_of, time};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
+use crate::domain::ids::BOT_USER_PREFIX;
 use crate::domain::membership::Membership;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::reading::{NotificationLevel, ReadState, SeenKey, UnreadSummary};
 use crate::domain::{DomainError, GroupId, MessageId, UserId};
-use crate::store::{Messages, Reads, StoreError, StoreResult};
+use crate::store::{Reads, StoreError, StoreResult};
 use async_trait::async_trait;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -84,6 +85,21 @@ struct SummaryRow {
     mentions: i64,
 }
 
+/// A member's marker as the one ordered property the index keeps: the
+/// group, a colon, the position in 12 digits (as the statements that move
+/// a marker write it).
+fn read_key(group: &str, pos: u64) -> String {
+    format!("{group}:{pos:012}")
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Reach {
+    group_id: GroupId,
+    pos: i64,
+    author_id: UserId,
+}
+
 /// A member who read a message, and how far.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -146,32 +162,38 @@ impl Reads for Neo4jStore {
         after: Option<SeenKey>,
         limit: usize,
     ) -> StoreResult<Page<(SeenKey, Membership)>> {
-        if self
-            .messages(std::slice::from_ref(message))
+        let read = q::MESSAGE_REACH.query().param("id", message.as_str());
+        let reach = tx::read::<Reach>(&self.graph, read)
             .await?
-            .is_empty()
-        {
-            return Err(StoreError::NotFound("message"));
-        }
+            .pop()
+            .ok_or(StoreError::NotFound("message"))?;
+        let pos = u64::try_from(reach.pos).unwrap_or(0);
+        let group = reach.group_id.as_str();
+        // A cursor before the message's position starts from it.
+        let after = after.filter(|(at, _)| *at >= pos);
+        let (floor, to) = (read_key(group, pos), format!("{group};"));
         // Forward only: `seenBy` takes `first`/`after`.
         let fetch = |_forward: bool, cursor: Option<&SeenKey>, limit: i64| {
             q::SEEN_BY_FORWARD
                 .query()
-                .param("messageId", message.as_str())
                 .param(
-                    "readPos",
-                    cursor.map(|k| i64::try_from(k.0).unwrap_or(i64::MAX)),
+                    "from",
+                    cursor.map_or(floor.clone(), |k| read_key(group, k.0)),
                 )
+                .param("to", to.clone())
+                .param("authorId", reach.author_id.as_str())
+                .param("botPrefix", BOT_USER_PREFIX)
                 .param("userId", cursor.map(|k| k.1.to_string()))
                 .param("limit", limit)
         };
-        let exists = |cursor: &SeenKey, up_to: bool| {
+        let exists = |cursor: &SeenKey, _up_to: bool| {
             q::SEEN_BY_EXISTS
                 .query()
-                .param("messageId", message.as_str())
-                .param("readPos", i64::try_from(cursor.0).unwrap_or(i64::MAX))
+                .param("floor", floor.clone())
+                .param("at", read_key(group, cursor.0))
+                .param("authorId", reach.author_id.as_str())
+                .param("botPrefix", BOT_USER_PREFIX)
                 .param("userId", cursor.1.as_str())
-                .param("upTo", up_to)
         };
         let request = PageRequest::Forward { after, limit };
         self.page::<_, ReaderRow, (SeenKey, Membership)>(&request, fetch, exists)

@@ -9,7 +9,7 @@ use chorus::domain::DomainError;
 use chorus::store::StoreError;
 use chrono::Utc;
 
-fn new_bot(group: &chorus::domain::GroupId, by: &chorus::domain::UserId) -> (String, NewBot) {
+pub fn new_bot(group: &chorus::domain::GroupId, by: &chorus::domain::UserId) -> (String, NewBot) {
     let (key, digest) = api_key::generate().unwrap();
     let bot = NewBot::new(group.clone(), "Deploy bot", by.clone(), digest, Utc::now()).unwrap();
     (key, bot)

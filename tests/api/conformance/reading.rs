@@ -275,6 +275,14 @@ pub async fn seen_by_follows_markers_and_leaves_out_the_author(store: DynStore) 
         seen(m2.id.clone(), None, 10).await.0,
         vec!["ann", "bob", "cat"]
     );
+    // A bot that posted (its marker moved past m2) is no reader.
+    let (_, bot) = super::bots::new_bot(&g.id, &owner);
+    let bot = store.create_bot(&bot).await.unwrap().value.0;
+    post(&store, &g.id, None, &bot.user_id, "beep").await;
+    assert_eq!(
+        seen(m2.id.clone(), None, 10).await.0,
+        vec!["ann", "bob", "cat"]
+    );
     let now = chrono::Utc::now();
     store
         .transition(&g.id, bob, bob, &Action::Leave, now)
