@@ -5,6 +5,8 @@ pub mod bot;
 pub mod cursor;
 pub mod error;
 pub mod event;
+#[cfg(test)]
+mod fixtures;
 pub mod group;
 pub mod ids;
 pub mod keyset;

@@ -72,35 +72,16 @@ impl PinChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fixtures;
     use crate::domain::membership::{MembershipState, Role};
-    use crate::domain::message::{NewMessage, Parent};
-    use crate::domain::GroupId;
     use chrono::Utc;
 
     fn member(role: Role) -> Membership {
-        Membership {
-            group_id: GroupId::parse("g_1").unwrap(),
-            user_id: UserId::parse("ann").unwrap(),
-            state: MembershipState::Member,
-            role: Some(role),
-            note: None,
-            reason: None,
-            since: Utc::now(),
-            updated_at: Utc::now(),
-        }
+        fixtures::membership("ann", MembershipState::Member, role)
     }
 
     fn message() -> Message {
-        let new = NewMessage {
-            to: Parent::Group(GroupId::parse("g_1").unwrap()),
-            author_id: UserId::parse("bob").unwrap(),
-            body: crate::domain::text::message_body("hi").unwrap(),
-            client_message_id: None,
-            now: Utc::now(),
-        };
-        let id = MessageId::generate();
-        let place = new.place(&id, None).unwrap();
-        new.message(id, place, 1)
+        fixtures::top_level("bob")
     }
 
     fn change(pin: bool) -> PinChange {

@@ -1,6 +1,6 @@
 use super::*;
+use crate::domain::fixtures;
 use crate::domain::membership::{MembershipState, Role};
-use crate::domain::message::{NewMessage, Parent};
 use chrono::Utc;
 
 #[test]
@@ -31,29 +31,11 @@ fn keys_are_one_emoji_or_a_shortcode() {
 }
 
 fn member(state: MembershipState) -> Membership {
-    Membership {
-        group_id: GroupId::parse("g_1").unwrap(),
-        user_id: UserId::parse("ann").unwrap(),
-        state,
-        role: Some(Role::Member),
-        note: None,
-        reason: None,
-        since: Utc::now(),
-        updated_at: Utc::now(),
-    }
+    fixtures::membership("ann", state, Role::Member)
 }
 
 fn message() -> Message {
-    let new = NewMessage {
-        to: Parent::Group(GroupId::parse("g_1").unwrap()),
-        author_id: UserId::parse("bob").unwrap(),
-        body: crate::domain::text::message_body("hi").unwrap(),
-        client_message_id: None,
-        now: Utc::now(),
-    };
-    let id = MessageId::generate();
-    let place = new.place(&id, None).unwrap();
-    new.message(id, place, 1)
+    fixtures::top_level("bob")
 }
 
 fn change(key: &str, add: bool) -> ReactionChange {

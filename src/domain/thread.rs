@@ -103,20 +103,9 @@ pub fn participation_id(user: &UserId, root: &MessageId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::message::{NewMessage, Parent};
-    use chrono::Utc;
 
     fn message(author: &str) -> Message {
-        let new = NewMessage {
-            to: Parent::Group(GroupId::parse("g_1").unwrap()),
-            author_id: UserId::parse(author).unwrap(),
-            body: crate::domain::text::message_body("hi").unwrap(),
-            client_message_id: None,
-            now: Utc::now(),
-        };
-        let id = MessageId::generate();
-        let place = new.place(&id, None).unwrap();
-        new.message(id, place, 1)
+        crate::domain::fixtures::top_level(author)
     }
 
     fn user(name: &str) -> UserId {

@@ -1,0 +1,34 @@
+//! Values the domain's unit tests build again and again.
+
+use super::membership::{Membership, MembershipState, Role};
+use super::message::{Message, NewMessage, Parent};
+use super::{GroupId, MessageId, UserId};
+use chrono::Utc;
+
+/// `user`'s membership of group `g_1` in `state` with `role`.
+pub fn membership(user: &str, state: MembershipState, role: Role) -> Membership {
+    Membership {
+        group_id: GroupId::parse("g_1").unwrap(),
+        user_id: UserId::parse(user).unwrap(),
+        state,
+        role: Some(role),
+        note: None,
+        reason: None,
+        since: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+/// A new top-level message of group `g_1` by `author`.
+pub fn top_level(author: &str) -> Message {
+    let new = NewMessage {
+        to: Parent::Group(GroupId::parse("g_1").unwrap()),
+        author_id: UserId::parse(author).unwrap(),
+        body: super::text::message_body("hi").unwrap(),
+        client_message_id: None,
+        now: Utc::now(),
+    };
+    let id = MessageId::generate();
+    let place = new.place(&id, None).unwrap();
+    new.message(id, place, 1)
+}
