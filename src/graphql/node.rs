@@ -57,7 +57,7 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
         let found = service.webhook(viewer, &id).await?;
         found.map(|w| Node::Webhook(WebhookObject(w)))
     } else if raw.starts_with("rx_") {
-        let found = service.reaction(viewer, raw).await?;
+        let found = hidden_as_absent(service.reaction(viewer, raw).await)?;
         found.map(|r| Node::Reaction(ReactionObject(r)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
