@@ -358,3 +358,23 @@ async fn a_bot_sees_nothing_outside_its_group_and_cannot_tell_foreign_from_missi
         json!({"nodes": [{"id": g}, null, null, null], "foreign": null, "missing": null})
     );
 }
+
+#[tokio::test]
+async fn a_bot_reacts_in_its_group_and_nowhere_else() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Ops").await;
+    let public = public_group(&alice).await;
+    let (key, _, bot_user) = create_bot(&alice, &g).await;
+    let robot = bot_client(&app, &key, &bot_user);
+    let here = alice.post(&g, "deployed").await;
+    let there = alice.post(&public, "open words").await;
+    let react = "mutation($m: ID!) { addReaction(messageId: $m, key: \":white_check_mark:\") {
+        reactions { key count viewerReacted } } }";
+    let done = robot.ok(react, json!({"m": here})).await;
+    assert_eq!(
+        done["addReaction"]["reactions"],
+        json!([{"key": ":white_check_mark:", "count": 1, "viewerReacted": true}])
+    );
+    assert_eq!(robot.err(react, json!({"m": there})).await, "FORBIDDEN");
+}
