@@ -14,14 +14,18 @@ const ROLES: [&str; 7] = [
     "owner",
     "banned",
 ];
-const ACTIONS: [&str; 7] = [
+const ACTIONS: [&str; 11] = [
     "read group",
     "read messages",
     "post",
     "reply",
+    "react",
+    "read threads and receipts",
+    "pin",
     "approve",
     "ban",
     "subscribe",
+    "read pins",
 ];
 
 /// The expected outcome of each (role, action): `None` allowed, else the code.
@@ -30,7 +34,7 @@ fn expected(role: &str, action: &str) -> Option<&'static str> {
         ("anonymous", _) => Some("UNAUTHENTICATED"),
         (_, "read group") => None,
         ("admin" | "owner", _) => None,
-        ("member", "approve" | "ban") => Some("FORBIDDEN"),
+        ("member", "approve" | "ban" | "pin") => Some("FORBIDDEN"),
         ("member", _) => None,
         _ => Some("FORBIDDEN"),
     }
@@ -106,6 +110,36 @@ async fn attempt(w: &World<'_>, role: &str, action: &str) -> Option<String> {
             c.gql(
                 "mutation($m: ID!) { replyToMessage(input: {parentId: $m, body: \"hi\"}) { id } }",
                 json!({"m": w.message}),
+            )
+            .await
+        }
+        "react" => {
+            c.gql(
+                "mutation($m: ID!) { addReaction(messageId: $m, key: \"👍\") { id } }",
+                json!({"m": w.message}),
+            )
+            .await
+        }
+        "read threads and receipts" => {
+            c.gql(
+                "query($m: ID!, $g: ID!) { node(id: $m) { ... on Message { thread { replyCount }
+                   seenBy { edges { cursor } } reactors(key: \"👍\") { edges { cursor } } } }
+                   myThreads(groupId: $g) { edges { cursor } } }",
+                json!({"m": w.message, "g": g}),
+            )
+            .await
+        }
+        "pin" => {
+            c.gql(
+                "mutation($m: ID!) { pinMessage(id: $m) { id } }",
+                json!({"m": w.message}),
+            )
+            .await
+        }
+        "read pins" => {
+            c.gql(
+                "query($g: ID!) { group(id: $g) { pinnedMessages { edges { cursor } } } }",
+                json!({"g": g}),
             )
             .await
         }
