@@ -7,6 +7,7 @@ use crate::skip::skip_without;
 use chorus::domain::message::Parent;
 use chorus::store::Store;
 use chorus_testkit::neo4j::neo4j_store;
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 #[tokio::test]
@@ -239,4 +240,51 @@ async fn confirmed_events_stay_marked_until_a_prune_deletes_them_in_bulk() {
     );
     assert_eq!(store.prune_published(100).await.unwrap(), 2);
     assert_eq!(store.prune_published(100).await.unwrap(), 0);
+}
+
+/// Data written before thread summaries, `myThreads` and `seenBy` (no
+/// summary on its roots, no participations, no read keys) gets them from
+/// `migrate`, once.
+#[tokio::test]
+async fn migrate_fills_what_older_data_lacks() {
+    skip_without!(without_bolt);
+    let under_test = neo4j_store().await;
+    let store: Arc<dyn Store> = under_test.store.clone();
+    let (ann, bob) = (user(&store, "ann").await, user(&store, "bob").await);
+    let g = group(&store, &ann, "Club").await;
+    admit(&store, &g.id, &ann, &bob).await;
+    let root = post(&store, &g.id, None, &ann, "root").await;
+    let r1 = post(&store, &g.id, Some(&root.id), &bob, "r1").await;
+    post(&store, &g.id, Some(&r1.id), &ann, "r2").await;
+    store.mark_read(&g.id, &bob, &root.id).await.unwrap();
+    let before = store.threads(std::slice::from_ref(&root.id)).await.unwrap();
+    let config = &under_test.config;
+    let graph = neo4rs::Graph::new(&config.uri, &config.user, config.password.expose_secret())
+        .await
+        .unwrap();
+    for strip in [
+        "MATCH (m:Message) REMOVE m.threadCount, m.threadParticipants, m.threadRecent, \
+         m.lastReplyId, m.lastReplyAt, m.lastReplyPos, m.lastReplyAuthor, m.otherReplyPos, \
+         m.activityAt",
+        "MATCH (p:Participation) DELETE p",
+        "MATCH ()-[m:MEMBERSHIP]->() REMOVE m.readKey",
+    ] {
+        graph.run(neo4rs::query(strip)).await.unwrap();
+    }
+    let seen = store.seen_by(&root.id, None, 10).await.unwrap();
+    assert!(seen.items.is_empty(), "nothing to read before the backfill");
+    under_test.store.migrate().await.unwrap();
+    under_test.store.migrate().await.unwrap();
+    let after = store.threads(std::slice::from_ref(&root.id)).await.unwrap();
+    assert_eq!(after, before, "the summary as the replies kept it");
+    let page = chorus::domain::page::PageRequest::Forward {
+        after: None,
+        limit: 10,
+    };
+    let mine = store.my_threads(&bob, None, page).await.unwrap();
+    assert_eq!(mine.items.len(), 1);
+    assert_eq!(mine.items[0].root_id, root.id);
+    let seen = store.seen_by(&root.id, None, 10).await.unwrap();
+    let readers: Vec<_> = seen.items.iter().map(|(_, m)| m.user_id.clone()).collect();
+    assert_eq!(readers, vec![bob.clone()]);
 }

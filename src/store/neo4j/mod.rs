@@ -64,14 +64,15 @@ impl Neo4jStore {
         })
     }
 
-    /// Applies the schema (constraints and indexes), idempotently.
+    /// Applies the schema (constraints and indexes) and fills what data
+    /// written before a feature lacks (`cypher/schema/02*_backfill_*`),
+    /// idempotently.
     #[tracing::instrument(skip(self))]
     pub async fn migrate(&self) -> StoreResult<()> {
         for (name, statement) in queries::MIGRATIONS {
-            self.graph
-                .run(neo4rs::query(statement))
-                .await
-                .map_err(tx::driver)?;
+            // The data backfills build participation ids (user, newline, root).
+            let query = neo4rs::query(statement).param("newline", "\n");
+            self.graph.run(query).await.map_err(tx::driver)?;
             tracing::info!(migration = name, "applied");
         }
         Ok(())

@@ -215,4 +215,16 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "022_membership_read_key",
         include_str!("../../../cypher/schema/022_membership_read_key.cypher"),
     ),
+    (
+        "023_backfill_read_keys",
+        include_str!("../../../cypher/schema/023_backfill_read_keys.cypher"),
+    ),
+    (
+        "024_backfill_threads",
+        include_str!("../../../cypher/schema/024_backfill_threads.cypher"),
+    ),
+    (
+        "025_backfill_participations",
+        include_str!("../../../cypher/schema/025_backfill_participations.cypher"),
+    ),
 ];
