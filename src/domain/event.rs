@@ -5,6 +5,7 @@ use super::membership::Membership;
 use super::message::{Message, MessageChange, Posted};
 use super::reaction::{Reacted, Reaction};
 use super::transition::Decision;
+use super::typing::Typing;
 use super::{GroupId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,8 @@ pub enum EventKind {
     ReactionRemoved,
     MessagePinned,
     MessageUnpinned,
+    /// Live only: never in the outbox, a webhook or a push.
+    Typing,
 }
 
 impl EventKind {
@@ -33,6 +36,7 @@ impl EventKind {
             Self::ReactionRemoved => "REACTION_REMOVED",
             Self::MessagePinned => "MESSAGE_PINNED",
             Self::MessageUnpinned => "MESSAGE_UNPINNED",
+            Self::Typing => "TYPING",
         }
     }
 }
@@ -67,6 +71,9 @@ pub struct DomainEvent {
     /// the message's new counts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction: Option<Reaction>,
+    /// For `TYPING`: who types where, until when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typing: Option<Typing>,
 }
 
 impl DomainEvent {
@@ -83,6 +90,7 @@ impl DomainEvent {
             reply_to: None,
             member_count: None,
             reaction: None,
+            typing: None,
         }
     }
 
@@ -119,6 +127,7 @@ impl DomainEvent {
             reply_to: None,
             member_count: None,
             reaction: None,
+            typing: None,
         }
     }
 
@@ -194,6 +203,23 @@ impl DomainEvent {
             EventKind::MessageUnpinned
         };
         changed.then(|| Self::message(kind, message.clone(), at))
+    }
+
+    /// The live-only event of a typing indicator.
+    pub fn of_typing(typing: Typing, at: Timestamp) -> Self {
+        Self {
+            id: EventId::generate(),
+            kind: EventKind::Typing,
+            group_id: typing.group_id.clone(),
+            message: None,
+            membership: None,
+            cursor: None,
+            occurred_at: at,
+            reply_to: None,
+            member_count: None,
+            reaction: None,
+            typing: Some(typing),
+        }
     }
 
     /// The events a membership decision announces: the actor's own change

@@ -21,6 +21,7 @@ pub mod reading;
 pub mod text;
 pub mod thread;
 pub mod transition;
+pub mod typing;
 pub mod user;
 pub mod webhook;
 

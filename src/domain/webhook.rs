@@ -275,6 +275,8 @@ pub fn wire_type(kind: EventKind) -> &'static str {
         EventKind::ReactionRemoved => "reaction.removed",
         EventKind::MessagePinned => "message.pinned",
         EventKind::MessageUnpinned => "message.unpinned",
+        // Never sent to a webhook (no webhook can ask for it).
+        EventKind::Typing => "typing",
     }
 }
 

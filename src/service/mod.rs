@@ -18,6 +18,7 @@ mod push;
 mod reactions;
 mod reading;
 mod threads;
+mod typing;
 mod webhook_delivery;
 pub mod webhook_gate;
 mod webhooks;
@@ -37,6 +38,9 @@ use std::sync::Arc;
 /// Users whose profile this process already wrote, so a request does not
 /// upsert its user every time; the least recently seen goes first.
 const SEEN_USERS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(10_000).unwrap();
+/// Typists whose last `true` a process remembers (the oldest forgotten
+/// first: one of them may then send a `true` early).
+const TYPISTS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(100_000).unwrap();
 
 /// The use cases over their ports. A process holds one; each GraphQL
 /// request runs with a handle of its own ([`Service::for_request`]) that
@@ -63,6 +67,9 @@ pub struct Shared {
     /// Bumped after every write through this service that can end a bot
     /// key (see [`Service::key_generation`]).
     key_changes: std::sync::atomic::AtomicU64,
+    /// When each (user, group, parent) last sent `typing: true` through
+    /// this process (per Lambda instance on AWS).
+    typing: Mutex<lru::LruCache<crate::domain::typing::TypingKey, std::time::Instant>>,
 }
 
 /// The adapters a service runs on, by name.
@@ -103,6 +110,7 @@ impl Service {
             webhooks,
             devices,
             key_changes: std::sync::atomic::AtomicU64::new(0),
+            typing: Mutex::new(lru::LruCache::new(TYPISTS)),
         };
         Self {
             shared: Arc::new(shared),

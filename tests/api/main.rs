@@ -41,6 +41,7 @@ mod round_trips;
 mod schema;
 mod subscriptions;
 mod threads;
+mod typing;
 mod webhook_sender;
 mod webhooks;
 mod ws_client;

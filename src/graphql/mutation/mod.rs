@@ -1,5 +1,6 @@
 mod bots;
 mod groups;
+mod live;
 mod membership;
 mod messages;
 mod push;
@@ -15,6 +16,7 @@ pub struct Mutation(
     bots::BotMutation,
     bots::HookMutation,
     groups::GroupMutation,
+    live::LiveMutation,
     membership::MembershipMutation,
     messages::MessageMutation,
     push::PushMutation,

@@ -39,6 +39,7 @@ pub enum GroupEventType {
     ReactionRemoved,
     MessagePinned,
     MessageUnpinned,
+    Typing,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

@@ -1,6 +1,10 @@
-use super::{GroupEventType, MembershipObject, MessageObject, ReactionObject};
+use super::{
+    load_related, GroupEventType, MembershipObject, MessageObject, ReactionObject, UserObject,
+};
 use crate::domain::event::DomainEvent;
-use async_graphql::{Object, ID};
+use crate::domain::typing::Typing;
+use crate::graphql::errors::ApiResult;
+use async_graphql::{Context, Object, ID};
 use std::sync::Arc;
 
 pub struct GroupEventObject(pub Arc<DomainEvent>);
@@ -36,6 +40,11 @@ impl GroupEventObject {
         self.0.reaction.clone().map(ReactionObject)
     }
 
+    /// For `TYPING`: who types where, until when.
+    async fn typing(&self) -> Option<TypingIndicatorObject> {
+        self.0.typing.clone().map(TypingIndicatorObject)
+    }
+
     /// The message's cursor in its parent's connection.
     async fn cursor(&self) -> Option<&str> {
         self.0.cursor.as_deref()
@@ -43,5 +52,31 @@ impl GroupEventObject {
 
     async fn occurred_at(&self) -> crate::domain::Timestamp {
         self.0.occurred_at
+    }
+}
+
+/// Someone typing (or stopped) in a group. Drop it at `expiresAt` unless
+/// another comes.
+pub struct TypingIndicatorObject(pub Typing);
+
+#[Object(name = "TypingIndicator")]
+impl TypingIndicatorObject {
+    async fn user(&self, ctx: &Context<'_>) -> ApiResult<UserObject> {
+        load_related(ctx, self.0.user_id.clone(), "user")
+            .await
+            .map(UserObject)
+    }
+
+    async fn typing(&self) -> bool {
+        self.0.typing
+    }
+
+    /// The message replied to; null at the top of the group.
+    async fn parent_id(&self) -> Option<ID> {
+        self.0.parent_id.as_ref().map(|id| ID(id.to_string()))
+    }
+
+    async fn expires_at(&self) -> crate::domain::Timestamp {
+        self.0.expires_at
     }
 }

@@ -1,5 +1,6 @@
 use super::{load_related, GroupObject};
 use crate::domain::cursor;
+use crate::domain::event::EventKind;
 use crate::domain::webhook::{Delivery, Webhook};
 use crate::domain::Timestamp;
 use crate::graphql::context::service;
@@ -8,8 +9,9 @@ use crate::graphql::pagination::{connection_type, Args};
 use crate::service::WebhookWithSecret;
 use async_graphql::{Context, Enum, Object, ID};
 
+/// Every `GroupEventType` but the live-only `TYPING`.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "WebhookEventType", remote = "crate::domain::event::EventKind")]
+#[graphql(name = "WebhookEventType")]
 pub enum WebhookEventTypeGql {
     MessagePosted,
     MessageEdited,
@@ -19,6 +21,40 @@ pub enum WebhookEventTypeGql {
     ReactionRemoved,
     MessagePinned,
     MessageUnpinned,
+}
+
+impl From<WebhookEventTypeGql> for EventKind {
+    fn from(kind: WebhookEventTypeGql) -> Self {
+        use WebhookEventTypeGql as W;
+        match kind {
+            W::MessagePosted => Self::MessagePosted,
+            W::MessageEdited => Self::MessageEdited,
+            W::MessageDeleted => Self::MessageDeleted,
+            W::MembershipChanged => Self::MembershipChanged,
+            W::ReactionAdded => Self::ReactionAdded,
+            W::ReactionRemoved => Self::ReactionRemoved,
+            W::MessagePinned => Self::MessagePinned,
+            W::MessageUnpinned => Self::MessageUnpinned,
+        }
+    }
+}
+
+impl WebhookEventTypeGql {
+    /// The webhook type of an event kind; none for what no webhook hears.
+    fn of(kind: EventKind) -> Option<Self> {
+        use EventKind as K;
+        Some(match kind {
+            K::MessagePosted => Self::MessagePosted,
+            K::MessageEdited => Self::MessageEdited,
+            K::MessageDeleted => Self::MessageDeleted,
+            K::MembershipChanged => Self::MembershipChanged,
+            K::ReactionAdded => Self::ReactionAdded,
+            K::ReactionRemoved => Self::ReactionRemoved,
+            K::MessagePinned => Self::MessagePinned,
+            K::MessageUnpinned => Self::MessageUnpinned,
+            K::Typing => return None,
+        })
+    }
 }
 
 pub struct WebhookObject(pub Webhook);
@@ -40,7 +76,8 @@ impl WebhookObject {
     }
 
     async fn events(&self) -> Vec<WebhookEventTypeGql> {
-        self.0.events.iter().map(|k| (*k).into()).collect()
+        let kinds = self.0.events.iter();
+        kinds.filter_map(|k| WebhookEventTypeGql::of(*k)).collect()
     }
 
     async fn enabled(&self) -> bool {

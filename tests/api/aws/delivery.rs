@@ -328,3 +328,32 @@ async fn reaction_events_reach_sockets_through_fanout_and_never_push() {
         "reactions never push"
     );
 }
+
+#[tokio::test]
+async fn typing_reaches_sockets_through_fanout_once_per_throttle() {
+    skip_without!(without_moto);
+    let w = world().await;
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Club").await;
+    join(&router, &group, "alice", "bob").await;
+    pump(&w).await;
+    let query =
+        "subscription($g: ID!) { groupEvents(groupId: $g) { type typing { user { id } typing } } }";
+    let live = [
+        json!({"type": "connection_init"}),
+        json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
+    ];
+    ws(&w, "alice=", "alice", &live).await;
+    let typing = "mutation($g: ID!) { setTyping(groupId: $g) }";
+    for _ in 0..5 {
+        api(&router, "bob", typing, json!({"g": group})).await;
+    }
+    let events = pump(&w).await;
+    assert_eq!(events.len(), 1, "five calls, one indicator: {events:?}");
+    assert_eq!(events[0].kind, chorus::domain::event::EventKind::Typing);
+    let heard = w.management.events("alice=");
+    assert_eq!(
+        heard,
+        vec![json!({"type": "TYPING", "typing": {"user": {"id": "bob"}, "typing": true}})]
+    );
+}
