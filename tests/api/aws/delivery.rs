@@ -53,7 +53,14 @@ pub(super) async fn ws(w: &World, connection: &str, user: &str, bodies: &[Value]
 }
 
 pub(super) fn subscribe(group: &str) -> [Value; 2] {
-    let query = "subscription($g: ID!) { groupEvents(groupId: $g) { id type cursor message { id body author { id } } } }";
+    subscribe_with(
+        group,
+        "subscription($g: ID!) { groupEvents(groupId: $g) { id type cursor message { id body author { id } } } }",
+    )
+}
+
+/// `connection_init`, then `query` subscribed as `live` for `group`.
+pub(super) fn subscribe_with(group: &str, query: &str) -> [Value; 2] {
     [
         json!({"type": "connection_init"}),
         json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
@@ -301,10 +308,7 @@ async fn reaction_events_reach_sockets_through_fanout_and_never_push() {
     let query =
         "subscription($g: ID!) { groupEvents(groupId: $g) { type reaction { key user { id } }
         message { id reactions { key count viewerReacted } } } }";
-    let live = [
-        json!({"type": "connection_init"}),
-        json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
-    ];
+    let live = subscribe_with(&group, query);
     ws(&w, "bob=", "bob", &live).await;
     let react = "mutation($m: ID!) { addReaction(messageId: $m, key: \"🚀\") { id } }";
     api(&router, "alice", react, json!({"m": message})).await;
@@ -339,10 +343,7 @@ async fn typing_reaches_sockets_through_fanout_once_per_throttle() {
     pump(&w).await;
     let query =
         "subscription($g: ID!) { groupEvents(groupId: $g) { type typing { user { id } typing } } }";
-    let live = [
-        json!({"type": "connection_init"}),
-        json!({"id": "live", "type": "subscribe", "payload": {"query": query, "variables": {"g": group}}}),
-    ];
+    let live = subscribe_with(&group, query);
     ws(&w, "alice=", "alice", &live).await;
     let typing = "mutation($g: ID!) { setTyping(groupId: $g) }";
     for _ in 0..5 {
