@@ -42,6 +42,7 @@ async fn main() {
             limiter: chorus::app::local_limiter(&config),
             webhooks: chorus::app::webhook_delivery(&config, true).unwrap(),
             devices: std::sync::Arc::new(chorus::service::ports::NoDeviceEndpoints),
+            online: std::sync::Arc::new(chorus::delivery::broker::Broker::new()),
             publish_wait: config.publish_wait,
         },
     );

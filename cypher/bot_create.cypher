@@ -6,7 +6,8 @@
 //         $hookId, $hookSecretHash (both null for other bots)
 // Returns: id
 MATCH (g:Group {id: $groupId})
-CREATE (u:User {id: $userId, name: $name, email: null, pictureUrl: null, createdAt: $now})
+CREATE (u:User {id: $userId, name: $name, email: null, pictureUrl: null, createdAt: $now,
+                lastSeenAt: null, presenceHidden: false})
 CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'MEMBER', note: null, reason: null,
                          since: $now, updatedAt: $now}]->(g)
 SET g.memberCount = g.memberCount + 1

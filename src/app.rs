@@ -142,6 +142,7 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         limiter: local_limiter(config),
         webhooks: webhook_delivery(config, true)?,
         devices: Arc::new(NoDeviceEndpoints),
+        online: broker.clone(),
         publish_wait: config.publish_wait,
     };
     let parts = Parts {

@@ -5,7 +5,9 @@
 
 use crate::domain::event::DomainEvent;
 use crate::domain::{GroupId, UserId};
-use crate::service::ports::{EventPublisher, Lagged, LiveEvents, PublishError};
+use crate::service::ports::{
+    EventPublisher, Lagged, LiveEvents, Online, PublishError, RegistryError,
+};
 use async_trait::async_trait;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use parking_lot::Mutex;
@@ -116,6 +118,17 @@ impl LiveEvents for Broker {
             .get(group)
             .map(|c| c.listeners.keys().cloned().collect())
             .unwrap_or_default()
+    }
+}
+
+/// Online: listening to any group's events (one pass over the groups
+/// with listeners).
+#[async_trait]
+impl Online for Broker {
+    async fn with_sockets(&self, users: &[UserId]) -> Result<HashSet<UserId>, RegistryError> {
+        let channels = self.channels.lock();
+        let listening = |user: &&UserId| channels.values().any(|c| c.listeners.contains_key(*user));
+        Ok(users.iter().filter(listening).cloned().collect())
     }
 }
 

@@ -239,3 +239,21 @@ impl ConnectionRegistry {
         Ok(keys.len())
     }
 }
+
+/// Online: holding a live connection (a key query per user, in parallel).
+#[async_trait::async_trait]
+impl crate::service::ports::Online for ConnectionRegistry {
+    async fn with_sockets(
+        &self,
+        users: &[UserId],
+    ) -> Result<std::collections::HashSet<UserId>, RegistryError> {
+        let counts = users.iter().map(|user| self.live_connections(user));
+        let counts = futures_util::future::try_join_all(counts).await?;
+        Ok(users
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(user, _)| user.clone())
+            .collect())
+    }
+}

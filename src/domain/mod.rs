@@ -14,6 +14,7 @@ pub mod membership;
 pub mod message;
 pub mod page;
 pub mod pin;
+pub mod presence;
 pub mod push;
 pub mod rate;
 pub mod reaction;

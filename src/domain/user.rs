@@ -9,6 +9,10 @@ pub struct User {
     pub email: Option<String>,
     pub picture_url: Option<String>,
     pub created_at: Timestamp,
+    /// Their last request or socket, to the minute (`domain::presence`).
+    pub last_seen_at: Option<Timestamp>,
+    /// Whether they hide their presence from others.
+    pub presence_hidden: bool,
 }
 
 /// What a verified token says about its holder.

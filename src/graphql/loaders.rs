@@ -7,12 +7,13 @@ use crate::domain::membership::Membership;
 use crate::domain::message::Message;
 use crate::domain::user::User;
 use crate::domain::{DomainError, GroupId, MessageId, UserId};
-use crate::store::Store;
 use async_graphql::dataloader::Loader;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub struct StoreLoader(pub Arc<dyn Store>);
+/// Batched loads through the service's store (and, for presence, the
+/// service itself: its live-socket port).
+pub struct StoreLoader(pub Arc<crate::service::Service>);
 
 type Loaded<K, V> = Result<HashMap<K, V>, Arc<DomainError>>;
 
@@ -25,7 +26,7 @@ impl Loader<UserId> for StoreLoader {
     type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[UserId]) -> Loaded<UserId, User> {
-        let users = self.0.users(keys).await.map_err(shared)?;
+        let users = self.0.store().users(keys).await.map_err(shared)?;
         Ok(users.into_iter().map(|u| (u.id.clone(), u)).collect())
     }
 }
@@ -35,7 +36,7 @@ impl Loader<GroupId> for StoreLoader {
     type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[GroupId]) -> Loaded<GroupId, Group> {
-        let groups = self.0.groups(keys).await.map_err(shared)?;
+        let groups = self.0.store().groups(keys).await.map_err(shared)?;
         Ok(groups.into_iter().map(|g| (g.id.clone(), g)).collect())
     }
 }
@@ -45,7 +46,7 @@ impl Loader<MessageId> for StoreLoader {
     type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[MessageId]) -> Loaded<MessageId, Message> {
-        let messages = self.0.messages(keys).await.map_err(shared)?;
+        let messages = self.0.store().messages(keys).await.map_err(shared)?;
         Ok(messages.into_iter().map(|m| (m.id.clone(), m)).collect())
     }
 }
@@ -55,7 +56,7 @@ impl Loader<(GroupId, UserId)> for StoreLoader {
     type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[(GroupId, UserId)]) -> Loaded<(GroupId, UserId), Membership> {
-        let found = self.0.memberships(keys).await.map_err(shared)?;
+        let found = self.0.store().memberships(keys).await.map_err(shared)?;
         Ok(found
             .into_iter()
             .map(|m| ((m.group_id.clone(), m.user_id.clone()), m))
@@ -75,7 +76,7 @@ impl Loader<ReadKey> for StoreLoader {
     async fn load(&self, keys: &[ReadKey]) -> Loaded<ReadKey, Self::Value> {
         let pairs: Vec<(GroupId, UserId)> =
             keys.iter().map(|k| (k.0.clone(), k.1.clone())).collect();
-        let found = self.0.read_states(&pairs).await.map_err(shared)?;
+        let found = self.0.store().read_states(&pairs).await.map_err(shared)?;
         Ok(found
             .into_iter()
             .map(|((g, u), state)| (ReadKey(g, u), state))
@@ -99,7 +100,13 @@ impl Loader<HeldKey> for StoreLoader {
         }
         let mut out: HashMap<HeldKey, Vec<String>> = HashMap::new();
         for (user, messages) in by_user {
-            for r in self.0.reactions_of(user, &messages).await.map_err(shared)? {
+            for r in self
+                .0
+                .store()
+                .reactions_of(user, &messages)
+                .await
+                .map_err(shared)?
+            {
                 let key = HeldKey(r.user_id, r.message_id);
                 out.entry(key).or_default().push(r.key);
             }
@@ -119,7 +126,7 @@ impl Loader<ThreadOf> for StoreLoader {
 
     async fn load(&self, keys: &[ThreadOf]) -> Loaded<ThreadOf, Self::Value> {
         let roots: Vec<MessageId> = keys.iter().map(|k| k.0.clone()).collect();
-        let found = self.0.threads(&roots).await.map_err(shared)?;
+        let found = self.0.store().threads(&roots).await.map_err(shared)?;
         Ok(found
             .into_iter()
             .map(|t| (ThreadOf(t.root_id.clone()), t))
@@ -143,8 +150,39 @@ impl Loader<TookPart> for StoreLoader {
         }
         let mut out = HashMap::new();
         for (user, roots) in by_user {
-            for root in self.0.participated(user, &roots).await.map_err(shared)? {
+            for root in self
+                .0
+                .store()
+                .participated(user, &roots)
+                .await
+                .map_err(shared)?
+            {
                 out.insert(TookPart(user.clone(), root), ());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A user's presence as one viewer sees it (`User.presence`): one call per
+/// viewer per batch; absent when the viewer may not see it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PresenceKey(pub UserId, pub UserId);
+
+impl Loader<PresenceKey> for StoreLoader {
+    type Value = crate::domain::presence::Presence;
+    type Error = Arc<DomainError>;
+
+    async fn load(&self, keys: &[PresenceKey]) -> Loaded<PresenceKey, Self::Value> {
+        let mut by_viewer: HashMap<&UserId, Vec<UserId>> = HashMap::new();
+        for PresenceKey(viewer, user) in keys {
+            by_viewer.entry(viewer).or_default().push(user.clone());
+        }
+        let mut out = HashMap::new();
+        for (viewer, users) in by_viewer {
+            let found = self.0.presences(viewer, &users).await.map_err(Arc::new)?;
+            for (user, presence) in found {
+                out.insert(PresenceKey(viewer.clone(), user), presence);
             }
         }
         Ok(out)

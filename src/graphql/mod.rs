@@ -35,7 +35,7 @@ pub type ChorusSchema = Schema<Query, Mutation, Subscription>;
 pub fn build_schema(service: Arc<Service>, limits: Limits) -> ChorusSchema {
     // Related objects in batches gathered per scheduler tick, not per timer
     // (`tick_loader`): a 20-author page is one fetch with no wait.
-    let loader = tick_loader::TickLoader::new(loaders::StoreLoader(service.store().clone()));
+    let loader = tick_loader::TickLoader::new(loaders::StoreLoader(service.clone()));
     let persisted = apq::PersistedQueries::default();
     let mut builder = Schema::build(Query, Mutation::default(), Subscription)
         .data(service)

@@ -135,6 +135,7 @@ impl Env {
             webhooks: app::webhook_delivery(&self.config, false)
                 .map_err(|e| -> Error { e.into() })?,
             devices: Arc::new(self.mobile()),
+            online: Arc::new(self.connections()?),
             publish_wait: self.config.publish_wait,
         };
         Ok(app::parts(&self.config, ports))

@@ -32,6 +32,7 @@ impl Service {
         if !api_key::is_key(token) {
             let identity = auth.authenticate(credential).await?;
             self.sign_in(&identity.profile).await?;
+            self.seen(&identity.profile.id);
             return Ok(identity);
         }
         let refused = || DomainError::from(AuthError::Invalid("unknown or revoked API key".into()));
@@ -45,6 +46,7 @@ impl Service {
         if bot.due_for_use_mark(now) {
             self.store.mark_bot_used(&bot.id, now).await?;
         }
+        self.seen(&bot.user_id);
         Ok(Identity {
             profile: Profile {
                 id: bot.user_id,

@@ -9,6 +9,7 @@ mod memo;
 mod messages;
 pub mod outbox;
 mod pins;
+mod presence;
 pub use bots::BotWithKey;
 pub use hooks::{HookWithSecret, UNKNOWN_HOOK};
 mod devices;
@@ -70,6 +71,10 @@ pub struct Shared {
     /// When each (user, group, parent) last sent `typing: true` through
     /// this process (per Lambda instance on AWS).
     typing: Mutex<lru::LruCache<crate::domain::typing::TypingKey, std::time::Instant>>,
+    online: Arc<dyn ports::Online>,
+    /// The minute each user's `lastSeenAt` was last written through this
+    /// process (so a request writes it at most once a minute).
+    seen_written: Mutex<lru::LruCache<UserId, Timestamp>>,
 }
 
 /// The adapters a service runs on, by name.
@@ -84,6 +89,8 @@ pub struct Ports {
     /// Native devices' endpoints (SNS platform endpoints on AWS; none
     /// locally).
     pub devices: Arc<dyn ports::DeviceEndpoints>,
+    /// Who has a live socket (presence).
+    pub online: Arc<dyn ports::Online>,
     /// How long a write waits for its events to be published before
     /// returning.
     pub publish_wait: std::time::Duration,
@@ -98,6 +105,7 @@ impl Service {
             limiter,
             webhooks,
             devices,
+            online,
             publish_wait,
         } = ports;
         let shared = Shared {
@@ -111,6 +119,8 @@ impl Service {
             devices,
             key_changes: std::sync::atomic::AtomicU64::new(0),
             typing: Mutex::new(lru::LruCache::new(TYPISTS)),
+            online,
+            seen_written: Mutex::new(lru::LruCache::new(SEEN_USERS)),
         };
         Self {
             shared: Arc::new(shared),

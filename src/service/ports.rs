@@ -8,6 +8,7 @@ use crate::domain::push::PushSubscription;
 use crate::domain::{GroupId, UserId};
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,14 @@ pub struct PublishError(#[source] pub crate::domain::error::Cause);
 #[async_trait]
 pub trait EventPublisher: Send + Sync + 'static {
     async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError>;
+}
+
+/// Who has a live subscription socket now: the local broker's listeners,
+/// or the connections table on AWS.
+#[async_trait]
+pub trait Online: Send + Sync + 'static {
+    /// The users of `users` with at least one live socket.
+    async fn with_sockets(&self, users: &[UserId]) -> Result<HashSet<UserId>, RegistryError>;
 }
 
 /// A listener fell too far behind and missed events: it must start again

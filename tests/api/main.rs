@@ -34,6 +34,7 @@ mod outage;
 mod pagination;
 mod pins;
 mod playground;
+mod presence;
 mod privacy;
 mod reactions;
 mod reading;

@@ -81,6 +81,7 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         limiter: std::sync::Arc::new(RateLimiter::new(100, 100)),
         webhooks: chorus::app::webhook_delivery(&config, true).unwrap(),
         devices: std::sync::Arc::new(chorus::service::ports::NoDeviceEndpoints),
+        online: std::sync::Arc::new(chorus::delivery::broker::Broker::new()),
         publish_wait: std::time::Duration::from_millis(500),
     });
     let (owner, applicant) = (user("owner"), user("applicant"));

@@ -27,4 +27,17 @@ impl LiveMutation {
             .set_typing(viewer, &group, parent, typing)
             .await?)
     }
+
+    /// Shows (`true`) or hides the viewer's presence from others (they
+    /// then see `online: false` and no `lastSeenAt`).
+    async fn set_presence_visible(
+        &self,
+        ctx: &Context<'_>,
+        visible: bool,
+    ) -> ApiResult<crate::graphql::types::UserObject> {
+        let user = service(ctx)?
+            .set_presence_visible(viewer(ctx)?, visible)
+            .await?;
+        Ok(crate::graphql::types::UserObject(user))
+    }
 }

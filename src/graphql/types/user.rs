@@ -1,7 +1,11 @@
+use crate::domain::presence::Presence;
 use crate::domain::push::PushSubscription;
 use crate::domain::user::User;
 use crate::domain::Timestamp;
-use async_graphql::{Object, ID};
+use crate::graphql::context::{loader, viewer};
+use crate::graphql::errors::ApiResult;
+use crate::graphql::loaders::PresenceKey;
+use async_graphql::{Context, Object, ID};
 
 pub struct UserObject(pub User);
 
@@ -24,6 +28,29 @@ impl UserObject {
     /// cannot pass for her.
     async fn is_bot(&self) -> bool {
         self.0.id.is_bot()
+    }
+
+    /// Whether they have a live socket and when they were last seen: the
+    /// viewer's own, or a user who shares a group with the viewer (both
+    /// members); null otherwise. A user who hid it shows offline and never
+    /// seen to others.
+    async fn presence(&self, ctx: &Context<'_>) -> ApiResult<Option<PresenceObject>> {
+        let key = PresenceKey(viewer(ctx)?.clone(), self.0.id.clone());
+        Ok(loader(ctx)?.load_one(key).await?.map(PresenceObject))
+    }
+}
+
+pub struct PresenceObject(pub Presence);
+
+#[Object(name = "Presence")]
+impl PresenceObject {
+    async fn online(&self) -> bool {
+        self.0.online
+    }
+
+    /// To the minute.
+    async fn last_seen_at(&self) -> Option<Timestamp> {
+        self.0.last_seen_at
     }
 }
 

@@ -78,6 +78,8 @@ impl State {
                 email: None,
                 picture_url: None,
                 created_at: new.now,
+                last_seen_at: None,
+                presence_hidden: false,
             },
         );
         self.put_membership(membership.clone());

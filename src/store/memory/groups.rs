@@ -25,6 +25,8 @@ impl Users for MemoryStore {
                 email: profile.email.clone(),
                 picture_url: profile.picture_url.clone(),
                 created_at: now,
+                last_seen_at: None,
+                presence_hidden: false,
             });
         user.name.clone_from(&profile.name);
         user.email.clone_from(&profile.email);
@@ -38,6 +40,40 @@ impl Users for MemoryStore {
             .iter()
             .filter_map(|id| state.users.get(id).cloned())
             .collect())
+    }
+
+    async fn mark_seen(&self, user: &UserId, minute: Timestamp) -> StoreResult<()> {
+        let every =
+            chrono::Duration::from_std(crate::domain::presence::SEEN_EVERY).unwrap_or_default();
+        let mut state = self.state.lock();
+        if let Some(found) = state.users.get_mut(user) {
+            if found.last_seen_at.is_none_or(|at| at <= minute - every) {
+                found.last_seen_at = Some(minute);
+            }
+        }
+        Ok(())
+    }
+
+    async fn set_presence_hidden(&self, user: &UserId, hidden: bool) -> StoreResult<User> {
+        let mut state = self.state.lock();
+        let found = state
+            .users
+            .get_mut(user)
+            .ok_or(StoreError::NotFound("user"))?;
+        found.presence_hidden = hidden;
+        Ok(found.clone())
+    }
+
+    async fn sharing(&self, viewer: &UserId, users: &[UserId]) -> StoreResult<Vec<UserId>> {
+        let state = self.state.lock();
+        let empty = std::collections::BTreeMap::new();
+        let groups = state.by_user.get(viewer).unwrap_or(&empty);
+        let member = |user: &UserId, group: &GroupId| {
+            let key = (group.clone(), user.clone());
+            state.memberships.get(&key).is_some_and(|m| m.is_member())
+        };
+        let shares = |user: &&UserId| groups.keys().any(|(_, g)| member(user, g));
+        Ok(users.iter().filter(shares).cloned().collect())
     }
 }
 

@@ -52,6 +52,48 @@ impl Users for Neo4jStore {
         let statement = q::USERS_BY_IDS.query().param("ids", ids(wanted));
         rows::convert(tx::read::<UserRow>(&self.graph, statement).await?)
     }
+
+    async fn mark_seen(&self, user: &UserId, minute: Timestamp) -> StoreResult<()> {
+        let every =
+            chrono::Duration::from_std(crate::domain::presence::SEEN_EVERY).unwrap_or_default();
+        let statement = q::USER_MARK_SEEN
+            .query()
+            .param("id", user.as_str())
+            .param("minute", micros(minute))
+            .param("before", micros(minute - every));
+        tx::read::<rows::Ignored>(&self.graph, statement).await?;
+        Ok(())
+    }
+
+    async fn set_presence_hidden(&self, user: &UserId, hidden: bool) -> StoreResult<User> {
+        let statement = q::USER_SET_PRESENCE
+            .query()
+            .param("id", user.as_str())
+            .param("hidden", hidden);
+        let found = tx::read::<UserRow>(&self.graph, statement).await?;
+        found
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound("user"))?
+            .try_into()
+    }
+
+    async fn sharing(&self, viewer: &UserId, users: &[UserId]) -> StoreResult<Vec<UserId>> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Sharer {
+            user_id: UserId,
+        }
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statement = q::USERS_SHARING_A_GROUP
+            .query()
+            .param("viewerId", viewer.as_str())
+            .param("userIds", ids(users));
+        let found = tx::read::<Sharer>(&self.graph, statement).await?;
+        Ok(found.into_iter().map(|s| s.user_id).collect())
+    }
 }
 
 #[async_trait]

@@ -111,8 +111,11 @@ statements! {
     USER_MEMBERSHIPS_BACKWARD = "user_memberships_backward";
     USER_MEMBERSHIPS_EXISTS = "user_memberships_exists";
     USER_MEMBERSHIPS_FORWARD = "user_memberships_forward";
+    USER_MARK_SEEN = "user_mark_seen";
+    USER_SET_PRESENCE = "user_set_presence";
     USER_UPSERT = "user_upsert";
     USERS_BY_IDS = "users_by_ids";
+    USERS_SHARING_A_GROUP = "users_sharing_a_group";
     WEBHOOK_BY_ID = "webhook_by_id";
     WEBHOOK_COUNT_OF_GROUP = "webhook_count_of_group";
     WEBHOOK_CREATE = "webhook_create";

@@ -31,6 +31,8 @@ pub struct UserRow {
     email: Option<String>,
     picture_url: Option<String>,
     created_at: i64,
+    last_seen_at: Option<i64>,
+    presence_hidden: Option<bool>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -42,6 +44,8 @@ impl TryFrom<UserRow> for User {
             email: r.email,
             picture_url: r.picture_url,
             created_at: time(r.created_at)?,
+            last_seen_at: r.last_seen_at.map(time).transpose()?,
+            presence_hidden: r.presence_hidden.unwrap_or(false),
         })
     }
 }

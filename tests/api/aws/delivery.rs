@@ -358,3 +358,18 @@ async fn typing_reaches_sockets_through_fanout_once_per_throttle() {
         vec![json!({"type": "TYPING", "typing": {"user": {"id": "bob"}, "typing": true}})]
     );
 }
+
+#[tokio::test]
+async fn presence_on_aws_is_read_from_the_connections_table() {
+    skip_without!(without_moto);
+    let w = world().await;
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Club").await;
+    join(&router, &group, "alice", "bob").await;
+    let query = "{ node(id: \"bob\") { ... on User { presence { online } } } }";
+    let offline = api(&router, "alice", query, json!({})).await;
+    assert_eq!(offline["node"]["presence"]["online"], false);
+    ws(&w, "bob=", "bob", &subscribe(&group)).await;
+    let online = api(&router, "alice", query, json!({})).await;
+    assert_eq!(online["node"]["presence"]["online"], true);
+}

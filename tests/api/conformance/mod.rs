@@ -136,6 +136,7 @@ macro_rules! conformance_suite {
             case!(reading::markers_refuse_other_groups_and_non_members);
             case!(reading::concurrent_posts_while_markers_move_stay_exact);
             case!(reading::seen_by_follows_markers_and_leaves_out_the_author);
+            case!(reading::last_seen_is_written_once_a_minute_and_sharers_are_members_together);
             case!(reactions::concurrent_identical_adds_count_once_and_announce_once);
             case!(reactions::racing_for_the_twenty_first_key_leaves_exactly_twenty);
             case!(reactions::counts_follow_removes_and_reactors_page);

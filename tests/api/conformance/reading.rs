@@ -290,3 +290,63 @@ pub async fn seen_by_follows_markers_and_leaves_out_the_author(store: DynStore) 
         .unwrap();
     assert_eq!(seen(m2.id.clone(), None, 10).await.0, vec!["ann", "cat"]);
 }
+
+pub async fn last_seen_is_written_once_a_minute_and_sharers_are_members_together(store: DynStore) {
+    let (ann, bob, cat) = (
+        user(&store, "ann").await,
+        user(&store, "bob").await,
+        user(&store, "cat").await,
+    );
+    let g = group(&store, &ann, "Club").await;
+    admit(&store, &g.id, &ann, &bob).await;
+    let apply = chorus::domain::membership::Action::Apply { note: None };
+    store
+        .transition(&g.id, &cat, &cat, &apply, chrono::Utc::now())
+        .await
+        .unwrap();
+    let minute = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let seen = |at: i64| minute + chrono::Duration::seconds(at);
+    let stored = |store: DynStore| async move {
+        store
+            .users(std::slice::from_ref(&UserId::parse("bob").unwrap()))
+            .await
+            .unwrap()[0]
+            .last_seen_at
+    };
+    assert_eq!(stored(store.clone()).await, None);
+    store.mark_seen(&bob, seen(0)).await.unwrap();
+    assert_eq!(stored(store.clone()).await, Some(seen(0)));
+    store.mark_seen(&bob, seen(0)).await.unwrap();
+    store.mark_seen(&bob, seen(30)).await.unwrap();
+    assert_eq!(
+        stored(store.clone()).await,
+        Some(seen(0)),
+        "within the minute: kept"
+    );
+    store.mark_seen(&bob, seen(60)).await.unwrap();
+    assert_eq!(stored(store.clone()).await, Some(seen(60)));
+    store.mark_seen(&bob, seen(0)).await.unwrap();
+    assert_eq!(
+        stored(store.clone()).await,
+        Some(seen(60)),
+        "never backward"
+    );
+    let hidden = store.set_presence_hidden(&bob, true).await.unwrap();
+    assert!(hidden.presence_hidden);
+    let shown = store.set_presence_hidden(&bob, false).await.unwrap();
+    assert!(!shown.presence_hidden);
+    let sharing = store
+        .sharing(&ann, &[bob.clone(), cat.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        sharing,
+        vec![bob.clone()],
+        "an applicant shares nothing yet"
+    );
+    assert!(store
+        .sharing(&cat, std::slice::from_ref(&ann))
+        .await
+        .unwrap()
+        .is_empty());
+}
