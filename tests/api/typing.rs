@@ -106,12 +106,10 @@ async fn typing_never_reaches_the_outbox() {
 #[tokio::test]
 async fn a_webhook_of_every_type_hears_no_typing() {
     crate::skip::skip_without!(without_python);
-    use tokio::io::AsyncWriteExt;
     let app = spawn_app().await;
     let (alice, bob) = (app.user("alice"), app.user("bob"));
     let g = alice.create_group("Ops").await;
     alice.admit(&g, &bob).await;
-    let (mut child, port, mut heard) = crate::webhook_sender::receiver("-", "").await;
     let every = json!([
         "MESSAGE_POSTED",
         "MESSAGE_EDITED",
@@ -122,18 +120,7 @@ async fn a_webhook_of_every_type_hears_no_typing() {
         "MESSAGE_PINNED",
         "MESSAGE_UNPINNED"
     ]);
-    let create = "mutation($g: ID!, $u: String!, $e: [WebhookEventType!]!) {
-        createWebhook(input: {groupId: $g, url: $u, events: $e}) { secret } }";
-    let url = format!("http://127.0.0.1:{port}/hook");
-    let data = alice
-        .ok(create, json!({"g": g, "u": url, "e": every}))
-        .await;
-    let secret = data["createWebhook"]["secret"].as_str().unwrap().to_owned();
-    let stdin = child.stdin.as_mut().unwrap();
-    stdin
-        .write_all(format!("{secret}\n").as_bytes())
-        .await
-        .unwrap();
+    let (_child, mut heard) = crate::webhook_sender::registered(&alice, &g, every).await;
     bob.ok(TYPING, json!({"g": g, "t": true})).await;
     bob.ok(TYPING, json!({"g": g, "t": false})).await;
     let m = bob.post(&g, "typed it").await;

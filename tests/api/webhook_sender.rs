@@ -33,6 +33,33 @@ pub async fn receiver(secret: &str, statuses: &str) -> (Child, u16, Received) {
     (child, port, lines)
 }
 
+/// A receiver that accepts every request, and the webhook `admin`
+/// registers for it on `group` with `events` (its secret handed over).
+pub async fn registered(
+    admin: &crate::helpers::Client<'_>,
+    group: &str,
+    events: Value,
+) -> (Child, Received) {
+    use tokio::io::AsyncWriteExt;
+    let (mut child, port, heard) = receiver("-", "").await;
+    let create = "mutation($g: ID!, $u: String!, $e: [WebhookEventType!]!) {
+        createWebhook(input: {groupId: $g, url: $u, events: $e}) { secret } }";
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let data = admin
+        .ok(
+            create,
+            serde_json::json!({"g": group, "u": url, "e": events}),
+        )
+        .await;
+    let secret = data["createWebhook"]["secret"].as_str().unwrap().to_owned();
+    let stdin = child.stdin.as_mut().unwrap();
+    stdin
+        .write_all(format!("{secret}\n").as_bytes())
+        .await
+        .unwrap();
+    (child, heard)
+}
+
 pub async fn next(lines: &mut Received) -> Value {
     let line = tokio::time::timeout(std::time::Duration::from_secs(5), lines.next_line())
         .await

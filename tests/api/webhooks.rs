@@ -335,18 +335,8 @@ async fn reaction_and_pin_events_reach_a_webhook_with_the_message_key_and_reacto
     let (alice, bob) = (app.user("alice"), app.user("bob"));
     let g = alice.create_group("Ops").await;
     alice.admit(&g, &bob).await;
-    let (mut child, port, mut heard) = receiver("-", "").await;
-    let url = format!("http://127.0.0.1:{port}/hook");
     let events = json!(["REACTION_ADDED", "REACTION_REMOVED", "MESSAGE_PINNED"]);
-    let data = alice
-        .ok(CREATE, json!({"g": g, "u": url, "e": events}))
-        .await;
-    let secret = data["createWebhook"]["secret"].as_str().unwrap().to_owned();
-    let stdin = child.stdin.as_mut().unwrap();
-    stdin
-        .write_all(format!("{secret}\n").as_bytes())
-        .await
-        .unwrap();
+    let (_child, mut heard) = crate::webhook_sender::registered(&alice, &g, events).await;
     let m = alice.post(&g, "ship it").await;
     let react = "mutation($m: ID!, $k: String!) { addReaction(messageId: $m, key: $k) { id } }";
     bob.ok(react, json!({"m": m, "k": "🚀"})).await;
