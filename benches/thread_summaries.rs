@@ -18,7 +18,7 @@ mod big_small;
 #[path = "support/schema_bench.rs"]
 mod schema_bench;
 
-use chorus::domain::message::{NewMessage, Parent};
+use chorus::domain::message::Parent;
 use chorus::domain::reaction::{ReactionChange, ReactionKey};
 use chorus::domain::{GroupId, MessageId, UserId};
 use chorus::graphql::Viewer;
@@ -30,30 +30,16 @@ const SMALL: u64 = 100;
 const WRITERS: usize = 8;
 const ROOTS: usize = 20;
 
-async fn post(store: &Arc<dyn Store>, to: Parent, author: &UserId, body: &str) -> MessageId {
-    let new = NewMessage {
-        to,
-        author_id: author.clone(),
-        body: chorus::domain::text::message_body(body).unwrap(),
-        client_message_id: None,
-        now: chorus::domain::now(),
-    };
-    store.post_message(&new).await.unwrap().value.message.id
-}
-
 /// 20 roots with five reactions each; the last one's thread gets `size`
 /// replies from the writers, each under a random message of its own part
 /// of the tree (or the root).
 async fn fill(store: &Arc<dyn Store>, group: &GroupId, users: &[UserId], size: u64) -> MessageId {
     let mut roots = Vec::new();
     for i in 0..ROOTS {
-        let root = post(
-            store,
-            Parent::Group(group.clone()),
-            &users[0],
-            &format!("root {i}"),
-        )
-        .await;
+        let to = Parent::Group(group.clone());
+        let root = big_small::post(store, to, &users[0], &format!("root {i}"))
+            .await
+            .id;
         for (u, key) in users[1..6].iter().zip(["👍", "🎉", ":tada:", "❤️", "👀"]) {
             let change = ReactionChange {
                 message_id: root.clone(),
@@ -79,7 +65,9 @@ async fn fill(store: &Arc<dyn Store>, group: &GroupId, users: &[UserId], size: u
                     seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                     let parent = mine[(seed >> 33) as usize % mine.len()].clone();
                     let body = format!("reply {i} of ordinary length, about sixty characters");
-                    let reply = post(&store, Parent::Message(parent), &author, &body).await;
+                    let reply = big_small::post(&store, Parent::Message(parent), &author, &body)
+                        .await
+                        .id;
                     // Keeps the tree bushy but bounded: a parent list of 64.
                     if mine.len() < 64 {
                         mine.push(reply);
@@ -101,30 +89,8 @@ const PAGE: &str = "reactions { key count viewerReacted } thread { replyCount pa
 
 async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     let (group_a, users) = schema_bench::club(&*store, 10).await;
-    let new = chorus::domain::group::NewGroup {
-        name: chorus::domain::text::group_name("Small").unwrap(),
-        description: None,
-        visibility: chorus::domain::group::Visibility::Private,
-    };
-    let group_b = store
-        .create_group(&new, &users[0], chorus::domain::now())
-        .await
-        .unwrap()
-        .value
-        .0;
-    for user in &users[1..] {
-        let apply = chorus::domain::membership::Action::Apply { note: None };
-        let now = chorus::domain::now();
-        store
-            .transition(&group_b.id, user, user, &apply, now)
-            .await
-            .unwrap();
-        let approve = chorus::domain::membership::Action::Approve;
-        store
-            .transition(&group_b.id, &users[0], user, &approve, now)
-            .await
-            .unwrap();
-    }
+    // A second group of the same ten users.
+    let (group_b, _) = schema_bench::club(&*store, 10).await;
     let started = Instant::now();
     let big_root = fill(&store, &group_a.id, &users, big).await;
     let small_root = fill(&store, &group_b.id, &users, SMALL).await;

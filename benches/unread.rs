@@ -18,7 +18,7 @@ mod big_small;
 
 use chorus::domain::group::{NewGroup, Visibility};
 use chorus::domain::membership::Action;
-use chorus::domain::message::{Message, NewMessage, Parent};
+use chorus::domain::message::Parent;
 use chorus::domain::user::Profile;
 use chorus::domain::{GroupId, UserId};
 use chorus::store::Store;
@@ -44,17 +44,6 @@ async fn user(store: &Arc<dyn Store>, id: &str) -> UserId {
     profile.id
 }
 
-async fn post(store: &Arc<dyn Store>, to: Parent, author: &UserId, body: &str) -> Message {
-    let new = NewMessage {
-        to,
-        author_id: author.clone(),
-        body: chorus::domain::text::message_body(body).unwrap(),
-        client_message_id: None,
-        now: chorus::domain::now(),
-    };
-    store.post_message(&new).await.unwrap().value.message
-}
-
 /// Posts messages `from..to` of the group: every tenth a top-level post,
 /// the rest replies to the writer's latest post, one in `MENTION_EVERY`
 /// naming `@reader`.
@@ -74,7 +63,7 @@ async fn fill(store: &Arc<dyn Store>, group: &GroupId, author: &UserId, from: u6
                         Some(id) if i % 10 != 0 => Parent::Message(Clone::clone(id)),
                         _ => Parent::Group(group.clone()),
                     };
-                    let posted = post(&store, to.clone(), &author, body).await;
+                    let posted = big_small::post(&store, to.clone(), &author, body).await;
                     if matches!(to, Parent::Group(_)) {
                         root = Some(posted.id);
                     }
@@ -114,7 +103,7 @@ async fn group(
         .unwrap();
     let half = size / 2;
     fill(store, &g.id, writer, 0, half - 1).await;
-    let middle = post(store, Parent::Group(g.id.clone()), writer, "the middle").await;
+    let middle = big_small::post(store, Parent::Group(g.id.clone()), writer, "the middle").await;
     store.mark_read(&g.id, reader, &middle.id).await.unwrap();
     fill(store, &g.id, writer, half, size).await;
     g.id

@@ -61,3 +61,21 @@ where
     let [b, s] = timings.map(median);
     (b, s, b.as_secs_f64() / s.as_secs_f64())
 }
+
+/// A message posted by `author` under `to`, now.
+#[allow(dead_code)] // not every bench that includes this file posts
+pub async fn post(
+    store: &Arc<dyn Store>,
+    to: chorus::domain::message::Parent,
+    author: &chorus::domain::UserId,
+    body: &str,
+) -> chorus::domain::message::Message {
+    let new = chorus::domain::message::NewMessage {
+        to,
+        author_id: author.clone(),
+        body: chorus::domain::text::message_body(body).unwrap(),
+        client_message_id: None,
+        now: chorus::domain::now(),
+    };
+    store.post_message(&new).await.unwrap().value.message
+}

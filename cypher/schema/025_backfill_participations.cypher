@@ -3,7 +3,7 @@
 MATCH (r:Message)
 WHERE r.participantsToBackfill IS NOT NULL
 UNWIND r.participantsToBackfill AS userId
-MERGE (p:Participation {id: userId + $newline + r.id})
+MERGE (p:Participation {id: userId + '\n' + r.id})
 ON CREATE SET p.userId = userId, p.rootId = r.id, p.groupId = r.groupId,
               p.activityAt = r.activityAt
 WITH DISTINCT r

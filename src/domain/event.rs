@@ -77,20 +77,30 @@ pub struct DomainEvent {
 }
 
 impl DomainEvent {
-    pub fn message(kind: EventKind, message: Message, at: Timestamp) -> Self {
-        let cursor = Self::cursor_of(&message);
+    /// A new event of `kind` in `group` with nothing attached: each
+    /// constructor below sets what its kind carries.
+    fn bare(kind: EventKind, group_id: GroupId, at: Timestamp) -> Self {
         Self {
             id: EventId::generate(),
             kind,
-            group_id: message.group_id.clone(),
-            message: Some(message),
+            group_id,
+            message: None,
             membership: None,
-            cursor: Some(cursor),
+            cursor: None,
             occurred_at: at,
             reply_to: None,
             member_count: None,
             reaction: None,
             typing: None,
+        }
+    }
+
+    pub fn message(kind: EventKind, message: Message, at: Timestamp) -> Self {
+        let (cursor, group) = (Self::cursor_of(&message), message.group_id.clone());
+        Self {
+            cursor: Some(cursor),
+            message: Some(message),
+            ..Self::bare(kind, group, at)
         }
     }
 
@@ -116,18 +126,10 @@ impl DomainEvent {
     }
 
     pub fn membership(membership: Membership, at: Timestamp) -> Self {
+        let group = membership.group_id.clone();
         Self {
-            id: EventId::generate(),
-            kind: EventKind::MembershipChanged,
-            group_id: membership.group_id.clone(),
-            message: None,
             membership: Some(membership),
-            cursor: None,
-            occurred_at: at,
-            reply_to: None,
-            member_count: None,
-            reaction: None,
-            typing: None,
+            ..Self::bare(EventKind::MembershipChanged, group, at)
         }
     }
 
@@ -207,18 +209,10 @@ impl DomainEvent {
 
     /// The live-only event of a typing indicator.
     pub fn of_typing(typing: Typing, at: Timestamp) -> Self {
+        let group = typing.group_id.clone();
         Self {
-            id: EventId::generate(),
-            kind: EventKind::Typing,
-            group_id: typing.group_id.clone(),
-            message: None,
-            membership: None,
-            cursor: None,
-            occurred_at: at,
-            reply_to: None,
-            member_count: None,
-            reaction: None,
             typing: Some(typing),
+            ..Self::bare(EventKind::Typing, group, at)
         }
     }
 

@@ -75,28 +75,40 @@ impl UserId {
 
 const MEMBERSHIP_PREFIX: &str = "ms_";
 
-/// A membership's id: the same for one (group, user) pair through every
-/// state it goes through (applied, member, left, ...).
-pub fn membership_id(group: &GroupId, user: &UserId) -> String {
+/// An id naming a tuple of ids (`parts`, none holding a newline): `prefix`
+/// and the parts joined by newlines, base64url.
+pub fn compound_id(prefix: &str, parts: &[&str]) -> String {
     use base64::Engine;
-    let pair = format!("{group}\n{user}");
-    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair);
-    format!("{MEMBERSHIP_PREFIX}{encoded}")
+    let joined = parts.join("\n");
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(joined);
+    format!("{prefix}{encoded}")
 }
 
-/// The (group, user) pair of a [`membership_id`], if `raw` is one.
-pub fn parse_membership_id(raw: &str) -> Option<(GroupId, UserId)> {
+/// The `N` parts of a [`compound_id`] with `prefix`, if `raw` is one.
+pub fn parse_compound<const N: usize>(raw: &str, prefix: &str) -> Option<[String; N]> {
     use base64::Engine;
-    let encoded = raw.strip_prefix(MEMBERSHIP_PREFIX)?;
-    if encoded.len() > 2 * MAX_ID_LEN {
+    let encoded = raw.strip_prefix(prefix)?;
+    if encoded.len() > 4 * MAX_ID_LEN {
         return None;
     }
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(encoded)
         .ok()?;
-    let pair = String::from_utf8(bytes).ok()?;
-    let (group, user) = pair.split_once('\n')?;
-    Some((GroupId::parse(group).ok()?, UserId::parse(user).ok()?))
+    let joined = String::from_utf8(bytes).ok()?;
+    let parts: Vec<String> = joined.splitn(N, '\n').map(str::to_owned).collect();
+    parts.try_into().ok()
+}
+
+/// A membership's id: the same for one (group, user) pair through every
+/// state it goes through (applied, member, left, ...).
+pub fn membership_id(group: &GroupId, user: &UserId) -> String {
+    compound_id(MEMBERSHIP_PREFIX, &[group.as_str(), user.as_str()])
+}
+
+/// The (group, user) pair of a [`membership_id`], if `raw` is one.
+pub fn parse_membership_id(raw: &str) -> Option<(GroupId, UserId)> {
+    let [group, user] = parse_compound::<2>(raw, MEMBERSHIP_PREFIX)?;
+    Some((GroupId::parse(&group).ok()?, UserId::parse(&user).ok()?))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! Each message keeps one count per key (in order of first use), written
 //! with every change, so reading them never counts rows.
 
+use super::ids::{compound_id, parse_compound};
 use super::membership::Membership;
 use super::message::Message;
 pub use super::message::ReactionCount;
@@ -71,28 +72,19 @@ const REACTION_PREFIX: &str = "rx_";
 impl Reaction {
     /// The reaction's global id: its (message, user, key), encoded.
     pub fn id(&self) -> String {
-        use base64::Engine;
-        let triple = format!("{}\n{}\n{}", self.message_id, self.user_id, self.key);
-        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(triple);
-        format!("{REACTION_PREFIX}{encoded}")
+        let parts = [self.message_id.as_str(), self.user_id.as_str(), &self.key];
+        compound_id(REACTION_PREFIX, &parts)
     }
 
     /// The (message, user, key) an id names, if `raw` is a reaction id.
     pub fn parse_id(raw: &str) -> Option<(MessageId, UserId, String)> {
-        use base64::Engine;
-        let encoded = raw.strip_prefix(REACTION_PREFIX)?;
-        if encoded.len() > 1_024 {
-            return None;
-        }
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(encoded)
-            .ok()?;
-        let triple = String::from_utf8(bytes).ok()?;
-        let mut parts = triple.splitn(3, '\n');
-        let message = MessageId::parse(parts.next()?).ok()?;
-        let user = UserId::parse(parts.next()?).ok()?;
-        let key = ReactionKey::parse(parts.next()?).ok()?;
-        Some((message, user, key.0))
+        let [message, user, key] = parse_compound::<3>(raw, REACTION_PREFIX)?;
+        let key = ReactionKey::parse(&key).ok()?;
+        Some((
+            MessageId::parse(&message).ok()?,
+            UserId::parse(&user).ok()?,
+            key.0,
+        ))
     }
 
     /// Where one reactor sits in its key's list: (created at in µs, user).

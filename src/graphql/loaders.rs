@@ -94,12 +94,8 @@ impl Loader<HeldKey> for StoreLoader {
     type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[HeldKey]) -> Loaded<HeldKey, Self::Value> {
-        let mut by_user: HashMap<&UserId, Vec<MessageId>> = HashMap::new();
-        for HeldKey(user, message) in keys {
-            by_user.entry(user).or_default().push(message.clone());
-        }
         let mut out: HashMap<HeldKey, Vec<String>> = HashMap::new();
-        for (user, messages) in by_user {
+        for (user, messages) in per_user(keys.iter().map(|k| (&k.0, &k.1))) {
             for r in self
                 .0
                 .store()
@@ -144,12 +140,8 @@ impl Loader<TookPart> for StoreLoader {
     type Error = Arc<DomainError>;
 
     async fn load(&self, keys: &[TookPart]) -> Loaded<TookPart, ()> {
-        let mut by_user: HashMap<&UserId, Vec<MessageId>> = HashMap::new();
-        for TookPart(user, root) in keys {
-            by_user.entry(user).or_default().push(root.clone());
-        }
         let mut out = HashMap::new();
-        for (user, roots) in by_user {
+        for (user, roots) in per_user(keys.iter().map(|k| (&k.0, &k.1))) {
             for root in self
                 .0
                 .store()
@@ -164,27 +156,39 @@ impl Loader<TookPart> for StoreLoader {
     }
 }
 
-/// A user's presence as one viewer sees it (`User.presence`): one call per
-/// viewer per batch; absent when the viewer may not see it.
+/// Whether a user has a live socket, as far as one viewer may know
+/// (`User.presence`): one call per viewer per batch; absent when the viewer
+/// may not see it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PresenceKey(pub UserId, pub UserId);
 
 impl Loader<PresenceKey> for StoreLoader {
-    type Value = crate::domain::presence::Presence;
+    type Value = bool;
     type Error = Arc<DomainError>;
 
-    async fn load(&self, keys: &[PresenceKey]) -> Loaded<PresenceKey, Self::Value> {
-        let mut by_viewer: HashMap<&UserId, Vec<UserId>> = HashMap::new();
-        for PresenceKey(viewer, user) in keys {
-            by_viewer.entry(viewer).or_default().push(user.clone());
-        }
+    async fn load(&self, keys: &[PresenceKey]) -> Loaded<PresenceKey, bool> {
         let mut out = HashMap::new();
-        for (viewer, users) in by_viewer {
-            let found = self.0.presences(viewer, &users).await.map_err(Arc::new)?;
-            for (user, presence) in found {
-                out.insert(PresenceKey(viewer.clone(), user), presence);
+        for (viewer, users) in per_user(keys.iter().map(|k| (&k.0, &k.1))) {
+            let found = self
+                .0
+                .online_among(viewer, &users)
+                .await
+                .map_err(Arc::new)?;
+            for (user, online) in found {
+                out.insert(PresenceKey(viewer.clone(), user), online);
             }
         }
         Ok(out)
     }
+}
+
+/// Pairs grouped by their first part (the user a batch is read for).
+fn per_user<'a, T: Clone + 'a>(
+    pairs: impl Iterator<Item = (&'a UserId, &'a T)>,
+) -> HashMap<&'a UserId, Vec<T>> {
+    let mut grouped: HashMap<&UserId, Vec<T>> = HashMap::new();
+    for (user, item) in pairs {
+        grouped.entry(user).or_default().push(item.clone());
+    }
+    grouped
 }

@@ -1,5 +1,5 @@
 use super::Service;
-use crate::domain::presence::{seen_minute, Presence};
+use crate::domain::presence::seen_minute;
 use crate::domain::user::User;
 use crate::domain::{DomainError, DomainResult, UserId};
 use std::collections::HashMap;
@@ -26,14 +26,15 @@ impl Service {
         });
     }
 
-    /// The presence of each of `users` that `viewer` may see: their own,
-    /// and that of users who share a group with them (both `MEMBER`s);
-    /// the others are left out.
-    pub async fn presences(
+    /// Whether each of `users` whose presence `viewer` may see has a live
+    /// socket: the viewer themself, and users who share a group with them
+    /// (both `MEMBER`s); the others are left out. What is shown is
+    /// `Presence::shown` of this and the user's own fields.
+    pub async fn online_among(
         &self,
         viewer: &UserId,
         users: &[UserId],
-    ) -> DomainResult<HashMap<UserId, Presence>> {
+    ) -> DomainResult<HashMap<UserId, bool>> {
         let others: Vec<UserId> = users.iter().filter(|u| *u != viewer).cloned().collect();
         let mut visible = self.store.sharing(viewer, &others).await?;
         if users.contains(viewer) {
@@ -47,17 +48,11 @@ impl Service {
             .with_sockets(&visible)
             .await
             .map_err(|e| DomainError::Internal(e.0))?;
-        let found = self.store.users(&visible).await?;
-        Ok(found
+        Ok(visible
             .into_iter()
             .map(|u| {
-                let shown = Presence::shown(
-                    &u.id == viewer,
-                    u.presence_hidden,
-                    online.contains(&u.id),
-                    u.last_seen_at,
-                );
-                (u.id, shown)
+                let on = online.contains(&u);
+                (u, on)
             })
             .collect())
     }

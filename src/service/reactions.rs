@@ -30,16 +30,6 @@ impl Service {
         Ok(recorded.value)
     }
 
-    /// The reactions `viewer` holds on `messages` (messages they were
-    /// shown; a viewer's own reactions are theirs to read).
-    pub async fn reactions_of(
-        &self,
-        viewer: &UserId,
-        messages: &[MessageId],
-    ) -> DomainResult<Vec<Reaction>> {
-        Ok(self.store.reactions_of(viewer, messages).await?)
-    }
-
     /// Who reacted to a message with `key`: nobody once it is deleted.
     #[tracing::instrument(skip(self, message, key), fields(message = %message.id))]
     pub async fn reactors(

@@ -2,7 +2,9 @@
 
 use super::Service;
 use crate::domain::membership::Membership;
-use crate::domain::reading::{NotificationLevel, ReadState, UnreadSummary};
+use crate::domain::message::Message;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::reading::{NotificationLevel, ReadState, SeenKey, UnreadSummary};
 use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
 
 impl Service {
@@ -64,5 +66,21 @@ impl Service {
     #[tracing::instrument(skip(self))]
     pub async fn unread_summary(&self, viewer: &UserId) -> DomainResult<UnreadSummary> {
         Ok(self.store.unread_summary(viewer).await?)
+    }
+
+    /// The members who have read `message` (their marker at or past it),
+    /// its author left out, by how far they read; forward only.
+    #[tracing::instrument(skip(self, message), fields(message = %message.id))]
+    pub async fn seen_by(
+        &self,
+        viewer: &UserId,
+        message: &Message,
+        page: PageRequest<SeenKey>,
+    ) -> DomainResult<Page<(SeenKey, Membership)>> {
+        self.readable_group(viewer, &message.group_id).await?;
+        let PageRequest::Forward { after, limit } = page else {
+            return Err(DomainError::invalid("seenBy pages forward (first, after)"));
+        };
+        Ok(self.store.seen_by(&message.id, after, limit).await?)
     }
 }

@@ -21,7 +21,8 @@ pub trait Reactions: Send + Sync {
         user: &UserId,
         messages: &[MessageId],
     ) -> StoreResult<Vec<Reaction>>;
-    /// Who reacted to a message with `key`, oldest first.
+    /// Who reacted to a message with `key`, oldest first (nobody for a
+    /// message that does not exist: callers hold the message).
     async fn reactors(
         &self,
         message: &MessageId,

@@ -284,6 +284,14 @@ async fn migrate_fills_what_older_data_lacks() {
     let mine = store.my_threads(&bob, None, page).await.unwrap();
     assert_eq!(mine.items.len(), 1);
     assert_eq!(mine.items[0].root_id, root.id);
+    let took_part = store
+        .participated(&bob, std::slice::from_ref(&root.id))
+        .await;
+    assert_eq!(
+        took_part.unwrap(),
+        vec![root.id.clone()],
+        "ids as sends write them"
+    );
     let seen = store.seen_by(&root.id, None, 10).await.unwrap();
     let readers: Vec<_> = seen.items.iter().map(|(_, m)| m.user_id.clone()).collect();
     assert_eq!(readers, vec![bob.clone()]);

@@ -40,15 +40,7 @@ impl MessageObject {
     /// The members the body names as `@<userId>`, in order (none once
     /// deleted).
     async fn mentions(&self, ctx: &Context<'_>) -> ApiResult<Vec<UserObject>> {
-        let ids = self.0.mentions.iter().cloned();
-        let mut users = loader(ctx)?.load_many(ids).await?;
-        Ok(self
-            .0
-            .mentions
-            .iter()
-            .filter_map(|id| users.remove(id))
-            .map(UserObject)
-            .collect())
+        super::users_in_order(ctx, &self.0.mentions).await
     }
 
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<MessageObject>> {

@@ -51,6 +51,20 @@ where
     })
 }
 
+/// The users of `ids`, in that order (one batched load; a dangling id is
+/// left out).
+async fn users_in_order(
+    ctx: &Context<'_>,
+    ids: &[crate::domain::UserId],
+) -> ApiResult<Vec<UserObject>> {
+    let mut users = loader(ctx)?.load_many(ids.iter().cloned()).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| users.remove(id))
+        .map(UserObject)
+        .collect())
+}
+
 /// Query complexity of a connection field: its page size times the cost of
 /// one node, so `first: 100` nested three deep is refused, not executed.
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {

@@ -36,13 +36,8 @@ impl ThreadSummaryObject {
             ))
             .into());
         }
-        let ids: Vec<_> = self.0.recent.iter().take(wanted).cloned().collect();
-        let mut users = loader(ctx)?.load_many(ids.clone()).await?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| users.remove(id))
-            .map(UserObject)
-            .collect())
+        let shown = &self.0.recent[..wanted.min(self.0.recent.len())];
+        super::users_in_order(ctx, shown).await
     }
 
     /// When the latest reply was posted; null while there is none.

@@ -35,8 +35,16 @@ impl UserObject {
     /// members); null otherwise. A user who hid it shows offline and never
     /// seen to others.
     async fn presence(&self, ctx: &Context<'_>) -> ApiResult<Option<PresenceObject>> {
-        let key = PresenceKey(viewer(ctx)?.clone(), self.0.id.clone());
-        Ok(loader(ctx)?.load_one(key).await?.map(PresenceObject))
+        let viewer = viewer(ctx)?;
+        let key = PresenceKey(viewer.clone(), self.0.id.clone());
+        let Some(online) = loader(ctx)?.load_one(key).await? else {
+            return Ok(None);
+        };
+        let own = &self.0.id == viewer;
+        let (hidden, seen) = (self.0.presence_hidden, self.0.last_seen_at);
+        Ok(Some(PresenceObject(Presence::shown(
+            own, hidden, online, seen,
+        ))))
     }
 }
 

@@ -40,20 +40,12 @@ impl From<WebhookEventTypeGql> for EventKind {
 }
 
 impl WebhookEventTypeGql {
-    /// The webhook type of an event kind; none for what no webhook hears.
+    /// The webhook type of an event kind (the `From` above read backward);
+    /// none for what no webhook hears.
     fn of(kind: EventKind) -> Option<Self> {
-        use EventKind as K;
-        Some(match kind {
-            K::MessagePosted => Self::MessagePosted,
-            K::MessageEdited => Self::MessageEdited,
-            K::MessageDeleted => Self::MessageDeleted,
-            K::MembershipChanged => Self::MembershipChanged,
-            K::ReactionAdded => Self::ReactionAdded,
-            K::ReactionRemoved => Self::ReactionRemoved,
-            K::MessagePinned => Self::MessagePinned,
-            K::MessageUnpinned => Self::MessageUnpinned,
-            K::Typing => return None,
-        })
+        use async_graphql::resolver_utils::EnumType;
+        let mut types = Self::items().iter().map(|item| item.value);
+        types.find(|w| EventKind::from(*w) == kind)
     }
 }
 

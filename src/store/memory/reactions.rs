@@ -97,9 +97,6 @@ impl Reactions for MemoryStore {
         page: PageRequest<ReactorKey>,
     ) -> StoreResult<Page<Reaction>> {
         let state = self.state.lock();
-        if !state.messages.contains_key(message) {
-            return Err(StoreError::NotFound("message"));
-        }
         let empty = BTreeMap::new();
         let list = state
             .reactions

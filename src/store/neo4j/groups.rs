@@ -56,26 +56,31 @@ impl Users for Neo4jStore {
     async fn mark_seen(&self, user: &UserId, minute: Timestamp) -> StoreResult<()> {
         let every =
             chrono::Duration::from_std(crate::domain::presence::SEEN_EVERY).unwrap_or_default();
-        let statement = q::USER_MARK_SEEN
-            .query()
-            .param("id", user.as_str())
-            .param("minute", micros(minute))
-            .param("before", micros(minute - every));
-        tx::read::<rows::Ignored>(&self.graph, statement).await?;
+        // A conditional SET: safe to run again after a lost answer.
+        let statement = || {
+            q::USER_MARK_SEEN
+                .query()
+                .param("id", user.as_str())
+                .param("minute", micros(minute))
+                .param("before", micros(minute - every))
+        };
+        tx::write_retried::<rows::Ignored>(&self.graph, statement).await?;
         Ok(())
     }
 
     async fn set_presence_hidden(&self, user: &UserId, hidden: bool) -> StoreResult<User> {
-        let statement = q::USER_SET_PRESENCE
-            .query()
-            .param("id", user.as_str())
-            .param("hidden", hidden);
-        let found = tx::read::<UserRow>(&self.graph, statement).await?;
-        found
-            .into_iter()
-            .next()
-            .ok_or(StoreError::NotFound("user"))?
-            .try_into()
+        let statement = || {
+            q::USER_SET_PRESENCE
+                .query()
+                .param("id", user.as_str())
+                .param("hidden", hidden)
+        };
+        match tx::write_retried::<UserRow>(&self.graph, statement).await? {
+            tx::Wrote::Rows(rows) => rows.into_iter().next(),
+            tx::Wrote::Taken => None,
+        }
+        .ok_or(StoreError::NotFound("user"))?
+        .try_into()
     }
 
     async fn sharing(&self, viewer: &UserId, users: &[UserId]) -> StoreResult<Vec<UserId>> {

@@ -70,9 +70,10 @@ impl Neo4jStore {
     #[tracing::instrument(skip(self))]
     pub async fn migrate(&self) -> StoreResult<()> {
         for (name, statement) in queries::MIGRATIONS {
-            // The data backfills build participation ids (user, newline, root).
-            let query = neo4rs::query(statement).param("newline", "\n");
-            self.graph.run(query).await.map_err(tx::driver)?;
+            self.graph
+                .run(neo4rs::query(statement))
+                .await
+                .map_err(tx::driver)?;
             tracing::info!(migration = name, "applied");
         }
         Ok(())

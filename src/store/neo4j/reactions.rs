@@ -11,7 +11,7 @@ use crate::domain::message::Message;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::reaction::{Reacted, Reaction, ReactionChange, ReactorKey};
 use crate::domain::{GroupId, MessageId, UserId};
-use crate::store::{Messages, Reactions, Recorded, StoreError, StoreResult};
+use crate::store::{Reactions, Recorded, StoreError, StoreResult};
 use async_trait::async_trait;
 use serde::Deserialize;
 
@@ -139,13 +139,6 @@ impl Reactions for Neo4jStore {
         key: &str,
         page: PageRequest<ReactorKey>,
     ) -> StoreResult<Page<Reaction>> {
-        if self
-            .messages(std::slice::from_ref(message))
-            .await?
-            .is_empty()
-        {
-            return Err(StoreError::NotFound("message"));
-        }
         let fetch = |forward: bool, cursor: Option<&ReactorKey>, limit: i64| {
             if forward {
                 q::REACTORS_FORWARD
