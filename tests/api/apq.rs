@@ -160,6 +160,9 @@ async fn fifty_large_anonymous_persisted_documents_leave_memory_where_it_was() {
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_chorus"))
         .env("CHORUS_LISTEN", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
+        // One malloc arena: the threads' own arenas otherwise keep freed
+        // pages in ways that vary with the machine's core count.
+        .env("MALLOC_ARENA_MAX", "1")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
