@@ -8,9 +8,10 @@
 //! (`graphql::member_view`) is executed once per shard, not once per
 //! subscription.
 
-use super::fanout::DeliveryShard;
+use super::error::FanoutError;
+use super::fanout::{DeliveryShard, ShardDelivery};
 use crate::delivery::audience::Audience;
-use crate::delivery::audience::SubscriptionRow;
+use crate::delivery::audience::{ShardAudience, SubscriptionRow};
 use crate::delivery::dynamo::expired;
 use crate::delivery::dynamo_connections::ConnectionRegistry;
 use crate::delivery::management::{Management, PostOutcome};
@@ -22,6 +23,7 @@ use crate::graphql::ws::replay::{self, frames, share_key, SharedAnswers};
 use crate::graphql::{member_view, ChorusSchema};
 use crate::service::ports::{PushRegistry, RegistryError};
 use async_graphql::parser::types::ExecutableDocument;
+use futures_util::future::BoxFuture;
 use futures_util::{stream, FutureExt, StreamExt};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -86,6 +88,16 @@ struct Job<'a> {
     shared: Option<&'a SharedAnswers>,
 }
 
+/// What a shard's subscriptions are served from, read once per shard.
+#[derive(Clone, Copy)]
+struct Prepared<'a> {
+    event: &'a Arc<DomainEvent>,
+    audience: &'a ShardAudience,
+    keys_checked: &'a HashMap<&'a str, KeyState>,
+    documents: &'a HashMap<&'a str, ExecutableDocument>,
+    answers: &'a SharedAnswers,
+}
+
 /// Whether the bot key a connection was opened with still signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyState {
@@ -119,6 +131,15 @@ fn parse_each(rows: &[SubscriptionRow]) -> HashMap<&str, ExecutableDocument> {
     documents
 }
 
+#[async_trait::async_trait]
+impl ShardDelivery for Deliver {
+    async fn deliver(&self, job: &DeliveryShard) -> Result<usize, FanoutError> {
+        let report = self.run(job).await?;
+        tracing::info!(?report, "delivered");
+        Ok(report.frames)
+    }
+}
+
 impl Deliver {
     #[tracing::instrument(skip_all, fields(group = %job.event.group_id, shard = job.shard.index))]
     pub async fn run(&self, job: &DeliveryShard) -> Result<DeliverReport, RegistryError> {
@@ -127,36 +148,26 @@ impl Deliver {
         let pushes = audience.offline_pushes(&event);
         let plaintext = webpush::payload(&event);
         let notices = self.notices(&event, &pushes).await;
-        let documents = parse_each(&audience.sockets);
         let keys_checked = self.keys_checked(&audience.sockets).await;
-        let key_state = |row: &SubscriptionRow| {
-            row.key
-                .as_deref()
-                .map_or(KeyState::Current, |key| keys_checked[key])
-        };
-        let known_member =
-            |row: &SubscriptionRow| audience.knows_member(&row.user_id) == Some(true);
+        let documents = parse_each(&audience.sockets);
         // A document that is the same for every member runs once per
         // shard, for the first member who needs it; the others get a copy
         // under their own id.
         let answers = SharedAnswers::new(audience.sockets.len());
-        let socket_work = audience.sockets.iter().map(|row| {
-            let document = documents.get(row.query.as_str());
-            let shared =
-                document.is_some_and(member_view::same_for_every_member) && known_member(row);
-            let job = Job {
-                row,
-                key: key_state(row),
-                known_member: known_member(row),
-                document,
-                shared: shared.then_some(&answers),
-            };
-            self.socket(&event, job).boxed()
-        });
-        let socket_work = stream::iter(socket_work);
-        let push_work =
-            stream::iter(&pushes).map(|sub| self.push(sub, &event, &plaintext, &notices).boxed());
-        let outcomes: Vec<Outcome> = stream::select(socket_work, push_work)
+        let shard = Prepared {
+            event: &event,
+            audience: &audience,
+            keys_checked: &keys_checked,
+            documents: &documents,
+            answers: &answers,
+        };
+        let mut work = self.socket_work(&shard);
+        work.extend(
+            pushes
+                .iter()
+                .map(|sub| self.push(sub, &event, &plaintext, &notices).boxed()),
+        );
+        let outcomes: Vec<Outcome> = stream::iter(work)
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
@@ -173,6 +184,40 @@ impl Deliver {
             }
         }
         Ok(report)
+    }
+
+    /// One future per subscription of the shard. Built in a plain function:
+    /// closures kept inside `run`'s future would stop the compiler proving
+    /// it `Send` (rust-lang/rust#100013).
+    fn socket_work<'a>(&'a self, shard: &Prepared<'a>) -> Vec<BoxFuture<'a, Outcome>> {
+        let Prepared {
+            event,
+            audience,
+            keys_checked,
+            documents,
+            answers,
+        } = *shard;
+        audience
+            .sockets
+            .iter()
+            .map(|row| {
+                let document = documents.get(row.query.as_str());
+                let known_member = audience.knows_member(&row.user_id) == Some(true);
+                let shared =
+                    document.is_some_and(member_view::same_for_every_member) && known_member;
+                let job = Job {
+                    row,
+                    key: row
+                        .key
+                        .as_deref()
+                        .map_or(KeyState::Current, |key| keys_checked[key]),
+                    known_member,
+                    document,
+                    shared: shared.then_some(answers),
+                };
+                self.socket(event, job).boxed()
+            })
+            .collect()
     }
 
     /// Whether each bot key among the rows still signs in, checked once per

@@ -188,6 +188,7 @@ impl Env {
                 client: self.sns(),
                 topic_arn: topic.to_owned(),
             }),
+            direct: Arc::new(self.deliver()?),
             shard_size: self.aws().fanout_shard_size,
         })
     }

@@ -14,7 +14,7 @@ use crate::service::Service;
 use aws_lambda_events::sns::SnsEventObj;
 use deliver::Deliver;
 use error::FanoutError;
-use fanout::{DeliveryShard, Fanout};
+use fanout::{DeliveryShard, Fanout, ShardDelivery};
 
 pub use env::{lambda_config, Env};
 
@@ -30,7 +30,17 @@ pub type ApiService =
 pub const REQUIRED_ENV: &[(&str, &[&str])] = &[
     ("api", COMMON_ENV),
     ("ws", COMMON_ENV),
-    ("fanout", &["DELIVERY_TOPIC_ARN", "FANOUT_SHARD_SIZE"]),
+    // fanout delivers an audience of one shard itself, as deliver would.
+    (
+        "fanout",
+        &[
+            "DELIVERY_TOPIC_ARN",
+            "FANOUT_SHARD_SIZE",
+            "VAPID_PRIVATE_KEY",
+            "VAPID_SUBJECT",
+            "PUSH_TTL_SECS",
+        ],
+    ),
     (
         "deliver",
         &["VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "PUSH_TTL_SECS"],
@@ -75,8 +85,7 @@ pub async fn deliver(
     event: SnsEventObj<DeliveryShard>,
 ) -> Result<(), FanoutError> {
     for record in event.records {
-        let report = deliver.run(&record.sns.message).await?;
-        tracing::info!(?report, "delivered");
+        deliver.deliver(&record.sns.message).await?;
     }
     Ok(())
 }

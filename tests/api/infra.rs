@@ -285,3 +285,49 @@ fn webhook_retries_wait_in_a_queue_the_events_topic_feeds_raw_with_a_dead_letter
     let policy = &r["WebhookQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
     assert_eq!(policy["Principal"]["Service"], "sns.amazonaws.com");
 }
+
+/// A function's policy statements and SAM policy templates, each as text.
+fn policies(function: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for policy in function["Properties"]["Policies"].as_sequence().unwrap() {
+        match policy["Statement"].as_sequence() {
+            Some(statements) => {
+                out.extend(statements.iter().map(|s| serde_yaml::to_string(s).unwrap()))
+            }
+            None => {
+                out.insert(serde_yaml::to_string(policy).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fanout_may_do_all_deliver_does_and_both_may_close_the_sockets_they_post_to() {
+    let t = template();
+    let of = |binary: &str| {
+        let (_, function) = functions(&t)
+            .into_iter()
+            .find(|(_, f)| binary_of(f) == binary)
+            .unwrap();
+        function
+    };
+    let (fanout, deliver) = (policies(&of("fanout")), policies(&of("deliver")));
+    // fanout delivers an audience of one shard with deliver's code.
+    for policy in &deliver {
+        assert!(fanout.contains(policy), "fanout lacks deliver's {policy}");
+    }
+    assert_eq!(
+        of("fanout")["Properties"]["MemorySize"],
+        of("deliver")["Properties"]["MemorySize"]
+    );
+    for binary in ["ws", "fanout", "deliver"] {
+        let text: String = policies(&of(binary)).into_iter().collect();
+        for verb in ["POST", "DELETE"] {
+            assert!(
+                text.contains(&format!("/{verb}/@connections/*")),
+                "{binary} may not {verb} a connection"
+            );
+        }
+    }
+}

@@ -79,7 +79,14 @@ const NEEDS: &[(&str, &[&str])] = &[
     ),
     (
         "fanout",
-        &["DELIVERY_TOPIC_ARN", "AUDIENCE_TABLE", "PUSH_TABLE"],
+        // It delivers an audience of one shard itself, as deliver does.
+        &[
+            "DELIVERY_TOPIC_ARN",
+            "AUDIENCE_TABLE",
+            "PUSH_TABLE",
+            "CONNECTIONS_TABLE",
+            "WS_MANAGEMENT_ENDPOINT",
+        ],
     ),
     (
         "deliver",

@@ -83,7 +83,18 @@ pub(super) async fn create_group(
 /// What SNS would do with everything published so far: each event through
 /// `fanout` (as its subscriber), then each shard message through `deliver`.
 /// Returns the events.
-pub(super) async fn pump(w: &World) -> Vec<DomainEvent> {
+/// What one run of the pipeline carried.
+pub(super) struct Pumped {
+    /// The events the events topic received.
+    pub events: Vec<DomainEvent>,
+    /// The shards `fanout` published for `deliver` (none for an audience
+    /// of one shard, which `fanout` delivers itself).
+    pub shards_published: usize,
+}
+
+/// Runs what the events topic received through `fanout`, and what the
+/// delivery topic then received through `deliver`.
+pub(super) async fn pump(w: &World) -> Pumped {
     let fanout = w.env.fanout().unwrap();
     let deliver = w.env.deliver().unwrap();
     let events: Vec<DomainEvent> = w
@@ -96,8 +107,12 @@ pub(super) async fn pump(w: &World) -> Vec<DomainEvent> {
     for event in &events {
         fanout.run(event).await.unwrap();
     }
-    deliver_all(&deliver, &w.delivery.drain(0).await).await;
-    events
+    let shards = w.delivery.drain(0).await;
+    deliver_all(&deliver, &shards).await;
+    Pumped {
+        events,
+        shards_published: shards.len(),
+    }
 }
 
 /// Each delivery-topic notification through the `deliver` handler.
@@ -313,7 +328,7 @@ async fn reaction_events_reach_sockets_through_fanout_and_never_push() {
     let react = "mutation($m: ID!) { addReaction(messageId: $m, key: \"🚀\") { id } }";
     api(&router, "alice", react, json!({"m": message})).await;
     api(&router, "alice", react, json!({"m": message})).await;
-    let events = pump(&w).await;
+    let events = pump(&w).await.events;
     assert_eq!(events.len(), 1, "a repeat publishes nothing: {events:?}");
     let heard = w.management.events("bob=");
     assert_eq!(heard.len(), 1, "{heard:?}");
@@ -346,17 +361,63 @@ async fn typing_reaches_sockets_through_fanout_once_per_throttle() {
     let live = subscribe_with(&group, query);
     ws(&w, "alice=", "alice", &live).await;
     let typing = "mutation($g: ID!) { setTyping(groupId: $g) }";
+    api(&router, "bob", "{ me { id } }", json!({})).await; // bob's lastSeenAt
+    let (tables, outbox) = (dynamo_items(&w).await, pending(&w).await);
     for _ in 0..5 {
         api(&router, "bob", typing, json!({"g": group})).await;
     }
-    let events = pump(&w).await;
+    assert_eq!(dynamo_items(&w).await, tables, "no DynamoDB write per call");
+    assert_eq!(pending(&w).await, outbox, "nothing in the outbox");
+    let pumped = pump(&w).await;
+    let events = pumped.events;
     assert_eq!(events.len(), 1, "five calls, one indicator: {events:?}");
     assert_eq!(events[0].kind, chorus::domain::event::EventKind::Typing);
+    assert_eq!(pumped.shards_published, 0, "a small group: one hop");
     let heard = w.management.events("alice=");
     assert_eq!(
         heard,
         vec![json!({"type": "TYPING", "typing": {"user": {"id": "bob"}, "typing": true}})]
     );
+}
+
+/// Every item of every DynamoDB table the world uses, as text.
+async fn dynamo_items(w: &World) -> Vec<String> {
+    let client = aws_sdk_dynamodb::Client::new(&w.env.sdk);
+    let aws = &w.env.config.aws;
+    let tables = [
+        &aws.connections_table,
+        &aws.push_table,
+        &aws.audience_table,
+        &aws.rate_limit_table,
+    ];
+    let mut items = Vec::new();
+    for table in tables.into_iter().flatten() {
+        let scan = client.scan().table_name(table).send().await.unwrap();
+        let mut rows: Vec<String> = scan
+            .items()
+            .iter()
+            .map(|item| {
+                format!(
+                    "{:?}",
+                    item.iter().collect::<std::collections::BTreeMap<_, _>>()
+                )
+            })
+            .collect();
+        rows.sort();
+        items.push(format!("{table}: {rows:?}"));
+    }
+    items
+}
+
+/// The ids of the events the outbox holds.
+async fn pending(w: &World) -> Vec<String> {
+    let events = w
+        .env
+        .store
+        .pending_events(chrono::Utc::now() + chrono::Duration::hours(1), usize::MAX)
+        .await
+        .unwrap();
+    events.iter().map(|e| e.id.to_string()).collect()
 }
 
 #[tokio::test]

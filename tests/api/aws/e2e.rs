@@ -114,3 +114,61 @@ async fn a_stock_graphql_ws_client_hears_a_post_through_the_emulated_api_gateway
     .await;
     let _ = bob.wait().await;
 }
+
+/// The first `next` the client hears, skipping nothing else.
+async fn next_body(lines: &mut Lines<BufReader<ChildStdout>>) -> Value {
+    let next = heard(lines).await;
+    next["next"]["data"]["groupEvents"]["message"]["body"].clone()
+}
+
+#[tokio::test]
+async fn a_small_group_is_delivered_by_fanout_itself_and_a_large_one_still_shards() {
+    skip_without!(without_moto);
+    let (listener, endpoint) = ApiGateway::bind().await;
+    // Two members per shard: a group of two fits one, of three does not.
+    let w = super::world_with(&[
+        ("WS_MANAGEMENT_ENDPOINT", &endpoint),
+        ("FANOUT_SHARD_SIZE", "2"),
+    ])
+    .await;
+    let gateway = ApiGateway::serve(listener, w.env.ws().unwrap());
+    let router = w.env.api().unwrap();
+    let small = create_group(&router, "alice", "Pair").await;
+    join(&router, &small, "alice", "bob").await;
+    let large = create_group(&router, "alice", "Trio").await;
+    join(&router, &large, "alice", "bob").await;
+    join(&router, &large, "alice", "carol").await;
+    pump(&w).await;
+
+    let registry = w.env.connections().unwrap();
+    let mut clients = Vec::new();
+    for group in [&small, &large] {
+        let (child, mut lines) = client(&gateway.url(), "bob", group);
+        assert_eq!(heard(&mut lines).await, json!({"connected": true}));
+        let group_id = GroupId::parse(group).unwrap();
+        eventually(|| async {
+            registry
+                .subscriptions_of_group(&group_id)
+                .await
+                .unwrap()
+                .len()
+                == 1
+        })
+        .await;
+        clients.push((child, lines));
+    }
+    let post =
+        "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { id } }";
+
+    api(&router, "alice", post, json!({"g": small, "b": "to two"})).await;
+    let pumped = pump(&w).await;
+    assert_eq!(pumped.events.len(), 1);
+    assert_eq!(pumped.shards_published, 0, "nothing on the delivery topic");
+    assert_eq!(next_body(&mut clients[0].1).await, "to two");
+
+    api(&router, "alice", post, json!({"g": large, "b": "to three"})).await;
+    let pumped = pump(&w).await;
+    assert_eq!(pumped.events.len(), 1);
+    assert_eq!(pumped.shards_published, 2, "three members, two per shard");
+    assert_eq!(next_body(&mut clients[1].1).await, "to three");
+}
