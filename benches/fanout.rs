@@ -8,11 +8,14 @@
 //!    the delivery topic modelled at AWS's latencies (`support/model.rs`)
 //!    and the real `deliver` code posting to a Management API fake that
 //!    answers after 20 ms. Shards are timed one after another, each as the
-//!    lone Lambda it is on AWS; commit -> last frame = event publish (25 ms)
-//!    + SNS->Lambda (70) + fanout + SNS->Lambda (70) + slowest shard.
+//!    lone Lambda it is on AWS. An audience of one shard is delivered by
+//!    `fanout` itself: commit -> last frame = event publish (25 ms) +
+//!    SNS->Lambda (70) + fanout. A larger one: event publish (25) +
+//!    SNS->Lambda (70) + fanout + SNS->Lambda (70) + slowest shard. The
+//!    typing row starts where `setTyping` publishes its indicator.
 //!
 //! chorus runs on one thread, as a Lambda with one vCPU (the template gives
-//! `deliver` 1,769 MB for that); the Management API fake runs on a thread of
+//! `fanout` and `deliver` 1,769 MB for that); the Management API fake runs on a thread of
 //! its own, since on AWS its work is not the Lambda's. The instances are
 //! warm, as a busy group's are: their connections are open.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
@@ -210,7 +213,6 @@ async fn main() {
     );
     for members in [10, 300] {
         let (group, owner) = group_with_members(&store, members).await;
-        subscribe_all(&registry, &group, members).await;
         // The membership events build the audience, as on AWS.
         let pending = store
             .pending_events(chorus::domain::now(), usize::MAX)
@@ -224,42 +226,52 @@ async fn main() {
         let ids: Vec<_> = pending.iter().map(|e| e.id.clone()).collect();
         store.confirm_events(&ids).await.unwrap();
         while !delivery.drain(0).await.is_empty() {} // their own deliveries: not timed
+                                                     // The members open their sockets once they are members (a socket
+                                                     // opened before would have been refused by their application's event).
+        subscribe_all(&registry, &group, members).await;
         let event = post(&store, &group, &owner).await;
         let started = Instant::now();
         let report = fanout.run(&event).await.unwrap();
         let fanout_time = started.elapsed();
+        let published = report.shards - usize::from(report.direct_frames.is_some());
         let shards: Vec<String> = delivery
-            .drain(report.shards)
+            .drain(published)
             .await
             .iter()
             .map(|n| n["Message"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(shards.len(), report.shards);
+        assert_eq!(shards.len(), published);
         let (median, slowest, frames) = deliver_all(&deliver, &shards).await;
+        let frames = frames + report.direct_frames.unwrap_or(0);
         assert_eq!(frames, members, "every socket got its frame");
         println!(
-            "{members:>7} {fanout_time:>9.1?} {:>7} {median:>13.1?} {slowest:>13.1?}",
-            shards.len()
+            "{members:>7} {fanout_time:>9.1?} {:>7} {median:>13.1?} {slowest:>13.1?}{}",
+            report.shards,
+            if published == 0 {
+                "  (delivered by fanout)"
+            } else {
+                ""
+            }
         );
     }
 
-    // Warm instances, as a busy group's are: the connections to the
-    // Management API a shard needs are open (the first shard of a size
-    // never seen would otherwise also time opening them).
-    futures_util::stream::iter(0..256)
-        .for_each_concurrent(None, |_| {
-            deliver.management.post("warm=", "{}".into()).map(drop)
-        })
-        .await;
     println!();
     println!(
         "2. model: Query page 8 ms, PublishBatch 25 ms, Management post 20 ms, SNS->Lambda 70 ms"
     );
     println!(
-        "{:>7} {:>9} {:>7} {:>13} {:>13} {:>18}",
+        "{:>10} {:>9} {:>7} {:>13} {:>13} {:>18}",
         "N", "fanout", "shards", "shard median", "shard max", "commit->last frame"
     );
-    for members in [10, 1_000, 10_000, 100_000] {
+    let rows = [
+        (10, Signal::Message),
+        (100, Signal::Message),
+        (1_000, Signal::Message),
+        (10_000, Signal::Message),
+        (100_000, Signal::Message),
+        (100, Signal::Typing),
+    ];
+    for (members, signal) in rows {
         let owner = UserId::parse("owner").unwrap();
         let (group, _) = group_with_members(&store, 0).await;
         let audience = Arc::new(model::ModelAudience::new(
@@ -270,29 +282,80 @@ async fn main() {
             QUERY.into(),
         ));
         let queue = Arc::new(model::ModelQueue::default());
+        let modelled = || async {
+            let mut deliver = env.deliver().unwrap();
+            deliver.audience = audience.clone();
+            warm(&deliver).await;
+            deliver
+        };
         let fanout = chorus::lambda::fanout::Fanout {
             audience: audience.clone(),
             push: Arc::new(chorus::delivery::push::MemoryPushRegistry::default()),
             queue: queue.clone(),
+            direct: Arc::new(modelled().await),
             shard_size,
         };
-        let mut deliver = env.deliver().unwrap();
-        deliver.audience = audience;
-        // The modelled members are not in the store: the send's count is.
-        let event = post(&store, &group, &owner)
-            .await
-            .with_member_count(Some(members as u64));
+        let deliver = modelled().await;
+        let event = match signal {
+            // The modelled members are not in the store: the send's count is.
+            Signal::Message => post(&store, &group, &owner)
+                .await
+                .with_member_count(Some(members as u64)),
+            // An indicator carries the count its membership check read.
+            Signal::Typing => typing(&group, &owner).with_member_count(Some(members as u64)),
+        };
         let started = Instant::now();
         let report = fanout.run(&event).await.unwrap();
         let fanout_time = started.elapsed();
         let shards = std::mem::take(&mut *queue.published.lock().unwrap());
-        assert_eq!(shards.len(), report.shards);
         let (median, slowest, frames) = deliver_all(&deliver, &shards).await;
-        assert_eq!(frames, members, "every socket got its frame");
-        let total = model::PUBLISH_BATCH + model::SNS_TO_LAMBDA * 2 + fanout_time + slowest;
+        assert_eq!(
+            frames + report.direct_frames.unwrap_or(0),
+            members,
+            "every socket got its frame"
+        );
+        let total = if shards.is_empty() {
+            model::PUBLISH_BATCH + model::SNS_TO_LAMBDA + fanout_time
+        } else {
+            model::PUBLISH_BATCH + model::SNS_TO_LAMBDA * 2 + fanout_time + slowest
+        };
+        let name = match signal {
+            Signal::Message => members.to_string(),
+            Signal::Typing => format!("typing {members}"),
+        };
         println!(
-            "{members:>7} {fanout_time:>9.1?} {:>7} {median:>13.1?} {slowest:>13.1?} {total:>18.1?}",
-            shards.len()
+            "{name:>10} {fanout_time:>9.1?} {:>7} {median:>13.1?} {slowest:>13.1?} {total:>18.1?}",
+            report.shards
         );
     }
+}
+
+/// Warms an instance, as a busy group's are: the connections to the
+/// Management API a shard needs are open (each instance has its own pool;
+/// a cold one would also time opening up to 512 of them).
+async fn warm(deliver: &chorus::lambda::deliver::Deliver) {
+    futures_util::stream::iter(0..256)
+        .for_each_concurrent(None, |_| {
+            deliver.management.post("warm=", "{}".into()).map(drop)
+        })
+        .await;
+}
+
+#[derive(Clone, Copy)]
+enum Signal {
+    Message,
+    Typing,
+}
+
+/// A typing indicator, as `setTyping` publishes it.
+fn typing(group: &GroupId, user: &UserId) -> DomainEvent {
+    let now = chorus::domain::now();
+    let indicator = chorus::domain::typing::Typing {
+        user_id: user.clone(),
+        group_id: group.clone(),
+        parent_id: None,
+        typing: true,
+        expires_at: now + chrono::Duration::seconds(6),
+    };
+    DomainEvent::of_typing(indicator, now)
 }

@@ -242,8 +242,17 @@ impl Service {
 
     /// The viewer's membership, if it is an active one.
     async fn require_member(&self, viewer: &UserId, group: &GroupId) -> DomainResult<Membership> {
-        match self.access(viewer, group).await?.1 {
-            Some(m) if m.is_member() => Ok(m),
+        Ok(self.member_of(viewer, group).await?.1)
+    }
+
+    /// The group and the viewer's membership, if the viewer is a member.
+    async fn member_of(
+        &self,
+        viewer: &UserId,
+        group: &GroupId,
+    ) -> DomainResult<(Group, Membership)> {
+        match self.access(viewer, group).await? {
+            (group, Some(m)) if m.is_member() => Ok((group, m)),
             _ => Err(DomainError::forbidden(
                 "only members of this group can do this",
             )),

@@ -29,10 +29,13 @@ impl Service {
                 sent.put(key.clone(), now);
             }
         }
-        if let Err(err) = self.check_typing(viewer, group, parent.as_ref()).await {
-            self.typing.lock().pop(&key);
-            return Err(err);
-        }
+        let members = match self.check_typing(viewer, group, parent.as_ref()).await {
+            Ok(members) => members,
+            Err(err) => {
+                self.typing.lock().pop(&key);
+                return Err(err);
+            }
+        };
         let at = Self::now();
         let lasts = chrono::Duration::from_std(typing::LASTS).unwrap_or_default();
         let indicator = Typing {
@@ -42,7 +45,9 @@ impl Service {
             typing: is_typing,
             expires_at: at + lasts,
         };
-        let event = DomainEvent::of_typing(indicator, at);
+        // With the group's member count, as a send's event: fan-out need
+        // not read it.
+        let event = DomainEvent::of_typing(indicator, at).with_member_count(Some(members));
         if let Err(err) = self.events.publish(&event).await {
             // Never retried: a late indicator is worse than none.
             tracing::warn!(error = %err, "typing indicator not published");
@@ -51,13 +56,14 @@ impl Service {
     }
 
     /// Members type, in their group, replying to one of its messages.
+    /// Returns the group's member count.
     async fn check_typing(
         &self,
         viewer: &UserId,
         group: &GroupId,
         parent: Option<&MessageId>,
-    ) -> DomainResult<()> {
-        self.require_member(viewer, group).await?;
+    ) -> DomainResult<u64> {
+        let member_count = self.member_of(viewer, group).await?.0.member_count;
         if let Some(parent) = parent {
             let found = self.store.messages(std::slice::from_ref(parent)).await?;
             if !found.iter().any(|m| &m.group_id == group) {
@@ -66,6 +72,6 @@ impl Service {
                 ));
             }
         }
-        Ok(())
+        Ok(member_count)
     }
 }

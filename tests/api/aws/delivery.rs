@@ -372,6 +372,7 @@ async fn typing_reaches_sockets_through_fanout_once_per_throttle() {
     let events = pumped.events;
     assert_eq!(events.len(), 1, "five calls, one indicator: {events:?}");
     assert_eq!(events[0].kind, chorus::domain::event::EventKind::Typing);
+    assert_eq!(events[0].member_count, Some(2), "fanout need not read it");
     assert_eq!(pumped.shards_published, 0, "a small group: one hop");
     let heard = w.management.events("alice=");
     assert_eq!(
