@@ -166,6 +166,20 @@ async fn a_small_group_is_delivered_by_fanout_itself_and_a_large_one_still_shard
     assert_eq!(pumped.shards_published, 0, "nothing on the delivery topic");
     assert_eq!(next_body(&mut clients[0].1).await, "to two");
 
+    // Typing takes the same short path, once per throttle.
+    let typing = "mutation($g: ID!) { setTyping(groupId: $g) }";
+    for _ in 0..3 {
+        api(&router, "alice", typing, json!({"g": small})).await;
+    }
+    let pumped = pump(&w).await;
+    assert_eq!(pumped.events.len(), 1, "three calls, one indicator");
+    assert_eq!(pumped.shards_published, 0);
+    let next = heard(&mut clients[0].1).await;
+    assert_eq!(
+        next["next"]["data"]["groupEvents"]["type"], "TYPING",
+        "{next}"
+    );
+
     api(&router, "alice", post, json!({"g": large, "b": "to three"})).await;
     let pumped = pump(&w).await;
     assert_eq!(pumped.events.len(), 1);
