@@ -121,6 +121,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 async fn post(store: &Arc<dyn Store>, group: &GroupId, owner: &UserId) -> DomainEvent {
     let new = NewMessage {
+        id: chorus::domain::MessageId::generate(),
+        attachments: Vec::new(),
         to: chorus::domain::message::Parent::Group(group.clone()),
         author_id: owner.clone(),
         body: chorus::domain::text::message_body("hello everyone").unwrap(),

@@ -44,6 +44,8 @@ async fn main() {
             devices: std::sync::Arc::new(chorus::service::ports::NoDeviceEndpoints),
             online: std::sync::Arc::new(chorus::delivery::broker::Broker::new()),
             publish_wait: config.publish_wait,
+            files: std::sync::Arc::new(chorus::service::ports::NoFileStorage),
+            upload_rules: Default::default(),
         },
     );
     // A 100-deep chain of 10,000-character replies.
@@ -63,13 +65,13 @@ async fn main() {
     let group = service.create_group(&alice, new).await.unwrap();
     let body = chorus::domain::text::message_body(&"x".repeat(10_000)).unwrap();
     let mut leaf = service
-        .post_message(&alice, &group.id, body.clone(), None)
+        .post_message(&alice, &group.id, body.clone(), None, &[])
         .await
         .unwrap()
         .id;
     for _ in 0..100 {
         leaf = service
-            .reply(&alice, &leaf, body.clone(), None)
+            .reply(&alice, &leaf, body.clone(), None, &[])
             .await
             .unwrap()
             .id;

@@ -22,6 +22,8 @@ async fn main() {
     let now = chorus::domain::now();
     for user in &users {
         let message = NewMessage {
+            id: chorus::domain::MessageId::generate(),
+            attachments: Vec::new(),
             to: chorus::domain::message::Parent::Group(group.id.clone()),
             author_id: user.clone(),
             body: chorus::domain::text::message_body("hello there").unwrap(),

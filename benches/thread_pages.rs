@@ -29,6 +29,8 @@ const PAGE: usize = 20;
 
 fn message(group: &GroupId, author: &UserId, parent: Option<MessageId>) -> NewMessage {
     NewMessage {
+        id: chorus::domain::MessageId::generate(),
+        attachments: Vec::new(),
         to: parent.map_or_else(|| Parent::Group(group.clone()), Parent::Message),
         author_id: author.clone(),
         body: chorus::domain::text::message_body(

@@ -7,7 +7,7 @@
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
 //          mentions, reactionKeys, reactionCounts (in order of first use),
-//          pinnedAt, pinnedBy
+//          pinnedAt, pinnedBy, attachments (JSON, or null for none)
 UNWIND $seqs AS wanted
 MATCH (m:Message {parentKey: $parentKey, seq: wanted})
 RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
@@ -16,5 +16,6 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
        coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
-       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy,
+       m.attachments AS attachments
 ORDER BY m.seq

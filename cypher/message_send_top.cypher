@@ -6,14 +6,14 @@
 // recorded with that seq beside its payload. The group's counter gives the
 // message its position, which moves the author's read marker and the
 // mentioned members' (domain::reading::Marker::posted and ::mentioned).
-// Params: $id, $groupId, $authorId, $membershipUpdatedAt, $body, $clientMessageId,
+// Params: $attachments (its files as JSON, or null), $id, $groupId, $authorId, $membershipUpdatedAt, $body, $clientMessageId,
 //         $idemKey, $now, $eventId, $payload (the event as JSON, seq left to the column),
 //         $mentions (the mentioned members), $participationId (the author's, in the
 //         thread this message starts)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
 //          mentions, reactionKeys, reactionCounts (in order of first use),
-//          pinnedAt, pinnedBy, memberCount (the group's, recorded beside the event's
+//          pinnedAt, pinnedBy, attachments (JSON, or null for none), memberCount (the group's, recorded beside the event's
 //          payload too: fan-out sizes its shards by it)
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
 WHERE mb.updatedAt = $membershipUpdatedAt
@@ -39,6 +39,7 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: null, parentKey: $groupId, rootId: $id, depth: 0,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
                    reactionKeys: [], reactionCounts: [], pinnedAt: null, pinnedBy: null,
+                   attachments: $attachments,
                    threadCount: 0, threadParticipants: 1, threadRecent: [$authorId],
                    lastReplyId: null, lastReplyAt: null, lastReplyPos: null,
                    lastReplyAuthor: null, otherReplyPos: null, activityAt: $now,
@@ -57,4 +58,5 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
        coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
-       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy, g.memberCount AS memberCount
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy,
+       m.attachments AS attachments, g.memberCount AS memberCount

@@ -1,16 +1,16 @@
 // Writes an edited or deleted message and its mentions, and keeps the
 // markers of members it stops or starts mentioning in step
 // (domain::reading::Marker::unmentioned and ::mentioned).
-// Params: $id, $body, $editedAt, $deletedAt, $pinnedAt, $pinnedBy, $unpin (it was pinned
+// Params: $id, $body, $attachments (its files as JSON, or null: none once deleted), $editedAt, $deletedAt, $pinnedAt, $pinnedBy, $unpin (it was pinned
 //         and is deleted), $mentions (members named now),
 //         $removed, $added (of the mentions, members no longer and newly named)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
 //          clientMessageId, createdAt, editedAt, deletedAt (times in µs since epoch),
 //          mentions, reactionKeys, reactionCounts (in order of first use),
-//          pinnedAt, pinnedBy
+//          pinnedAt, pinnedBy, attachments (JSON, or null for none)
 MATCH (m:Message {id: $id})
 SET m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions,
-    m.pinnedAt = $pinnedAt, m.pinnedBy = $pinnedBy
+    m.pinnedAt = $pinnedAt, m.pinnedBy = $pinnedBy, m.attachments = $attachments
 WITH m
 // A deleted message leaves its group's pins ($unpin).
 OPTIONAL MATCH (pins:Group {id: m.groupId})
@@ -32,4 +32,5 @@ RETURN m.id AS id, m.groupId AS groupId, m.authorId AS authorId, m.body AS body,
        m.createdAt AS createdAt, m.editedAt AS editedAt, m.deletedAt AS deletedAt,
        coalesce(m.mentions, []) AS mentions,
        coalesce(m.reactionKeys, []) AS reactionKeys, coalesce(m.reactionCounts, []) AS reactionCounts,
-       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy
+       m.pinnedAt AS pinnedAt, m.pinnedBy AS pinnedBy,
+       m.attachments AS attachments

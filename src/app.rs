@@ -12,6 +12,7 @@ use crate::delivery::push::MemoryPushRegistry;
 use crate::delivery::webhook::WebhookSender;
 use crate::graphql::ws::replay::SharedAnswers;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
+use crate::http::uploads::LocalFiles;
 use crate::http::{router, AppState};
 use crate::service::ports::{LiveEvents, NoDeviceEndpoints, RateLimit, WebhookDelivery};
 use crate::service::rate_limit::RateLimiter;
@@ -72,6 +73,8 @@ pub struct Parts {
     /// The in-process broker, where this process serves subscriptions
     /// itself (the local server).
     pub live: Option<Arc<dyn LiveEvents>>,
+    /// The local server's file storage, which it serves itself.
+    pub files: Option<Arc<LocalFiles>>,
 }
 
 /// Rate limits kept in this process (each process its own buckets).
@@ -101,6 +104,7 @@ pub fn parts(config: &Config, ports: Ports) -> Parts {
         service,
         schema,
         live: None,
+        files: None,
     }
 }
 
@@ -116,6 +120,7 @@ pub fn app_router(config: &Config, parts: Parts) -> axum::Router {
         public_url: config.public_url.clone().map(crate::graphql::BaseUrl),
         live: parts.live,
         answers: Arc::new(SharedAnswers::new(SHARED_ANSWERS)),
+        files: parts.files.map(|files| (files, config.uploads.max_bytes)),
     };
     router(state, &config.cors_origins)
 }
@@ -135,6 +140,7 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         (Broker::new(), None)
     };
     let broker = Arc::new(broker);
+    let files = Arc::new(LocalFiles::new());
     let ports = Ports {
         store,
         events: broker.clone(),
@@ -144,9 +150,12 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         devices: Arc::new(NoDeviceEndpoints),
         online: broker.clone(),
         publish_wait: config.publish_wait,
+        files: files.clone(),
+        upload_rules: config.uploads.clone(),
     };
     let parts = Parts {
         live: Some(broker.clone()),
+        files: Some(files),
         ..parts(config, ports)
     };
     if let Some(queue) = local_queue {
@@ -198,14 +207,18 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The local server's outbox sweeper (the `sweep` Lambda's twin): events a
-/// crash left unpublished go out within a minute or two of a restart.
+/// The local server's sweeper (the `sweep` Lambda's twin): events a crash
+/// left unpublished go out within a minute or two of a restart, and uploads
+/// no message holds go a day after their ticket.
 async fn sweep_every_minute(service: Arc<Service>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         if let Err(err) = service.sweep_outbox(crate::domain::now()).await {
             tracing::warn!(error = %err, "outbox sweep failed");
+        }
+        if let Err(err) = service.sweep_uploads(crate::domain::now()).await {
+            tracing::warn!(error = %err, "upload sweep failed");
         }
     }
 }

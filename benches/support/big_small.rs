@@ -71,6 +71,8 @@ pub async fn post(
     body: &str,
 ) -> chorus::domain::message::Message {
     let new = chorus::domain::message::NewMessage {
+        id: chorus::domain::MessageId::generate(),
+        attachments: Vec::new(),
         to,
         author_id: author.clone(),
         body: chorus::domain::text::message_body(body).unwrap(),

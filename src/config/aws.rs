@@ -44,6 +44,9 @@ pub struct AwsConfig {
     pub fcm_application_arn: Option<String>,
     pub apns_application_arn: Option<String>,
     pub apns_sandbox_application_arn: Option<String>,
+    /// `UPLOADS_BUCKET`: the S3 bucket of attachments (unset: uploads are
+    /// refused).
+    pub uploads_bucket: Option<String>,
 }
 
 impl AwsConfig {
@@ -64,6 +67,7 @@ impl AwsConfig {
             fcm_application_arn: env.text("FCM_PLATFORM_APPLICATION_ARN"),
             apns_application_arn: env.text("APNS_PLATFORM_APPLICATION_ARN"),
             apns_sandbox_application_arn: env.text("APNS_SANDBOX_PLATFORM_APPLICATION_ARN"),
+            uploads_bucket: env.text("UPLOADS_BUCKET"),
         })
     }
 }

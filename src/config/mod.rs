@@ -78,6 +78,10 @@ pub struct Config {
     /// rest. Required on Lambda; the local server derives one from its dev
     /// secret when unset.
     pub secrets_key: Option<SecretString>,
+    /// `CHORUS_UPLOAD_TYPES` (MIME types, comma-separated; default common
+    /// images, video, audio, PDF and plain text) and
+    /// `CHORUS_MAX_UPLOAD_BYTES` (default 25 MiB): what may be uploaded.
+    pub uploads: crate::domain::attachment::UploadRules,
 }
 
 impl ConfigError {
@@ -192,8 +196,17 @@ impl Config {
                     ConfigError::invalid("CHORUS_WEBHOOK_RETRIES", "not a list of seconds")
                 })?,
         };
+        let default_uploads = crate::domain::attachment::UploadRules::default();
+        let uploads = crate::domain::attachment::UploadRules {
+            max_bytes: env.or("CHORUS_MAX_UPLOAD_BYTES", default_uploads.max_bytes)?,
+            types: match env.list("CHORUS_UPLOAD_TYPES") {
+                list if list.is_empty() => default_uploads.types,
+                list => list.iter().map(|t| t.to_ascii_lowercase()).collect(),
+            },
+        };
         Ok(Self {
             aws,
+            uploads,
             webhook_allow_private,
             webhook_retries,
             secrets_key: env.text("CHORUS_SECRETS_KEY").map(SecretString::from),

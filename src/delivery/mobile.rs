@@ -56,8 +56,10 @@ pub fn body(author: &str, text: &str) -> String {
 pub fn message(notice: &Notice<'_>, platform: DevicePlatform) -> String {
     let event = notice.event;
     let message = event.message.as_ref();
-    let text = message.and_then(|m| m.body.as_deref()).unwrap_or_default();
-    let body = body(notice.author_name, text);
+    let files = message.map_or(&[][..], |m| m.attachments.as_slice());
+    let text =
+        crate::domain::attachment::notice_text(message.and_then(|m| m.body.as_deref()), files);
+    let body = body(notice.author_name, &text);
     let thread = message.map(|m| m.root_id.to_string()).unwrap_or_default();
     let data = json!({
         "groupId": event.group_id,

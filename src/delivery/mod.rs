@@ -14,6 +14,7 @@ pub mod management;
 pub mod mobile;
 pub mod outbound;
 pub mod push;
+pub mod s3;
 pub mod sns;
 pub mod webhook;
 pub mod webpush;

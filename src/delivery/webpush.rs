@@ -2,6 +2,7 @@
 //! through the web-push crate; the HTTP request is sent with reqwest.
 
 use crate::delivery::outbound;
+use crate::domain::attachment::notice_text;
 use crate::domain::event::DomainEvent;
 use crate::domain::push::PushSubscription;
 use secrecy::{ExposeSecret, SecretString};
@@ -46,10 +47,16 @@ pub fn origin(endpoint: &str) -> Option<String> {
 /// the right thread, and a preview cut to fit the encryption limit.
 pub fn payload(event: &DomainEvent) -> Vec<u8> {
     let message = event.message.as_ref();
-    let body = message.and_then(|m| m.body.clone()).unwrap_or_default();
+    let files = message.map_or(&[][..], |m| m.attachments.as_slice());
+    let body = notice_text(message.and_then(|m| m.body.as_deref()), files);
     let mut preview: String = body.chars().take(PREVIEW_CHARS).collect();
+    let attachments: Vec<_> = files
+        .iter()
+        .map(|a| json!({"id": a.id, "filename": a.filename, "contentType": a.content_type, "size": a.size}))
+        .collect();
     loop {
         let value = json!({
+            "attachments": attachments,
             "id": event.id,
             "type": event.kind.as_str(),
             "groupId": event.group_id,
@@ -261,6 +268,7 @@ mod tests {
             reactions: Vec::new(),
             pinned_at: None,
             pinned_by: None,
+            attachments: Vec::new(),
         };
         let bytes = payload(&DomainEvent::message(
             EventKind::MessagePosted,

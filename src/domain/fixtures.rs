@@ -22,6 +22,8 @@ pub fn membership(user: &str, state: MembershipState, role: Role) -> Membership 
 /// A new top-level message of group `g_1` by `author`.
 pub fn top_level(author: &str) -> Message {
     let new = NewMessage {
+        id: crate::domain::MessageId::generate(),
+        attachments: Vec::new(),
         to: Parent::Group(GroupId::parse("g_1").unwrap()),
         author_id: UserId::parse(author).unwrap(),
         body: super::text::message_body("hi").unwrap(),

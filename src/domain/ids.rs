@@ -48,6 +48,7 @@ id_type!(EventId, "ev_", "event");
 id_type!(BotId, "b_", "bot");
 id_type!(HookId, "ih_", "incoming webhook");
 id_type!(WebhookId, "wh_", "webhook");
+id_type!(AttachmentId, "at_", "attachment");
 
 /// Bots' user ids start with this; no person's may (`UserId::person`).
 pub const BOT_USER_PREFIX: &str = "bot_";

@@ -1,3 +1,4 @@
+use super::attachment::Attachment;
 use super::membership::Membership;
 use super::text::MessageBody;
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
@@ -40,6 +41,9 @@ pub struct Message {
     pub pinned_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_by: Option<UserId>,
+    /// Its files, in the order named; none once deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 impl Message {
@@ -93,11 +97,15 @@ impl Parent {
 /// message (whose group it joins).
 #[derive(Debug, Clone)]
 pub struct NewMessage {
+    /// Its id, chosen before the write (the attachments it claims name it).
+    pub id: MessageId,
     pub to: Parent,
     pub author_id: UserId,
     pub body: MessageBody,
     pub client_message_id: Option<String>,
     pub now: Timestamp,
+    /// The files it holds, claimed for it (`attachment::claim`).
+    pub attachments: Vec<Attachment>,
 }
 
 /// Where a new message sits: its group, its thread's root and its depth.
@@ -182,6 +190,7 @@ impl NewMessage {
             reactions: Vec::new(),
             pinned_at: None,
             pinned_by: None,
+            attachments: self.attachments.clone(),
         }
     }
 
@@ -243,6 +252,7 @@ impl MessageChange {
             }
             Self::Delete { at } => {
                 message.mentions.clear();
+                message.attachments.clear();
                 message.pinned_at = None;
                 message.pinned_by = None;
                 message.body = None;

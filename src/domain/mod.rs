@@ -1,6 +1,7 @@
 //! The chorus domain: values, rules and events. No I/O lives here.
 
 pub mod access;
+pub mod attachment;
 pub mod bot;
 pub mod cursor;
 pub mod error;
@@ -27,7 +28,7 @@ pub mod user;
 pub mod webhook;
 
 pub use error::{DomainError, DomainResult};
-pub use ids::{GroupId, MessageId, UserId};
+pub use ids::{AttachmentId, GroupId, MessageId, UserId};
 
 /// Every instant in chorus is UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -133,6 +133,11 @@ pub fn message_body(raw: &str) -> Result<MessageBody, DomainError> {
     bounded(raw, "message body", 1, MESSAGE_BODY_MAX).map(MessageBody)
 }
 
+/// A message body that may be empty: the message holds attachments.
+pub fn message_body_beside_files(raw: &str) -> Result<MessageBody, DomainError> {
+    bounded(raw, "message body", 0, MESSAGE_BODY_MAX).map(MessageBody)
+}
+
 /// A group name: 1..=100 characters after trimming, no direction controls.
 pub fn group_name(raw: &str) -> Result<GroupName, DomainError> {
     name(raw, "group name", GROUP_NAME_MAX).map(GroupName)

@@ -298,6 +298,15 @@ pub fn body<'a>(
             "cursor": event.cursor,
             "pinnedAt": m.pinned_at,
             "pinnedBy": m.pinned_by,
+            // Metadata only: a receiver fetches the bytes through the API.
+            "attachments": m.attachments.iter().map(|a| serde_json::json!({
+                "id": a.id,
+                "filename": a.filename,
+                "contentType": a.content_type,
+                "size": a.size,
+                "width": a.width,
+                "height": a.height,
+            })).collect::<Vec<_>>(),
         });
     }
     if let Some(r) = &event.reaction {

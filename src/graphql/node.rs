@@ -1,7 +1,8 @@
 //! Relay's object identification: `interface Node`, `node(id:)` and
 //! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
 //! groups, `m_` messages, `ms_` memberships, `b_` bots, `ih_`
-//! incoming webhooks, `wh_` webhooks, `rx_` reactions); anything else is a user id,
+//! incoming webhooks, `wh_` webhooks, `rx_` reactions, `at_` attachments); anything else
+//! is a user id,
 //! which comes from the identity provider's `sub`. An id that names nothing
 //! the viewer may see is `null`, never an error, so a client cannot tell a
 //! hidden object from an absent one.
@@ -9,11 +10,11 @@
 use super::context::{loader, service, viewer};
 use super::errors::ApiResult;
 use super::types::{
-    BotObject, GroupObject, IncomingWebhookObject, MembershipObject, MessageObject, ReactionObject,
-    UserObject, WebhookObject,
+    AttachmentObject, BotObject, GroupObject, IncomingWebhookObject, MembershipObject,
+    MessageObject, ReactionObject, UserObject, WebhookObject,
 };
 use crate::domain::ids::{parse_membership_id, BotId, HookId, WebhookId};
-use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
+use crate::domain::{AttachmentId, DomainError, DomainResult, GroupId, MessageId, UserId};
 use async_graphql::{Context, Interface, ID};
 
 /// Most ids one `nodes` call takes.
@@ -31,6 +32,7 @@ pub enum Node {
     IncomingWebhook(IncomingWebhookObject),
     Webhook(WebhookObject),
     Reaction(ReactionObject),
+    Attachment(AttachmentObject),
 }
 
 /// The object `raw` names, if the viewer may see it.
@@ -59,6 +61,10 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
     } else if raw.starts_with("rx_") {
         let found = hidden_as_absent(service.reaction(viewer, raw).await)?;
         found.map(|r| Node::Reaction(ReactionObject(r)))
+    } else if raw.starts_with("at_") {
+        let id = AttachmentId::parse(raw)?;
+        let found = service.attachment(viewer, &id).await?;
+        found.map(|a| Node::Attachment(AttachmentObject(a)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
         service

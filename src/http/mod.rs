@@ -9,6 +9,7 @@ pub mod playground;
 pub mod server;
 mod slack;
 mod sockets;
+pub mod uploads;
 mod ws;
 
 use crate::auth::{Authenticator, Identity};
@@ -44,6 +45,9 @@ pub struct AppState {
     /// Recent events' results of documents that are the same for every
     /// member, shared by the sockets that hold them.
     pub answers: Arc<SharedAnswers>,
+    /// The local server's file storage (`None` where files live in S3),
+    /// and the largest upload it takes.
+    pub files: Option<(Arc<uploads::LocalFiles>, u64)>,
 }
 
 impl AppState {
@@ -68,13 +72,23 @@ impl AppState {
 /// serving browsers from `cors_origins` (see [`cors`]).
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let timeout = state.limits.request_timeout;
-    Router::new()
+    let files = state.files.clone();
+    let mut router = Router::new()
         .route("/", get(playground::page))
         .route("/graphiql/{name}", get(playground::asset))
         .route("/graphql", get(graphql::get_or_upgrade).post(graphql::post))
         .route("/health", get(health))
         .route("/hooks/{id}/{secret}", axum::routing::post(hooks::post))
-        .with_state(state)
+        .with_state(state);
+    if let Some((files, max_bytes)) = files {
+        let limit = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+        let uploads = Router::new()
+            .route("/uploads/{group}/{id}", get(uploads::get).put(uploads::put))
+            .layer(axum::extract::DefaultBodyLimit::max(limit))
+            .with_state(files);
+        router = router.merge(uploads);
+    }
+    router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,

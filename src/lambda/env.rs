@@ -17,10 +17,11 @@ use crate::delivery::dynamo_push::DynamoPushRegistry;
 use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
 use crate::delivery::management::Management;
 use crate::delivery::mobile::{PlatformApps, SnsMobilePush};
+use crate::delivery::s3::S3Files;
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
 use crate::domain::rate::Bucket;
-use crate::service::ports::{EventPublisher, NoEvents, RateLimit};
+use crate::service::ports::{EventPublisher, NoEvents, NoFileStorage, RateLimit};
 use crate::service::Ports;
 use crate::store::Store;
 use std::sync::Arc;
@@ -137,6 +138,11 @@ impl Env {
             devices: Arc::new(self.mobile()),
             online: Arc::new(self.connections()?),
             publish_wait: self.config.publish_wait,
+            files: match &self.aws().uploads_bucket {
+                Some(bucket) => Arc::new(S3Files::new(&self.sdk, bucket.clone())),
+                None => Arc::new(NoFileStorage),
+            },
+            upload_rules: self.config.uploads.clone(),
         };
         Ok(app::parts(&self.config, ports))
     }

@@ -96,10 +96,11 @@ pub async fn deliver(
 /// failure shows in the function's metrics; the next run tries again.
 pub async fn sweep(service: &Service) -> Result<serde_json::Value, Error> {
     let report = service.sweep_outbox(crate::domain::now()).await?;
+    let uploads = service.sweep_uploads(crate::domain::now()).await?;
     if report.failed > 0 {
         return Err(format!("{} events not published yet", report.failed).into());
     }
-    Ok(serde_json::json!({ "published": report.published }))
+    Ok(serde_json::json!({ "published": report.published, "uploadsSwept": uploads }))
 }
 
 /// Records API Gateway's domain on the request (the base of the URLs the

@@ -116,9 +116,12 @@ impl Service {
             ));
         }
         match parent {
-            Some(parent) => self.reply(&hook_bot.user_id, &parent, body, None).await,
+            Some(parent) => {
+                self.reply(&hook_bot.user_id, &parent, body, None, &[])
+                    .await
+            }
             None => {
-                self.post_message(&hook_bot.user_id, &hook_bot.group_id, body, None)
+                self.post_message(&hook_bot.user_id, &hook_bot.group_id, body, None, &[])
                     .await
             }
         }

@@ -1,12 +1,13 @@
+use super::uploads::Claim;
 use super::Service;
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::MessageBody;
-use crate::domain::{DomainError, DomainResult, GroupId, MessageId, UserId};
+use crate::domain::{AttachmentId, DomainError, DomainResult, GroupId, MessageId, UserId};
 
 impl Service {
-    async fn load_message(&self, id: &MessageId) -> DomainResult<Message> {
+    pub(super) async fn load_message(&self, id: &MessageId) -> DomainResult<Message> {
         let found = self.store.messages(std::slice::from_ref(id)).await?;
         found
             .into_iter()
@@ -75,57 +76,79 @@ impl Service {
         Ok(self.store.ancestors(&message.id, last).await?)
     }
 
-    #[tracing::instrument(skip(self, body, client_message_id))]
+    #[tracing::instrument(skip(self, body, client_message_id, files))]
     pub async fn post_message(
         &self,
         viewer: &UserId,
         group: &GroupId,
         body: MessageBody,
         client_message_id: Option<String>,
+        files: &[AttachmentId],
     ) -> DomainResult<Message> {
-        self.send(
-            viewer,
-            Parent::Group(group.clone()),
-            body,
-            client_message_id,
-        )
-        .await
+        let to = Parent::Group(group.clone());
+        self.send(viewer, to, body, client_message_id, files).await
     }
 
-    #[tracing::instrument(skip(self, body, client_message_id))]
+    #[tracing::instrument(skip(self, body, client_message_id, files))]
     pub async fn reply(
         &self,
         viewer: &UserId,
         parent: &MessageId,
         body: MessageBody,
         client_message_id: Option<String>,
+        files: &[AttachmentId],
     ) -> DomainResult<Message> {
-        self.send(
-            viewer,
-            Parent::Message(parent.clone()),
-            body,
-            client_message_id,
-        )
-        .await
+        let to = Parent::Message(parent.clone());
+        self.send(viewer, to, body, client_message_id, files).await
     }
 
-    /// The store checks the send (membership, parent) in the write itself.
+    /// The store checks the send (membership, parent) in the write itself;
+    /// the files it names are checked and claimed first, and released if
+    /// the write does not go through.
     async fn send(
         &self,
         viewer: &UserId,
         to: Parent,
         body: MessageBody,
         client_message_id: Option<String>,
+        files: &[AttachmentId],
     ) -> DomainResult<Message> {
         self.throttle(viewer).await?;
+        if body.as_str().is_empty() && files.is_empty() {
+            return Err(DomainError::invalid(
+                "message body must not be empty (it has no visible character)",
+            ));
+        }
+        let id = MessageId::generate();
+        let attachments = if files.is_empty() {
+            Vec::new()
+        } else {
+            let cid = client_message_id.as_deref();
+            match self.claim_files(viewer, &to, files, &id, cid).await? {
+                Claim::Files(claimed) => claimed,
+                Claim::Retry(earlier) => return Ok(*earlier),
+            }
+        };
         let new = NewMessage {
+            id: id.clone(),
             to,
             author_id: viewer.clone(),
             body,
             client_message_id,
             now: Self::now(),
+            attachments,
         };
-        let recorded = self.store.post_message(&new).await?;
+        let recorded = match self.store.post_message(&new).await {
+            Ok(recorded) => recorded,
+            Err(err) => {
+                self.release_files(files, &id).await;
+                return Err(err.into());
+            }
+        };
+        if !files.is_empty() && recorded.value.message.id != id {
+            // An earlier run of this send answered: it holds no claim of ours.
+            self.release_files(files, &id).await;
+        }
         self.announce(recorded.events).await;
         Ok(recorded.value.message)
     }
@@ -174,6 +197,7 @@ impl Service {
             .change_message(id, &MessageChange::Delete { at: now })
             .await?;
         self.announce(recorded.events).await;
+        self.forget_files(&message.attachments).await;
         Ok(recorded.value)
     }
 }

@@ -20,6 +20,8 @@ mod reactions;
 mod reading;
 mod threads;
 mod typing;
+mod uploads;
+pub use uploads::Ticket;
 mod webhook_delivery;
 pub mod webhook_gate;
 mod webhooks;
@@ -75,6 +77,8 @@ pub struct Shared {
     /// The minute each user's `lastSeenAt` was last written through this
     /// process (so a request writes it at most once a minute).
     seen_written: Mutex<lru::LruCache<UserId, Timestamp>>,
+    files: Arc<dyn ports::FileStorage>,
+    upload_rules: crate::domain::attachment::UploadRules,
 }
 
 /// The adapters a service runs on, by name.
@@ -91,6 +95,9 @@ pub struct Ports {
     pub devices: Arc<dyn ports::DeviceEndpoints>,
     /// Who has a live socket (presence).
     pub online: Arc<dyn ports::Online>,
+    /// Where attachments' bytes live, and what may be uploaded.
+    pub files: Arc<dyn ports::FileStorage>,
+    pub upload_rules: crate::domain::attachment::UploadRules,
     /// How long a write waits for its events to be published before
     /// returning.
     pub publish_wait: std::time::Duration,
@@ -107,6 +114,8 @@ impl Service {
             devices,
             online,
             publish_wait,
+            files,
+            upload_rules,
         } = ports;
         let shared = Shared {
             store,
@@ -121,6 +130,8 @@ impl Service {
             typing: Mutex::new(lru::LruCache::new(TYPISTS)),
             online,
             seen_written: Mutex::new(lru::LruCache::new(SEEN_USERS)),
+            files,
+            upload_rules,
         };
         Self {
             shared: Arc::new(shared),

@@ -161,3 +161,98 @@ pub struct WebhookDelivery {
     /// keep timing out.
     pub gate: Arc<super::webhook_gate::WebhookGate>,
 }
+
+#[derive(Debug, thiserror::Error)]
+#[error("file storage failure")]
+pub struct StorageError(#[source] pub crate::domain::error::Cause);
+
+/// A request a client makes itself, signed: the URL and the headers to
+/// send exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Where attachments' bytes live (S3 on AWS, the local server's own
+/// `/uploads`). Clients move the bytes themselves, with signed URLs; the
+/// service only signs, checks and deletes.
+#[async_trait]
+pub trait FileStorage: Send + Sync + 'static {
+    /// A PUT of exactly the attachment's type and size, valid for `valid`.
+    async fn upload_request(
+        &self,
+        attachment: &crate::domain::attachment::Attachment,
+        valid: std::time::Duration,
+    ) -> Result<SignedRequest, StorageError>;
+    /// A GET of its bytes, valid for `valid`: images inline, anything else
+    /// as a download.
+    async fn download_url(
+        &self,
+        attachment: &crate::domain::attachment::Attachment,
+        valid: std::time::Duration,
+    ) -> Result<String, StorageError>;
+    /// What is stored under its key, if anything.
+    async fn stored(
+        &self,
+        attachment: &crate::domain::attachment::Attachment,
+    ) -> Result<Option<crate::domain::attachment::StoredObject>, StorageError>;
+    /// Marks its bytes as part of a message (where storage expires stray
+    /// uploads by itself, this keeps them).
+    async fn keep(
+        &self,
+        attachment: &crate::domain::attachment::Attachment,
+    ) -> Result<(), StorageError>;
+    /// Deletes the bytes of each (gone already is fine).
+    async fn delete(
+        &self,
+        attachments: &[crate::domain::attachment::Attachment],
+    ) -> Result<(), StorageError>;
+    /// Whether storage deletes never-attached uploads itself (an S3
+    /// lifecycle rule); otherwise the sweep does.
+    fn expires_strays(&self) -> bool;
+}
+
+/// Where no file storage is configured (a Lambda without
+/// `UPLOADS_BUCKET`): uploads are refused, and there is nothing to sweep.
+pub struct NoFileStorage;
+
+fn not_configured() -> StorageError {
+    StorageError("file storage is not configured (set UPLOADS_BUCKET)".into())
+}
+
+#[async_trait]
+impl FileStorage for NoFileStorage {
+    async fn upload_request(
+        &self,
+        _: &crate::domain::attachment::Attachment,
+        _: std::time::Duration,
+    ) -> Result<SignedRequest, StorageError> {
+        Err(not_configured())
+    }
+    async fn download_url(
+        &self,
+        _: &crate::domain::attachment::Attachment,
+        _: std::time::Duration,
+    ) -> Result<String, StorageError> {
+        Err(not_configured())
+    }
+    async fn stored(
+        &self,
+        _: &crate::domain::attachment::Attachment,
+    ) -> Result<Option<crate::domain::attachment::StoredObject>, StorageError> {
+        Err(not_configured())
+    }
+    async fn keep(&self, _: &crate::domain::attachment::Attachment) -> Result<(), StorageError> {
+        Err(not_configured())
+    }
+    async fn delete(
+        &self,
+        _: &[crate::domain::attachment::Attachment],
+    ) -> Result<(), StorageError> {
+        Err(not_configured())
+    }
+    fn expires_strays(&self) -> bool {
+        true
+    }
+}

@@ -1,4 +1,4 @@
-//! The storage port: one trait per capability (users, groups,
+//! The storage port: one trait per capability (users, attachments, groups,
 //! memberships, messages, reactions, pins, threads, outbox, bots, read state, webhooks), `Store` for
 //! all of them; two implementations (`memory`, and Neo4j), one conformance
 //! suite (`tests/api/conformance`).
@@ -7,6 +7,7 @@
 //! write (sequence numbers, counters, membership transitions, idempotent
 //! sends) correct under any number of concurrent callers.
 
+mod attachments;
 mod bots;
 mod groups;
 mod memberships;
@@ -21,6 +22,7 @@ mod threads;
 mod users;
 mod webhooks;
 
+pub use attachments::Attachments;
 pub use bots::Bots;
 pub use groups::Groups;
 pub use memberships::Memberships;
@@ -101,6 +103,7 @@ pub type SearchKey = (String, GroupId);
 /// it, in the adapter file that holds that capability's code.
 pub trait Store:
     Users
+    + Attachments
     + Groups
     + Memberships
     + Messages
@@ -117,6 +120,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: Users
+        + Attachments
         + Groups
         + Memberships
         + Messages

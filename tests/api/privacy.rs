@@ -83,6 +83,8 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         devices: std::sync::Arc::new(chorus::service::ports::NoDeviceEndpoints),
         online: std::sync::Arc::new(chorus::delivery::broker::Broker::new()),
         publish_wait: std::time::Duration::from_millis(500),
+        files: std::sync::Arc::new(chorus::service::ports::NoFileStorage),
+        upload_rules: Default::default(),
     });
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {

@@ -1,17 +1,22 @@
 use super::{group_id, message_id};
-use crate::domain::text;
+use crate::domain::attachment::{self, Declared};
+use crate::domain::text::{self, MessageBody};
+use crate::domain::AttachmentId;
 use crate::graphql::context::{service, viewer};
 use crate::graphql::errors::ApiResult;
-use crate::graphql::types::MessageObject;
+use crate::graphql::types::{MessageObject, UploadTicketObject};
 use async_graphql::{Context, InputObject, Object, ID};
 
 #[derive(InputObject)]
 pub struct PostMessageInput {
     group_id: ID,
+    /// May be empty when the message has attachments.
     #[graphql(secret)]
     body: String,
     /// An idempotency key: resending with the same key returns the first message.
     client_message_id: Option<String>,
+    /// Uploads (`createUpload`) to attach, at most 10.
+    attachment_ids: Option<Vec<ID>>,
 }
 
 #[derive(InputObject)]
@@ -20,6 +25,38 @@ pub struct ReplyToMessageInput {
     #[graphql(secret)]
     body: String,
     client_message_id: Option<String>,
+    attachment_ids: Option<Vec<ID>>,
+}
+
+#[derive(InputObject)]
+pub struct CreateUploadInput {
+    group_id: ID,
+    /// 1 to 255 characters, no path separators or control characters.
+    #[graphql(secret)]
+    filename: String,
+    /// One of the allowed types (`CHORUS_UPLOAD_TYPES`).
+    content_type: String,
+    /// Bytes, 1 to `CHORUS_MAX_UPLOAD_BYTES`.
+    size: i64,
+    /// Images and video, as the client measured them (1 to 20,000).
+    width: Option<i64>,
+    height: Option<i64>,
+}
+
+/// The files a send names, and its body (which may then be empty).
+fn body_and_files(body: &str, ids: Option<Vec<ID>>) -> ApiResult<(MessageBody, Vec<AttachmentId>)> {
+    let ids = ids.unwrap_or_default();
+    attachment::check_count(ids.len())?;
+    let files = ids
+        .iter()
+        .map(|id| AttachmentId::parse(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = if files.is_empty() {
+        text::message_body(body)?
+    } else {
+        text::message_body_beside_files(body)?
+    };
+    Ok((body, files))
 }
 
 #[derive(Default)]
@@ -34,13 +71,35 @@ impl MessageMutation {
     ) -> ApiResult<MessageObject> {
         let viewer = viewer(ctx)?;
         let group = group_id(&input.group_id)?;
-        let body = text::message_body(&input.body)?;
+        let (body, files) = body_and_files(&input.body, input.attachment_ids)?;
         let cid = text::client_message_id(input.client_message_id.as_deref())?;
         Ok(MessageObject(
             service(ctx)?
-                .post_message(viewer, &group, body, cid)
+                .post_message(viewer, &group, body, cid, &files)
                 .await?,
         ))
+    }
+
+    /// Signs an upload: PUT the bytes to the ticket's URL, then post with
+    /// its attachment's id.
+    async fn create_upload(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUploadInput,
+    ) -> ApiResult<UploadTicketObject> {
+        let viewer = viewer(ctx)?;
+        let group = group_id(&input.group_id)?;
+        let declared = Declared {
+            filename: input.filename,
+            content_type: input.content_type,
+            size: input.size,
+            width: input.width,
+            height: input.height,
+        };
+        let ticket = service(ctx)?
+            .create_upload(viewer, &group, declared)
+            .await?;
+        Ok(UploadTicketObject(ticket))
     }
 
     /// Replies to any message, at any depth.
@@ -51,10 +110,12 @@ impl MessageMutation {
     ) -> ApiResult<MessageObject> {
         let viewer = viewer(ctx)?;
         let parent = message_id(&input.parent_id)?;
-        let body = text::message_body(&input.body)?;
+        let (body, files) = body_and_files(&input.body, input.attachment_ids)?;
         let cid = text::client_message_id(input.client_message_id.as_deref())?;
         Ok(MessageObject(
-            service(ctx)?.reply(viewer, &parent, body, cid).await?,
+            service(ctx)?
+                .reply(viewer, &parent, body, cid, &files)
+                .await?,
         ))
     }
 

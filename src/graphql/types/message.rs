@@ -128,6 +128,12 @@ impl MessageObject {
         }
     }
 
+    /// Its files, in the order posted; empty once deleted.
+    async fn attachments(&self) -> Vec<super::AttachmentObject> {
+        let files = self.0.attachments.iter().cloned();
+        files.map(super::AttachmentObject).collect()
+    }
+
     /// One summary per key, in order of first use; empty once deleted.
     /// Counts are kept on write, so this reads nothing more.
     async fn reactions(&self) -> Vec<ReactionSummaryObject> {

@@ -1,5 +1,6 @@
 //! GraphQL wrappers of domain values (the domain stays free of GraphQL).
 
+mod attachment;
 mod bot;
 mod enums;
 mod event;
@@ -13,6 +14,7 @@ mod thread;
 mod user;
 mod webhook;
 
+pub use attachment::{AttachmentObject, UploadTicketObject};
 pub use bot::{BotObject, BotWithKeyObject};
 pub use enums::{
     DevicePlatformGql, GroupEventType, MembershipStateGql, NotificationLevelGql, RoleGql,

@@ -21,7 +21,7 @@ impl State {
     /// group and the author's membership as `NewMessage` rules them, then
     /// an earlier send with the same key, then the parent's next seq.
     pub(super) fn post_message(&mut self, new: &NewMessage) -> StoreResult<Posted> {
-        let id = MessageId::generate();
+        let id = new.id.clone();
         let parent = match new.parent_id() {
             None => None,
             Some(parent_id) => self.messages.get(parent_id).map(|row| &row.message),

@@ -6,6 +6,7 @@
 //! transactions (gap-free `seq`, exact counters, one winner per membership
 //! transition, one message per client id) hold here by construction.
 
+mod attachments;
 mod bots;
 mod groups;
 mod memberships;
@@ -19,13 +20,14 @@ mod threads;
 mod webhooks;
 
 use super::{MemberKey, MyGroupKey, SearchKey, StoreError, StoreResult};
+use crate::domain::attachment::Attachment;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
 use crate::domain::ids::EventId;
 use crate::domain::membership::{Membership, MembershipState};
 use crate::domain::message::Message;
 use crate::domain::user::User;
-use crate::domain::{GroupId, MessageId, Timestamp, UserId};
+use crate::domain::{AttachmentId, GroupId, MessageId, Timestamp, UserId};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
 
@@ -68,6 +70,8 @@ struct State {
     readers: HashMap<GroupId, BTreeMap<(u64, String), ()>>,
     reactions: reactions::ReactionTable,
     threads: threads::ThreadTable,
+    /// Uploads, with whether a sweep kept them.
+    attachments: HashMap<AttachmentId, (Attachment, bool)>,
 }
 
 struct GroupRow {

@@ -187,6 +187,10 @@ impl Messages for Neo4jStore {
                 .param("removed", removed)
                 .param("added", added)
                 .param("body", message.body.clone())
+                .param(
+                    "attachments",
+                    super::attachments::to_json(&message.attachments)?,
+                )
                 .param("editedAt", message.edited_at.map(micros))
                 .param("deletedAt", message.deleted_at.map(micros))
                 .param("pinnedAt", message.pinned_at.map(micros))

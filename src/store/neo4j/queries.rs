@@ -44,6 +44,13 @@ macro_rules! statements {
 
 statements! {
     ADMIN_DELETE_EVERYTHING = "admin_delete_everything";
+    ATTACHMENT_CLAIM = "attachment_claim";
+    ATTACHMENT_PUT = "attachment_put";
+    ATTACHMENT_RELEASE = "attachment_release";
+    ATTACHMENTS_BY_IDS = "attachments_by_ids";
+    ATTACHMENTS_DELETE = "attachments_delete";
+    ATTACHMENTS_KEEP = "attachments_keep";
+    ATTACHMENTS_UNSWEPT = "attachments_unswept";
     BOT_BY_HOOK = "bot_by_hook";
     BOT_BY_KEY = "bot_by_key";
     BOT_CREATE = "bot_create";
@@ -229,5 +236,13 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "025_backfill_participations",
         include_str!("../../../cypher/schema/025_backfill_participations.cypher"),
+    ),
+    (
+        "026_attachment_id",
+        include_str!("../../../cypher/schema/026_attachment_id.cypher"),
+    ),
+    (
+        "027_attachment_created",
+        include_str!("../../../cypher/schema/027_attachment_created.cypher"),
     ),
 ];

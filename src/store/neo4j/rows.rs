@@ -132,6 +132,9 @@ pub struct MessageRow {
     pinned_at: Option<i64>,
     #[serde(default)]
     pinned_by: Option<UserId>,
+    /// Its files, as JSON (null for none).
+    #[serde(default)]
+    attachments: Option<String>,
     /// The group's member count: only a send returns it (for its event).
     #[serde(default)]
     member_count: Option<i64>,
@@ -173,6 +176,7 @@ impl TryFrom<MessageRow> for Message {
                 .collect(),
             pinned_at: r.pinned_at.map(time).transpose()?,
             pinned_by: r.pinned_by,
+            attachments: super::attachments::from_json(r.attachments.as_deref())?,
         })
     }
 }

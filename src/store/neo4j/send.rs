@@ -15,7 +15,6 @@ use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, NewMessage, Posted};
 use crate::domain::thread::participation_id;
-use crate::domain::MessageId;
 use crate::store::{Messages, Recorded, StoreError, StoreResult};
 use serde::Deserialize;
 
@@ -100,7 +99,7 @@ impl Neo4jStore {
 
     #[tracing::instrument(skip_all)]
     pub(super) async fn send(&self, new: &NewMessage) -> StoreResult<Recorded<Posted>> {
-        let id = MessageId::generate();
+        let id = new.id.clone();
         let named: Vec<String> = new.named().iter().map(ToString::to_string).collect();
         for attempt in 0..MAX_CHECKS {
             let context = self.context(new, &named, attempt == 0).await?;
@@ -202,6 +201,7 @@ impl Neo4jStore {
         let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.into()))?;
         let mentions: Vec<String> = draft.mentions.iter().map(ToString::to_string).collect();
         let participation = participation_id(&draft.author_id, &draft.root_id);
+        let attachments = super::attachments::to_json(&draft.attachments)?;
         let statement = || {
             let create = match &draft.parent_id {
                 None => q::MESSAGE_SEND_TOP.query(),
@@ -224,6 +224,7 @@ impl Neo4jStore {
                 .param("payload", payload.clone())
                 .param("mentions", mentions.clone())
                 .param("participationId", participation.clone())
+                .param("attachments", attachments.clone())
         };
         Ok(
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {

@@ -171,7 +171,7 @@ async fn a_rotated_key_closes_its_connections_at_subscribe_and_at_delivery() {
     let bob = chorus::domain::UserId::parse("bob").unwrap();
     let body = chorus::domain::text::message_body("after rotation").unwrap();
     service
-        .post_message(&bob, &group_id, body, None)
+        .post_message(&bob, &group_id, body, None, &[])
         .await
         .unwrap();
     super::delivery::pump(&w).await;

@@ -12,6 +12,8 @@ pub fn new_message(
     cid: Option<&str>,
 ) -> NewMessage {
     NewMessage {
+        id: chorus::domain::MessageId::generate(),
+        attachments: Vec::new(),
         to: parent.map_or_else(
             || Parent::Group(group.clone()),
             |p| Parent::Message(p.clone()),
