@@ -7,6 +7,7 @@ mod skip;
 
 mod apq;
 mod architecture;
+mod attachments;
 mod auth;
 mod authorization;
 mod aws;

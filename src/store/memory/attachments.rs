@@ -32,10 +32,10 @@ impl Attachments for MemoryStore {
     ) -> StoreResult<()> {
         let mut state = self.state.lock();
         let free = ids.iter().all(|id| {
-            state
-                .attachments
-                .get(id)
-                .is_some_and(|(a, _)| &a.owner_id == owner && a.message_id.is_none())
+            state.attachments.get(id).is_some_and(|(a, _)| {
+                // Its own claim again (a send retried) is free.
+                &a.owner_id == owner && a.message_id.as_ref().is_none_or(|m| m == message)
+            })
         });
         if !free {
             return Err(StoreError::Conflict(

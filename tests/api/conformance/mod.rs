@@ -2,6 +2,7 @@
 //! run against every implementation. `conformance_suite!(name, factory)`
 //! instantiates every case for a store built by `factory().await`.
 
+pub mod attachments;
 pub mod bots;
 pub mod concurrency;
 pub mod groups;
@@ -78,8 +79,8 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                bots, concurrency, groups, messages, outbox, pins, reactions, reading, threads,
-                webhooks,
+                attachments, bots, concurrency, groups, messages, outbox, pins, reactions, reading,
+                threads, webhooks,
             };
 
             macro_rules! case {
@@ -141,6 +142,9 @@ macro_rules! conformance_suite {
             case!(reactions::racing_for_the_twenty_first_key_leaves_exactly_twenty);
             case!(reactions::counts_follow_removes_and_reactors_page);
             case!(reactions::deleted_messages_and_non_members_are_refused);
+            case!(attachments::a_message_keeps_its_claimed_files_until_deleted);
+            case!(attachments::a_claim_is_all_or_nothing_and_wins_once);
+            case!(attachments::sweeps_see_old_uploads_until_kept);
             case!(pins::admins_pin_in_order_and_repeats_and_deletes_behave);
             case!(pins::concurrent_pins_stop_at_the_groups_cap);
             case!(threads::concurrent_replies_at_random_depths_keep_the_summary_exact);
