@@ -13,6 +13,7 @@ mod mobile;
 mod outbox;
 mod rate_limit;
 mod shared_frames;
+mod uploads;
 mod webhooks;
 mod ws_lambda;
 mod ws_limits;
