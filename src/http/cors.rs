@@ -25,7 +25,8 @@ pub const ALLOWED_HEADERS: &[&str] = &[
 /// Response headers scripts may read: when to retry, how to authenticate.
 pub const EXPOSED_HEADERS: &[&str] = &["retry-after", "www-authenticate"];
 
-pub const ALLOWED_METHODS: &[&str] = &["GET", "POST", "OPTIONS"];
+/// `PUT`: the local server's `/uploads` (on AWS the bytes go to S3).
+pub const ALLOWED_METHODS: &[&str] = &["GET", "POST", "PUT", "OPTIONS"];
 
 /// How long a browser may reuse a preflight response (browsers cap it lower:
 /// Chromium at 2 hours).

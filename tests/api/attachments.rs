@@ -246,7 +246,10 @@ async fn a_deleted_messages_files_and_a_days_old_stray_upload_are_gone() {
             .await
             .unwrap();
     }
-    let held = store.attachments(std::slice::from_ref(&posted.id)).await.unwrap();
+    let held = store
+        .attachments(std::slice::from_ref(&posted.id))
+        .await
+        .unwrap();
     let message = held[0].message_id.clone().unwrap();
     service.delete_message(&alice.id, &message).await.unwrap();
     let mut keys = files.keys();

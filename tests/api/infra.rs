@@ -331,3 +331,52 @@ fn fanout_may_do_all_deliver_does_and_both_may_close_the_sockets_they_post_to() 
         }
     }
 }
+
+#[test]
+fn the_uploads_bucket_is_private_encrypted_expires_strays_and_only_api_writes_to_it() {
+    let t = template();
+    let bucket = &t["Resources"]["UploadsBucket"]["Properties"];
+    let block = &bucket["PublicAccessBlockConfiguration"];
+    for setting in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(block[setting], true, "{setting}");
+    }
+    let encryption = &bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0];
+    assert!(encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"].is_string());
+    // The lifecycle rule expires exactly what the code tags pending.
+    let rule = &bucket["LifecycleConfiguration"]["Rules"][0];
+    assert_eq!(rule["ExpirationInDays"], 1);
+    assert_eq!(
+        rule["TagFilters"][0]["Key"],
+        chorus::delivery::s3::UPLOAD_TAG
+    );
+    assert_eq!(
+        rule["TagFilters"][0]["Value"],
+        chorus::delivery::s3::PENDING
+    );
+    // Browsers PUT and GET from the API's origins, sending the signed headers.
+    let cors = &bucket["CorsConfiguration"]["CorsRules"][0];
+    assert_eq!(
+        untag(&cors["AllowedOrigins"]),
+        untag(&t["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"]["AllowOrigins"])
+    );
+    let headers = strings(&cors["AllowedHeaders"]);
+    assert!(headers.contains(&"content-type".to_owned()));
+    assert!(headers.contains(&"x-amz-tagging".to_owned()));
+    // Only api writes or deletes; fanout and deliver only sign downloads.
+    for (_, function) in functions(&t) {
+        let binary = binary_of(&function);
+        let text: String = policies(&function).into_iter().collect();
+        let writes = text.contains("s3:PutObject") || text.contains("s3:DeleteObject");
+        assert_eq!(writes, binary == "api", "{binary} writes uploads: {writes}");
+        let reads = text.contains("s3:GetObject");
+        let renders = ["api", "fanout", "deliver"].contains(&binary.as_str());
+        assert_eq!(reads, renders, "{binary} reads uploads: {reads}");
+        let names_bucket = env_keys(&function["Properties"]).contains("UPLOADS_BUCKET");
+        assert_eq!(names_bucket, renders, "{binary} and UPLOADS_BUCKET");
+    }
+}

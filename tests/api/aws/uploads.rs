@@ -60,7 +60,13 @@ async fn a_photo_goes_to_s3_with_a_presigned_put_and_comes_back_signed() {
     let group = create_group(&router, "alice", "Club").await;
     let png = crate::attachments::PNG;
 
-    let ticket = api(&router, "alice", UPLOAD, json!({"g": group, "size": png.len()})).await;
+    let ticket = api(
+        &router,
+        "alice",
+        UPLOAD,
+        json!({"g": group, "size": png.len()}),
+    )
+    .await;
     let ticket = &ticket["createUpload"];
     let url = ticket["url"].as_str().unwrap();
     assert!(url.contains("X-Amz-Signature="), "{url}");
@@ -71,17 +77,31 @@ async fn a_photo_goes_to_s3_with_a_presigned_put_and_comes_back_signed() {
 
     let posted = api(&router, "alice", POST, json!({"g": group, "files": [id]})).await;
     let message = &posted["postMessage"];
-    assert_eq!(tag_of(&s3, &bucket, &key).await, "attached", "kept from the lifecycle rule");
+    assert_eq!(
+        tag_of(&s3, &bucket, &key).await,
+        "attached",
+        "kept from the lifecycle rule"
+    );
     let download = message["attachments"][0]["url"].as_str().unwrap();
     let got = reqwest::get(download).await.unwrap();
     assert_eq!(got.status(), reqwest::StatusCode::OK);
     assert_eq!(&got.bytes().await.unwrap()[..], png);
 
     // moto takes another type and length on the signed URL; the post does not.
-    let other = api(&router, "alice", UPLOAD, json!({"g": group, "size": png.len()})).await;
+    let other = api(
+        &router,
+        "alice",
+        UPLOAD,
+        json!({"g": group, "size": png.len()}),
+    )
+    .await;
     let other = &other["createUpload"];
     let status = put(other, b"not a png at all", "text/plain").await;
-    assert_eq!(status, reqwest::StatusCode::OK, "moto does not enforce the signature");
+    assert_eq!(
+        status,
+        reqwest::StatusCode::OK,
+        "moto does not enforce the signature"
+    );
     let oid = other["attachment"]["id"].as_str().unwrap();
     let refused = super::graphql(
         &router,

@@ -61,7 +61,10 @@ pub async fn a_message_keeps_its_claimed_files_until_deleted(store: DynStore) {
     let posted = store.post_message(&new).await.unwrap().value.message;
     assert_eq!(posted.attachments, claimed, "in the order named");
     assert_eq!(posted.body.as_deref(), Some(""));
-    let read = store.messages(std::slice::from_ref(&posted.id)).await.unwrap();
+    let read = store
+        .messages(std::slice::from_ref(&posted.id))
+        .await
+        .unwrap();
     assert_eq!(read[0].attachments, claimed);
     let held = store.attachments(&ids(&[&a])).await.unwrap();
     assert_eq!(held[0].message_id.as_ref(), Some(&posted.id));
@@ -71,7 +74,10 @@ pub async fn a_message_keeps_its_claimed_files_until_deleted(store: DynStore) {
         .unwrap()
         .value;
     assert!(deleted.attachments.is_empty());
-    let read = store.messages(std::slice::from_ref(&posted.id)).await.unwrap();
+    let read = store
+        .messages(std::slice::from_ref(&posted.id))
+        .await
+        .unwrap();
     assert!(read[0].attachments.is_empty(), "[] once deleted");
     store.delete_attachments(&ids(&[&a, &b])).await.unwrap();
     assert!(store.attachments(&ids(&[&a, &b])).await.unwrap().is_empty());
