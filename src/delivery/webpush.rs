@@ -248,9 +248,37 @@ mod tests {
     }
 
     #[test]
-    fn a_long_message_is_cut_to_fit_and_keeps_its_ids() {
+    fn a_push_of_a_message_without_text_names_its_file_and_carries_the_files() {
+        let mut message = long_message();
+        message.body = Some(String::new());
+        let declared = crate::domain::attachment::Declared {
+            filename: "cat.png".into(),
+            content_type: "image/png".into(),
+            size: 42,
+            width: None,
+            height: None,
+        };
+        let file = crate::domain::attachment::UploadRules::default()
+            .admit(
+                declared,
+                message.group_id.clone(),
+                message.author_id.clone(),
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        message.attachments = vec![file.clone()];
+        let event = DomainEvent::message(EventKind::MessagePosted, message, chrono::Utc::now());
+        let value: serde_json::Value = serde_json::from_slice(&payload(&event)).unwrap();
+        assert_eq!(value["preview"], "📎 cat.png");
+        assert_eq!(
+            value["attachments"],
+            json!([{"id": file.id, "filename": "cat.png", "contentType": "image/png", "size": 42}])
+        );
+    }
+
+    fn long_message() -> Message {
         let id = MessageId::parse("m_1").unwrap();
-        let message = Message {
+        Message {
             id: id.clone(),
             group_id: GroupId::parse("g_1").unwrap(),
             author_id: UserId::parse("u").unwrap(),
@@ -269,7 +297,12 @@ mod tests {
             pinned_at: None,
             pinned_by: None,
             attachments: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_long_message_is_cut_to_fit_and_keeps_its_ids() {
+        let message = long_message();
         let bytes = payload(&DomainEvent::message(
             EventKind::MessagePosted,
             message,

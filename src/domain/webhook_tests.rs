@@ -118,3 +118,31 @@ fn the_default_schedule_retries_within_ten_seconds_and_last_after_an_hour() {
 fn the_secret_never_prints() {
     assert!(!format!("{:?}", hook()).contains("whsec_x"));
 }
+
+#[test]
+fn a_message_body_carries_its_files_metadata_only() {
+    let mut message = crate::domain::fixtures::top_level("ann");
+    let declared = crate::domain::attachment::Declared {
+        filename: "plan.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 7,
+        width: None,
+        height: None,
+    };
+    let file = crate::domain::attachment::UploadRules::default()
+        .admit(
+            declared,
+            message.group_id.clone(),
+            message.author_id.clone(),
+            now(),
+        )
+        .unwrap();
+    message.attachments = vec![file.clone()];
+    let event = DomainEvent::message(EventKind::MessagePosted, message, now());
+    let sent = body(&event, |_| Some("Ann"));
+    assert_eq!(
+        sent["data"]["message"]["attachments"],
+        serde_json::json!([{"id": file.id, "filename": "plan.pdf", "contentType": "application/pdf",
+                            "size": 7, "width": null, "height": null}])
+    );
+}
