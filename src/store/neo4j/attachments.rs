@@ -45,23 +45,6 @@ impl TryFrom<AttachmentRow> for Attachment {
     }
 }
 
-/// A message's files as the message node keeps them (null for none).
-pub(super) fn to_json(attachments: &[Attachment]) -> StoreResult<Option<String>> {
-    if attachments.is_empty() {
-        return Ok(None);
-    }
-    serde_json::to_string(attachments)
-        .map(Some)
-        .map_err(|e| StoreError::Internal(e.into()))
-}
-
-/// The files a message node keeps.
-pub(super) fn from_json(json: Option<&str>) -> StoreResult<Vec<Attachment>> {
-    json.map_or(Ok(Vec::new()), |json| {
-        serde_json::from_str(json).map_err(|e| StoreError::Internal(e.into()))
-    })
-}
-
 fn names(ids: &[AttachmentId]) -> Vec<String> {
     ids.iter().map(ToString::to_string).collect()
 }

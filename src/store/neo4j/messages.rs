@@ -189,7 +189,7 @@ impl Messages for Neo4jStore {
                 .param("body", message.body.clone())
                 .param(
                     "attachments",
-                    super::attachments::to_json(&message.attachments)?,
+                    super::rows::attachments_json(&message.attachments)?,
                 )
                 .param("editedAt", message.edited_at.map(micros))
                 .param("deletedAt", message.deleted_at.map(micros))

@@ -1,6 +1,7 @@
 //! Rows as Cypher returns them (aliases = field names) and their domain
 //! values. Times travel as integer microseconds since the epoch.
 
+use crate::domain::attachment::Attachment;
 use crate::domain::group::{Group, Visibility};
 use crate::domain::membership::{Membership, MembershipState, Role};
 use crate::domain::message::Message;
@@ -176,7 +177,7 @@ impl TryFrom<MessageRow> for Message {
                 .collect(),
             pinned_at: r.pinned_at.map(time).transpose()?,
             pinned_by: r.pinned_by,
-            attachments: super::attachments::from_json(r.attachments.as_deref())?,
+            attachments: attachments_from_json(r.attachments.as_deref())?,
         })
     }
 }
@@ -210,3 +211,20 @@ pub fn name_of<T: serde::Serialize>(value: &T) -> String {
 /// A row whose columns do not matter (only that there was one).
 #[derive(Deserialize)]
 pub struct Ignored {}
+
+/// A message's files as the message node keeps them (null for none).
+pub(super) fn attachments_json(attachments: &[Attachment]) -> Result<Option<String>, StoreError> {
+    if attachments.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(attachments)
+        .map(Some)
+        .map_err(|e| StoreError::Internal(e.into()))
+}
+
+/// The files a message node keeps.
+pub(super) fn attachments_from_json(json: Option<&str>) -> Result<Vec<Attachment>, StoreError> {
+    json.map_or(Ok(Vec::new()), |json| {
+        serde_json::from_str(json).map_err(|e| StoreError::Internal(e.into()))
+    })
+}

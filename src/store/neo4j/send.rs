@@ -201,7 +201,7 @@ impl Neo4jStore {
         let payload = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.into()))?;
         let mentions: Vec<String> = draft.mentions.iter().map(ToString::to_string).collect();
         let participation = participation_id(&draft.author_id, &draft.root_id);
-        let attachments = super::attachments::to_json(&draft.attachments)?;
+        let attachments = super::rows::attachments_json(&draft.attachments)?;
         let statement = || {
             let create = match &draft.parent_id {
                 None => q::MESSAGE_SEND_TOP.query(),
