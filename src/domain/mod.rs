@@ -20,6 +20,7 @@ pub mod push;
 pub mod rate;
 pub mod reaction;
 pub mod reading;
+pub mod search;
 pub mod text;
 pub mod thread;
 pub mod transition;
