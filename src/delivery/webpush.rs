@@ -251,21 +251,7 @@ mod tests {
     fn a_push_of_a_message_without_text_names_its_file_and_carries_the_files() {
         let mut message = long_message();
         message.body = Some(String::new());
-        let declared = crate::domain::attachment::Declared {
-            filename: "cat.png".into(),
-            content_type: "image/png".into(),
-            size: 42,
-            width: None,
-            height: None,
-        };
-        let file = crate::domain::attachment::UploadRules::default()
-            .admit(
-                declared,
-                message.group_id.clone(),
-                message.author_id.clone(),
-                chrono::Utc::now(),
-            )
-            .unwrap();
+        let file = crate::domain::fixtures::attachment("cat.png", "image/png", 42);
         message.attachments = vec![file.clone()];
         let event = DomainEvent::message(EventKind::MessagePosted, message, chrono::Utc::now());
         let value: serde_json::Value = serde_json::from_slice(&payload(&event)).unwrap();

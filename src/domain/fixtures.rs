@@ -34,3 +34,22 @@ pub fn top_level(author: &str) -> Message {
     let place = new.place(&id, None).unwrap();
     new.message(id, place, 1)
 }
+
+/// An upload of `filename` (`content_type`, `size` bytes) to group `g_1` by `ann`.
+pub fn attachment(filename: &str, content_type: &str, size: i64) -> super::attachment::Attachment {
+    let declared = super::attachment::Declared {
+        filename: filename.into(),
+        content_type: content_type.into(),
+        size,
+        width: None,
+        height: None,
+    };
+    super::attachment::UploadRules::default()
+        .admit(
+            declared,
+            GroupId::parse("g_1").unwrap(),
+            UserId::parse("ann").unwrap(),
+            Utc::now(),
+        )
+        .unwrap()
+}

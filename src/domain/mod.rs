@@ -7,7 +7,7 @@ pub mod cursor;
 pub mod error;
 pub mod event;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod group;
 pub mod ids;
 pub mod keyset;

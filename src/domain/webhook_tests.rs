@@ -122,21 +122,7 @@ fn the_secret_never_prints() {
 #[test]
 fn a_message_body_carries_its_files_metadata_only() {
     let mut message = crate::domain::fixtures::top_level("ann");
-    let declared = crate::domain::attachment::Declared {
-        filename: "plan.pdf".into(),
-        content_type: "application/pdf".into(),
-        size: 7,
-        width: None,
-        height: None,
-    };
-    let file = crate::domain::attachment::UploadRules::default()
-        .admit(
-            declared,
-            message.group_id.clone(),
-            message.author_id.clone(),
-            now(),
-        )
-        .unwrap();
+    let file = crate::domain::fixtures::attachment("plan.pdf", "application/pdf", 7);
     message.attachments = vec![file.clone()];
     let event = DomainEvent::message(EventKind::MessagePosted, message, now());
     let sent = body(&event, |_| Some("Ann"));

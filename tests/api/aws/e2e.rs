@@ -58,6 +58,29 @@ async fn eventually<F: std::future::Future<Output = bool>>(mut check: impl FnMut
     panic!("condition not reached in 5 s");
 }
 
+/// A stock client of `user`, connected and subscribed to `group` (its
+/// subscription stored: the group has exactly one).
+async fn subscribed(
+    gateway: &ApiGateway,
+    registry: &chorus::delivery::dynamo_connections::ConnectionRegistry,
+    user: &str,
+    group: &str,
+) -> (Child, Lines<BufReader<ChildStdout>>) {
+    let (child, mut lines) = client(&gateway.url(), user, group);
+    assert_eq!(heard(&mut lines).await, json!({"connected": true}));
+    let group_id = GroupId::parse(group).unwrap();
+    eventually(|| async {
+        registry
+            .subscriptions_of_group(&group_id)
+            .await
+            .unwrap()
+            .len()
+            == 1
+    })
+    .await;
+    (child, lines)
+}
+
 #[tokio::test]
 async fn a_stock_graphql_ws_client_hears_a_post_through_the_emulated_api_gateway() {
     skip_without!(without_moto);
@@ -69,19 +92,9 @@ async fn a_stock_graphql_ws_client_hears_a_post_through_the_emulated_api_gateway
     join(&router, &group, "alice", "bob").await;
     pump(&w).await;
 
-    let (mut bob, mut lines) = client(&gateway.url(), "bob", &group);
-    assert_eq!(heard(&mut lines).await, json!({"connected": true}));
     let registry = w.env.connections().unwrap();
+    let (mut bob, mut lines) = subscribed(&gateway, &registry, "bob", &group).await;
     let group_id = GroupId::parse(&group).unwrap();
-    eventually(|| async {
-        registry
-            .subscriptions_of_group(&group_id)
-            .await
-            .unwrap()
-            .len()
-            == 1
-    })
-    .await;
 
     let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"through the gateway\"}) { id } }";
     let id = api(&router, "alice", post, json!({"g": group})).await["postMessage"]["id"].clone();
@@ -143,19 +156,7 @@ async fn a_small_group_is_delivered_by_fanout_itself_and_a_large_one_still_shard
     let registry = w.env.connections().unwrap();
     let mut clients = Vec::new();
     for group in [&small, &large] {
-        let (child, mut lines) = client(&gateway.url(), "bob", group);
-        assert_eq!(heard(&mut lines).await, json!({"connected": true}));
-        let group_id = GroupId::parse(group).unwrap();
-        eventually(|| async {
-            registry
-                .subscriptions_of_group(&group_id)
-                .await
-                .unwrap()
-                .len()
-                == 1
-        })
-        .await;
-        clients.push((child, lines));
+        clients.push(subscribed(&gateway, &registry, "bob", group).await);
     }
     let post =
         "mutation($g: ID!, $b: String!) { postMessage(input: {groupId: $g, body: $b}) { id } }";
