@@ -46,6 +46,9 @@ async fn main() {
             publish_wait: config.publish_wait,
             files: std::sync::Arc::new(chorus::service::ports::NoFileStorage),
             upload_rules: Default::default(),
+            search_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
+                100, 100,
+            )),
         },
     );
     // A 100-deep chain of 10,000-character replies.

@@ -7,7 +7,8 @@
 // The group's counter gives the message its position, which moves the
 // author's read marker and the mentioned members' (domain::reading::Marker
 // ::posted and ::mentioned).
-// Params: $attachments (its files as JSON, or null), $id, $groupId, $authorId, $membershipUpdatedAt, $body, $parentId, $rootId,
+// Params: $attachments (its files as JSON, or null), $searchText (its words as search
+//         indexes them: domain::search::message_index), $id, $groupId, $authorId, $membershipUpdatedAt, $body, $parentId, $rootId,
 //         $depth, $clientMessageId, $idemKey, $now, $eventId, $payload (the event as
 //         JSON, seq left to the column), $mentions (the mentioned members),
 //         $participationId (the author's, in the thread of $rootId)
@@ -43,7 +44,7 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: $parentId, parentKey: $parentId, rootId: $rootId, depth: $depth,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
                    reactionKeys: [], reactionCounts: [], pinnedAt: null, pinnedBy: null,
-                   attachments: $attachments,
+                   attachments: $attachments, searchText: $searchText,
                    threadCount: null, threadParticipants: null, threadRecent: null,
                    lastReplyId: null, lastReplyAt: null, lastReplyPos: null,
                    lastReplyAuthor: null, otherReplyPos: null, activityAt: null,

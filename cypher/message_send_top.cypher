@@ -6,7 +6,8 @@
 // recorded with that seq beside its payload. The group's counter gives the
 // message its position, which moves the author's read marker and the
 // mentioned members' (domain::reading::Marker::posted and ::mentioned).
-// Params: $attachments (its files as JSON, or null), $id, $groupId, $authorId, $membershipUpdatedAt, $body, $clientMessageId,
+// Params: $attachments (its files as JSON, or null), $searchText (its words as search
+//         indexes them: domain::search::message_index), $id, $groupId, $authorId, $membershipUpdatedAt, $body, $clientMessageId,
 //         $idemKey, $now, $eventId, $payload (the event as JSON, seq left to the column),
 //         $mentions (the mentioned members), $participationId (the author's, in the
 //         thread this message starts)
@@ -39,7 +40,7 @@ CREATE (m:Message {id: $id, groupId: $groupId, authorId: $authorId, body: $body,
                    parentId: null, parentKey: $groupId, rootId: $id, depth: 0,
                    seq: seq, pos: pos, mentions: $mentions, replyCount: 0, nextSeq: 1, version: 0,
                    reactionKeys: [], reactionCounts: [], pinnedAt: null, pinnedBy: null,
-                   attachments: $attachments,
+                   attachments: $attachments, searchText: $searchText,
                    threadCount: 0, threadParticipants: 1, threadRecent: [$authorId],
                    lastReplyId: null, lastReplyAt: null, lastReplyPos: null,
                    lastReplyAuthor: null, otherReplyPos: null, activityAt: $now,

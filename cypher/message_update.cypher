@@ -1,7 +1,8 @@
 // Writes an edited or deleted message and its mentions, and keeps the
 // markers of members it stops or starts mentioning in step
 // (domain::reading::Marker::unmentioned and ::mentioned).
-// Params: $id, $body, $attachments (its files as JSON, or null: none once deleted), $editedAt, $deletedAt, $pinnedAt, $pinnedBy, $unpin (it was pinned
+// Params: $id, $body, $attachments (its files as JSON, or null: none once deleted),
+//         $searchText (its words as search indexes them, empty once deleted), $editedAt, $deletedAt, $pinnedAt, $pinnedBy, $unpin (it was pinned
 //         and is deleted), $mentions (members named now),
 //         $removed, $added (of the mentions, members no longer and newly named)
 // Returns: id, groupId, authorId, body, parentId, rootId, depth, seq, replyCount,
@@ -10,7 +11,8 @@
 //          pinnedAt, pinnedBy, attachments (JSON, or null for none)
 MATCH (m:Message {id: $id})
 SET m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions,
-    m.pinnedAt = $pinnedAt, m.pinnedBy = $pinnedBy, m.attachments = $attachments
+    m.pinnedAt = $pinnedAt, m.pinnedBy = $pinnedBy, m.attachments = $attachments,
+    m.searchText = $searchText
 WITH m
 // A deleted message leaves its group's pins ($unpin).
 OPTIONAL MATCH (pins:Group {id: m.groupId})

@@ -10,6 +10,7 @@ use crate::delivery::broker::Broker;
 use crate::delivery::outbound::SystemLookup;
 use crate::delivery::push::MemoryPushRegistry;
 use crate::delivery::webhook::WebhookSender;
+use crate::domain::rate::Bucket;
 use crate::graphql::ws::replay::SharedAnswers;
 use crate::graphql::{build_schema, ChorusSchema, Limits};
 use crate::http::uploads::LocalFiles;
@@ -152,6 +153,9 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         publish_wait: config.publish_wait,
         files: files.clone(),
         upload_rules: config.uploads.clone(),
+        search_limiter: Arc::new(RateLimiter::of(Bucket::per_minute(
+            config.search_per_minute,
+        ))),
     };
     let parts = Parts {
         live: Some(broker.clone()),

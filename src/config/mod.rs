@@ -57,6 +57,8 @@ pub struct Config {
     /// budget (default 120 at once, refilled at 20 per second).
     pub rate_burst: u32,
     pub rate_per_sec: u32,
+    /// `CHORUS_SEARCH_PER_MINUTE`: searches per user per minute (default 30).
+    pub search_per_minute: u32,
     /// `NEO4J_URI` (e.g. `neo4j+s://xxxx.databases.neo4j.io` or
     /// `127.0.0.1:7687`): when set, the store is Neo4j, else the embedded
     /// store. With it: `NEO4J_USER` (default `neo4j`), `NEO4J_PASSWORD`
@@ -233,6 +235,7 @@ impl Config {
             limits: Limits::read(&env)?,
             rate_burst: env.or("CHORUS_RATE_BURST", 120)?,
             rate_per_sec: env.or("CHORUS_RATE_PER_SEC", 20)?,
+            search_per_minute: env.or("CHORUS_SEARCH_PER_MINUTE", 30)?,
         })
     }
 }

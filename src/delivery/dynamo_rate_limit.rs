@@ -20,6 +20,8 @@ pub struct DynamoRateLimiter {
     client: aws_sdk_dynamodb::Client,
     table: String,
     bucket: Bucket,
+    /// What the items' keys start with (`user#`; `search#` for searches).
+    prefix: &'static str,
 }
 
 impl DynamoRateLimiter {
@@ -28,7 +30,15 @@ impl DynamoRateLimiter {
             client,
             table,
             bucket,
+            prefix: "user#",
         }
+    }
+
+    /// The same table holding another budget, its items' keys starting
+    /// with `prefix` (`search#`).
+    pub fn with_prefix(mut self, prefix: &'static str) -> Self {
+        self.prefix = prefix;
+        self
     }
 
     /// One read-check-write round; `None` when another writer won the race.
@@ -86,7 +96,7 @@ impl DynamoRateLimiter {
 #[async_trait::async_trait]
 impl RateLimit for DynamoRateLimiter {
     async fn check(&self, user: &UserId) -> Result<(), DomainError> {
-        let key = format!("user#{user}");
+        let key = format!("{}{user}", self.prefix);
         for _ in 0..ATTEMPTS {
             match self.attempt(&key).await {
                 Ok(Some(result)) => return result,

@@ -18,6 +18,7 @@ pub const REACTORS: &str = "rx";
 pub const PINS: &str = "pn";
 pub const THREADS: &str = "th";
 pub const SEEN_BY: &str = "sb";
+pub const MESSAGE_SEARCH: &str = "ms";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

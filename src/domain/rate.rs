@@ -18,6 +18,15 @@ impl Bucket {
         }
     }
 
+    /// `per_minute` at once, refilled at `per_minute` a minute.
+    pub fn per_minute(per_minute: u32) -> Self {
+        let burst = f64::from(per_minute.max(1));
+        Self {
+            burst,
+            per_second: burst / 60.0,
+        }
+    }
+
     /// Takes one token from a bucket that held `tokens` `elapsed_secs`
     /// ago (a new bucket is full): the tokens left, or the error to return
     /// with and the tokens as they are now.

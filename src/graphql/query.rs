@@ -3,14 +3,19 @@ use super::errors::ApiError;
 use super::errors::ApiResult;
 use super::node::Node;
 use super::pagination::Args;
+use super::pagination::PageInfo;
 use super::types::{
     DeviceObject, GroupObject, MembershipObject, MessageObject, PushSubscriptionObject,
     UnreadSummaryObject, UserObject,
 };
 use super::types::{GroupConnection, MessageConnection};
+use super::types::{MessageSearchConnectionObject, MessageSearchEdgeObject};
 use crate::domain::group::Group;
 use crate::domain::page::Page;
+use crate::domain::Timestamp;
+use crate::domain::UserId;
 use crate::domain::{cursor, GroupId, MessageId};
+use crate::service::SearchRequest;
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -103,6 +108,62 @@ impl Query {
                 |(_, g)| GroupObject(g),
             )
             .await
+    }
+
+    /// Finds messages of the viewer's groups (or of `groupId`): words,
+    /// `"exact phrases"`, `-excluded` words, `prefix*`; best first, then
+    /// newest; at most 500 hits.
+    #[graphql(complexity = "super::types::list_cost(50, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn search_messages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(secret)] query: String,
+        group_id: Option<ID>,
+        author_id: Option<ID>,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<MessageSearchConnectionObject> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        // A cursor belongs to its query and filters.
+        let scope = format!("{query}\n{group_id:?}\n{author_id:?}\n{since:?}\n{until:?}");
+        let offset = match &after {
+            Some(c) => cursor::decode::<usize>(c, cursor::MESSAGE_SEARCH, &scope)? + 1,
+            None => 0,
+        };
+        let first = match first {
+            Some(n) => usize::try_from(n).unwrap_or(0),
+            None => crate::domain::search::DEFAULT_PAGE,
+        };
+        let request = SearchRequest {
+            query,
+            group: group_id.as_ref().map(|id| GroupId::parse(id)).transpose()?,
+            author: author_id.as_ref().map(|id| UserId::parse(id)).transpose()?,
+            since,
+            until,
+            offset,
+            first,
+        };
+        let page = service.search_messages(viewer, request).await?;
+        let edges: Vec<MessageSearchEdgeObject> = page
+            .hits
+            .into_iter()
+            .map(|hit| MessageSearchEdgeObject {
+                cursor: cursor::encode(cursor::MESSAGE_SEARCH, &scope, &hit.offset),
+                node: MessageObject(hit.message),
+                snippet: hit.snippet.text,
+                highlights: hit.snippet.highlights.into_iter().map(Into::into).collect(),
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_next_page: page.has_next,
+            has_previous_page: page.has_previous,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
+        Ok(MessageSearchConnectionObject { edges, page_info })
     }
 
     /// Finds groups to apply to by name (case-insensitive substring).

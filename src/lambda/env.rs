@@ -143,8 +143,21 @@ impl Env {
                 None => Arc::new(NoFileStorage),
             },
             upload_rules: self.config.uploads.clone(),
+            search_limiter: self.search_limiter(),
         };
         Ok(app::parts(&self.config, ports))
+    }
+
+    /// The search budget: in the rate-limit table beside the mutation
+    /// budget (its own items), else per process.
+    fn search_limiter(&self) -> Arc<dyn RateLimit> {
+        let bucket = Bucket::per_minute(self.config.search_per_minute);
+        match self.aws().rate_limit_table.clone() {
+            Some(table) => Arc::new(
+                DynamoRateLimiter::new(self.dynamo(), table, bucket).with_prefix("search#"),
+            ),
+            None => Arc::new(crate::service::rate_limit::RateLimiter::of(bucket)),
+        }
     }
 
     /// SNS mobile push in the configured platform applications.

@@ -18,6 +18,8 @@ pub mod ports;
 mod push;
 mod reactions;
 mod reading;
+mod search;
+pub use search::{SearchHit, SearchPage, SearchRequest};
 mod threads;
 mod typing;
 mod uploads;
@@ -79,6 +81,7 @@ pub struct Shared {
     seen_written: Mutex<lru::LruCache<UserId, Timestamp>>,
     files: Arc<dyn ports::FileStorage>,
     upload_rules: crate::domain::attachment::UploadRules,
+    search_limiter: Arc<dyn RateLimit>,
 }
 
 /// The adapters a service runs on, by name.
@@ -98,6 +101,8 @@ pub struct Ports {
     /// Where attachments' bytes live, and what may be uploaded.
     pub files: Arc<dyn ports::FileStorage>,
     pub upload_rules: crate::domain::attachment::UploadRules,
+    /// Searches per user (`CHORUS_SEARCH_PER_MINUTE`).
+    pub search_limiter: Arc<dyn RateLimit>,
     /// How long a write waits for its events to be published before
     /// returning.
     pub publish_wait: std::time::Duration,
@@ -116,6 +121,7 @@ impl Service {
             publish_wait,
             files,
             upload_rules,
+            search_limiter,
         } = ports;
         let shared = Shared {
             store,
@@ -132,6 +138,7 @@ impl Service {
             seen_written: Mutex::new(lru::LruCache::new(SEEN_USERS)),
             files,
             upload_rules,
+            search_limiter,
         };
         Self {
             shared: Arc::new(shared),

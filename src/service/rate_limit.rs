@@ -26,6 +26,16 @@ impl RateLimiter {
         Self::with_capacity(burst, per_second, MAX_BUCKETS)
     }
 
+    /// A limiter of `bucket` for each user.
+    pub fn of(bucket: crate::domain::rate::Bucket) -> Self {
+        Self {
+            bucket,
+            buckets: Mutex::new(LruCache::new(
+                NonZeroUsize::new(MAX_BUCKETS).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+
     /// As [`RateLimiter::new`], keeping at most `capacity` buckets.
     pub fn with_capacity(burst: u32, per_second: u32, capacity: usize) -> Self {
         Self {

@@ -1,5 +1,5 @@
 //! The storage port: one trait per capability (users, attachments, groups,
-//! memberships, messages, reactions, pins, threads, outbox, bots, read state, webhooks), `Store` for
+//! memberships, messages, reactions, pins, threads, outbox, bots, read state, search, webhooks), `Store` for
 //! all of them; two implementations (`memory`, and Neo4j), one conformance
 //! suite (`tests/api/conformance`).
 //!
@@ -18,6 +18,7 @@ mod outbox;
 mod pins;
 mod reactions;
 mod reads;
+mod search;
 mod threads;
 mod users;
 mod webhooks;
@@ -31,6 +32,7 @@ pub use outbox::Outbox;
 pub use pins::Pins;
 pub use reactions::Reactions;
 pub use reads::Reads;
+pub use search::{Search, SearchScope};
 pub use threads::Threads;
 pub use users::Users;
 pub use webhooks::Webhooks;
@@ -113,6 +115,7 @@ pub trait Store:
     + Outbox
     + Bots
     + Reads
+    + Search
     + Webhooks
     + 'static
 {
@@ -130,6 +133,7 @@ impl<T> Store for T where
         + Outbox
         + Bots
         + Reads
+        + Search
         + Webhooks
         + 'static
 {

@@ -41,6 +41,7 @@ mod reactions;
 mod reading;
 mod round_trips;
 mod schema;
+mod search;
 mod subscriptions;
 mod threads;
 mod typing;

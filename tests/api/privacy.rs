@@ -85,6 +85,9 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         publish_wait: std::time::Duration::from_millis(500),
         files: std::sync::Arc::new(chorus::service::ports::NoFileStorage),
         upload_rules: Default::default(),
+        search_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
+            100, 100,
+        )),
     });
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {

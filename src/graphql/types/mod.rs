@@ -10,6 +10,7 @@ mod membership;
 mod message;
 mod reaction;
 mod reading;
+mod search;
 mod thread;
 mod user;
 mod webhook;
@@ -27,6 +28,7 @@ pub use membership::{MembershipConnection, MembershipObject};
 pub use message::{MessageConnection, MessageObject};
 pub use reaction::{ReactionConnection, ReactionObject, ReactionSummaryObject};
 pub use reading::UnreadSummaryObject;
+pub use search::{MessageSearchConnectionObject, MessageSearchEdgeObject};
 pub use thread::ThreadSummaryObject;
 pub use user::{DeviceObject, PushSubscriptionObject, UserObject};
 pub use webhook::{

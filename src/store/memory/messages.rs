@@ -71,6 +71,7 @@ impl State {
         };
         let mut message = new.message(id.clone(), place, seq);
         message.mentions = self.members_among(&message.group_id, new.named());
+        self.search.add(&message);
         let pos = self.count_post(&message)?;
         if message.parent_id.is_some() {
             self.threads.replied(&message, pos);
@@ -199,6 +200,7 @@ impl Messages for MemoryStore {
             .apply(&mut row.message)
             .map_err(StoreError::Rejected)?;
         let after = state.remention(id, &before)?;
+        state.search.reindex(&before, &after);
         if before.pinned_at.is_some() && after.pinned_at.is_none() {
             if let Some(group) = state.groups.get_mut(&after.group_id) {
                 group.pins.retain(|pinned| pinned != id);

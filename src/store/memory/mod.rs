@@ -16,6 +16,7 @@ mod pages;
 mod pins;
 mod reactions;
 mod reads;
+mod search;
 mod threads;
 mod webhooks;
 
@@ -70,6 +71,7 @@ struct State {
     readers: HashMap<GroupId, BTreeMap<(u64, String), ()>>,
     reactions: reactions::ReactionTable,
     threads: threads::ThreadTable,
+    search: search::SearchIndex,
     /// Uploads, with whether a sweep kept them.
     attachments: HashMap<AttachmentId, (Attachment, bool)>,
 }

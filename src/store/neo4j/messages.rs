@@ -188,6 +188,13 @@ impl Messages for Neo4jStore {
                 .param("added", added)
                 .param("body", message.body.clone())
                 .param(
+                    "searchText",
+                    crate::domain::search::message_index(
+                        &message.group_id,
+                        message.body.as_deref(),
+                    ),
+                )
+                .param(
                     "attachments",
                     super::rows::attachments_json(&message.attachments)?,
                 )

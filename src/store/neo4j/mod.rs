@@ -17,6 +17,7 @@ mod queries;
 mod reactions;
 mod reads;
 mod rows;
+mod search;
 mod send;
 mod send_memo;
 mod threads;

@@ -94,6 +94,7 @@ statements! {
     MESSAGE_SEND_TOP = "message_send_top";
     MESSAGE_UPDATE = "message_update";
     MESSAGES_BY_IDS = "messages_by_ids";
+    MESSAGES_SEARCH = "messages_search";
     MY_THREADS_BACKWARD = "my_threads_backward";
     MY_THREADS_EXISTS = "my_threads_exists";
     MY_THREADS_FORWARD = "my_threads_forward";
@@ -244,5 +245,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "027_attachment_created",
         include_str!("../../../cypher/schema/027_attachment_created.cypher"),
+    ),
+    (
+        "028_message_search",
+        include_str!("../../../cypher/schema/028_message_search.cypher"),
     ),
 ];

@@ -14,6 +14,7 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, NewMessage, Posted};
+use crate::domain::search::message_index;
 use crate::domain::thread::participation_id;
 use crate::store::{Messages, Recorded, StoreError, StoreResult};
 use serde::Deserialize;
@@ -202,6 +203,7 @@ impl Neo4jStore {
         let mentions: Vec<String> = draft.mentions.iter().map(ToString::to_string).collect();
         let participation = participation_id(&draft.author_id, &draft.root_id);
         let attachments = super::rows::attachments_json(&draft.attachments)?;
+        let search_text = message_index(&draft.group_id, draft.body.as_deref());
         let statement = || {
             let create = match &draft.parent_id {
                 None => q::MESSAGE_SEND_TOP.query(),
@@ -225,6 +227,7 @@ impl Neo4jStore {
                 .param("mentions", mentions.clone())
                 .param("participationId", participation.clone())
                 .param("attachments", attachments.clone())
+                .param("searchText", search_text.clone())
         };
         Ok(
             match tx::write_retried::<MessageRow>(&self.graph, statement).await? {

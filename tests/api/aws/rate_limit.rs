@@ -39,3 +39,26 @@ async fn a_burst_spent_on_one_instance_is_spent_on_all() {
         "refilled: {again}"
     );
 }
+
+#[tokio::test]
+async fn the_search_budget_is_shared_by_instances_and_apart_from_mutations() {
+    skip_without!(without_moto);
+    let w = world_with(&[("CHORUS_SEARCH_PER_MINUTE", "2")]).await;
+    let (first, second) = (w.env.api().unwrap(), w.env.api().unwrap());
+    create(&first, "alice").await;
+    let search = "{ searchMessages(query: \"hello\") { edges { cursor } } }";
+    for router in [&first, &second] {
+        let ok = super::graphql(router, &token("alice"), search, json!({})).await;
+        assert!(ok["data"]["searchMessages"]["edges"].is_array(), "{ok}");
+    }
+    let refused = super::graphql(&first, &token("alice"), search, json!({})).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{refused}"
+    );
+    let write = create(&second, "alice").await;
+    assert!(
+        write["data"]["createGroup"]["id"].is_string(),
+        "mutations have their own budget: {write}"
+    );
+}

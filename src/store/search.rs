@@ -1,0 +1,31 @@
+//! The storage port of message search: candidates from an index kept on
+//! write. Which candidates match, and in what order, is decided in
+//! `domain::search`, the same for every store.
+
+use super::StoreResult;
+use crate::domain::message::Message;
+use crate::domain::{GroupId, Timestamp, UserId};
+use async_trait::async_trait;
+
+/// Where a search looks.
+#[derive(Debug, Clone)]
+pub struct SearchScope {
+    pub groups: Vec<GroupId>,
+    pub author: Option<UserId>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+#[async_trait]
+pub trait Search: Send + Sync {
+    /// At most `limit` messages of the scope, not deleted, whose indexed
+    /// text (`domain::search::message_index`) holds at least one of
+    /// `words`: the index's best first (Neo4j: its full-text score, the
+    /// scope's groups weighing in; the memory store: newest first).
+    async fn search_candidates(
+        &self,
+        scope: &SearchScope,
+        words: &[String],
+        limit: usize,
+    ) -> StoreResult<Vec<Message>>;
+}
