@@ -17,6 +17,10 @@ pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_TERMS: usize = 10;
 /// Characters a prefix holds before its `*`, at least.
 pub const MIN_PREFIX: usize = 3;
+/// The longest prefix indexed: a longer `prefix*` is looked up by its
+/// first 16 characters and checked whole on the candidates (so a long word
+/// costs at most 14 prefixes, not one per character).
+pub const MAX_PREFIX: usize = 16;
 /// Hits reachable by paging, at most.
 pub const MAX_HITS: usize = 500;
 /// Candidates an engine hands over per search, at most.
@@ -88,19 +92,22 @@ pub fn index_word(word: &str) -> String {
     }
 }
 
-/// The prefix of an indexed word, as indexed for `prefix*`.
+/// The prefix of an indexed word, as indexed for `prefix*` (at most
+/// [`MAX_PREFIX`] characters of it).
 fn index_prefix(stem: &str) -> String {
-    format!("xp{}", index_word(stem))
+    let capped: String = stem.chars().take(MAX_PREFIX).collect();
+    format!("xp{}", index_word(&capped))
 }
 
 /// What a store indexes for a text: each word, and each word's prefixes
-/// of [`MIN_PREFIX`] characters or more (for `prefix*`), space-separated.
+/// of [`MIN_PREFIX`] to [`MAX_PREFIX`] characters, the word itself included
+/// (for `prefix*`), space-separated.
 pub fn index_text(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for token in tokens(text) {
         out.push(index_word(&token.word));
         let chars: Vec<char> = token.word.chars().collect();
-        for len in MIN_PREFIX..chars.len() {
+        for len in MIN_PREFIX..=chars.len().min(MAX_PREFIX) {
             let stem: String = chars[..len].iter().collect();
             out.push(index_prefix(&stem));
         }
@@ -396,7 +403,7 @@ mod tests {
     fn the_index_holds_words_and_prefixes_that_engines_keep_whole() {
         assert_eq!(
             index_text("Climb ZÜRICH"),
-            "climb xpcli xpclim xpzur xpzuri xpzuric zurich"
+            "climb xpcli xpclim xpclimb xpzur xpzuri xpzuric xpzurich zurich"
         );
         let encoded = index_text("東京");
         assert!(
@@ -407,6 +414,19 @@ mod tests {
         );
         let q = SearchQuery::parse("clim*").unwrap();
         assert_eq!(q.engine_words(), vec!["xpclim".to_owned()]);
+        // A long word costs at most 14 prefixes; a long prefix is looked up
+        // by its first 16 characters and checked whole.
+        let long = "y".repeat(10_000);
+        assert_eq!(index_text(&long).split(' ').count(), 1 + 14);
+        let stem = "abcdefghijklmnopqrst";
+        let q = SearchQuery::parse(&format!("{stem}*")).unwrap();
+        assert_eq!(q.engine_words(), vec!["xpabcdefghijklmnop".to_owned()]);
+        assert!(q.score(&format!("{stem}uvw")).is_some());
+        assert!(q.score("abcdefghijklmnopzzzz").is_none());
+        assert!(SearchQuery::parse("climb*")
+            .unwrap()
+            .score("Climb!")
+            .is_some());
     }
 
     #[test]
