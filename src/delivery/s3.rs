@@ -5,7 +5,7 @@
 //! objects still tagged so a day later, and attaching one re-tags it
 //! `attached`.
 
-use crate::domain::attachment::{Attachment, StoredObject};
+use crate::domain::attachment::{content_disposition, Attachment, StoredObject};
 use crate::service::ports::{FileStorage, SignedRequest, StorageError};
 use async_trait::async_trait;
 use aws_sdk_s3::presigning::PresigningConfig;
@@ -63,22 +63,6 @@ impl S3Files {
     }
 }
 
-/// `Content-Disposition` for a download: the file name in RFC 6266's
-/// UTF-8 form, inline for images.
-pub fn disposition(attachment: &Attachment) -> String {
-    let kind = if attachment.is_inline() {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let name: String = percent_encoding::utf8_percent_encode(
-        &attachment.filename,
-        percent_encoding::NON_ALPHANUMERIC,
-    )
-    .collect();
-    format!("{kind}; filename*=UTF-8''{name}")
-}
-
 #[async_trait]
 impl FileStorage for S3Files {
     async fn upload_request(
@@ -119,7 +103,10 @@ impl FileStorage for S3Files {
             .bucket(&self.bucket)
             .key(attachment.object_key())
             .response_content_type(&attachment.content_type)
-            .response_content_disposition(disposition(attachment))
+            .response_content_disposition(content_disposition(
+                attachment.is_inline(),
+                &attachment.filename,
+            ))
             .presigned(config)
             .await
             .map_err(failed)?;

@@ -220,6 +220,16 @@ pub fn claim(
     Ok(claimed)
 }
 
+/// `Content-Disposition` of a download: RFC 6266's UTF-8 file name,
+/// inline for images, a download for anything else.
+pub fn content_disposition(inline: bool, filename: &str) -> String {
+    let kind = if inline { "inline" } else { "attachment" };
+    let name: String =
+        percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC)
+            .collect();
+    format!("{kind}; filename*=UTF-8''{name}")
+}
+
 /// What a notification says of a message: its body, or "📎 filename" when
 /// it has none.
 pub fn notice_text(body: Option<&str>, attachments: &[Attachment]) -> String {

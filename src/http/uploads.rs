@@ -300,11 +300,7 @@ pub async fn get(
         Ok(found) => found,
         Err(refusal) => return refused(refusal),
     };
-    let kind = if grant.inline { "inline" } else { "attachment" };
-    let name: String =
-        percent_encoding::utf8_percent_encode(&grant.filename, percent_encoding::NON_ALPHANUMERIC)
-            .collect();
-    let disposition = format!("{kind}; filename*=UTF-8''{name}");
+    let disposition = crate::domain::attachment::content_disposition(grant.inline, &grant.filename);
     let mut response = file.bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&file.content_type) {

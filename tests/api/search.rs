@@ -238,3 +238,28 @@ async fn a_reply_six_levels_deep_is_found_with_its_path() {
         vec!["level 0", "level 1", "level 2", "level 3", "level 4", "level 5"]
     );
 }
+
+#[tokio::test]
+async fn a_long_query_in_any_script_pages_with_short_cursors() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Deseret").await;
+    // One word of 190 letters outside the Basic Multilingual Plane (4
+    // bytes each in UTF-8).
+    let word = "𐐨𐐯".repeat(95);
+    alice.post(&g, &format!("{word} one")).await;
+    alice.post(&g, &format!("{word} two")).await;
+    let first = alice.ok(SEARCH, json!({"q": word, "first": 1})).await["searchMessages"].clone();
+    let cursor = first["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    assert!(cursor.len() < 200, "{} characters", cursor.len());
+    assert!(!cursor.contains(&word));
+    let next = alice
+        .ok(SEARCH, json!({"q": word, "first": 1, "after": cursor}))
+        .await["searchMessages"]
+        .clone();
+    assert_eq!(next["edges"].as_array().unwrap().len(), 1);
+    assert_ne!(
+        next["edges"][0]["node"]["id"],
+        first["edges"][0]["node"]["id"]
+    );
+}
