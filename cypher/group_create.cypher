@@ -1,8 +1,9 @@
 // Creates a group and its owner's MEMBER/OWNER membership.
-// Params: $id, $name, $nameKey, $description, $visibility, $ownerId, $now
+// Params: $id, $name, $description, $visibility, $ownerId, $now,
+//         $searchText (its name and description as search indexes them)
 // Returns: id, name, description, visibility, createdAt, memberCount
 MATCH (u:User {id: $ownerId})
-CREATE (g:Group {id: $id, name: $name, nameKey: $nameKey, description: $description,
+CREATE (g:Group {id: $id, name: $name, description: $description, searchText: $searchText,
                  visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, posted: 0, version: 0,
                  pinned: []})
 CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'OWNER',

@@ -1,10 +1,11 @@
-// Params: $id, $name (null keeps), $nameKey, $setDescription (bool),
-//         $description, $visibility (null keeps)
+// Writes a group's changed fields (the caller holds the group's lock and
+// applied the patch to what it read).
+// Params: $id, $name, $description, $visibility, $searchText (its words as search indexes them)
 // Returns: id, name, description, visibility, createdAt, memberCount
 MATCH (g:Group {id: $id})
-SET g.name = coalesce($name, g.name),
-    g.nameKey = coalesce($nameKey, g.nameKey),
-    g.description = CASE WHEN $setDescription THEN $description ELSE g.description END,
-    g.visibility = coalesce($visibility, g.visibility)
+SET g.name = $name,
+    g.description = $description,
+    g.visibility = $visibility,
+    g.searchText = $searchText
 RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS visibility,
        g.createdAt AS createdAt, g.memberCount AS memberCount

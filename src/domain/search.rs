@@ -1,4 +1,4 @@
-//! Message search: the query language, parsed once into a typed query;
+//! Message and group search: the query language, parsed once into a typed query;
 //! the words of a text as both stores index them (case- and
 //! accent-folded, `unicode-segmentation` word boundaries and
 //! `unicode-normalization` decomposition); whether a message matches; its
@@ -130,6 +130,20 @@ pub fn message_index(group: &super::GroupId, body: Option<&str>) -> String {
         Some(body) => format!("{} {}", index_text(body), group_word(group)),
         None => String::new(),
     }
+}
+
+/// The text a group is searched by: its name and its description.
+pub fn group_text(name: &str, description: Option<&str>) -> String {
+    match description {
+        Some(description) => format!("{name}\n{description}"),
+        None => name.to_owned(),
+    }
+}
+
+/// What a store indexes for a group: the words and prefixes of its name
+/// and description.
+pub fn group_index(name: &str, description: Option<&str>) -> String {
+    index_text(&group_text(name, description))
 }
 
 impl SearchQuery {

@@ -10,7 +10,6 @@ use super::types::{
 };
 use super::types::{GroupConnection, MessageConnection};
 use super::types::{MessageSearchConnectionObject, MessageSearchEdgeObject};
-use crate::domain::group::Group;
 use crate::domain::page::Page;
 use crate::domain::Timestamp;
 use crate::domain::UserId;
@@ -127,26 +126,11 @@ impl Query {
         after: Option<String>,
     ) -> ApiResult<MessageSearchConnectionObject> {
         let (service, viewer) = (service(ctx)?, viewer(ctx)?);
-        // A cursor belongs to its query and filters: a digest of them, so a
-        // cursor carries none of the searched text and stays short whatever
-        // the query's script.
-        let scope = {
-            use sha2::{Digest, Sha256};
-            let key = format!("{query}\n{group_id:?}\n{author_id:?}\n{since:?}\n{until:?}");
-            let digest = Sha256::digest(key.as_bytes());
-            digest[..12]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
-        let offset = match &after {
-            Some(c) => cursor::decode::<usize>(c, cursor::MESSAGE_SEARCH, &scope)? + 1,
-            None => 0,
-        };
-        let first = match first {
-            Some(n) => usize::try_from(n).unwrap_or(0),
-            None => crate::domain::search::DEFAULT_PAGE,
-        };
+        let (scope, offset) = search_cursor(
+            cursor::MESSAGE_SEARCH,
+            &format!("{query}\n{group_id:?}\n{author_id:?}\n{since:?}\n{until:?}"),
+            after.as_deref(),
+        )?;
         let request = SearchRequest {
             query,
             group: group_id.as_ref().map(|id| GroupId::parse(id)).transpose()?,
@@ -154,7 +138,7 @@ impl Query {
             since,
             until,
             offset,
-            first,
+            first: search_first(first),
         };
         let page = service.search_messages(viewer, request).await?;
         let edges: Vec<MessageSearchEdgeObject> = page
@@ -176,8 +160,10 @@ impl Query {
         Ok(MessageSearchConnectionObject { edges, page_info })
     }
 
-    /// Finds groups to apply to by name (case-insensitive substring).
-    #[graphql(complexity = "super::types::page_cost(first, None, child_complexity)")]
+    /// Finds groups to apply to by the words of their name and description,
+    /// in the language of `searchMessages`; best first, then by name; at
+    /// most 500 hits.
+    #[graphql(complexity = "super::types::list_cost(50, child_complexity)")]
     async fn search_groups(
         &self,
         ctx: &Context<'_>,
@@ -186,16 +172,25 @@ impl Query {
         after: Option<String>,
     ) -> ApiResult<GroupConnection> {
         let (service, viewer) = (service(ctx)?, viewer(ctx)?);
-        let scope = query.trim().to_lowercase();
-        Args::forward(first, after)
-            .page(
-                cursor::SEARCH,
-                &scope,
-                |request| service.search_groups(viewer, &query, request),
-                Group::search_key,
-                GroupObject,
-            )
-            .await
+        let (scope, offset) = search_cursor(cursor::SEARCH, &query, after.as_deref())?;
+        let page = service
+            .search_groups(viewer, &query, offset, search_first(first))
+            .await?;
+        let edges: Vec<(String, GroupObject)> = page
+            .hits
+            .into_iter()
+            .map(|hit| {
+                let cursor = cursor::encode(cursor::SEARCH, &scope, &hit.offset);
+                (cursor, GroupObject(hit.group))
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_next_page: page.has_next,
+            has_previous_page: page.has_previous,
+            start_cursor: edges.first().map(|(c, _)| c.clone()),
+            end_cursor: edges.last().map(|(c, _)| c.clone()),
+        };
+        Ok(GroupConnection::from((edges, page_info)))
     }
 
     /// A message, for those who may read its group (FORBIDDEN otherwise).
@@ -251,5 +246,28 @@ impl Query {
             .membership_of(&id, viewer)
             .await?
             .map(MembershipObject))
+    }
+}
+
+/// A search's cursor scope and the offset its `after` starts from. A
+/// cursor belongs to its query and filters (`key`): a digest of them, so a
+/// cursor carries none of the searched text and stays short whatever the
+/// query's script.
+fn search_cursor(kind: &str, key: &str, after: Option<&str>) -> ApiResult<(String, usize)> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let scope: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let offset = match after {
+        Some(c) => cursor::decode::<usize>(c, kind, &scope)? + 1,
+        None => 0,
+    };
+    Ok((scope, offset))
+}
+
+/// A search page's size: `first`, or the default.
+fn search_first(first: Option<i32>) -> usize {
+    match first {
+        Some(n) => usize::try_from(n).unwrap_or(0),
+        None => crate::domain::search::DEFAULT_PAGE,
     }
 }

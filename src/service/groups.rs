@@ -3,9 +3,7 @@ use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{DomainError, DomainResult, GroupId, UserId};
-use crate::store::{MyGroupKey, SearchKey};
-
-const SEARCH_QUERY_MAX: usize = 100;
+use crate::store::MyGroupKey;
 
 impl Service {
     /// Any signed-in user sees a group's public face (name, description,
@@ -55,23 +53,6 @@ impl Service {
         let updated = self.store.update_group(id, &patch).await?;
         self.announce(Vec::new()).await;
         Ok(updated)
-    }
-
-    #[tracing::instrument(skip(self, query))]
-    pub async fn search_groups(
-        &self,
-        viewer: &UserId,
-        query: &str,
-        page: PageRequest<SearchKey>,
-    ) -> DomainResult<Page<Group>> {
-        crate::domain::access::people_only(viewer)?;
-        let query = query.trim();
-        if query.chars().count() > SEARCH_QUERY_MAX {
-            return Err(DomainError::invalid(format!(
-                "query is longer than {SEARCH_QUERY_MAX} characters"
-            )));
-        }
-        Ok(self.store.search_groups(query, page).await?)
     }
 
     /// The viewer's memberships in state MEMBER, oldest first.

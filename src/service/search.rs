@@ -1,7 +1,8 @@
-//! Message search: scope, budget, candidates from the store's index, and
-//! the matching, ranking and snippets of `domain::search`.
+//! Message and group search: scope, budget, candidates from the store's
+//! index, and the matching, ranking and snippets of `domain::search`.
 
 use super::Service;
+use crate::domain::group::Group;
 use crate::domain::message::Message;
 use crate::domain::page::PageRequest;
 use crate::domain::search::{self, SearchQuery, Snippet};
@@ -31,10 +32,43 @@ pub struct SearchHit {
     pub snippet: Snippet,
 }
 
-pub struct SearchPage {
-    pub hits: Vec<SearchHit>,
+/// One group found, and its place in the ranking.
+pub struct GroupHit {
+    pub group: Group,
+    pub offset: usize,
+}
+
+pub struct SearchPage<H> {
+    pub hits: Vec<H>,
     pub has_next: bool,
     pub has_previous: bool,
+}
+
+/// The page of `ranked` (best first, at most [`search::MAX_HITS`] of it
+/// reachable) that starts at `offset`, each item with its place.
+fn page_of<T>(mut ranked: Vec<T>, offset: usize, first: usize) -> SearchPage<(usize, T)> {
+    ranked.truncate(search::MAX_HITS);
+    let total = ranked.len();
+    SearchPage {
+        hits: ranked
+            .into_iter()
+            .enumerate()
+            .skip(offset)
+            .take(first)
+            .collect(),
+        has_next: offset + first < total,
+        has_previous: offset > 0,
+    }
+}
+
+impl<H> SearchPage<H> {
+    fn map<T>(self, f: impl FnMut(H) -> T) -> SearchPage<T> {
+        SearchPage {
+            hits: self.hits.into_iter().map(f).collect(),
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+        }
+    }
 }
 
 impl Service {
@@ -45,15 +79,10 @@ impl Service {
         &self,
         viewer: &UserId,
         request: SearchRequest,
-    ) -> DomainResult<SearchPage> {
-        self.search_limiter.check(viewer).await?;
-        let query = SearchQuery::parse(&request.query)?;
-        if !(1..=search::MAX_PAGE).contains(&request.first) {
-            return Err(DomainError::invalid(format!(
-                "`first` must be between 1 and {}",
-                search::MAX_PAGE
-            )));
-        }
+    ) -> DomainResult<SearchPage<SearchHit>> {
+        let query = self
+            .search_query(viewer, &request.query, request.first)
+            .await?;
         let groups = match &request.group {
             Some(group) => {
                 self.readable_group(viewer, group).await?;
@@ -80,24 +109,58 @@ impl Service {
             .collect();
         ranked
             .sort_by(|(ra, a), (rb, b)| (rb, b.created_at, &b.id).cmp(&(ra, a.created_at, &a.id)));
-        ranked.truncate(search::MAX_HITS);
-        let total = ranked.len();
-        let hits = ranked
+        let page = page_of(ranked, request.offset, request.first);
+        Ok(page.map(|(offset, (_, message))| SearchHit {
+            snippet: query.snippet(message.body.as_deref().unwrap_or_default()),
+            message,
+            offset,
+        }))
+    }
+
+    /// Finds groups by the words of their name and description (the same
+    /// language and budget as messages), best first, then by name.
+    #[tracing::instrument(skip_all)]
+    pub async fn search_groups(
+        &self,
+        viewer: &UserId,
+        query: &str,
+        offset: usize,
+        first: usize,
+    ) -> DomainResult<SearchPage<GroupHit>> {
+        crate::domain::access::people_only(viewer)?;
+        let query = self.search_query(viewer, query, first).await?;
+        let candidates = self
+            .store
+            .search_group_candidates(&query.engine_words(), search::MAX_CANDIDATES)
+            .await?;
+        let mut ranked: Vec<(search::Relevance, String, Group)> = candidates
             .into_iter()
-            .enumerate()
-            .skip(request.offset)
-            .take(request.first)
-            .map(|(offset, (_, message))| SearchHit {
-                snippet: query.snippet(message.body.as_deref().unwrap_or_default()),
-                message,
-                offset,
+            .filter_map(|g| {
+                let text = search::group_text(&g.name, g.description.as_deref());
+                Some((query.score(&text)?, g.name.to_lowercase(), g))
             })
             .collect();
-        Ok(SearchPage {
-            hits,
-            has_next: request.offset + request.first < total,
-            has_previous: request.offset > 0,
-        })
+        ranked.sort_by(|(ra, na, a), (rb, nb, b)| (rb, na, &a.id).cmp(&(ra, nb, &b.id)));
+        let page = page_of(ranked, offset, first);
+        Ok(page.map(|(offset, (_, _, group))| GroupHit { group, offset }))
+    }
+
+    /// Takes one search from the viewer's budget and parses its query.
+    async fn search_query(
+        &self,
+        viewer: &UserId,
+        raw: &str,
+        first: usize,
+    ) -> DomainResult<SearchQuery> {
+        self.search_limiter.check(viewer).await?;
+        let query = SearchQuery::parse(raw)?;
+        if !(1..=search::MAX_PAGE).contains(&first) {
+            return Err(DomainError::invalid(format!(
+                "`first` must be between 1 and {}",
+                search::MAX_PAGE
+            )));
+        }
+        Ok(query)
     }
 
     /// The groups where the viewer is a member (a bot: its own).

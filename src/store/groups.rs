@@ -1,9 +1,8 @@
 //! The storage port of groups.
 
-use super::{Recorded, SearchKey, StoreResult};
+use super::{Recorded, StoreResult};
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
-use crate::domain::page::{Page, PageRequest};
 use crate::domain::{GroupId, Timestamp, UserId};
 use async_trait::async_trait;
 
@@ -19,10 +18,4 @@ pub trait Groups: Send + Sync {
     ) -> StoreResult<Recorded<(Group, Membership)>>;
     async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group>;
     async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>>;
-    /// Groups whose name contains `query` (case-insensitive), by name.
-    async fn search_groups(
-        &self,
-        query: &str,
-        page: PageRequest<SearchKey>,
-    ) -> StoreResult<Page<Group>>;
 }

@@ -97,8 +97,6 @@ pub struct Recorded<T> {
 pub type MemberKey = (i64, UserId);
 /// Key of a user's group list: (membership since in µs, group id).
 pub type MyGroupKey = (i64, GroupId);
-/// Key of group search: (lower-cased name, group id).
-pub type SearchKey = (String, GroupId);
 
 /// Every capability a store has: a store is whatever implements them all.
 /// A new method goes into one capability trait and each adapter's impl of

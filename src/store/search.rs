@@ -1,8 +1,9 @@
-//! The storage port of message search: candidates from an index kept on
-//! write. Which candidates match, and in what order, is decided in
+//! The storage port of message and group search: candidates from an
+//! index kept on write. Which candidates match, and in what order, is decided in
 //! `domain::search`, the same for every store.
 
 use super::StoreResult;
+use crate::domain::group::Group;
 use crate::domain::message::Message;
 use crate::domain::{GroupId, Timestamp, UserId};
 use async_trait::async_trait;
@@ -19,13 +20,24 @@ pub struct SearchScope {
 #[async_trait]
 pub trait Search: Send + Sync {
     /// At most `limit` messages of the scope, not deleted, whose indexed
-    /// text (`domain::search::message_index`) holds at least one of
-    /// `words`: the index's best first (Neo4j: its full-text score, the
-    /// scope's groups weighing in; the memory store: newest first).
+    /// text (`domain::search::message_index`) holds `words`: every
+    /// message holding them all, when they fit, and otherwise the index's
+    /// best (Neo4j: its full-text score over any of the words, the scope's
+    /// groups weighing in; the memory store: newest first, each holding
+    /// every word).
     async fn search_candidates(
         &self,
         scope: &SearchScope,
         words: &[String],
         limit: usize,
     ) -> StoreResult<Vec<Message>>;
+
+    /// At most `limit` groups whose indexed name and description
+    /// (`domain::search::group_index`) hold `words`, as above (the memory
+    /// store: oldest first).
+    async fn search_group_candidates(
+        &self,
+        words: &[String],
+        limit: usize,
+    ) -> StoreResult<Vec<Group>>;
 }

@@ -242,9 +242,9 @@ async fn confirmed_events_stay_marked_until_a_prune_deletes_them_in_bulk() {
     assert_eq!(store.prune_published(100).await.unwrap(), 0);
 }
 
-/// Data written before thread summaries, `myThreads` and `seenBy` (no
-/// summary on its roots, no participations, no read keys) gets them from
-/// `migrate`, once.
+/// Data written before thread summaries, `myThreads`, `seenBy` and search
+/// (no summary on its roots, no participations, no read keys, no indexed
+/// words) gets them from `migrate`, once.
 #[tokio::test]
 async fn migrate_fills_what_older_data_lacks() {
     skip_without!(without_bolt);
@@ -268,11 +268,29 @@ async fn migrate_fills_what_older_data_lacks() {
          m.activityAt",
         "MATCH (p:Participation) DELETE p",
         "MATCH ()-[m:MEMBERSHIP]->() REMOVE m.readKey",
+        "MATCH (m:Message) REMOVE m.searchText",
+        "MATCH (g:Group) REMOVE g.searchText",
     ] {
         graph.run(neo4rs::query(strip)).await.unwrap();
     }
     let seen = store.seen_by(&root.id, None, 10).await.unwrap();
     assert!(seen.items.is_empty(), "nothing to read before the backfill");
+    let scope = chorus::store::SearchScope {
+        groups: vec![g.id.clone()],
+        author: None,
+        since: None,
+        until: None,
+    };
+    let words = |q: &str| {
+        chorus::domain::search::SearchQuery::parse(q)
+            .unwrap()
+            .engine_words()
+    };
+    let found = store.search_candidates(&scope, &words("r1"), 10).await;
+    assert!(
+        found.unwrap().is_empty(),
+        "nothing indexed before the backfill"
+    );
     under_test.store.migrate().await.unwrap();
     under_test.store.migrate().await.unwrap();
     let after = store.threads(std::slice::from_ref(&root.id)).await.unwrap();
@@ -295,4 +313,8 @@ async fn migrate_fills_what_older_data_lacks() {
     let seen = store.seen_by(&root.id, None, 10).await.unwrap();
     let readers: Vec<_> = seen.items.iter().map(|(_, m)| m.user_id.clone()).collect();
     assert_eq!(readers, vec![bob.clone()]);
+    let found = store.search_candidates(&scope, &words("r1"), 10).await;
+    assert_eq!(found.unwrap()[0].id, r1.id, "old messages are found");
+    let found = store.search_group_candidates(&words("clu*"), 10).await;
+    assert_eq!(found.unwrap()[0].id, g.id, "old groups are found");
 }

@@ -6,7 +6,6 @@ use chorus::delivery::broker::Broker;
 use chorus::delivery::push::MemoryPushRegistry;
 use chorus::domain::group::NewGroup;
 use chorus::domain::membership::Action;
-use chorus::domain::page::PageRequest;
 use chorus::domain::user::Profile;
 use chorus::domain::UserId;
 use chorus::service::rate_limit::RateLimiter;
@@ -119,12 +118,8 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         )
         .await
         .unwrap();
-    let page = PageRequest::Forward {
-        after: None,
-        limit: 10,
-    };
     service
-        .search_groups(&owner.id, "divorce support", page)
+        .search_groups(&owner.id, "divorce support", 0, 10)
         .await
         .unwrap();
 

@@ -1,4 +1,4 @@
-//! Message search through the API, on whichever store the suite runs on
+//! Message and group search through the API, on whichever store the suite runs on
 //! (`scripts/test` runs it on both, so both return the same hits in the
 //! same order): the language, scope, edits and deletes, paging to the cap,
 //! hostile queries, the budget, and a deep reply found with its path.
@@ -262,4 +262,97 @@ async fn a_long_query_in_any_script_pages_with_short_cursors() {
         next["edges"][0]["node"]["id"],
         first["edges"][0]["node"]["id"]
     );
+}
+
+const GROUPS: &str = "query($q: String!, $first: Int, $after: String) {
+  searchGroups(query: $q, first: $first, after: $after) {
+    edges { cursor node { name description } }
+    pageInfo { hasNextPage hasPreviousPage endCursor } } }";
+
+/// The names of the first page of groups found, in order.
+async fn group_names(client: &Client<'_>, query: &str) -> Vec<String> {
+    let found = client.ok(GROUPS, json!({"q": query})).await;
+    found["searchGroups"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn groups_are_found_by_name_and_description_in_the_same_language() {
+    let app = spawn_app_with(&[("CHORUS_SEARCH_PER_MINUTE", "100")]).await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    for (name, description) in [
+        ("Climbing Zürich", None),
+        ("Alps", Some("climbing trips, zurich and beyond")),
+        ("zurich climbing climbing", None),
+        ("Zurich Chess", None),
+        ("Rust Berlin", Some("no climbing here")),
+    ] {
+        let create = "mutation($n: String!, $d: String) {
+          createGroup(input: {name: $n, description: $d}) { id } }";
+        alice.ok(create, json!({"n": name, "d": description})).await;
+    }
+    // Relevance (more of the query in fewer words), then by name.
+    assert_eq!(
+        group_names(&bob, "climbing zürich").await,
+        ["zurich climbing climbing", "Climbing Zürich", "Alps"]
+    );
+    assert_eq!(
+        group_names(&bob, "climb* -zurich").await,
+        ["Rust Berlin"],
+        "a prefix and an exclusion"
+    );
+    assert_eq!(
+        group_names(&bob, r#""zurich chess""#).await,
+        ["Zurich Chess"]
+    );
+    assert!(group_names(&bob, "body:x OR *").await.is_empty(), "as text");
+    for bad in ["", "*", "ab*", "!!!"] {
+        let reply = bob.gql(GROUPS, json!({"q": bad})).await;
+        assert_eq!(
+            error_code(&reply).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{bad:?}: {reply}"
+        );
+    }
+    let first = bob.ok(GROUPS, json!({"q": "climbing", "first": 2})).await["searchGroups"].clone();
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let after = first["pageInfo"]["endCursor"].clone();
+    let next = bob
+        .ok(GROUPS, json!({"q": "climbing", "first": 2, "after": after}))
+        .await["searchGroups"]
+        .clone();
+    assert_eq!(next["pageInfo"]["hasPreviousPage"], true);
+    let mut names: Vec<String> = [&first, &next]
+        .iter()
+        .flat_map(|p| p["edges"].as_array().unwrap().clone())
+        .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Alps",
+            "Climbing Zürich",
+            "Rust Berlin",
+            "zurich climbing climbing"
+        ]
+    );
+    let foreign = json!({"q": "chess", "after": after});
+    assert_eq!(bob.err(GROUPS, foreign).await, "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn a_renamed_group_is_found_by_its_new_name_only() {
+    let app = spawn_app().await;
+    let alice = app.user("alice");
+    let g = alice.create_group("Old Orchard").await;
+    let rename =
+        "mutation($g: ID!) { updateGroup(input: {id: $g, name: \"New Harbour\"}) { name } }";
+    alice.ok(rename, json!({"g": g})).await;
+    assert_eq!(group_names(&alice, "harbour").await, ["New Harbour"]);
+    assert!(group_names(&alice, "orchard").await.is_empty());
 }

@@ -3,13 +3,10 @@
 use super::{GroupRow, MemoryStore};
 use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
-use crate::domain::keyset;
 use crate::domain::membership::Membership;
-use crate::domain::page::{Page, PageRequest};
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
-use crate::store::memory::pages::FilterSome;
-use crate::store::{Groups, Recorded, SearchKey, StoreError, StoreResult, Users};
+use crate::store::{Groups, Recorded, StoreError, StoreResult, Users};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -95,7 +92,7 @@ impl Groups for MemoryStore {
         };
         let membership = Membership::founder(group.id.clone(), owner.clone(), now);
         let mut state = self.state.lock();
-        state.by_name.insert(group.search_key(), ());
+        state.search.group(None, &group);
         state.groups.insert(
             group.id.clone(),
             GroupRow {
@@ -116,11 +113,10 @@ impl Groups for MemoryStore {
             .groups
             .get_mut(id)
             .ok_or(StoreError::NotFound("group"))?;
-        let old_key = row.group.search_key();
+        let before = row.group.clone();
         patch.apply(&mut row.group);
-        let (group, new_key) = (row.group.clone(), row.group.search_key());
-        state.by_name.remove(&old_key);
-        state.by_name.insert(new_key, ());
+        let group = row.group.clone();
+        state.search.group(Some(&before), &group);
         Ok(group)
     }
 
@@ -130,23 +126,5 @@ impl Groups for MemoryStore {
             .iter()
             .filter_map(|id| state.groups.get(id).map(|r| r.group.clone()))
             .collect())
-    }
-
-    async fn search_groups(
-        &self,
-        query: &str,
-        page: PageRequest<SearchKey>,
-    ) -> StoreResult<Page<Group>> {
-        let needle = query.to_lowercase();
-        let state = self.state.lock();
-        let page = keyset::page(
-            &state.by_name,
-            &page,
-            |(name, _), _| name.contains(&needle),
-            |(_, id), _| id.clone(),
-        );
-        Ok(page
-            .map(|id| state.groups.get(&id).map(|r| r.group.clone()))
-            .filter_some())
     }
 }

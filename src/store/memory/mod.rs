@@ -20,7 +20,7 @@ mod search;
 mod threads;
 mod webhooks;
 
-use super::{MemberKey, MyGroupKey, SearchKey, StoreError, StoreResult};
+use super::{MemberKey, MyGroupKey, StoreError, StoreResult};
 use crate::domain::attachment::Attachment;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::Group;
@@ -47,8 +47,6 @@ impl MemoryStore {
 struct State {
     users: HashMap<UserId, User>,
     groups: HashMap<GroupId, GroupRow>,
-    /// Group search order.
-    by_name: BTreeMap<SearchKey, ()>,
     memberships: HashMap<(GroupId, UserId), Membership>,
     /// Member and application lists: (group, state) -> ordered keys.
     by_state: HashMap<(GroupId, MembershipState), BTreeMap<MemberKey, ()>>,

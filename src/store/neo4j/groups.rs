@@ -7,10 +7,10 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
-use crate::domain::page::{Page, PageRequest};
+use crate::domain::search::group_index;
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
-use crate::store::{Groups, Recorded, SearchKey, StoreError, StoreResult, Users};
+use crate::store::{Groups, Recorded, StoreError, StoreResult, Users};
 use async_trait::async_trait;
 
 fn ids<T: ToString>(values: &[T]) -> Vec<String> {
@@ -119,8 +119,11 @@ impl Groups for Neo4jStore {
                 .query()
                 .param("id", id.as_str())
                 .param("name", new.name.as_str())
-                .param("nameKey", new.name.to_lowercase())
                 .param("description", new.description.clone())
+                .param(
+                    "searchText",
+                    group_index(new.name.as_str(), new.description.as_deref()),
+                )
                 .param("visibility", name_of(&new.visibility))
                 .param("ownerId", owner.as_str())
                 .param("now", micros(now));
@@ -139,14 +142,26 @@ impl Groups for Neo4jStore {
     #[tracing::instrument(skip_all, fields(group = %id))]
     async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
         let row = write_txn!(self.graph, |txn| {
+            let locked = q::GROUP_LOCK.query().param("groupId", id.as_str());
+            if tx::rows::<rows::Ignored>(txn, locked).await?.is_empty() {
+                return Err(StoreError::NotFound("group").into());
+            }
+            let read = q::GROUPS_BY_IDS.query().param("ids", vec![id.to_string()]);
+            let mut group: Group = tx::first::<GroupRow>(txn, read)
+                .await?
+                .ok_or(StoreError::NotFound("group"))?
+                .try_into()?;
+            patch.apply(&mut group);
             let statement = q::GROUP_UPDATE
                 .query()
                 .param("id", id.as_str())
-                .param("name", patch.name.as_ref().map(|n| n.to_string()))
-                .param("nameKey", patch.name.as_ref().map(|n| n.to_lowercase()))
-                .param("setDescription", patch.description.is_some())
-                .param("description", patch.description.clone().flatten())
-                .param("visibility", patch.visibility.as_ref().map(name_of));
+                .param("name", group.name.as_str())
+                .param("description", group.description.clone())
+                .param("visibility", name_of(&group.visibility))
+                .param(
+                    "searchText",
+                    group_index(&group.name, group.description.as_deref()),
+                );
             tx::first::<GroupRow>(txn, statement)
                 .await?
                 .ok_or_else(|| StoreError::NotFound("group").into())
@@ -157,34 +172,5 @@ impl Groups for Neo4jStore {
     async fn groups(&self, wanted: &[GroupId]) -> StoreResult<Vec<Group>> {
         let statement = q::GROUPS_BY_IDS.query().param("ids", ids(wanted));
         rows::convert(tx::read::<GroupRow>(&self.graph, statement).await?)
-    }
-
-    async fn search_groups(
-        &self,
-        text: &str,
-        page: PageRequest<SearchKey>,
-    ) -> StoreResult<Page<Group>> {
-        let needle = text.to_lowercase();
-        let fetch = |forward: bool, key: Option<&SearchKey>, limit: i64| {
-            if forward {
-                q::GROUPS_SEARCH_FORWARD
-            } else {
-                q::GROUPS_SEARCH_BACKWARD
-            }
-            .query()
-            .param("query", needle.as_str())
-            .param("name", key.map(|k| k.0.clone()))
-            .param("id", key.map(|k| k.1.to_string()))
-            .param("limit", limit)
-        };
-        let exists = |key: &SearchKey, up_to: bool| {
-            q::GROUPS_SEARCH_EXISTS
-                .query()
-                .param("query", needle.as_str())
-                .param("name", key.0.as_str())
-                .param("id", key.1.as_str())
-                .param("upTo", up_to)
-        };
-        self.page::<_, GroupRow, Group>(&page, fetch, exists).await
     }
 }

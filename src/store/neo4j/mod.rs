@@ -67,8 +67,8 @@ impl Neo4jStore {
     }
 
     /// Applies the schema (constraints and indexes) and fills what data
-    /// written before a feature lacks (`cypher/schema/02*_backfill_*`),
-    /// idempotently.
+    /// written before a feature lacks (`cypher/schema/02*_backfill_*`, and
+    /// the search words, which only Rust computes), idempotently.
     #[tracing::instrument(skip(self))]
     pub async fn migrate(&self) -> StoreResult<()> {
         for (name, statement) in queries::MIGRATIONS {
@@ -78,6 +78,8 @@ impl Neo4jStore {
                 .map_err(tx::driver)?;
             tracing::info!(migration = name, "applied");
         }
+        let indexed = self.backfill_search().await?;
+        tracing::info!(indexed, "search backfill");
         Ok(())
     }
 

@@ -74,9 +74,7 @@ statements! {
     GROUP_THREAD_SIZE = "group_thread_size";
     GROUP_UPDATE = "group_update";
     GROUPS_BY_IDS = "groups_by_ids";
-    GROUPS_SEARCH_BACKWARD = "groups_search_backward";
-    GROUPS_SEARCH_EXISTS = "groups_search_exists";
-    GROUPS_SEARCH_FORWARD = "groups_search_forward";
+    GROUPS_SEARCH = "groups_search";
     MEMBERSHIP_PUT = "membership_put";
     MEMBERSHIP_MARK_READ = "membership_mark_read";
     MEMBERSHIP_SET_LEVEL = "membership_set_level";
@@ -112,6 +110,10 @@ statements! {
     REACTORS_BACKWARD = "reactors_backward";
     REACTORS_EXISTS = "reactors_exists";
     REACTORS_FORWARD = "reactors_forward";
+    SEARCH_INDEX_GROUPS = "search_index_groups";
+    SEARCH_INDEX_MESSAGES = "search_index_messages";
+    SEARCH_UNINDEXED_GROUPS = "search_unindexed_groups";
+    SEARCH_UNINDEXED_MESSAGES = "search_unindexed_messages";
     SEEN_BY_EXISTS = "seen_by_exists";
     SEEN_BY_FORWARD = "seen_by_forward";
     SEND_CONTEXT = "send_context";
@@ -249,5 +251,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "028_message_search",
         include_str!("../../../cypher/schema/028_message_search.cypher"),
+    ),
+    (
+        "029_group_search",
+        include_str!("../../../cypher/schema/029_group_search.cypher"),
     ),
 ];

@@ -1,15 +1,112 @@
-//! Message search on Neo4j: a full-text index (`message_search`) over each
-//! message's indexed words (`searchText`, written by the send and by every
-//! edit and delete in their own statements).
+//! Search on Neo4j: full-text indexes (`message_search`, `group_search`)
+//! over each message's and group's indexed words (`searchText`, written by
+//! the send, every edit and delete, and every group write in their own
+//! statements), and the backfill of data written before them.
 
 use super::queries as q;
-use super::rows::{micros, MessageRow};
-use super::tx;
+use super::rows::{self, micros, GroupRow, MessageRow};
+use super::tx::{self, write_txn};
 use super::Neo4jStore;
+use crate::domain::group::Group;
 use crate::domain::message::Message;
-use crate::domain::search::group_word;
+use crate::domain::search::{group_index, group_word, message_index};
+use crate::domain::{GroupId, MessageId};
 use crate::store::{Search, SearchScope, StoreResult};
 use async_trait::async_trait;
+use neo4rs::BoltType;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Rows the backfill reads and writes per transaction.
+const BACKFILL_BATCH: i64 = 500;
+
+#[derive(Deserialize)]
+struct UnindexedMessage {
+    id: MessageId,
+    #[serde(rename = "groupId")]
+    group_id: GroupId,
+    body: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UnindexedGroup {
+    id: GroupId,
+    name: String,
+    description: Option<String>,
+}
+
+/// `{id, text}` rows for the backfill's writes.
+fn id_text_rows(rows: Vec<(String, String)>) -> Vec<BoltType> {
+    rows.into_iter()
+        .map(|(id, text)| {
+            let row: HashMap<String, BoltType> =
+                HashMap::from([("id".into(), id.into()), ("text".into(), text.into())]);
+            row.into()
+        })
+        .collect()
+}
+
+impl Neo4jStore {
+    /// Indexes messages and groups written before search (no `searchText`),
+    /// a batch per transaction, until none is left; returns how many.
+    pub(super) async fn backfill_search(&self) -> StoreResult<usize> {
+        let mut done = 0;
+        loop {
+            let read = q::SEARCH_UNINDEXED_MESSAGES
+                .query()
+                .param("limit", BACKFILL_BATCH);
+            let batch = tx::read::<UnindexedMessage>(&self.graph, read).await?;
+            if batch.is_empty() {
+                break;
+            }
+            done += batch.len();
+            let rows: Vec<(String, String)> = batch
+                .into_iter()
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        message_index(&m.group_id, m.body.as_deref()),
+                    )
+                })
+                .collect();
+            self.write_index(q::SEARCH_INDEX_MESSAGES, rows).await?;
+        }
+        loop {
+            let read = q::SEARCH_UNINDEXED_GROUPS
+                .query()
+                .param("limit", BACKFILL_BATCH);
+            let batch = tx::read::<UnindexedGroup>(&self.graph, read).await?;
+            if batch.is_empty() {
+                break;
+            }
+            done += batch.len();
+            let rows: Vec<(String, String)> = batch
+                .into_iter()
+                .map(|g| {
+                    (
+                        g.id.to_string(),
+                        group_index(&g.name, g.description.as_deref()),
+                    )
+                })
+                .collect();
+            self.write_index(q::SEARCH_INDEX_GROUPS, rows).await?;
+        }
+        Ok(done)
+    }
+
+    async fn write_index(
+        &self,
+        statement: q::Statement,
+        rows: Vec<(String, String)>,
+    ) -> StoreResult<()> {
+        let rows = id_text_rows(rows);
+        write_txn!(self.graph, |txn| {
+            let write = statement.query().param("rows", rows.clone());
+            tx::rows::<rows::Ignored>(txn, write).await?;
+            Ok(())
+        })
+    }
+}
 
 /// The searcher's groups whose words go into the engine's query (the
 /// scope holds them all; these only weigh their messages in).
@@ -41,5 +138,21 @@ impl Search for Neo4jStore {
             .param("until", scope.until.map(micros));
         let rows = tx::read::<MessageRow>(&self.graph, statement).await?;
         rows.into_iter().map(Message::try_from).collect()
+    }
+
+    async fn search_group_candidates(
+        &self,
+        words: &[String],
+        limit: usize,
+    ) -> StoreResult<Vec<Group>> {
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Every word is ASCII letters and digits, as above.
+        let statement = q::GROUPS_SEARCH
+            .query()
+            .param("query", words.join(" "))
+            .param("limit", i64::try_from(limit).unwrap_or(i64::MAX));
+        rows::convert(tx::read::<GroupRow>(&self.graph, statement).await?)
     }
 }

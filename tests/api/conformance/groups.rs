@@ -67,29 +67,78 @@ pub async fn updating_a_group_changes_only_the_given_fields(store: DynStore) {
         (updated.name.as_str(), updated.visibility),
         ("New name", Visibility::Private)
     );
-    let page = store.search_groups("new", forward(None, 10)).await.unwrap();
-    assert_eq!(page.items.len(), 1, "search follows the new name");
-    let page = store.search_groups("old", forward(None, 10)).await.unwrap();
-    assert!(page.items.is_empty());
+    assert_eq!(
+        group_candidates(&store, "new").await,
+        ["New name"],
+        "search follows the new name"
+    );
+    assert!(group_candidates(&store, "old").await.is_empty());
 }
 
-pub async fn search_finds_groups_by_name_case_insensitively_in_name_order(store: DynStore) {
-    let owner = user(&store, "owner").await;
-    for name in ["Rust Berlin", "rust paris", "Go Paris", "RUST Tokyo"] {
-        group(&store, &owner, name).await;
-    }
-    let first = store.search_groups("rust", forward(None, 2)).await.unwrap();
-    let names: Vec<_> = first.items.iter().map(|g| g.name.as_str()).collect();
-    assert_eq!(names, ["Rust Berlin", "rust paris"]);
-    assert!(first.has_next && !first.has_previous);
-    let after = first.items.last().unwrap().search_key();
-    let second = store
-        .search_groups("rust", forward(Some(after), 2))
+/// The names of the groups a store hands over for `query`, sorted (the
+/// order is the caller's to decide).
+async fn group_candidates(store: &DynStore, query: &str) -> Vec<String> {
+    let query = chorus::domain::search::SearchQuery::parse(query).unwrap();
+    let found = store
+        .search_group_candidates(&query.engine_words(), 100)
         .await
         .unwrap();
-    let names: Vec<_> = second.items.iter().map(|g| g.name.as_str()).collect();
-    assert_eq!(names, ["RUST Tokyo"]);
-    assert!(!second.has_next && second.has_previous);
+    let mut names: Vec<String> = found.into_iter().map(|g| g.name).collect();
+    names.sort();
+    names
+}
+
+pub async fn group_search_finds_names_and_descriptions_folded_and_by_prefix(store: DynStore) {
+    let owner = user(&store, "owner").await;
+    for name in [
+        "Rust Berlin",
+        "rust paris",
+        "Go Paris",
+        "RUST Tokyo",
+        "Zürich Climbers",
+    ] {
+        group(&store, &owner, name).await;
+    }
+    assert_eq!(
+        group_candidates(&store, "rust").await,
+        ["RUST Tokyo", "Rust Berlin", "rust paris"]
+    );
+    assert_eq!(
+        group_candidates(&store, "zurich").await,
+        ["Zürich Climbers"]
+    );
+    assert_eq!(
+        group_candidates(&store, "climb*").await,
+        ["Zürich Climbers"]
+    );
+    assert!(
+        group_candidates(&store, "paris rust")
+            .await
+            .contains(&"rust paris".to_owned()),
+        "a group holding every word is a candidate"
+    );
+    let quiet = group(&store, &owner, "Quiet").await;
+    let patch = GroupPatch {
+        description: Some(Some("Bouldering in Zürich".into())),
+        ..Default::default()
+    };
+    store.update_group(&quiet.id, &patch).await.unwrap();
+    assert_eq!(
+        group_candidates(&store, "boulder*").await,
+        ["Quiet"],
+        "a description is searched"
+    );
+    let patch = GroupPatch {
+        description: Some(None),
+        ..Default::default()
+    };
+    store.update_group(&quiet.id, &patch).await.unwrap();
+    assert!(group_candidates(&store, "bouldering").await.is_empty());
+    assert_eq!(
+        group_candidates(&store, "quiet").await,
+        ["Quiet"],
+        "the name stays"
+    );
 }
 
 pub async fn transitions_follow_the_state_machine_and_keep_member_count(store: DynStore) {

@@ -98,7 +98,7 @@ macro_rules! conformance_suite {
             case!(groups::upserting_a_user_creates_then_refreshes_the_profile);
             case!(groups::creating_a_group_makes_the_creator_its_owning_member);
             case!(groups::updating_a_group_changes_only_the_given_fields);
-            case!(groups::search_finds_groups_by_name_case_insensitively_in_name_order);
+            case!(groups::group_search_finds_names_and_descriptions_folded_and_by_prefix);
             case!(groups::transitions_follow_the_state_machine_and_keep_member_count);
             case!(groups::refused_transitions_change_nothing);
             case!(groups::member_lists_page_in_both_directions);

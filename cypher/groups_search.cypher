@@ -1,0 +1,10 @@
+// Group search candidates: groups whose indexed words (name and
+// description) hold any of the query's, by the index's score. Which match,
+// and their order, is decided by the caller (domain::search).
+// Params: $query (indexed words, space-separated: ASCII letters and digits only), $limit
+// Returns: id, name, description, visibility, createdAt, memberCount
+CALL db.index.fulltext.queryNodes('group_search', $query, {limit: $limit}) YIELD node, score
+WITH node AS g, score
+RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS visibility,
+       g.createdAt AS createdAt, g.memberCount AS memberCount
+ORDER BY score DESC
