@@ -117,19 +117,10 @@ pub fn index_text(text: &str) -> String {
     out.join(" ")
 }
 
-/// The word a group's messages are indexed with, so that a search weighs
-/// the searcher's groups in.
-pub fn group_word(group: &super::GroupId) -> String {
-    format!("xg{}", index_word(&fold(group.as_str())))
-}
-
-/// What a store indexes for a message: its words and prefixes and its
-/// group's word; nothing once deleted (`body` `None`).
-pub fn message_index(group: &super::GroupId, body: Option<&str>) -> String {
-    match body {
-        Some(body) => format!("{} {}", index_text(body), group_word(group)),
-        None => String::new(),
-    }
+/// What a store indexes for a message: its words and prefixes; nothing
+/// once deleted (`body` `None`).
+pub fn message_index(body: Option<&str>) -> String {
+    body.map(index_text).unwrap_or_default()
 }
 
 /// The text a group is searched by: its name and its description.

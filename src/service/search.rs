@@ -6,8 +6,9 @@ use crate::domain::group::Group;
 use crate::domain::message::Message;
 use crate::domain::page::PageRequest;
 use crate::domain::search::{self, SearchQuery, Snippet};
-use crate::domain::{DomainError, DomainResult, GroupId, Timestamp, UserId};
-use crate::store::SearchScope;
+use crate::domain::{DomainError, DomainResult, GroupId, MessageId, Timestamp, UserId};
+use crate::store::{Candidate, SearchScope};
+use std::collections::HashMap;
 
 /// The most groups one search covers (the viewer's, 100 per read).
 const MAX_GROUPS: usize = 1_000;
@@ -100,21 +101,36 @@ impl Service {
             .store
             .search_candidates(&scope, &query.engine_words(), search::MAX_CANDIDATES)
             .await?;
-        let mut ranked: Vec<(search::Relevance, Message)> = candidates
+        let mut ranked: Vec<(search::Relevance, Candidate)> = candidates
             .into_iter()
-            .filter_map(|m| {
-                let relevance = query.score(m.body.as_deref()?)?;
-                Some((relevance, m))
-            })
+            .filter_map(|c| Some((query.score(&c.body)?, c)))
             .collect();
         ranked
             .sort_by(|(ra, a), (rb, b)| (rb, b.created_at, &b.id).cmp(&(ra, a.created_at, &a.id)));
         let page = page_of(ranked, request.offset, request.first);
-        Ok(page.map(|(offset, (_, message))| SearchHit {
-            snippet: query.snippet(message.body.as_deref().unwrap_or_default()),
-            message,
-            offset,
-        }))
+        // The page's messages, read whole; one deleted since is left out.
+        let ids: Vec<MessageId> = page.hits.iter().map(|(_, (_, c))| c.id.clone()).collect();
+        let mut messages: HashMap<MessageId, Message> = self
+            .store
+            .messages(&ids)
+            .await?
+            .into_iter()
+            .filter(|m| !m.is_deleted())
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let hits = page.map(|(offset, (_, candidate))| {
+            let message = messages.remove(&candidate.id)?;
+            Some(SearchHit {
+                snippet: query.snippet(&candidate.body),
+                message,
+                offset,
+            })
+        });
+        Ok(SearchPage {
+            hits: hits.hits.into_iter().flatten().collect(),
+            has_next: hits.has_next,
+            has_previous: hits.has_previous,
+        })
     }
 
     /// Finds groups by the words of their name and description (the same

@@ -32,7 +32,7 @@ pub use outbox::Outbox;
 pub use pins::Pins;
 pub use reactions::Reactions;
 pub use reads::Reads;
-pub use search::{Search, SearchScope};
+pub use search::{Candidate, Search, SearchScope};
 pub use threads::Threads;
 pub use users::Users;
 pub use webhooks::Webhooks;

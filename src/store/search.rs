@@ -4,8 +4,7 @@
 
 use super::StoreResult;
 use crate::domain::group::Group;
-use crate::domain::message::Message;
-use crate::domain::{GroupId, Timestamp, UserId};
+use crate::domain::{GroupId, MessageId, Timestamp, UserId};
 use async_trait::async_trait;
 
 /// Where a search looks.
@@ -17,24 +16,31 @@ pub struct SearchScope {
     pub until: Option<Timestamp>,
 }
 
+/// A message an index found: what ranking needs, not the whole message.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: MessageId,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
 #[async_trait]
 pub trait Search: Send + Sync {
     /// At most `limit` messages of the scope, not deleted, whose indexed
     /// text (`domain::search::message_index`) holds `words`: every
     /// message holding them all, when they fit, and otherwise the index's
-    /// best (Neo4j: its full-text score over any of the words, the scope's
-    /// groups weighing in; the memory store: newest first, each holding
-    /// every word).
+    /// best (Neo4j: its full-text score over any of the words; the memory
+    /// store: newest first, each holding every word).
     async fn search_candidates(
         &self,
         scope: &SearchScope,
         words: &[String],
         limit: usize,
-    ) -> StoreResult<Vec<Message>>;
+    ) -> StoreResult<Vec<Candidate>>;
 
     /// At most `limit` groups whose indexed name and description
     /// (`domain::search::group_index`) hold `words`, as above (the memory
-    /// store: oldest first).
+    /// store: newest first).
     async fn search_group_candidates(
         &self,
         words: &[String],

@@ -6,15 +6,15 @@ use super::MemoryStore;
 use crate::domain::group::Group;
 use crate::domain::message::Message;
 use crate::domain::search::{group_index, message_index};
+use crate::domain::Timestamp;
 use crate::domain::{GroupId, MessageId};
-use crate::store::{Search, SearchScope, StoreResult};
+use crate::store::{Candidate, Search, SearchScope, StoreResult};
 use async_trait::async_trait;
-use std::collections::{BTreeMap, HashSet};
-use std::hash::Hash;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// Word -> the keys whose indexed text holds it.
+/// Word -> the keys whose indexed text holds it, in key order.
 struct Postings<K> {
-    lists: BTreeMap<String, HashSet<K>>,
+    lists: BTreeMap<String, BTreeSet<K>>,
 }
 
 impl<K> Default for Postings<K> {
@@ -29,7 +29,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(' ').filter(|w| !w.is_empty())
 }
 
-impl<K: Hash + Eq + Clone> Postings<K> {
+impl<K: Ord + Clone> Postings<K> {
     fn add(&mut self, key: &K, text: &str) {
         for word in words(text) {
             self.lists
@@ -50,35 +50,47 @@ impl<K: Hash + Eq + Clone> Postings<K> {
         }
     }
 
-    /// The keys holding every one of `words`, walked from the rarest
-    /// word's list.
-    fn holding_all(&self, words: &[String]) -> Vec<&K> {
+    /// The keys holding every one of `words`, last key first: the rarest
+    /// word's list walked backwards, each key looked up in the others, so
+    /// taking the first few costs a few lookups whatever the lists hold.
+    fn holding_all<'a>(&'a self, words: &[String]) -> Box<dyn Iterator<Item = &'a K> + 'a> {
         let mut lists = Vec::with_capacity(words.len());
         for word in words {
             match self.lists.get(word) {
                 Some(list) => lists.push(list),
-                None => return Vec::new(),
+                None => return Box::new(std::iter::empty()),
             }
         }
         lists.sort_by_key(|list| list.len());
         let Some((rarest, others)) = lists.split_first() else {
-            return Vec::new();
+            return Box::new(std::iter::empty());
         };
-        rarest
-            .iter()
-            .filter(|key| others.iter().all(|list| list.contains(*key)))
-            .collect()
+        let others = others.to_vec();
+        Box::new(
+            rarest
+                .iter()
+                .rev()
+                .filter(move |key| others.iter().all(|list| list.contains(*key))),
+        )
     }
 }
 
 #[derive(Default)]
 pub(super) struct SearchIndex {
-    messages: Postings<MessageId>,
-    groups: Postings<GroupId>,
+    messages: Postings<(Timestamp, MessageId)>,
+    groups: Postings<(Timestamp, GroupId)>,
+}
+
+fn key(message: &Message) -> (Timestamp, MessageId) {
+    (message.created_at, message.id.clone())
+}
+
+fn group_key(group: &Group) -> (Timestamp, GroupId) {
+    (group.created_at, group.id.clone())
 }
 
 fn indexed(message: &Message) -> String {
-    message_index(&message.group_id, message.body.as_deref())
+    message_index(message.body.as_deref())
 }
 
 fn indexed_group(group: &Group) -> String {
@@ -87,21 +99,22 @@ fn indexed_group(group: &Group) -> String {
 
 impl SearchIndex {
     pub(super) fn add(&mut self, message: &Message) {
-        self.messages.add(&message.id, &indexed(message));
+        self.messages.add(&key(message), &indexed(message));
     }
 
     /// An edit or a delete: the old text's words go, the new one's come.
     pub(super) fn reindex(&mut self, before: &Message, after: &Message) {
-        self.messages.remove(&before.id, &indexed(before));
-        self.messages.add(&after.id, &indexed(after));
+        self.messages.remove(&key(before), &indexed(before));
+        self.messages.add(&key(after), &indexed(after));
     }
 
     /// A new group (`before` `None`) or a changed name or description.
     pub(super) fn group(&mut self, before: Option<&Group>, after: &Group) {
         if let Some(before) = before {
-            self.groups.remove(&before.id, &indexed_group(before));
+            self.groups
+                .remove(&group_key(before), &indexed_group(before));
         }
-        self.groups.add(&after.id, &indexed_group(after));
+        self.groups.add(&group_key(after), &indexed_group(after));
     }
 }
 
@@ -112,15 +125,14 @@ impl Search for MemoryStore {
         scope: &SearchScope,
         words: &[String],
         limit: usize,
-    ) -> StoreResult<Vec<Message>> {
+    ) -> StoreResult<Vec<Candidate>> {
         let groups: HashSet<&GroupId> = scope.groups.iter().collect();
         let state = self.state.lock();
-        let mut found: Vec<&Message> = state
+        Ok(state
             .search
             .messages
             .holding_all(words)
-            .into_iter()
-            .filter_map(|id| state.messages.get(id).map(|row| &row.message))
+            .filter_map(|(_, id)| state.messages.get(id).map(|row| &row.message))
             .filter(|m| {
                 !m.is_deleted()
                     && groups.contains(&m.group_id)
@@ -128,10 +140,13 @@ impl Search for MemoryStore {
                     && scope.since.is_none_or(|t| m.created_at >= t)
                     && scope.until.is_none_or(|t| m.created_at <= t)
             })
-            .collect();
-        found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-        found.truncate(limit);
-        Ok(found.into_iter().cloned().collect())
+            .take(limit)
+            .map(|m| Candidate {
+                id: m.id.clone(),
+                body: m.body.clone().unwrap_or_default(),
+                created_at: m.created_at,
+            })
+            .collect())
     }
 
     async fn search_group_candidates(
@@ -140,15 +155,12 @@ impl Search for MemoryStore {
         limit: usize,
     ) -> StoreResult<Vec<Group>> {
         let state = self.state.lock();
-        let mut found: Vec<&Group> = state
+        Ok(state
             .search
             .groups
             .holding_all(words)
-            .into_iter()
-            .filter_map(|id| state.groups.get(id).map(|row| &row.group))
-            .collect();
-        found.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        found.truncate(limit);
-        Ok(found.into_iter().cloned().collect())
+            .filter_map(|(_, id)| state.groups.get(id).map(|row| row.group.clone()))
+            .take(limit)
+            .collect())
     }
 }

@@ -189,10 +189,7 @@ impl Messages for Neo4jStore {
                 .param("body", message.body.clone())
                 .param(
                     "searchText",
-                    crate::domain::search::message_index(
-                        &message.group_id,
-                        message.body.as_deref(),
-                    ),
+                    crate::domain::search::message_index(message.body.as_deref()),
                 )
                 .param(
                     "attachments",

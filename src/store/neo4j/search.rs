@@ -4,14 +4,13 @@
 //! statements), and the backfill of data written before them.
 
 use super::queries as q;
-use super::rows::{self, micros, GroupRow, MessageRow};
+use super::rows::{self, micros, GroupRow};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::group::Group;
-use crate::domain::message::Message;
-use crate::domain::search::{group_index, group_word, message_index};
+use crate::domain::search::{group_index, message_index};
 use crate::domain::{GroupId, MessageId};
-use crate::store::{Search, SearchScope, StoreResult};
+use crate::store::{Candidate, Search, SearchScope, StoreResult};
 use async_trait::async_trait;
 use neo4rs::BoltType;
 use serde::Deserialize;
@@ -23,8 +22,6 @@ const BACKFILL_BATCH: i64 = 500;
 #[derive(Deserialize)]
 struct UnindexedMessage {
     id: MessageId,
-    #[serde(rename = "groupId")]
-    group_id: GroupId,
     body: Option<String>,
 }
 
@@ -62,12 +59,7 @@ impl Neo4jStore {
             done += batch.len();
             let rows: Vec<(String, String)> = batch
                 .into_iter()
-                .map(|m| {
-                    (
-                        m.id.to_string(),
-                        message_index(&m.group_id, m.body.as_deref()),
-                    )
-                })
+                .map(|m| (m.id.to_string(), message_index(m.body.as_deref())))
                 .collect();
             self.write_index(q::SEARCH_INDEX_MESSAGES, rows).await?;
         }
@@ -108,9 +100,13 @@ impl Neo4jStore {
     }
 }
 
-/// The searcher's groups whose words go into the engine's query (the
-/// scope holds them all; these only weigh their messages in).
-const WEIGHED_GROUPS: usize = 50;
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CandidateRow {
+    id: MessageId,
+    body: Option<String>,
+    created_at: i64,
+}
 
 #[async_trait]
 impl Search for Neo4jStore {
@@ -119,25 +115,31 @@ impl Search for Neo4jStore {
         scope: &SearchScope,
         words: &[String],
         limit: usize,
-    ) -> StoreResult<Vec<Message>> {
+    ) -> StoreResult<Vec<Candidate>> {
         if words.is_empty() || scope.groups.is_empty() {
             return Ok(Vec::new());
         }
         // Every word is ASCII letters and digits (domain::search::index_word):
         // nothing in the query is an engine's syntax.
-        let mut query: Vec<String> = words.to_vec();
-        query.extend(scope.groups.iter().take(WEIGHED_GROUPS).map(group_word));
         let groups: Vec<String> = scope.groups.iter().map(ToString::to_string).collect();
         let statement = q::MESSAGES_SEARCH
             .query()
-            .param("query", query.join(" "))
+            .param("query", words.join(" "))
             .param("limit", i64::try_from(limit).unwrap_or(i64::MAX))
             .param("groupIds", groups)
             .param("authorId", scope.author.as_ref().map(ToString::to_string))
             .param("since", scope.since.map(micros))
             .param("until", scope.until.map(micros));
-        let rows = tx::read::<MessageRow>(&self.graph, statement).await?;
-        rows.into_iter().map(Message::try_from).collect()
+        let rows = tx::read::<CandidateRow>(&self.graph, statement).await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Candidate {
+                    id: row.id,
+                    body: row.body.unwrap_or_default(),
+                    created_at: rows::time(row.created_at)?,
+                })
+            })
+            .collect()
     }
 
     async fn search_group_candidates(

@@ -203,7 +203,7 @@ impl Neo4jStore {
         let mentions: Vec<String> = draft.mentions.iter().map(ToString::to_string).collect();
         let participation = participation_id(&draft.author_id, &draft.root_id);
         let attachments = super::rows::attachments_json(&draft.attachments)?;
-        let search_text = message_index(&draft.group_id, draft.body.as_deref());
+        let search_text = message_index(draft.body.as_deref());
         let statement = || {
             let create = match &draft.parent_id {
                 None => q::MESSAGE_SEND_TOP.query(),

@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod pins;
 pub mod reactions;
 pub mod reading;
+pub mod search;
 pub mod threads;
 pub mod webhooks;
 
@@ -80,7 +81,7 @@ macro_rules! conformance_suite {
         mod $name {
             use crate::conformance::{
                 attachments, bots, concurrency, groups, messages, outbox, pins, reactions, reading,
-                threads, webhooks,
+                search, threads, webhooks,
             };
 
             macro_rules! case {
@@ -99,6 +100,7 @@ macro_rules! conformance_suite {
             case!(groups::creating_a_group_makes_the_creator_its_owning_member);
             case!(groups::updating_a_group_changes_only_the_given_fields);
             case!(groups::group_search_finds_names_and_descriptions_folded_and_by_prefix);
+            case!(search::candidates_are_the_scopes_own_whatever_other_groups_hold);
             case!(groups::transitions_follow_the_state_machine_and_keep_member_count);
             case!(groups::refused_transitions_change_nothing);
             case!(groups::member_lists_page_in_both_directions);
