@@ -1,7 +1,7 @@
 // Group search candidates: groups whose indexed words (name and
-// description) hold any of the query's, by the index's score. Which match,
+// description) hold the query's word, by the index's score. Which match,
 // and their order, is decided by the caller (domain::search).
-// Params: $query (indexed words, space-separated: ASCII letters and digits only), $limit
+// Params: $query (one indexed word: ASCII letters and digits only), $limit
 // Returns: id, name, description, visibility, createdAt, memberCount
 CALL db.index.fulltext.queryNodes('group_search', $query, {limit: $limit}) YIELD node, score
 WITH node AS g, score

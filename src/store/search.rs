@@ -29,8 +29,9 @@ pub trait Search: Send + Sync {
     /// At most `limit` messages of the scope, not deleted, whose indexed
     /// text (`domain::search::message_index`) holds `words`: every
     /// message holding them all, when they fit, and otherwise the index's
-    /// best (Neo4j: its full-text score over any of the words; the memory
-    /// store: newest first, each holding every word).
+    /// best (Neo4j: the full-text score of the word most likely rarest,
+    /// whose matches hold every match; the memory store: newest first, each
+    /// holding every word).
     async fn search_candidates(
         &self,
         scope: &SearchScope,

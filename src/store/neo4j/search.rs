@@ -100,6 +100,20 @@ impl Neo4jStore {
     }
 }
 
+/// The engine's query: the one word of `words` most likely rarest (a
+/// whole word before a prefix, then the longest). Every word is one a
+/// match must hold, so its matches hold every match; an engine's query of
+/// all of them would read each word's matches (the engines take words as
+/// alternatives). Every word is ASCII letters and digits
+/// (`domain::search::index_word`): nothing in it is an engine's syntax.
+fn rarest(words: &[String]) -> String {
+    words
+        .iter()
+        .max_by_key(|w| (!w.starts_with("xp"), w.len(), w.as_str()))
+        .cloned()
+        .unwrap_or_default()
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CandidateRow {
@@ -119,12 +133,10 @@ impl Search for Neo4jStore {
         if words.is_empty() || scope.groups.is_empty() {
             return Ok(Vec::new());
         }
-        // Every word is ASCII letters and digits (domain::search::index_word):
-        // nothing in the query is an engine's syntax.
         let groups: Vec<String> = scope.groups.iter().map(ToString::to_string).collect();
         let statement = q::MESSAGES_SEARCH
             .query()
-            .param("query", words.join(" "))
+            .param("query", rarest(words))
             .param("limit", i64::try_from(limit).unwrap_or(i64::MAX))
             .param("groupIds", groups)
             .param("authorId", scope.author.as_ref().map(ToString::to_string))
@@ -150,10 +162,9 @@ impl Search for Neo4jStore {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        // Every word is ASCII letters and digits, as above.
         let statement = q::GROUPS_SEARCH
             .query()
-            .param("query", words.join(" "))
+            .param("query", rarest(words))
             .param("limit", i64::try_from(limit).unwrap_or(i64::MAX));
         rows::convert(tx::read::<GroupRow>(&self.graph, statement).await?)
     }
