@@ -2,7 +2,7 @@
 // of every request that touches a group).
 // Params: $groupId, $userId
 // Returns: id, name, description, visibility, createdAt, memberCount, and
-// groupId, userId, state, role, note, reason, since, updatedAt (null when
+// groupId, userId, state, role, note, reason, since, updatedAt, mutedUntil, bannedUntil (null when
 // the user has no membership)
 MATCH (g:Group {id: $groupId})
 OPTIONAL MATCH (u:User {id: $userId})-[m:MEMBERSHIP]->(g)
@@ -10,4 +10,5 @@ RETURN g.id AS id, g.name AS name, g.description AS description, g.visibility AS
        g.createdAt AS createdAt, g.memberCount AS memberCount,
        CASE WHEN m IS NULL THEN null ELSE g.id END AS groupId, u.id AS userId,
        m.state AS state, m.role AS role, m.note AS note, m.reason AS reason,
-       m.since AS since, m.updatedAt AS updatedAt
+       m.since AS since, m.updatedAt AS updatedAt, m.mutedUntil AS mutedUntil,
+       m.bannedUntil AS bannedUntil

@@ -7,7 +7,7 @@ CREATE (g:Group {id: $id, name: $name, description: $description, searchText: $s
                  visibility: $visibility, createdAt: $now, memberCount: 1, nextSeq: 1, posted: 0, version: 0,
                  pinned: []})
 CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'OWNER',
-                         note: null, reason: null,
+                         note: null, reason: null, mutedUntil: null, bannedUntil: null,
                          since: $now, updatedAt: $now, readPos: 0, readKey: $id + ':000000000000',
                          lastReadAt: null,
                          level: 'ALL', ownUnread: [], mentionUnread: []}]->(g)

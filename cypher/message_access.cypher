@@ -17,5 +17,6 @@ RETURN {id: m.id, groupId: m.groupId, authorId: m.authorId, body: m.body,
         createdAt: g.createdAt, memberCount: g.memberCount} AS grp,
        CASE WHEN ms IS NULL THEN null ELSE
          {groupId: g.id, userId: $userId, state: ms.state, role: ms.role, note: ms.note,
-          reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt}
+          reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt,
+          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil}
        END AS membership

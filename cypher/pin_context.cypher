@@ -10,5 +10,6 @@ OPTIONAL MATCH (:User {id: $userId})-[ms:MEMBERSHIP]->(g)
 RETURN coalesce(g.pinned, []) AS pinned,
        CASE WHEN ms IS NULL THEN null ELSE
          {groupId: g.id, userId: $userId, state: ms.state, role: ms.role, note: ms.note,
-          reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt}
+          reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt,
+          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil}
        END AS membership

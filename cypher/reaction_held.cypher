@@ -9,6 +9,7 @@ OPTIONAL MATCH (r:Reaction {messageId: $messageId, userId: $userId})
 WITH m, ms, collect(r.key) AS held
 RETURN CASE WHEN ms IS NULL THEN null ELSE
          {groupId: m.groupId, userId: $userId, state: ms.state, role: ms.role, note: ms.note,
-          reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt}
+          reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt,
+          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil}
        END AS membership,
        held

@@ -20,7 +20,8 @@ RETURN CASE WHEN p IS NULL THEN null ELSE
        g IS NOT NULL AS groupFound,
        CASE WHEN m IS NULL THEN null ELSE
          {groupId: g.id, userId: $authorId, state: m.state, role: m.role, note: m.note,
-          reason: m.reason, since: m.since, updatedAt: m.updatedAt}
+          reason: m.reason, since: m.since, updatedAt: m.updatedAt,
+          mutedUntil: m.mutedUntil, bannedUntil: m.bannedUntil}
        END AS membership,
        [x IN $named WHERE EXISTS {
           MATCH (:User {id: x})-[r:MEMBERSHIP]->(g) WHERE r.state = 'MEMBER' }] AS mentioned

@@ -55,7 +55,7 @@ pub fn people_only(viewer: &UserId) -> DomainResult<()> {
 /// (or an admin removing or banning the bot); bots change none.
 pub fn may_transition(actor: &UserId, target: &UserId, action: &Action) -> DomainResult<()> {
     people_only(actor)?;
-    if target.is_bot() && !matches!(action, Action::Remove | Action::Ban) {
+    if target.is_bot() && !matches!(action, Action::Remove | Action::Ban { .. }) {
         return Err(DomainError::forbidden(
             "a bot is only removed or banned; revoke it to retire it",
         ));

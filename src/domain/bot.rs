@@ -131,6 +131,8 @@ impl NewBot {
             reason: None,
             since: self.now,
             updated_at: self.now,
+            muted_until: None,
+            banned_until: None,
         }
     }
 }

@@ -19,6 +19,7 @@ pub const PINS: &str = "pn";
 pub const THREADS: &str = "th";
 pub const SEEN_BY: &str = "sb";
 pub const MESSAGE_SEARCH: &str = "ms";
+pub const MODERATION_LOG: &str = "ml";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

@@ -34,6 +34,10 @@ pub enum DomainError {
     /// (an illegal membership transition, a uniqueness clash).
     #[error("{0}")]
     Conflict(String),
+    /// A muted member tried to post, reply or react (`FORBIDDEN`, with
+    /// `extensions.until`).
+    #[error("you are muted in this group until {until}")]
+    Muted { until: super::Timestamp },
     /// Too many requests from this user; try again after the given time.
     #[error("rate limit exceeded, retry in {retry_after_ms} ms")]
     RateLimited { retry_after_ms: u64 },
@@ -59,7 +63,7 @@ impl DomainError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
+            Self::Forbidden(_) | Self::Muted { .. } => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::InvalidInput(_) => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",

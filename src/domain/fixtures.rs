@@ -16,6 +16,8 @@ pub fn membership(user: &str, state: MembershipState, role: Role) -> Membership 
         reason: None,
         since: Utc::now(),
         updated_at: Utc::now(),
+        muted_until: None,
+        banned_until: None,
     }
 }
 

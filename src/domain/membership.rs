@@ -38,6 +38,13 @@ pub struct Membership {
     /// When the current state began; lists order by it.
     pub since: Timestamp,
     pub updated_at: Timestamp,
+    /// While MEMBER: muted (reads, cannot post, reply or react) until then
+    /// (`domain::moderation::indefinitely()` for a mute without an end).
+    #[serde(default)]
+    pub muted_until: Option<Timestamp>,
+    /// While BANNED: the ban ends then (none: it does not end).
+    #[serde(default)]
+    pub banned_until: Option<Timestamp>,
 }
 
 impl Membership {
@@ -52,6 +59,8 @@ impl Membership {
             reason: None,
             since: now,
             updated_at: now,
+            muted_until: None,
+            banned_until: None,
         }
     }
 
@@ -79,6 +88,8 @@ impl Membership {
             role,
             since: now,
             updated_at: now,
+            muted_until: None,
+            banned_until: None,
             ..self.clone()
         }
     }
@@ -88,13 +99,28 @@ impl Membership {
 /// self-service ones (apply, withdraw, leave).
 #[derive(Clone, PartialEq)]
 pub enum Action {
-    Apply { note: Option<String> },
+    Apply {
+        note: Option<String>,
+    },
     Withdraw,
     Approve,
-    Reject { reason: Option<String> },
+    Reject {
+        reason: Option<String>,
+    },
     Leave,
     Remove,
-    Ban,
+    /// Until then (none: for good); the reason goes to the moderation log.
+    Ban {
+        until: Option<Timestamp>,
+        reason: Option<String>,
+    },
+    /// A member reads but cannot post, reply or react until then (none:
+    /// until unmuted).
+    Mute {
+        until: Option<Timestamp>,
+        reason: Option<String>,
+    },
+    Unmute,
     SetRole(Role),
     TransferOwnership,
 }
@@ -111,7 +137,17 @@ impl fmt::Debug for Action {
             Self::Approve => f.write_str("Approve"),
             Self::Leave => f.write_str("Leave"),
             Self::Remove => f.write_str("Remove"),
-            Self::Ban => f.write_str("Ban"),
+            Self::Ban { until, reason } => {
+                write!(f, "Ban {{ until: {until:?}, reason: {} }}", private(reason))
+            }
+            Self::Mute { until, reason } => {
+                write!(
+                    f,
+                    "Mute {{ until: {until:?}, reason: {} }}",
+                    private(reason)
+                )
+            }
+            Self::Unmute => f.write_str("Unmute"),
             Self::SetRole(role) => write!(f, "SetRole({role:?})"),
             Self::TransferOwnership => f.write_str("TransferOwnership"),
         }

@@ -199,11 +199,14 @@ impl NewMessage {
         super::reading::mentions(self.body.as_str())
     }
 
-    /// Only active members post and reply (both stores check this on the
-    /// membership read in the send).
-    pub fn admit(author: Option<&Membership>) -> Result<(), DomainError> {
+    /// Only active members post and reply, and not while muted (both
+    /// stores check this on the membership read in the send).
+    pub fn admit(author: Option<&Membership>, now: Timestamp) -> Result<(), DomainError> {
         match author {
-            Some(m) if m.is_member() => Ok(()),
+            Some(m) if m.is_member() => match m.muted_at(now) {
+                Some(until) => Err(DomainError::Muted { until }),
+                None => Ok(()),
+            },
             _ => Err(DomainError::forbidden(
                 "only members of this group can do this",
             )),

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod keyset;
 pub mod membership;
 pub mod message;
+pub mod moderation;
 pub mod page;
 pub mod pin;
 pub mod presence;

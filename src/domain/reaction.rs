@@ -132,6 +132,12 @@ impl ReactionChange {
                 "only members of this group can react",
             ));
         }
+        if let Some(until) = membership
+            .and_then(|m| m.muted_at(self.now))
+            .filter(|_| self.add)
+        {
+            return Err(DomainError::Muted { until });
+        }
         if message.is_deleted() {
             return Err(DomainError::conflict(
                 "a deleted message takes no reactions",

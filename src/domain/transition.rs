@@ -8,15 +8,18 @@
 
 use super::access;
 use super::membership::{Action, Membership, MembershipState, Role};
+use super::moderation::{self, ModerationEntry};
 use super::{DomainError, GroupId, Timestamp, UserId};
 
 /// What a transition writes: the target's new membership, the actor's (only
-/// for an ownership transfer) and the change of the group's member count.
+/// for an ownership transfer), the change of the group's member count and
+/// the moderation log's entry, if the action is moderation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub target: Membership,
     pub actor: Option<Membership>,
     pub member_delta: i64,
+    pub log: Option<ModerationEntry>,
 }
 
 /// The memberships a decision is made on, as read inside one transaction.
@@ -32,6 +35,19 @@ pub struct Situation<'a> {
 use MembershipState as S;
 
 pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainError> {
+    // Memberships as they stand now: an ended ban or mute holds nowhere.
+    let (actor, target) = (s.actor.map(|m| m.at(s.now)), s.target.map(|m| m.at(s.now)));
+    let s = &Situation {
+        actor: actor.as_ref(),
+        target: target.as_ref(),
+        ..*s
+    };
+    let mut decision = decide_now(s, action)?;
+    decision.log = ModerationEntry::of_transition(action, s.actor_id, &decision.target, s.now);
+    Ok(decision)
+}
+
+fn decide_now(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainError> {
     access::may_transition(s.actor_id, s.target_id, action)?;
     let self_service = matches!(
         action,
@@ -56,6 +72,8 @@ pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
         reason: None,
         since: s.now,
         updated_at: s.now,
+        muted_until: None,
+        banned_until: None,
     };
     let current = s.target.cloned().unwrap_or_else(fresh);
     let state = s.target.map(|m| m.state);
@@ -65,6 +83,7 @@ pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
             target,
             actor: None,
             member_delta: delta,
+            log: None,
         })
     };
     match action {
@@ -115,12 +134,40 @@ pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
                 "the user is not a member of this group",
             )),
         },
-        Action::Ban => match state {
-            Some(S::Banned) => Err(DomainError::conflict("the user is already banned")),
-            _ => {
-                let delta = if state == Some(S::Member) { -1 } else { 0 };
-                ok(current.moved(S::Banned, None, now), delta)
+        Action::Ban { until, .. } => {
+            moderation::check_until(*until, now)?;
+            match state {
+                Some(S::Banned) => Err(DomainError::conflict("the user is already banned")),
+                _ => {
+                    let delta = if state == Some(S::Member) { -1 } else { 0 };
+                    let mut next = current.moved(S::Banned, None, now);
+                    next.banned_until = *until;
+                    ok(next, delta)
+                }
             }
+        }
+        Action::Mute { until, .. } => {
+            moderation::check_until(*until, now)?;
+            match state {
+                Some(S::Member) => {
+                    let mut next = current.clone();
+                    next.muted_until = Some(until.unwrap_or_else(moderation::indefinitely));
+                    next.updated_at = now;
+                    ok(next, 0)
+                }
+                _ => Err(DomainError::conflict(
+                    "the user is not a member of this group",
+                )),
+            }
+        }
+        Action::Unmute => match (state, current.muted_until) {
+            (Some(S::Member), Some(_)) => {
+                let mut next = current.clone();
+                next.muted_until = None;
+                next.updated_at = now;
+                ok(next, 0)
+            }
+            _ => Err(DomainError::conflict("the user is not muted in this group")),
         },
         Action::SetRole(role) => match (state, role) {
             (_, Role::Owner) => Err(DomainError::invalid(
@@ -148,6 +195,7 @@ pub fn decide(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
                     target: next,
                     actor: Some(former),
                     member_delta: 0,
+                    log: None,
                 })
             }
             _ => Err(DomainError::conflict(

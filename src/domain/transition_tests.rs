@@ -11,6 +11,8 @@ fn membership(user: &str, state: MembershipState, role: Option<Role>) -> Members
         reason: None,
         since: Utc::now(),
         updated_at: Utc::now(),
+        muted_until: None,
+        banned_until: None,
     }
 }
 
@@ -109,9 +111,18 @@ fn a_plain_member_cannot_approve_and_an_admin_cannot_ban_an_admin() {
     let admin = membership("a", MembershipState::Member, Some(Role::Admin));
     let other = membership("b", MembershipState::Member, Some(Role::Admin));
     assert_eq!(
-        run(Some(&admin), Some(&other), "a", "b", Action::Ban)
-            .unwrap_err()
-            .code(),
+        run(
+            Some(&admin),
+            Some(&other),
+            "a",
+            "b",
+            Action::Ban {
+                until: None,
+                reason: None
+            }
+        )
+        .unwrap_err()
+        .code(),
         "FORBIDDEN"
     );
 }

@@ -52,6 +52,10 @@ impl From<ApiError> for async_graphql::Error {
             let retry = *retry_after_ms;
             error = error.extend_with(|_, ext| ext.set("retryAfterMs", retry));
         }
+        if let DomainError::Muted { until } = domain {
+            let until = until.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            error = error.extend_with(|_, ext| ext.set("until", until.clone()));
+        }
         error
     }
 }

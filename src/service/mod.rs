@@ -7,6 +7,7 @@ mod hooks;
 mod membership;
 mod memo;
 mod messages;
+mod moderation;
 pub mod outbox;
 mod pins;
 mod presence;

@@ -1,5 +1,6 @@
 //! The storage port: one trait per capability (users, attachments, groups,
-//! memberships, messages, reactions, pins, threads, outbox, bots, read state, search, webhooks), `Store` for
+//! memberships, messages, reactions, pins, threads, outbox, bots, read state, search, webhooks,
+//! the moderation log), `Store` for
 //! all of them; two implementations (`memory`, and Neo4j), one conformance
 //! suite (`tests/api/conformance`).
 //!
@@ -13,6 +14,7 @@ mod groups;
 mod memberships;
 pub mod memory;
 mod messages;
+mod moderation;
 pub mod neo4j;
 mod outbox;
 mod pins;
@@ -28,6 +30,7 @@ pub use bots::Bots;
 pub use groups::Groups;
 pub use memberships::Memberships;
 pub use messages::Messages;
+pub use moderation::{LogKey, Moderation};
 pub use outbox::Outbox;
 pub use pins::Pins;
 pub use reactions::Reactions;
@@ -115,6 +118,7 @@ pub trait Store:
     + Reads
     + Search
     + Webhooks
+    + Moderation
     + 'static
 {
 }
@@ -133,6 +137,7 @@ impl<T> Store for T where
         + Reads
         + Search
         + Webhooks
+        + Moderation
         + 'static
 {
 }

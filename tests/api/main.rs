@@ -29,6 +29,7 @@ mod lambda_start;
 mod local_push;
 mod membership;
 mod messages;
+mod moderation;
 mod nodes;
 mod nulls;
 mod outage;

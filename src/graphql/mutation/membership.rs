@@ -1,6 +1,7 @@
 use super::{group_id, user_id};
 use crate::domain::membership::Action;
 use crate::domain::text;
+use crate::domain::Timestamp;
 use crate::graphql::context::{service, viewer};
 use crate::graphql::errors::ApiResult;
 use crate::graphql::types::{GroupObject, MembershipObject, RoleGql};
@@ -84,14 +85,55 @@ impl MembershipMutation {
         act(ctx, &group_id, Some(&user_id), Action::Remove).await
     }
 
-    /// Bans a user (member, applicant or stranger); banned users cannot apply.
+    /// Bans a user (member, applicant or stranger); banned users cannot
+    /// apply. With `until` (in the future, at most a year ahead) the ban
+    /// ends by itself then; `reason` goes to the moderation log.
     async fn ban_member(
         &self,
         ctx: &Context<'_>,
         group_id: ID,
         user_id: ID,
+        until: Option<Timestamp>,
+        #[graphql(secret)] reason: Option<String>,
     ) -> ApiResult<MembershipObject> {
-        act(ctx, &group_id, Some(&user_id), Action::Ban).await
+        let reason = text::note(reason.as_deref())?;
+        act(
+            ctx,
+            &group_id,
+            Some(&user_id),
+            Action::Ban { until, reason },
+        )
+        .await
+    }
+
+    /// Mutes a member: they read but cannot post, reply or react. With
+    /// `until` (in the future, at most a year ahead) the mute ends by itself
+    /// then; `reason` goes to the moderation log.
+    async fn mute_member(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        user_id: ID,
+        until: Option<Timestamp>,
+        #[graphql(secret)] reason: Option<String>,
+    ) -> ApiResult<MembershipObject> {
+        let reason = text::note(reason.as_deref())?;
+        act(
+            ctx,
+            &group_id,
+            Some(&user_id),
+            Action::Mute { until, reason },
+        )
+        .await
+    }
+
+    async fn unmute_member(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        user_id: ID,
+    ) -> ApiResult<MembershipObject> {
+        act(ctx, &group_id, Some(&user_id), Action::Unmute).await
     }
 
     /// Makes a member an ADMIN or a plain MEMBER (owner only).

@@ -201,4 +201,27 @@ impl GroupObject {
             )
             .await
     }
+
+    /// The group's moderation log, oldest first. Owner and admins only.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn moderation_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<super::ModerationEntryConnection> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = &self.0.id;
+        Args::new(first, after, last, before)
+            .page(
+                cursor::MODERATION_LOG,
+                group.as_str(),
+                |request| service.moderation_log(viewer, group, request),
+                crate::domain::moderation::ModerationEntry::list_key,
+                super::ModerationEntryObject,
+            )
+            .await
+    }
 }

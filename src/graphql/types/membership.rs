@@ -55,8 +55,9 @@ impl MembershipObject {
             .map(UserObject)
     }
 
+    /// As it stands now: a ban whose `bannedUntil` has passed reads LEFT.
     async fn state(&self) -> MembershipStateGql {
-        self.0.state.into()
+        self.0.at(crate::domain::now()).state.into()
     }
 
     /// Set while state is MEMBER.
@@ -78,7 +79,18 @@ impl MembershipObject {
 
     /// When the current state began.
     async fn since(&self) -> Timestamp {
-        self.0.since
+        self.0.at(crate::domain::now()).since
+    }
+
+    /// While muted: when the mute ends (9999-12-31T23:59:59Z for a mute
+    /// without an end). A muted member reads but cannot post, reply or react.
+    async fn muted_until(&self) -> Option<Timestamp> {
+        self.0.at(crate::domain::now()).muted_until
+    }
+
+    /// While banned: when the ban ends (null for a ban without an end).
+    async fn banned_until(&self) -> Option<Timestamp> {
+        self.0.at(crate::domain::now()).banned_until
     }
 
     async fn updated_at(&self) -> Timestamp {

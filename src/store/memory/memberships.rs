@@ -94,6 +94,9 @@ impl State {
         if let Some(actor_m) = &decision.actor {
             self.put_membership(actor_m.clone());
         }
+        if let Some(entry) = &decision.log {
+            self.log.append(entry);
+        }
         Ok(decision)
     }
 

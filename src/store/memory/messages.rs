@@ -33,7 +33,7 @@ impl State {
         let author = self
             .memberships
             .get(&(group_id.clone(), new.author_id.clone()));
-        NewMessage::admit(author).map_err(StoreError::rejected)?;
+        NewMessage::admit(author, new.now).map_err(StoreError::rejected)?;
         let idempotency_key = new.idempotency_key(&group_id);
         if let Some(existing) = idempotency_key
             .as_ref()

@@ -11,6 +11,7 @@ mod bots;
 mod groups;
 mod memberships;
 mod messages;
+mod moderation;
 mod outbox;
 mod pages;
 mod pins;
@@ -70,6 +71,7 @@ struct State {
     reactions: reactions::ReactionTable,
     threads: threads::ThreadTable,
     search: search::SearchIndex,
+    log: moderation::LogTable,
     /// Uploads, with whether a sweep kept them.
     attachments: HashMap<AttachmentId, (Attachment, bool)>,
 }

@@ -26,7 +26,9 @@ pub(super) async fn put_membership(txn: &mut Txn, m: &Membership) -> Result<(), 
         .param("note", m.note.clone())
         .param("reason", m.reason.clone())
         .param("since", micros(m.since))
-        .param("updatedAt", micros(m.updated_at));
+        .param("updatedAt", micros(m.updated_at))
+        .param("mutedUntil", m.muted_until.map(micros))
+        .param("bannedUntil", m.banned_until.map(micros));
     match tx::first::<MembershipRow>(txn, statement).await? {
         Some(_) => Ok(()),
         None => Err(StoreError::NotFound("user").into()),
@@ -141,6 +143,9 @@ impl Memberships for Neo4jStore {
                     .param("groupId", group.as_str())
                     .param("delta", decision.member_delta);
                 tx::rows::<rows::Ignored>(txn, count).await?;
+            }
+            if let Some(entry) = &decision.log {
+                super::moderation::log(txn, entry).await?;
             }
             let events = DomainEvent::of_decision(&decision, now);
             super::outbox::record(txn, &events).await?;

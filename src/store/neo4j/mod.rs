@@ -11,6 +11,7 @@ mod bots;
 mod groups;
 mod memberships;
 mod messages;
+mod moderation;
 mod outbox;
 mod pins;
 mod queries;

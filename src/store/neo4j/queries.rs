@@ -93,6 +93,10 @@ statements! {
     MESSAGE_UPDATE = "message_update";
     MESSAGES_BY_IDS = "messages_by_ids";
     MESSAGES_SEARCH = "messages_search";
+    MODERATION_LOG_BACKWARD = "moderation_log_backward";
+    MODERATION_LOG_EXISTS = "moderation_log_exists";
+    MODERATION_LOG_FORWARD = "moderation_log_forward";
+    MODERATION_LOG_PUT = "moderation_log_put";
     MY_THREADS_BACKWARD = "my_threads_backward";
     MY_THREADS_EXISTS = "my_threads_exists";
     MY_THREADS_FORWARD = "my_threads_forward";
@@ -255,5 +259,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "029_group_search",
         include_str!("../../../cypher/schema/029_group_search.cypher"),
+    ),
+    (
+        "030_moderation_entry",
+        include_str!("../../../cypher/schema/030_moderation_entry.cypher"),
     ),
 ];

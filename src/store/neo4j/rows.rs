@@ -87,6 +87,10 @@ pub struct MembershipRow {
     reason: Option<String>,
     since: i64,
     updated_at: i64,
+    #[serde(default)]
+    muted_until: Option<i64>,
+    #[serde(default)]
+    banned_until: Option<i64>,
 }
 
 impl TryFrom<MembershipRow> for Membership {
@@ -101,6 +105,8 @@ impl TryFrom<MembershipRow> for Membership {
             reason: r.reason,
             since: time(r.since)?,
             updated_at: time(r.updated_at)?,
+            muted_until: r.muted_until.map(time).transpose()?,
+            banned_until: r.banned_until.map(time).transpose()?,
         })
     }
 }

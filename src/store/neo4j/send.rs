@@ -110,7 +110,7 @@ impl Neo4jStore {
                 return Err(StoreError::NotFound("group"));
             }
             let membership = context.membership;
-            NewMessage::admit(membership.as_ref()).map_err(StoreError::rejected)?;
+            NewMessage::admit(membership.as_ref(), new.now).map_err(StoreError::rejected)?;
             let key = new.idempotency_key(&group);
             let place = match new.place(&id, parent.as_ref()) {
                 Ok(place) => place,

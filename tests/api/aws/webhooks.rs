@@ -221,6 +221,8 @@ async fn a_batchs_records_run_at_once_and_only_the_unfinished_one_is_reported() 
             reason: None,
             since: now,
             updated_at: now,
+            muted_until: None,
+            banned_until: None,
         },
         now,
     );

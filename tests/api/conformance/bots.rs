@@ -201,7 +201,13 @@ pub async fn integrations_are_disabled_when_their_creator_loses_admin_and_owners
     for (name, action) in [
         ("demoted", Action::SetRole(Role::Member)),
         ("removed", Action::Remove),
-        ("banned", Action::Ban),
+        (
+            "banned",
+            Action::Ban {
+                until: None,
+                reason: None,
+            },
+        ),
     ] {
         let admin = user(&store, name).await;
         let (bot, key, webhook) = admin_with_integrations(&store, &g.id, &owner, &admin).await;

@@ -199,7 +199,16 @@ pub async fn transitions_follow_the_state_machine_and_keep_member_count(store: D
         1
     );
     store
-        .transition(&g.id, &ann, &owner, &Action::Ban, now)
+        .transition(
+            &g.id,
+            &ann,
+            &owner,
+            &Action::Ban {
+                until: None,
+                reason: None,
+            },
+            now,
+        )
         .await
         .unwrap();
     let err = store

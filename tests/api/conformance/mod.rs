@@ -7,6 +7,7 @@ pub mod bots;
 pub mod concurrency;
 pub mod groups;
 pub mod messages;
+pub mod moderation;
 pub mod outbox;
 pub mod pins;
 pub mod reactions;
@@ -80,8 +81,8 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                attachments, bots, concurrency, groups, messages, outbox, pins, reactions, reading,
-                search, threads, webhooks,
+                attachments, bots, concurrency, groups, messages, moderation, outbox, pins,
+                reactions, reading, search, threads, webhooks,
             };
 
             macro_rules! case {
@@ -101,6 +102,7 @@ macro_rules! conformance_suite {
             case!(groups::updating_a_group_changes_only_the_given_fields);
             case!(groups::group_search_finds_names_and_descriptions_folded_and_by_prefix);
             case!(search::candidates_are_the_scopes_own_whatever_other_groups_hold);
+            case!(moderation::timed_mutes_and_bans_end_at_their_instant_with_no_job);
             case!(groups::transitions_follow_the_state_machine_and_keep_member_count);
             case!(groups::refused_transitions_change_nothing);
             case!(groups::member_lists_page_in_both_directions);

@@ -1,0 +1,103 @@
+use super::messages::new_message;
+use super::{admit, forward, group, user, DynStore};
+use chorus::domain::membership::{Action, MembershipState};
+use chorus::domain::moderation::ModerationAction;
+use chorus::domain::DomainError;
+use chorus::store::StoreError;
+use chrono::Duration;
+
+/// A mute and a ban with `until` end at that instant, judged on the time
+/// each call carries (nothing waits, no job lifts them); the log has one
+/// entry per action and none for a refused one.
+pub async fn timed_mutes_and_bans_end_at_their_instant_with_no_job(store: DynStore) {
+    let (owner, ann) = (user(&store, "owner").await, user(&store, "ann").await);
+    let g = group(&store, &owner, "Club").await;
+    admit(&store, &g.id, &owner, &ann).await;
+    let t0 = chorus::domain::now();
+    let hour = Duration::hours(1);
+    let mute = Action::Mute {
+        until: Some(t0 + hour),
+        reason: Some("cool off".into()),
+    };
+    store
+        .transition(&g.id, &owner, &ann, &mute, t0)
+        .await
+        .unwrap();
+
+    let mut early = new_message(&g.id, None, &ann, "let me speak", None);
+    early.now = t0 + hour - Duration::microseconds(1);
+    match store.post_message(&early).await {
+        Err(StoreError::Rejected(DomainError::Muted { until })) => assert_eq!(until, t0 + hour),
+        other => panic!(
+            "a muted member posted: {:?}",
+            other.map(|r| r.value.message.id)
+        ),
+    }
+    let mut on_time = new_message(&g.id, None, &ann, "back again", None);
+    on_time.now = t0 + hour;
+    store.post_message(&on_time).await.unwrap();
+
+    let ban = Action::Ban {
+        until: Some(t0 + hour * 3),
+        reason: None,
+    };
+    store
+        .transition(&g.id, &owner, &ann, &ban, t0 + hour)
+        .await
+        .unwrap();
+    let again = store
+        .transition(&g.id, &owner, &ann, &ban, t0 + hour * 2)
+        .await;
+    assert!(matches!(
+        again,
+        Err(StoreError::Rejected(DomainError::Conflict(_)))
+    ));
+    let apply = Action::Apply { note: None };
+    let before_end = t0 + hour * 3 - Duration::microseconds(1);
+    let refused = store
+        .transition(&g.id, &ann, &ann, &apply, before_end)
+        .await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::Rejected(DomainError::Forbidden(_)))
+    ));
+    let applied = store
+        .transition(&g.id, &ann, &ann, &apply, t0 + hour * 3)
+        .await
+        .unwrap()
+        .value
+        .target;
+    assert_eq!(
+        (applied.state, applied.banned_until),
+        (MembershipState::Applied, None),
+        "applied again; not a member by themselves"
+    );
+
+    let log = store
+        .moderation_log(&g.id, forward(None, 10))
+        .await
+        .unwrap();
+    let actions: Vec<_> = log
+        .items
+        .iter()
+        .map(|e| (e.action, e.actor_id.clone(), e.target_user.clone(), e.until))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            (
+                ModerationAction::Muted,
+                owner.clone(),
+                Some(ann.clone()),
+                Some(t0 + hour)
+            ),
+            (
+                ModerationAction::Banned,
+                owner.clone(),
+                Some(ann.clone()),
+                Some(t0 + hour * 3)
+            ),
+        ]
+    );
+    assert_eq!(log.items[0].reason.as_deref(), Some("cool off"));
+}
