@@ -49,6 +49,9 @@ async fn main() {
             search_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
                 100, 100,
             )),
+            report_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
+                100, 100,
+            )),
         },
     );
     // A 100-deep chain of 10,000-character replies.

@@ -156,6 +156,9 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         search_limiter: Arc::new(RateLimiter::of(Bucket::per_minute(
             config.search_per_minute,
         ))),
+        report_limiter: Arc::new(RateLimiter::of(Bucket::per_hour(
+            crate::domain::report::PER_HOUR,
+        ))),
     };
     let parts = Parts {
         live: Some(broker.clone()),

@@ -135,10 +135,15 @@ impl Online for Broker {
 #[async_trait]
 impl EventPublisher for Broker {
     async fn publish(&self, event: &DomainEvent) -> Result<(), PublishError> {
-        if let Some(channel) = self.channels.lock().get(&event.group_id) {
+        let channels = self.channels.lock();
+        if let Some(channel) = channels
+            .get(&event.group_id)
+            .filter(|_| event.kind.reaches_members())
+        {
             // No receiver means the last listener is leaving right now.
             let _ = channel.sender.send(Arc::new(event.clone()));
         }
+        drop(channels);
         if let Some(runner) = &self.runner {
             runner
                 .send(event.clone())

@@ -20,6 +20,7 @@ pub const THREADS: &str = "th";
 pub const SEEN_BY: &str = "sb";
 pub const MESSAGE_SEARCH: &str = "ms";
 pub const MODERATION_LOG: &str = "ml";
+pub const REPORTS: &str = "rp";
 
 const MAX_CURSOR_LEN: usize = 1_024;
 

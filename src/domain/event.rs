@@ -22,6 +22,9 @@ pub enum EventKind {
     MessageUnpinned,
     /// Live only: never in the outbox, a webhook or a push.
     Typing,
+    /// For webhooks only: never on a member's socket or a push (reports go
+    /// to the group's owners and admins).
+    ReportCreated,
 }
 
 impl EventKind {
@@ -37,7 +40,13 @@ impl EventKind {
             Self::MessagePinned => "MESSAGE_PINNED",
             Self::MessageUnpinned => "MESSAGE_UNPINNED",
             Self::Typing => "TYPING",
+            Self::ReportCreated => "REPORT_CREATED",
         }
+    }
+
+    /// Whether members' sockets hear it (`groupEvents`).
+    pub fn reaches_members(self) -> bool {
+        self != Self::ReportCreated
     }
 }
 
@@ -74,6 +83,9 @@ pub struct DomainEvent {
     /// For `TYPING`: who types where, until when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typing: Option<Typing>,
+    /// For `REPORT_CREATED`: the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::domain::report::Report>,
 }
 
 impl DomainEvent {
@@ -92,6 +104,19 @@ impl DomainEvent {
             member_count: None,
             reaction: None,
             typing: None,
+            report: None,
+        }
+    }
+
+    /// A new report, for the group's webhooks.
+    pub fn report_created(report: &crate::domain::report::Report) -> Self {
+        Self {
+            report: Some(report.clone()),
+            ..Self::bare(
+                EventKind::ReportCreated,
+                report.group_id.clone(),
+                report.created_at,
+            )
         }
     }
 

@@ -50,6 +50,7 @@ id_type!(HookId, "ih_", "incoming webhook");
 id_type!(WebhookId, "wh_", "webhook");
 id_type!(AttachmentId, "at_", "attachment");
 id_type!(ModerationEntryId, "me_", "moderation entry");
+id_type!(ReportId, "rp_", "report");
 
 /// Bots' user ids start with this; no person's may (`UserId::person`).
 pub const BOT_USER_PREFIX: &str = "bot_";

@@ -21,6 +21,7 @@ pub mod push;
 pub mod rate;
 pub mod reaction;
 pub mod reading;
+pub mod report;
 pub mod search;
 pub mod text;
 pub mod thread;

@@ -135,6 +135,20 @@ impl ModerationEntry {
         Some(entry)
     }
 
+    /// The entry of a resolved report.
+    pub fn of_report(report: &crate::domain::report::Report) -> Option<Self> {
+        let (resolver, at) = (report.resolved_by.as_ref()?, report.resolved_at?);
+        let mut entry = Self::new(
+            &report.group_id,
+            resolver,
+            ModerationAction::ReportResolved,
+            at,
+        );
+        entry.target_user = Some(report.author_id.clone());
+        entry.target_message = Some(report.message_id.clone());
+        Some(entry)
+    }
+
     /// The key the log is ordered by: (time in µs, id).
     pub fn list_key(&self) -> (i64, String) {
         (self.at.timestamp_micros(), self.id.to_string())

@@ -27,6 +27,15 @@ impl Bucket {
         }
     }
 
+    /// `per_hour` at once, refilled at `per_hour` an hour.
+    pub fn per_hour(per_hour: u32) -> Self {
+        let burst = f64::from(per_hour.max(1));
+        Self {
+            burst,
+            per_second: burst / 3600.0,
+        }
+    }
+
     /// Takes one token from a bucket that held `tokens` `elapsed_secs`
     /// ago (a new bucket is full): the tokens left, or the error to return
     /// with and the tokens as they are now.

@@ -277,6 +277,7 @@ pub fn wire_type(kind: EventKind) -> &'static str {
         EventKind::MessageUnpinned => "message.unpinned",
         // Never sent to a webhook (no webhook can ask for it).
         EventKind::Typing => "typing",
+        EventKind::ReportCreated => "report.created",
     }
 }
 
@@ -314,6 +315,17 @@ pub fn body<'a>(
             "messageId": r.message_id,
             "key": r.key,
             "user": { "id": r.user_id, "name": name_of(&r.user_id) },
+            "createdAt": r.created_at,
+        });
+    }
+    if let Some(r) = &event.report {
+        // The reporter's note stays with the group's admins in the API.
+        data["report"] = serde_json::json!({
+            "id": r.id,
+            "messageId": r.message_id,
+            "authorId": r.author_id,
+            "reporterId": r.reporter_id,
+            "reason": r.reason,
             "createdAt": r.created_at,
         });
     }

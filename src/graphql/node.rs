@@ -1,7 +1,7 @@
 //! Relay's object identification: `interface Node`, `node(id:)` and
 //! `nodes(ids:)`. Every id already says what it names by its prefix (`g_`
 //! groups, `m_` messages, `ms_` memberships, `b_` bots, `ih_`
-//! incoming webhooks, `wh_` webhooks, `rx_` reactions, `at_` attachments); anything else
+//! incoming webhooks, `wh_` webhooks, `rx_` reactions, `at_` attachments, `rp_` reports); anything else
 //! is a user id,
 //! which comes from the identity provider's `sub`. An id that names nothing
 //! the viewer may see is `null`, never an error, so a client cannot tell a
@@ -11,9 +11,9 @@ use super::context::{loader, service, viewer};
 use super::errors::ApiResult;
 use super::types::{
     AttachmentObject, BotObject, GroupObject, IncomingWebhookObject, MembershipObject,
-    MessageObject, ReactionObject, UserObject, WebhookObject,
+    MessageObject, ReactionObject, ReportObject, UserObject, WebhookObject,
 };
-use crate::domain::ids::{parse_membership_id, BotId, HookId, WebhookId};
+use crate::domain::ids::{parse_membership_id, BotId, HookId, ReportId, WebhookId};
 use crate::domain::{AttachmentId, DomainError, DomainResult, GroupId, MessageId, UserId};
 use async_graphql::{Context, Interface, ID};
 
@@ -33,6 +33,7 @@ pub enum Node {
     Webhook(WebhookObject),
     Reaction(ReactionObject),
     Attachment(AttachmentObject),
+    Report(ReportObject),
 }
 
 /// The object `raw` names, if the viewer may see it.
@@ -65,6 +66,10 @@ pub async fn node(ctx: &Context<'_>, raw: &str) -> ApiResult<Option<Node>> {
         let id = AttachmentId::parse(raw)?;
         let found = service.attachment(viewer, &id).await?;
         found.map(|a| Node::Attachment(AttachmentObject(a)))
+    } else if raw.starts_with("rp_") {
+        let id = ReportId::parse(raw)?;
+        let found = hidden_as_absent(service.report(viewer, &id).await)?;
+        found.map(|r| Node::Report(ReportObject(r)))
     } else if raw.starts_with("b_") {
         let id = BotId::parse(raw)?;
         service

@@ -143,19 +143,21 @@ impl Env {
                 None => Arc::new(NoFileStorage),
             },
             upload_rules: self.config.uploads.clone(),
-            search_limiter: self.search_limiter(),
+            search_limiter: self
+                .budget(Bucket::per_minute(self.config.search_per_minute), "search#"),
+            report_limiter: self
+                .budget(Bucket::per_hour(crate::domain::report::PER_HOUR), "report#"),
         };
         Ok(app::parts(&self.config, ports))
     }
 
-    /// The search budget: in the rate-limit table beside the mutation
-    /// budget (its own items), else per process.
-    fn search_limiter(&self) -> Arc<dyn RateLimit> {
-        let bucket = Bucket::per_minute(self.config.search_per_minute);
+    /// A budget of its own (searches, reports): in the rate-limit table
+    /// beside the mutation budget (items under `prefix`), else per process.
+    fn budget(&self, bucket: Bucket, prefix: &'static str) -> Arc<dyn RateLimit> {
         match self.aws().rate_limit_table.clone() {
-            Some(table) => Arc::new(
-                DynamoRateLimiter::new(self.dynamo(), table, bucket).with_prefix("search#"),
-            ),
+            Some(table) => {
+                Arc::new(DynamoRateLimiter::new(self.dynamo(), table, bucket).with_prefix(prefix))
+            }
             None => Arc::new(crate::service::rate_limit::RateLimiter::of(bucket)),
         }
     }

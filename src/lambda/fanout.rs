@@ -88,6 +88,9 @@ pub struct FanoutReport {
 impl Fanout {
     #[tracing::instrument(skip_all, fields(group = %event.group_id, kind = ?event.kind))]
     pub async fn run(&self, event: &DomainEvent) -> Result<FanoutReport, FanoutError> {
+        if !event.kind.reaches_members() {
+            return Ok(FanoutReport::default());
+        }
         if let Some(membership) = &event.membership {
             // The user's devices, copied in should they be a member now.
             let pushes = self

@@ -19,6 +19,7 @@ pub mod ports;
 mod push;
 mod reactions;
 mod reading;
+mod reports;
 mod search;
 pub use search::{SearchHit, SearchPage, SearchRequest};
 mod threads;
@@ -83,6 +84,7 @@ pub struct Shared {
     files: Arc<dyn ports::FileStorage>,
     upload_rules: crate::domain::attachment::UploadRules,
     search_limiter: Arc<dyn RateLimit>,
+    report_limiter: Arc<dyn RateLimit>,
 }
 
 /// The adapters a service runs on, by name.
@@ -104,6 +106,8 @@ pub struct Ports {
     pub upload_rules: crate::domain::attachment::UploadRules,
     /// Searches per user (`CHORUS_SEARCH_PER_MINUTE`).
     pub search_limiter: Arc<dyn RateLimit>,
+    /// Reports per user (`domain::report::PER_HOUR`).
+    pub report_limiter: Arc<dyn RateLimit>,
     /// How long a write waits for its events to be published before
     /// returning.
     pub publish_wait: std::time::Duration,
@@ -123,6 +127,7 @@ impl Service {
             files,
             upload_rules,
             search_limiter,
+            report_limiter,
         } = ports;
         let shared = Shared {
             store,
@@ -140,6 +145,7 @@ impl Service {
             files,
             upload_rules,
             search_limiter,
+            report_limiter,
         };
         Self {
             shared: Arc::new(shared),

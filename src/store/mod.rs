@@ -20,6 +20,7 @@ mod outbox;
 mod pins;
 mod reactions;
 mod reads;
+mod reports;
 mod search;
 mod threads;
 mod users;
@@ -35,6 +36,7 @@ pub use outbox::Outbox;
 pub use pins::Pins;
 pub use reactions::Reactions;
 pub use reads::Reads;
+pub use reports::{ReportKey, Reports};
 pub use search::{Candidate, Search, SearchScope};
 pub use threads::Threads;
 pub use users::Users;
@@ -119,6 +121,7 @@ pub trait Store:
     + Search
     + Webhooks
     + Moderation
+    + Reports
     + 'static
 {
 }
@@ -138,6 +141,7 @@ impl<T> Store for T where
         + Search
         + Webhooks
         + Moderation
+        + Reports
         + 'static
 {
 }

@@ -171,3 +171,118 @@ async fn the_log_records_each_action_with_its_actor_reason_and_until() {
         3
     );
 }
+
+const REPORT: &str = "mutation($m: ID!, $r: ReportReason!, $n: String) {
+  reportMessage(messageId: $m, reason: $r, note: $n) { id state reason note reporter { id } message { id } } }";
+const REPORTS: &str = "query($g: ID!, $s: ReportState) { group(id: $g) { reports(state: $s) {
+  edges { node { id state action reason note resolvedBy { id } message { id body } } } } } }";
+const RESOLVE: &str = "mutation($id: ID!, $a: ReportAction!, $until: DateTime, $n: String) {
+  resolveReport(id: $id, action: $a, until: $until, note: $n) { state action resolvedBy { id } } }";
+
+/// The story of the issue: a member reports, the admin receives it (no one
+/// else does, not even on `groupEvents`), mutes the author for an hour from
+/// the report, and sees both in the log.
+#[tokio::test]
+async fn a_report_reaches_the_admins_only_and_its_resolution_is_logged() {
+    let app = spawn_app().await;
+    let (alice, bob, carol) = (app.user("alice"), app.user("bob"), app.user("carol"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    alice.admit(&g, &carol).await;
+    let spam = carol.post(&g, "cheap watches").await;
+    let mut ws = crate::ws_client::Ws::connect(&app, "bob").await;
+    ws.subscribe("s1", &g).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let vars = json!({"m": spam, "r": "SPAM", "n": "third time today"});
+    let report = bob.ok(REPORT, vars.clone()).await["reportMessage"].clone();
+    assert_eq!(report["state"], "OPEN");
+    let repeat = bob.ok(REPORT, vars).await["reportMessage"].clone();
+    assert_eq!(repeat["id"], report["id"], "a repeat is the first report");
+    // The next thing bob's socket hears is a post, not the report.
+    alice.post(&g, "after the report").await;
+    let heard = ws.recv().await;
+    assert_eq!(
+        heard["payload"]["data"]["groupEvents"]["type"], "MESSAGE_POSTED",
+        "{heard}"
+    );
+    for outsider in [&bob, &carol] {
+        assert_eq!(outsider.err(REPORTS, json!({"g": g})).await, "FORBIDDEN");
+    }
+    let node = "query($id: ID!) { node(id: $id) { id } }";
+    let hidden = bob.ok(node, json!({"id": report["id"]})).await;
+    assert_eq!(
+        hidden["node"],
+        Value::Null,
+        "a report is the admins' to see"
+    );
+    let listed = alice.ok(REPORTS, json!({"g": g})).await;
+    let edges = listed["group"]["reports"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0]["node"]["note"], "third time today");
+    assert_eq!(edges[0]["node"]["message"]["body"], "cheap watches");
+
+    let until = in_hours(1);
+    let vars = json!({"id": report["id"], "a": "MUTE_AUTHOR", "until": until, "n": "spam"});
+    let resolved = alice.ok(RESOLVE, vars.clone()).await["resolveReport"].clone();
+    assert_eq!(
+        resolved,
+        json!({"state": "RESOLVED", "action": "MUTE_AUTHOR", "resolvedBy": {"id": alice.id}})
+    );
+    assert_eq!(alice.err(RESOLVE, vars).await, "CONFLICT", "resolved once");
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"more\"}) { id } }";
+    assert_eq!(carol.err(post, json!({"g": g})).await, "FORBIDDEN", "muted");
+    let open = alice.ok(REPORTS, json!({"g": g})).await;
+    assert_eq!(open["group"]["reports"]["edges"], json!([]));
+    let done = alice.ok(REPORTS, json!({"g": g, "s": "RESOLVED"})).await;
+    assert_eq!(
+        done["group"]["reports"]["edges"].as_array().unwrap().len(),
+        1
+    );
+    let log = alice.ok(LOG, json!({"g": g})).await;
+    let actions: Vec<&str> = log["group"]["moderationLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["MUTED", "REPORT_RESOLVED"]);
+}
+
+#[tokio::test]
+async fn reports_refuse_own_unreadable_and_too_many_messages() {
+    let app = spawn_app().await;
+    let (alice, bob, eve) = (app.user("alice"), app.user("bob"), app.user("eve"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    let own = bob.post(&g, "mine").await;
+    assert_eq!(
+        bob.err(REPORT, json!({"m": own, "r": "OTHER"})).await,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        eve.err(REPORT, json!({"m": own, "r": "OTHER"})).await,
+        "FORBIDDEN"
+    );
+    let long = "x".repeat(501);
+    let vars = json!({"m": own, "r": "OTHER", "n": long});
+    assert_eq!(alice.err(REPORT, vars).await, "BAD_USER_INPUT");
+    let mut refused = None;
+    for i in 0..11 {
+        let m = alice.post(&g, &format!("message {i}")).await;
+        let reply = bob.gql(REPORT, json!({"m": m, "r": "SPAM"})).await;
+        if let Some(code) = error_code(&reply) {
+            refused = Some((
+                i,
+                code,
+                reply["errors"][0]["extensions"]["retryAfterMs"].clone(),
+            ));
+            break;
+        }
+    }
+    let (at, code, retry) = refused.expect("the 11th report in an hour is refused");
+    assert_eq!((at, code.as_str()), (10, "RATE_LIMITED"));
+    assert!(retry.as_u64().unwrap() > 0);
+}

@@ -87,6 +87,9 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         search_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
             100, 100,
         )),
+        report_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
+            100, 100,
+        )),
     });
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {

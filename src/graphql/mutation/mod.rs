@@ -3,6 +3,7 @@ mod groups;
 mod live;
 mod membership;
 mod messages;
+mod moderation;
 mod push;
 mod reading;
 mod webhooks;
@@ -19,6 +20,7 @@ pub struct Mutation(
     live::LiveMutation,
     membership::MembershipMutation,
     messages::MessageMutation,
+    moderation::ModerationMutation,
     push::PushMutation,
     reading::ReadingMutation,
     webhooks::WebhookMutation,

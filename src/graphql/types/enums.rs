@@ -40,6 +40,9 @@ pub enum GroupEventType {
     MessagePinned,
     MessageUnpinned,
     Typing,
+    /// Never on `groupEvents`: a new report goes to the group's webhooks
+    /// (moderation bots) only.
+    ReportCreated,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

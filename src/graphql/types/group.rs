@@ -224,4 +224,34 @@ impl GroupObject {
             )
             .await
     }
+
+    /// Members' reports of the group's messages, oldest first (OPEN by
+    /// default). Owner and admins only.
+    #[graphql(complexity = "super::page_cost(first, last, child_complexity)")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(super::ReportStateGql::Open)")] state: Option<
+            super::ReportStateGql,
+        >,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<super::ReportConnection> {
+        let (service, viewer) = (service(ctx)?, viewer(ctx)?);
+        let group = &self.0.id;
+        let state: crate::domain::report::ReportState =
+            state.unwrap_or(super::ReportStateGql::Open).into();
+        let scope = format!("{group}:{state:?}");
+        Args::new(first, after, last, before)
+            .page(
+                cursor::REPORTS,
+                &scope,
+                |request| service.reports(viewer, group, state, request),
+                crate::domain::report::Report::list_key,
+                super::ReportObject,
+            )
+            .await
+    }
 }

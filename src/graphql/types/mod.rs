@@ -11,6 +11,7 @@ mod message;
 mod moderation;
 mod reaction;
 mod reading;
+mod report;
 mod search;
 mod thread;
 mod user;
@@ -30,6 +31,9 @@ pub use message::{MessageConnection, MessageObject};
 pub use moderation::{ModerationEntryConnection, ModerationEntryObject};
 pub use reaction::{ReactionConnection, ReactionObject, ReactionSummaryObject};
 pub use reading::UnreadSummaryObject;
+pub use report::{
+    ReportActionGql, ReportConnection, ReportObject, ReportReasonGql, ReportStateGql,
+};
 pub use search::{MessageSearchConnectionObject, MessageSearchEdgeObject};
 pub use thread::ThreadSummaryObject;
 pub use user::{DeviceObject, PushSubscriptionObject, UserObject};

@@ -9,7 +9,8 @@ use crate::graphql::pagination::{connection_type, Args};
 use crate::service::WebhookWithSecret;
 use async_graphql::{Context, Enum, Object, ID};
 
-/// Every `GroupEventType` but the live-only `TYPING`.
+/// Every `GroupEventType` but the live-only `TYPING`, and `REPORT_CREATED`
+/// (a new report, for moderation bots; never on `groupEvents`).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "WebhookEventType")]
 pub enum WebhookEventTypeGql {
@@ -21,6 +22,7 @@ pub enum WebhookEventTypeGql {
     ReactionRemoved,
     MessagePinned,
     MessageUnpinned,
+    ReportCreated,
 }
 
 impl From<WebhookEventTypeGql> for EventKind {
@@ -35,6 +37,7 @@ impl From<WebhookEventTypeGql> for EventKind {
             W::ReactionRemoved => Self::ReactionRemoved,
             W::MessagePinned => Self::MessagePinned,
             W::MessageUnpinned => Self::MessageUnpinned,
+            W::ReportCreated => Self::ReportCreated,
         }
     }
 }

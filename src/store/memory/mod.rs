@@ -17,6 +17,7 @@ mod pages;
 mod pins;
 mod reactions;
 mod reads;
+mod reports;
 mod search;
 mod threads;
 mod webhooks;
@@ -72,6 +73,7 @@ struct State {
     threads: threads::ThreadTable,
     search: search::SearchIndex,
     log: moderation::LogTable,
+    reports: reports::ReportTable,
     /// Uploads, with whether a sweep kept them.
     attachments: HashMap<AttachmentId, (Attachment, bool)>,
 }

@@ -17,6 +17,7 @@ mod pins;
 mod queries;
 mod reactions;
 mod reads;
+mod reports;
 mod rows;
 mod search;
 mod send;

@@ -71,6 +71,9 @@ statements! {
     GROUP_MEMBERSHIPS_EXISTS = "group_memberships_exists";
     GROUP_MEMBERSHIPS_FORWARD = "group_memberships_forward";
     GROUP_ACCESS = "group_access";
+    GROUP_REPORTS_BACKWARD = "group_reports_backward";
+    GROUP_REPORTS_EXISTS = "group_reports_exists";
+    GROUP_REPORTS_FORWARD = "group_reports_forward";
     GROUP_THREAD_SIZE = "group_thread_size";
     GROUP_UPDATE = "group_update";
     GROUPS_BY_IDS = "groups_by_ids";
@@ -114,6 +117,11 @@ statements! {
     REACTORS_BACKWARD = "reactors_backward";
     REACTORS_EXISTS = "reactors_exists";
     REACTORS_FORWARD = "reactors_forward";
+    REPORT_BY_REPORTER = "report_by_reporter";
+    REPORT_CREATE = "report_create";
+    REPORT_LOCK = "report_lock";
+    REPORT_RESOLVE = "report_resolve";
+    REPORTS_BY_IDS = "reports_by_ids";
     SEARCH_INDEX_GROUPS = "search_index_groups";
     SEARCH_INDEX_MESSAGES = "search_index_messages";
     SEARCH_UNINDEXED_GROUPS = "search_unindexed_groups";
@@ -263,5 +271,17 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "030_moderation_entry",
         include_str!("../../../cypher/schema/030_moderation_entry.cypher"),
+    ),
+    (
+        "031_report_id",
+        include_str!("../../../cypher/schema/031_report_id.cypher"),
+    ),
+    (
+        "032_report_reporter",
+        include_str!("../../../cypher/schema/032_report_reporter.cypher"),
+    ),
+    (
+        "033_report_group",
+        include_str!("../../../cypher/schema/033_report_group.cypher"),
     ),
 ];

@@ -101,3 +101,109 @@ pub async fn timed_mutes_and_bans_end_at_their_instant_with_no_job(store: DynSto
     );
     assert_eq!(log.items[0].reason.as_deref(), Some("cool off"));
 }
+
+/// Reports: one per reporter and message however many race (one event),
+/// listed by state, resolved once by an admin with its log entry.
+pub async fn reports_are_one_per_reporter_and_resolved_once(store: DynStore) {
+    use chorus::domain::group::Visibility;
+    use chorus::domain::report::{Report, ReportAction, ReportReason, ReportState};
+    let (owner, ann, bob) = (
+        user(&store, "owner").await,
+        user(&store, "ann").await,
+        user(&store, "bob").await,
+    );
+    let g = group(&store, &owner, "Club").await;
+    admit(&store, &g.id, &owner, &ann).await;
+    admit(&store, &g.id, &owner, &bob).await;
+    let message = super::messages::post(&store, &g.id, None, &ann, "buy my stuff").await;
+    let membership = store
+        .memberships(&[(g.id.clone(), bob.clone())])
+        .await
+        .unwrap()
+        .pop();
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            let report = Report::open(
+                &message,
+                Visibility::Private,
+                &bob,
+                membership.as_ref(),
+                ReportReason::Spam,
+                Some("again".into()),
+                chorus::domain::now(),
+            )
+            .unwrap();
+            let store = store.clone();
+            tokio::spawn(async move { store.create_report(&report).await.unwrap() })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    let mut events = 0;
+    for racer in racers {
+        let recorded = racer.await.unwrap();
+        events += recorded.events.len();
+        ids.push(recorded.value.id);
+    }
+    ids.dedup();
+    assert_eq!((ids.len(), events), (1, 1), "one report, announced once");
+    let open = store
+        .group_reports(&g.id, ReportState::Open, forward(None, 10))
+        .await
+        .unwrap();
+    assert_eq!(open.items.len(), 1);
+    let now = chorus::domain::now();
+    let by_member = store
+        .resolve_report(&ids[0], &ann, ReportAction::Dismiss, now)
+        .await;
+    assert!(matches!(
+        by_member,
+        Err(StoreError::Rejected(DomainError::Forbidden(_)))
+    ));
+    let resolved = store
+        .resolve_report(&ids[0], &owner, ReportAction::Dismiss, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            resolved.state,
+            resolved.action,
+            resolved.resolved_by.clone()
+        ),
+        (
+            ReportState::Resolved,
+            Some(ReportAction::Dismiss),
+            Some(owner.clone())
+        )
+    );
+    let again = store
+        .resolve_report(&ids[0], &owner, ReportAction::Dismiss, now)
+        .await;
+    assert!(matches!(
+        again,
+        Err(StoreError::Rejected(DomainError::Conflict(_)))
+    ));
+    let open = store
+        .group_reports(&g.id, ReportState::Open, forward(None, 10))
+        .await
+        .unwrap();
+    assert!(open.items.is_empty());
+    let done = store
+        .group_reports(&g.id, ReportState::Resolved, forward(None, 10))
+        .await
+        .unwrap();
+    assert_eq!(done.items.len(), 1);
+    let log = store
+        .moderation_log(&g.id, forward(None, 10))
+        .await
+        .unwrap();
+    let entries: Vec<_> = log
+        .items
+        .iter()
+        .map(|e| (e.action, e.target_message.clone()))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![(ModerationAction::ReportResolved, Some(message.id.clone()))],
+        "one entry, none for the refused resolutions"
+    );
+}

@@ -1,0 +1,2 @@
+// A group's reports are listed by group.
+CREATE INDEX report_group IF NOT EXISTS FOR (r:Report) ON (r.groupId)
