@@ -16,8 +16,8 @@ fn schema_graphql_is_up_to_date() {
 }
 
 /// Whether our field signature serves clients written against the
-/// contract's: the same type and arguments, plus only arguments with a
-/// default (which old clients never send).
+/// contract's: the same type and arguments, plus only arguments old
+/// clients need not send (with a default, or nullable).
 fn compatible(ours: &str, contract: &str) -> bool {
     fn split(signature: &str) -> (Vec<&str>, &str) {
         match signature.strip_prefix('(').and_then(|s| s.split_once(") ")) {
@@ -30,7 +30,7 @@ fn compatible(ours: &str, contract: &str) -> bool {
         && their_args.iter().all(|a| our_args.contains(a))
         && our_args
             .iter()
-            .all(|a| their_args.contains(a) || a.contains(" = "))
+            .all(|a| their_args.contains(a) || a.contains(" = ") || !a.ends_with('!'))
 }
 
 /// type name -> field or value name -> rendered signature.

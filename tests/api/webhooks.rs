@@ -369,3 +369,28 @@ async fn reaction_and_pin_events_reach_a_webhook_with_the_message_key_and_reacto
     assert_eq!(got["body"]["type"], "message.pinned");
     assert_eq!(got["body"]["data"]["message"]["id"], m.as_str());
 }
+
+#[tokio::test]
+async fn a_report_reaches_a_webhook_without_the_reporters_note() {
+    skip_without!(without_python);
+    let app = spawn_app_with(&[]).await;
+    let (alice, bob, carol) = (app.user("alice"), app.user("bob"), app.user("carol"));
+    let g = alice.create_group("Ops").await;
+    alice.admit(&g, &bob).await;
+    alice.admit(&g, &carol).await;
+    let (_child, mut heard) =
+        crate::webhook_sender::registered(&alice, &g, json!(["REPORT_CREATED"])).await;
+    let m = carol.post(&g, "cheap watches").await;
+    let report = "mutation($m: ID!) { reportMessage(messageId: $m, reason: SPAM, note: \"my private words\") { id } }";
+    let id = bob.ok(report, json!({"m": m})).await["reportMessage"]["id"].clone();
+    let got = next(&mut heard).await;
+    assert_eq!(got["verified"], true, "{got}");
+    let body = &got["body"];
+    assert_eq!(body["type"], "report.created");
+    assert_eq!(
+        body["data"]["report"],
+        json!({"id": id, "messageId": m, "authorId": carol.id, "reporterId": bob.id,
+               "reason": "SPAM", "createdAt": body["data"]["report"]["createdAt"]})
+    );
+    assert!(!body.to_string().contains("my private words"));
+}

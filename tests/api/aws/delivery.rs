@@ -349,6 +349,34 @@ async fn reaction_events_reach_sockets_through_fanout_and_never_push() {
 }
 
 #[tokio::test]
+async fn a_report_is_published_for_webhooks_and_reaches_no_socket() {
+    skip_without!(without_moto);
+    let w = world().await;
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Club").await;
+    join(&router, &group, "alice", "bob").await;
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"spam\"}) { id } }";
+    let message = api(&router, "bob", post, json!({"g": group})).await["postMessage"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    pump(&w).await;
+    let live = subscribe_with(
+        &group,
+        "subscription($g: ID!) { groupEvents(groupId: $g) { type } }",
+    );
+    ws(&w, "alice=", "alice", &live).await;
+    let report = "mutation($m: ID!) { reportMessage(messageId: $m, reason: SPAM) { id } }";
+    api(&router, "alice", report, json!({"m": message})).await;
+    let events = pump(&w).await.events;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(
+        w.management.events("alice=").is_empty(),
+        "not even an admin's socket hears a report"
+    );
+}
+
+#[tokio::test]
 async fn typing_reaches_sockets_through_fanout_once_per_throttle() {
     skip_without!(without_moto);
     let w = world().await;
