@@ -8,7 +8,7 @@
 MATCH (g:Group {id: $groupId})
 CREATE (u:User {id: $userId, name: $name, email: null, pictureUrl: null, createdAt: $now,
                 lastSeenAt: null, presenceHidden: false})
-CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'MEMBER', note: null, reason: null, mutedUntil: null, bannedUntil: null,
+CREATE (u)-[:MEMBERSHIP {state: 'MEMBER', role: 'MEMBER', note: null, reason: null, mutedUntil: null, bannedUntil: null, lastPostAt: null, sendLock: 0,
                          since: $now, updatedAt: $now}]->(g)
 SET g.memberCount = g.memberCount + 1
 CREATE (b:Bot {id: $id, userId: $userId, groupId: $groupId, name: $name, keyPrefix: $keyPrefix,

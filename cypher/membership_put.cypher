@@ -2,7 +2,7 @@
 // starts the member's read marker at the group's last message.
 // Params: $groupId, $userId, $state, $role, $note, $reason, $since, $updatedAt,
 //         $mutedUntil, $bannedUntil (µs since epoch, or null)
-// Returns: groupId, userId, state, role, note, reason, since, updatedAt, mutedUntil, bannedUntil
+// Returns: groupId, userId, state, role, note, reason, since, updatedAt, mutedUntil, bannedUntil, lastPostAt
 MATCH (u:User {id: $userId}), (g:Group {id: $groupId})
 MERGE (u)-[m:MEMBERSHIP]->(g)
 SET m.state = $state, m.role = $role, m.note = $note, m.reason = $reason,
@@ -15,4 +15,4 @@ SET m.readKey = CASE WHEN m.state = 'MEMBER' AND m.readPos IS NOT NULL
                      THEN g.id + ':' + right('000000000000' + toString(m.readPos), 12) END
 RETURN g.id AS groupId, u.id AS userId, m.state AS state, m.role AS role, m.note AS note,
        m.reason AS reason, m.since AS since, m.updatedAt AS updatedAt,
-       m.mutedUntil AS mutedUntil, m.bannedUntil AS bannedUntil
+       m.mutedUntil AS mutedUntil, m.bannedUntil AS bannedUntil, m.lastPostAt AS lastPostAt

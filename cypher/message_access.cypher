@@ -18,5 +18,5 @@ RETURN {id: m.id, groupId: m.groupId, authorId: m.authorId, body: m.body,
        CASE WHEN ms IS NULL THEN null ELSE
          {groupId: g.id, userId: $userId, state: ms.state, role: ms.role, note: ms.note,
           reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt,
-          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil}
+          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil, lastPostAt: ms.lastPostAt}
        END AS membership

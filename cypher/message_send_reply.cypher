@@ -7,7 +7,9 @@
 // The group's counter gives the message its position, which moves the
 // author's read marker and the mentioned members' (domain::reading::Marker
 // ::posted and ::mentioned).
-// Params: $attachments (its files as JSON, or null), $searchText (its words as search
+// Params: $slowModeSeconds (the group's, as the send was checked on), $slowGuard (slow
+//         mode applies to the author: $lastPostAt must be theirs still), $lastPostAt
+//         (µs, or -1 for none), $attachments (its files as JSON, or null), $searchText (its words as search
 //         indexes them: domain::search::message_index), $id, $groupId, $authorId, $membershipUpdatedAt, $body, $parentId, $rootId,
 //         $depth, $clientMessageId, $idemKey, $now, $eventId, $payload (the event as
 //         JSON, seq left to the column), $mentions (the mentioned members),
@@ -18,11 +20,17 @@
 //          pinnedAt, pinnedBy, attachments (JSON, or null for none), memberCount (the group's, recorded beside the event's
 //          payload too: fan-out sizes its shards by it)
 MATCH (u:User {id: $authorId})-[mb:MEMBERSHIP]->(g:Group {id: $groupId})
+// The membership's write lock before the checks, so slow mode reads the
+// last post of a send of the same member that committed first.
+SET mb.sendLock = coalesce(mb.sendLock, 0) + 1
+WITH u, mb, g
 WHERE mb.updatedAt = $membershipUpdatedAt
+  AND coalesce(g.slowModeSeconds, 0) = $slowModeSeconds
+  AND (NOT $slowGuard OR coalesce(mb.lastPostAt, -1) = $lastPostAt)
 MATCH (p:Message {id: $parentId})
 WHERE p.deletedAt IS NULL
 SET p.nextSeq = p.nextSeq + 1, p.replyCount = p.replyCount + 1,
-    g.posted = coalesce(g.posted, 0) + 1
+    g.posted = coalesce(g.posted, 0) + 1, mb.lastPostAt = $now
 WITH u, mb, g, p, p.nextSeq - 1 AS seq, g.posted AS pos
 // Caught up, or 1,000 own messages set aside (domain::reading::MAX_SET_ASIDE):
 // the author has read up to their post.

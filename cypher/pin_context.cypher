@@ -11,5 +11,5 @@ RETURN coalesce(g.pinned, []) AS pinned,
        CASE WHEN ms IS NULL THEN null ELSE
          {groupId: g.id, userId: $userId, state: ms.state, role: ms.role, note: ms.note,
           reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt,
-          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil}
+          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil, lastPostAt: ms.lastPostAt}
        END AS membership

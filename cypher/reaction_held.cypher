@@ -10,6 +10,6 @@ WITH m, ms, collect(r.key) AS held
 RETURN CASE WHEN ms IS NULL THEN null ELSE
          {groupId: m.groupId, userId: $userId, state: ms.state, role: ms.role, note: ms.note,
           reason: ms.reason, since: ms.since, updatedAt: ms.updatedAt,
-          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil}
+          mutedUntil: ms.mutedUntil, bannedUntil: ms.bannedUntil, lastPostAt: ms.lastPostAt}
        END AS membership,
        held

@@ -4,7 +4,7 @@
 // the body names are members.
 // Params: $groupId (top-level, null for a reply), $parentId (a reply, null
 //         for a top-level post), $authorId, $named (user ids)
-// Returns: parent (a map of the message columns, or null), groupFound,
+// Returns: parent (a map of the message columns, or null), groupFound, slowModeSeconds,
 //          membership (a map of the membership columns, or null), mentioned
 OPTIONAL MATCH (p:Message {id: $parentId})
 WITH p, coalesce(p.groupId, $groupId) AS target
@@ -17,11 +17,11 @@ RETURN CASE WHEN p IS NULL THEN null ELSE
           createdAt: p.createdAt, editedAt: p.editedAt, deletedAt: p.deletedAt,
           mentions: coalesce(p.mentions, [])}
        END AS parent,
-       g IS NOT NULL AS groupFound,
+       g IS NOT NULL AS groupFound, coalesce(g.slowModeSeconds, 0) AS slowModeSeconds,
        CASE WHEN m IS NULL THEN null ELSE
          {groupId: g.id, userId: $authorId, state: m.state, role: m.role, note: m.note,
           reason: m.reason, since: m.since, updatedAt: m.updatedAt,
-          mutedUntil: m.mutedUntil, bannedUntil: m.bannedUntil}
+          mutedUntil: m.mutedUntil, bannedUntil: m.bannedUntil, lastPostAt: m.lastPostAt}
        END AS membership,
        [x IN $named WHERE EXISTS {
           MATCH (:User {id: x})-[r:MEMBERSHIP]->(g) WHERE r.state = 'MEMBER' }] AS mentioned

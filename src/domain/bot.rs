@@ -133,6 +133,7 @@ impl NewBot {
             updated_at: self.now,
             muted_until: None,
             banned_until: None,
+            last_post_at: None,
         }
     }
 }

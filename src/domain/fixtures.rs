@@ -18,6 +18,7 @@ pub fn membership(user: &str, state: MembershipState, role: Role) -> Membership 
         updated_at: Utc::now(),
         muted_until: None,
         banned_until: None,
+        last_post_at: None,
     }
 }
 

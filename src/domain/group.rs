@@ -22,6 +22,10 @@ pub struct Group {
     pub created_at: Timestamp,
     /// Number of memberships in state MEMBER.
     pub member_count: u64,
+    /// Slow mode: a plain member posts or replies at most once this many
+    /// seconds (0: off).
+    #[serde(default)]
+    pub slow_mode_seconds: u32,
 }
 
 impl Group {
@@ -46,6 +50,7 @@ pub struct GroupPatch {
     pub name: Option<GroupName>,
     pub description: Option<Option<String>>,
     pub visibility: Option<Visibility>,
+    pub slow_mode_seconds: Option<u32>,
 }
 
 impl GroupPatch {
@@ -55,6 +60,9 @@ impl GroupPatch {
         }
         if let Some(description) = &self.description {
             group.description.clone_from(description);
+        }
+        if let Some(seconds) = self.slow_mode_seconds {
+            group.slow_mode_seconds = seconds;
         }
         if let Some(visibility) = self.visibility {
             group.visibility = visibility;

@@ -45,6 +45,9 @@ pub struct Membership {
     /// While BANNED: the ban ends then (none: it does not end).
     #[serde(default)]
     pub banned_until: Option<Timestamp>,
+    /// When the member last posted or replied in the group (slow mode).
+    #[serde(default)]
+    pub last_post_at: Option<Timestamp>,
 }
 
 impl Membership {
@@ -61,6 +64,7 @@ impl Membership {
             updated_at: now,
             muted_until: None,
             banned_until: None,
+            last_post_at: None,
         }
     }
 

@@ -199,13 +199,18 @@ impl NewMessage {
         super::reading::mentions(self.body.as_str())
     }
 
-    /// Only active members post and reply, and not while muted (both
-    /// stores check this on the membership read in the send).
-    pub fn admit(author: Option<&Membership>, now: Timestamp) -> Result<(), DomainError> {
+    /// Only active members post and reply, not while muted, and in slow
+    /// mode once a window (both stores check this on the membership and
+    /// the group's `slow_mode_seconds` read in the send).
+    pub fn admit(
+        author: Option<&Membership>,
+        slow_mode_seconds: u32,
+        now: Timestamp,
+    ) -> Result<(), DomainError> {
         match author {
             Some(m) if m.is_member() => match m.muted_at(now) {
                 Some(until) => Err(DomainError::Muted { until }),
-                None => Ok(()),
+                None => super::moderation::check_slow_mode(slow_mode_seconds, m, now),
             },
             _ => Err(DomainError::forbidden(
                 "only members of this group can do this",

@@ -51,6 +51,56 @@ impl Membership {
     }
 }
 
+/// The longest slow mode, in seconds.
+pub const MAX_SLOW_MODE: u32 = 3_600;
+
+/// Checks a slow mode setting: 0 (off) to [`MAX_SLOW_MODE`] seconds.
+pub fn slow_mode(seconds: i64) -> DomainResult<u32> {
+    u32::try_from(seconds)
+        .ok()
+        .filter(|s| *s <= MAX_SLOW_MODE)
+        .ok_or_else(|| {
+            DomainError::invalid(format!(
+                "slowModeSeconds must be between 0 and {MAX_SLOW_MODE}"
+            ))
+        })
+}
+
+/// Whether slow mode of `slow_mode_seconds` holds `author` back: it is on,
+/// and they are neither an owner, an admin nor a bot.
+pub fn slow_mode_applies(slow_mode_seconds: u32, author: &Membership) -> bool {
+    slow_mode_seconds > 0 && !author.is_admin() && !author.user_id.is_bot()
+}
+
+/// When slow mode next lets `author` post in a group of `slow_mode_seconds`
+/// (none: now or whenever).
+pub fn next_post_at(slow_mode_seconds: u32, author: &Membership) -> Option<Timestamp> {
+    if !slow_mode_applies(slow_mode_seconds, author) {
+        return None;
+    }
+    author
+        .last_post_at
+        .map(|t| t + chrono::Duration::seconds(i64::from(slow_mode_seconds)))
+}
+
+/// Checks slow mode for a post at `now`: `RATE_LIMITED` with the wait when
+/// early.
+pub fn check_slow_mode(
+    slow_mode_seconds: u32,
+    author: &Membership,
+    now: Timestamp,
+) -> DomainResult<()> {
+    match next_post_at(slow_mode_seconds, author) {
+        Some(next) if next > now => {
+            let wait = (next - now).num_milliseconds().max(1);
+            Err(DomainError::RateLimited {
+                retry_after_ms: u64::try_from(wait).unwrap_or(1),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// What the moderation log records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -74,6 +74,7 @@ fn decide_now(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
         updated_at: s.now,
         muted_until: None,
         banned_until: None,
+        last_post_at: None,
     };
     let current = s.target.cloned().unwrap_or_else(fresh);
     let state = s.target.map(|m| m.state);

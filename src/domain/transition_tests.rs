@@ -13,6 +13,7 @@ fn membership(user: &str, state: MembershipState, role: Option<Role>) -> Members
         updated_at: Utc::now(),
         muted_until: None,
         banned_until: None,
+        last_post_at: None,
     }
 }
 

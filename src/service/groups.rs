@@ -1,6 +1,7 @@
 use super::Service;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
+use crate::domain::moderation::{ModerationAction, ModerationEntry};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{DomainError, DomainResult, GroupId, UserId};
 use crate::store::MyGroupKey;
@@ -50,7 +51,14 @@ impl Service {
                 ));
             }
         }
-        let updated = self.store.update_group(id, &patch).await?;
+        // A slow mode setting is moderation: logged in the update's transaction.
+        let log = patch.slow_mode_seconds.map(|seconds| {
+            let mut entry =
+                ModerationEntry::new(id, viewer, ModerationAction::SlowModeChanged, Self::now());
+            entry.reason = Some(format!("{seconds} s"));
+            entry
+        });
+        let updated = self.store.update_group(id, &patch, log.as_ref()).await?;
         self.announce(Vec::new()).await;
         Ok(updated)
     }

@@ -3,6 +3,7 @@
 use super::{Recorded, StoreResult};
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::{GroupId, Timestamp, UserId};
 use async_trait::async_trait;
 
@@ -16,6 +17,13 @@ pub trait Groups: Send + Sync {
         owner: &UserId,
         now: Timestamp,
     ) -> StoreResult<Recorded<(Group, Membership)>>;
-    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group>;
+    /// Applies `patch`, appending `log` (if any) to the moderation log in
+    /// the same transaction.
+    async fn update_group(
+        &self,
+        id: &GroupId,
+        patch: &GroupPatch,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<Group>;
     async fn groups(&self, ids: &[GroupId]) -> StoreResult<Vec<Group>>;
 }

@@ -286,3 +286,42 @@ async fn reports_refuse_own_unreadable_and_too_many_messages() {
     assert_eq!((at, code.as_str()), (10, "RATE_LIMITED"));
     assert!(retry.as_u64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn slow_mode_holds_plain_members_to_one_post_a_window() {
+    let app = spawn_app().await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    let set = "mutation($g: ID!, $s: Int!) { updateGroup(input: {id: $g, slowModeSeconds: $s}) { slowModeSeconds } }";
+    for bad in [-1, 3601] {
+        assert_eq!(
+            alice.err(set, json!({"g": g, "s": bad})).await,
+            "BAD_USER_INPUT"
+        );
+    }
+    assert_eq!(bob.err(set, json!({"g": g, "s": 30})).await, "FORBIDDEN");
+    let on = alice.ok(set, json!({"g": g, "s": 30})).await;
+    assert_eq!(on["updateGroup"]["slowModeSeconds"], 30);
+    let post = "mutation($g: ID!, $c: String) { postMessage(input: {groupId: $g, body: \"hi\", clientMessageId: $c}) { id } }";
+    let first = bob.ok(post, json!({"g": g, "c": "one"})).await["postMessage"]["id"].clone();
+    let retried = bob.ok(post, json!({"g": g, "c": "one"})).await["postMessage"]["id"].clone();
+    assert_eq!(first, retried, "a retry returns the first message");
+    let refused = bob.gql(post, json!({"g": g, "c": "two"})).await;
+    assert_eq!(error_code(&refused).as_deref(), Some("RATE_LIMITED"));
+    let wait = refused["errors"][0]["extensions"]["retryAfterMs"]
+        .as_u64()
+        .unwrap();
+    assert!(wait > 25_000 && wait <= 30_000, "{wait}");
+    let next = "query($g: ID!) { group(id: $g) { viewerNextPostAt } }";
+    assert!(bob.ok(next, json!({"g": g})).await["group"]["viewerNextPostAt"].is_string());
+    assert_eq!(
+        alice.ok(next, json!({"g": g})).await["group"]["viewerNextPostAt"],
+        Value::Null
+    );
+    alice.post(&g, "admins are exempt").await;
+    alice.post(&g, "twice").await;
+    let log = alice.ok(LOG, json!({"g": g})).await;
+    let entry = &log["group"]["moderationLog"]["edges"][0]["node"];
+    assert_eq!(entry["action"], "SLOW_MODE_CHANGED");
+}

@@ -22,6 +22,9 @@ pub struct UpdateGroupInput {
     #[graphql(secret)]
     description: MaybeUndefined<String>,
     visibility: Option<VisibilityGql>,
+    /// Slow mode: a plain member posts or replies at most once this many
+    /// seconds (0 to 3600; 0 is off). Owners, admins and bots are exempt.
+    slow_mode_seconds: Option<i32>,
 }
 
 #[derive(Default)]
@@ -46,7 +49,8 @@ impl GroupMutation {
         ))
     }
 
-    /// Changes a group's name, description or visibility (owner and admins).
+    /// Changes a group's name, description, visibility or slow mode (owner
+    /// and admins).
     async fn update_group(
         &self,
         ctx: &Context<'_>,
@@ -62,6 +66,10 @@ impl GroupMutation {
                 MaybeUndefined::Value(d) => Some(text::description(Some(&d))?),
             },
             visibility: input.visibility.map(Into::into),
+            slow_mode_seconds: input
+                .slow_mode_seconds
+                .map(|s| crate::domain::moderation::slow_mode(i64::from(s)))
+                .transpose()?,
         };
         Ok(GroupObject(
             service(ctx)?.update_group(viewer, &id, patch).await?,

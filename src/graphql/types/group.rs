@@ -76,6 +76,25 @@ impl GroupObject {
     }
 
     /// The viewer's own membership; null when the viewer never applied.
+    /// Slow mode: a plain member posts or replies at most once this many
+    /// seconds (0: off).
+    async fn slow_mode_seconds(&self) -> i32 {
+        i32::try_from(self.0.slow_mode_seconds).unwrap_or(i32::MAX)
+    }
+
+    /// When slow mode lets the viewer post again; null: now.
+    async fn viewer_next_post_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::Timestamp>> {
+        let key = (self.0.id.clone(), viewer(ctx)?.clone());
+        let Some(own) = loader(ctx)?.load_one(key).await? else {
+            return Ok(None);
+        };
+        let next = crate::domain::moderation::next_post_at(self.0.slow_mode_seconds, &own);
+        Ok(next.filter(|t| *t > crate::domain::now()))
+    }
+
     async fn viewer_membership(&self, ctx: &Context<'_>) -> ApiResult<Option<MembershipObject>> {
         let key = (self.0.id.clone(), viewer(ctx)?.clone());
         Ok(loader(ctx)?.load_one(key).await?.map(MembershipObject))

@@ -4,6 +4,7 @@ use super::{GroupRow, MemoryStore};
 use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{Groups, Recorded, StoreError, StoreResult, Users};
@@ -89,6 +90,7 @@ impl Groups for MemoryStore {
             visibility: new.visibility,
             created_at: now,
             member_count: 1,
+            slow_mode_seconds: 0,
         };
         let membership = Membership::founder(group.id.clone(), owner.clone(), now);
         let mut state = self.state.lock();
@@ -107,7 +109,12 @@ impl Groups for MemoryStore {
         Ok(state.record((group, membership), vec![event]))
     }
 
-    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
+    async fn update_group(
+        &self,
+        id: &GroupId,
+        patch: &GroupPatch,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<Group> {
         let mut state = self.state.lock();
         let row = state
             .groups
@@ -117,6 +124,9 @@ impl Groups for MemoryStore {
         patch.apply(&mut row.group);
         let group = row.group.clone();
         state.search.group(Some(&before), &group);
+        if let Some(entry) = log {
+            state.log.append(entry);
+        }
         Ok(group)
     }
 

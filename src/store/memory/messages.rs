@@ -30,14 +30,14 @@ impl State {
         if !self.groups.contains_key(&group_id) {
             return Err(StoreError::NotFound("group"));
         }
-        let author = self
-            .memberships
-            .get(&(group_id.clone(), new.author_id.clone()));
-        NewMessage::admit(author, new.now).map_err(StoreError::rejected)?;
+        let author_key = (group_id.clone(), new.author_id.clone());
+        let author = self.memberships.get(&author_key);
         let idempotency_key = new.idempotency_key(&group_id);
+        // A retry finds its first message (slow mode or not).
         if let Some(existing) = idempotency_key
             .as_ref()
             .and_then(|k| self.client_ids.get(k))
+            .filter(|_| author.is_some_and(|m| m.is_member()))
         {
             let row = self
                 .messages
@@ -47,6 +47,14 @@ impl State {
                 message: row.message.clone(),
                 created: false,
             });
+        }
+        let slow_mode = self
+            .groups
+            .get(&group_id)
+            .map_or(0, |g| g.group.slow_mode_seconds);
+        NewMessage::admit(author, slow_mode, new.now).map_err(StoreError::rejected)?;
+        if let Some(author) = self.memberships.get_mut(&author_key) {
+            author.last_post_at = Some(new.now);
         }
         let place = new.place(&id, parent).map_err(StoreError::rejected)?;
         // The parent hands out the next seq and counts the child.

@@ -7,6 +7,7 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::group::{Group, GroupPatch, NewGroup};
 use crate::domain::membership::Membership;
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::search::group_index;
 use crate::domain::user::{Profile, User};
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -140,7 +141,12 @@ impl Groups for Neo4jStore {
     }
 
     #[tracing::instrument(skip_all, fields(group = %id))]
-    async fn update_group(&self, id: &GroupId, patch: &GroupPatch) -> StoreResult<Group> {
+    async fn update_group(
+        &self,
+        id: &GroupId,
+        patch: &GroupPatch,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<Group> {
         let row = write_txn!(self.graph, |txn| {
             let locked = q::GROUP_LOCK.query().param("groupId", id.as_str());
             if tx::rows::<rows::Ignored>(txn, locked).await?.is_empty() {
@@ -158,13 +164,18 @@ impl Groups for Neo4jStore {
                 .param("name", group.name.as_str())
                 .param("description", group.description.clone())
                 .param("visibility", name_of(&group.visibility))
+                .param("slowModeSeconds", i64::from(group.slow_mode_seconds))
                 .param(
                     "searchText",
                     group_index(&group.name, group.description.as_deref()),
                 );
-            tx::first::<GroupRow>(txn, statement)
+            let row = tx::first::<GroupRow>(txn, statement)
                 .await?
-                .ok_or_else(|| StoreError::NotFound("group").into())
+                .ok_or(StoreError::NotFound("group"))?;
+            if let Some(entry) = log {
+                super::moderation::log(txn, entry).await?;
+            }
+            Ok(row)
         })?;
         row.try_into()
     }

@@ -60,6 +60,8 @@ pub struct GroupRow {
     visibility: Visibility,
     created_at: i64,
     member_count: i64,
+    #[serde(default)]
+    slow_mode_seconds: Option<i64>,
 }
 
 impl TryFrom<GroupRow> for Group {
@@ -71,6 +73,10 @@ impl TryFrom<GroupRow> for Group {
             description: r.description,
             visibility: r.visibility,
             created_at: time(r.created_at)?,
+            slow_mode_seconds: r
+                .slow_mode_seconds
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(0),
             member_count: count(r.member_count),
         })
     }
@@ -91,6 +97,8 @@ pub struct MembershipRow {
     muted_until: Option<i64>,
     #[serde(default)]
     banned_until: Option<i64>,
+    #[serde(default)]
+    last_post_at: Option<i64>,
 }
 
 impl TryFrom<MembershipRow> for Membership {
@@ -107,6 +115,7 @@ impl TryFrom<MembershipRow> for Membership {
             updated_at: time(r.updated_at)?,
             muted_until: r.muted_until.map(time).transpose()?,
             banned_until: r.banned_until.map(time).transpose()?,
+            last_post_at: r.last_post_at.map(time).transpose()?,
         })
     }
 }

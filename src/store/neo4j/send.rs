@@ -14,8 +14,10 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, NewMessage, Posted};
+use crate::domain::moderation::slow_mode_applies;
 use crate::domain::search::message_index;
 use crate::domain::thread::participation_id;
+use crate::domain::DomainError;
 use crate::store::{Messages, Recorded, StoreError, StoreResult};
 use serde::Deserialize;
 
@@ -28,6 +30,8 @@ const MAX_CHECKS: u32 = 10;
 struct Context {
     parent: Option<MessageRow>,
     group_found: bool,
+    #[serde(default)]
+    slow_mode_seconds: i64,
     membership: Option<MembershipRow>,
     /// The users the body names who are members.
     #[serde(default)]
@@ -38,8 +42,18 @@ struct Context {
 struct Judged {
     parent: Option<Message>,
     group_found: bool,
+    slow_mode_seconds: u32,
     membership: Option<Membership>,
     mentioned: Vec<crate::domain::UserId>,
+}
+
+/// What the guarded write checks is unchanged since the send was checked:
+/// the author's membership, the group's slow mode and, when slow mode
+/// applies to the author, their last post (µs, -1 for none).
+struct Guard {
+    membership_updated_at: i64,
+    slow_mode: u32,
+    last_post_at: Option<i64>,
 }
 
 /// What the guarded write did.
@@ -76,6 +90,7 @@ impl Neo4jStore {
             return Ok(Judged {
                 parent: recalled.parent,
                 group_found: true,
+                slow_mode_seconds: recalled.slow_mode_seconds,
                 membership: Some(recalled.membership),
                 mentioned: Vec::new(),
             });
@@ -93,6 +108,7 @@ impl Neo4jStore {
         Ok(Judged {
             parent: context.parent.map(Message::try_from).transpose()?,
             group_found: context.group_found,
+            slow_mode_seconds: u32::try_from(context.slow_mode_seconds).unwrap_or(0),
             membership: context.membership.map(Membership::try_from).transpose()?,
             mentioned: context.mentioned,
         })
@@ -110,8 +126,17 @@ impl Neo4jStore {
                 return Err(StoreError::NotFound("group"));
             }
             let membership = context.membership;
-            NewMessage::admit(membership.as_ref(), new.now).map_err(StoreError::rejected)?;
+            let slow_mode = context.slow_mode_seconds;
             let key = new.idempotency_key(&group);
+            if let Err(err) = NewMessage::admit(membership.as_ref(), slow_mode, new.now) {
+                // A retry within slow mode finds its first message.
+                if matches!(err, DomainError::RateLimited { .. }) {
+                    if let Some(message) = self.by_idem_key(key.as_deref()).await? {
+                        return Ok(existing(message));
+                    }
+                }
+                return Err(StoreError::rejected(err));
+            }
             let place = match new.place(&id, parent.as_ref()) {
                 Ok(place) => place,
                 // A retried send finds its first message, even under a
@@ -135,14 +160,25 @@ impl Neo4jStore {
                     "a new message announces nothing".into(),
                 ));
             };
-            let guard = membership.as_ref().map_or(0, |m| micros(m.updated_at));
+            let guard = Guard {
+                membership_updated_at: membership.as_ref().map_or(0, |m| micros(m.updated_at)),
+                slow_mode,
+                last_post_at: membership
+                    .as_ref()
+                    .filter(|m| slow_mode_applies(slow_mode, m))
+                    .map(|m| m.last_post_at.map_or(-1, micros)),
+            };
             let (created, members) = match self
-                .write(&posted.message, guard, key.as_deref(), &event)
+                .write(&posted.message, &guard, key.as_deref(), &event)
                 .await?
             {
                 Written::Created(message, members) => {
                     if let Some(membership) = &membership {
-                        self.send_memo.keep(parent.as_ref(), membership);
+                        let kept = Membership {
+                            last_post_at: Some(new.now),
+                            ..membership.clone()
+                        };
+                        self.send_memo.keep(parent.as_ref(), &kept, slow_mode);
                     }
                     (*message, members)
                 }
@@ -195,7 +231,7 @@ impl Neo4jStore {
     async fn write(
         &self,
         draft: &Message,
-        membership_updated_at: i64,
+        guard: &Guard,
         key: Option<&str>,
         event: &DomainEvent,
     ) -> StoreResult<Written> {
@@ -217,7 +253,10 @@ impl Neo4jStore {
                 .param("id", draft.id.as_str())
                 .param("groupId", draft.group_id.as_str())
                 .param("authorId", draft.author_id.as_str())
-                .param("membershipUpdatedAt", membership_updated_at)
+                .param("membershipUpdatedAt", guard.membership_updated_at)
+                .param("slowModeSeconds", i64::from(guard.slow_mode))
+                .param("slowGuard", guard.last_post_at.is_some())
+                .param("lastPostAt", guard.last_post_at.unwrap_or(-1))
                 .param("body", draft.body.clone().unwrap_or_default())
                 .param("clientMessageId", draft.client_message_id.clone())
                 .param("idemKey", key.map(str::to_owned))

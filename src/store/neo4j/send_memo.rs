@@ -21,7 +21,8 @@ const CAPACITY: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 
 struct Maps {
     parents: LruCache<MessageId, Message>,
-    memberships: LruCache<(GroupId, UserId), Membership>,
+    /// The author's membership and the group's slow mode.
+    memberships: LruCache<(GroupId, UserId), (Membership, u32)>,
 }
 
 pub(super) struct SendMemo {
@@ -45,6 +46,7 @@ impl Default for SendMemo {
 pub(super) struct Recalled {
     pub parent: Option<Message>,
     pub membership: Membership,
+    pub slow_mode_seconds: u32,
 }
 
 impl SendMemo {
@@ -69,15 +71,19 @@ impl SendMemo {
                 (parent.group_id.clone(), Some(parent))
             }
         };
-        let membership = maps
+        let (membership, slow_mode_seconds) = maps
             .memberships
             .get(&(group, new.author_id.clone()))?
             .clone();
-        Some(Recalled { parent, membership })
+        Some(Recalled {
+            parent,
+            membership,
+            slow_mode_seconds,
+        })
     }
 
     /// Remembers what a send that went through was checked on.
-    pub fn keep(&self, parent: Option<&Message>, membership: &Membership) {
+    pub fn keep(&self, parent: Option<&Message>, membership: &Membership, slow_mode_seconds: u32) {
         let mut maps = self.maps();
         if let Some(parent) = parent {
             // Its text plays no part in a send: not kept.
@@ -88,7 +94,8 @@ impl SendMemo {
             maps.parents.put(parent.id.clone(), parent);
         }
         let key = (membership.group_id.clone(), membership.user_id.clone());
-        maps.memberships.put(key, membership.clone());
+        maps.memberships
+            .put(key, (membership.clone(), slow_mode_seconds));
     }
 
     /// Forgets what `new` was checked on: its guard found a change.

@@ -223,6 +223,7 @@ async fn a_batchs_records_run_at_once_and_only_the_unfinished_one_is_reported() 
             updated_at: now,
             muted_until: None,
             banned_until: None,
+            last_post_at: None,
         },
         now,
     );

@@ -62,7 +62,7 @@ pub async fn updating_a_group_changes_only_the_given_fields(store: DynStore) {
         name: Some(chorus::domain::text::group_name("New name").unwrap()),
         ..Default::default()
     };
-    let updated = store.update_group(&g.id, &patch).await.unwrap();
+    let updated = store.update_group(&g.id, &patch, None).await.unwrap();
     assert_eq!(
         (updated.name.as_str(), updated.visibility),
         ("New name", Visibility::Private)
@@ -122,7 +122,7 @@ pub async fn group_search_finds_names_and_descriptions_folded_and_by_prefix(stor
         description: Some(Some("Bouldering in Zürich".into())),
         ..Default::default()
     };
-    store.update_group(&quiet.id, &patch).await.unwrap();
+    store.update_group(&quiet.id, &patch, None).await.unwrap();
     assert_eq!(
         group_candidates(&store, "boulder*").await,
         ["Quiet"],
@@ -132,7 +132,7 @@ pub async fn group_search_finds_names_and_descriptions_folded_and_by_prefix(stor
         description: Some(None),
         ..Default::default()
     };
-    store.update_group(&quiet.id, &patch).await.unwrap();
+    store.update_group(&quiet.id, &patch, None).await.unwrap();
     assert!(group_candidates(&store, "bouldering").await.is_empty());
     assert_eq!(
         group_candidates(&store, "quiet").await,
@@ -324,7 +324,7 @@ pub async fn missing_groups_are_not_found(store: DynStore) {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     let err = store
-        .update_group(&missing, &GroupPatch::default())
+        .update_group(&missing, &GroupPatch::default(), None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");

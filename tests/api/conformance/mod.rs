@@ -104,6 +104,7 @@ macro_rules! conformance_suite {
             case!(search::candidates_are_the_scopes_own_whatever_other_groups_hold);
             case!(moderation::timed_mutes_and_bans_end_at_their_instant_with_no_job);
             case!(moderation::reports_are_one_per_reporter_and_resolved_once);
+            case!(moderation::slow_mode_lets_one_post_per_window_under_concurrency);
             case!(groups::transitions_follow_the_state_machine_and_keep_member_count);
             case!(groups::refused_transitions_change_nothing);
             case!(groups::member_lists_page_in_both_directions);

@@ -207,3 +207,50 @@ pub async fn reports_are_one_per_reporter_and_resolved_once(store: DynStore) {
         "one entry, none for the refused resolutions"
     );
 }
+
+/// Slow mode under 8 concurrent posts of one member: exactly one lands in
+/// the window; the next window lets one more; owners are exempt.
+pub async fn slow_mode_lets_one_post_per_window_under_concurrency(store: DynStore) {
+    use chorus::domain::group::GroupPatch;
+    let (owner, ann) = (user(&store, "owner").await, user(&store, "ann").await);
+    let g = group(&store, &owner, "Club").await;
+    admit(&store, &g.id, &owner, &ann).await;
+    let patch = GroupPatch {
+        slow_mode_seconds: Some(60),
+        ..Default::default()
+    };
+    let updated = store.update_group(&g.id, &patch, None).await.unwrap();
+    assert_eq!(updated.slow_mode_seconds, 60);
+    let t0 = chorus::domain::now();
+    let racers: Vec<_> = (0..8)
+        .map(|i| {
+            let mut new = new_message(&g.id, None, &ann, &format!("first {i}"), None);
+            new.now = t0;
+            let store = store.clone();
+            tokio::spawn(async move { store.post_message(&new).await })
+        })
+        .collect();
+    let (mut landed, mut limited) = (0, 0);
+    for racer in racers {
+        match racer.await.unwrap() {
+            Ok(_) => landed += 1,
+            Err(StoreError::Rejected(DomainError::RateLimited { retry_after_ms })) => {
+                assert!(retry_after_ms > 0 && retry_after_ms <= 60_000);
+                limited += 1;
+            }
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!((landed, limited), (1, 7));
+    let mut early = new_message(&g.id, None, &ann, "still early", None);
+    early.now = t0 + Duration::seconds(59);
+    assert!(store.post_message(&early).await.is_err());
+    let mut later = new_message(&g.id, None, &ann, "next window", None);
+    later.now = t0 + Duration::seconds(60);
+    store.post_message(&later).await.unwrap();
+    for i in 0..3 {
+        let mut mine = new_message(&g.id, None, &owner, &format!("owner {i}"), None);
+        mine.now = t0;
+        store.post_message(&mine).await.unwrap();
+    }
+}
