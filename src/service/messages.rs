@@ -2,6 +2,7 @@ use super::uploads::Claim;
 use super::Service;
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::MessageBody;
 use crate::domain::{AttachmentId, DomainError, DomainResult, GroupId, MessageId, UserId};
@@ -192,9 +193,10 @@ impl Service {
             return Ok(message);
         }
         let now = Self::now();
+        let log = ModerationEntry::of_delete(viewer, &message, now);
         let recorded = self
             .store
-            .change_message(id, &MessageChange::Delete { at: now })
+            .change_message_logged(id, &MessageChange::Delete { at: now }, log.as_ref())
             .await?;
         self.announce(recorded.events).await;
         self.forget_files(&message.attachments).await;

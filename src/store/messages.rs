@@ -4,6 +4,7 @@ use super::{Recorded, StoreResult};
 use crate::domain::group::Group;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent, Posted};
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{MessageId, UserId};
 use async_trait::async_trait;
@@ -41,9 +42,20 @@ pub trait Messages: Send + Sync {
     /// The message's nearest `last` ancestors (at most
     /// [`crate::domain::message::MAX_ANCESTORS`]), root-most first, parent last.
     async fn ancestors(&self, id: &MessageId, last: usize) -> StoreResult<Vec<Message>>;
+    /// An edit or a delete, with no moderation log entry.
     async fn change_message(
         &self,
         id: &MessageId,
         change: &MessageChange,
+    ) -> StoreResult<Recorded<Message>> {
+        self.change_message_logged(id, change, None).await
+    }
+    /// An edit or a delete, appending `log` (a moderator's delete) to the
+    /// moderation log in the same transaction.
+    async fn change_message_logged(
+        &self,
+        id: &MessageId,
+        change: &MessageChange,
+        log: Option<&ModerationEntry>,
     ) -> StoreResult<Recorded<Message>>;
 }

@@ -325,3 +325,57 @@ async fn slow_mode_holds_plain_members_to_one_post_a_window() {
     let entry = &log["group"]["moderationLog"]["edges"][0]["node"];
     assert_eq!(entry["action"], "SLOW_MODE_CHANGED");
 }
+
+#[tokio::test]
+async fn deletes_by_admins_pins_and_bots_are_logged_and_own_deletes_are_not() {
+    let app = spawn_app().await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &bob).await;
+    let delete = "mutation($m: ID!) { deleteMessage(id: $m) { id } }";
+    let own = bob.post(&g, "oops").await;
+    bob.ok(delete, json!({"m": own})).await;
+    let theirs = bob.post(&g, "rude").await;
+    alice.ok(delete, json!({"m": theirs})).await;
+    let kept = bob.post(&g, "pin me").await;
+    let pin = "mutation($m: ID!) { pinMessage(id: $m) { id } }";
+    alice.ok(pin, json!({"m": kept})).await;
+    alice.ok(pin, json!({"m": kept})).await;
+    alice
+        .ok(
+            "mutation($m: ID!) { unpinMessage(id: $m) { id } }",
+            json!({"m": kept}),
+        )
+        .await;
+    let create = "mutation($g: ID!) { createBot(groupId: $g, name: \"Helper\") { bot { id } } }";
+    let bot = alice.ok(create, json!({"g": g})).await["createBot"]["bot"]["id"].clone();
+    let revoke = "mutation($b: ID!) { revokeBot(botId: $b) { id } }";
+    alice.ok(revoke, json!({"b": bot})).await;
+    alice.ok(revoke, json!({"b": bot})).await;
+    let log = alice.ok(LOG, json!({"g": g})).await;
+    let entries: Vec<(String, Value)> = log["group"]["moderationLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let n = &e["node"];
+            (
+                n["action"].as_str().unwrap().to_owned(),
+                n["targetUser"]["id"].clone(),
+            )
+        })
+        .collect();
+    let actions: Vec<&str> = entries.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "MESSAGE_DELETED",
+            "PINNED",
+            "UNPINNED",
+            "BOT_CREATED",
+            "BOT_REVOKED"
+        ],
+        "one entry per change: none for the author's own delete or the repeats"
+    );
+    assert_eq!(entries[0].1, json!(bob.id));
+}

@@ -8,6 +8,7 @@ use crate::domain::keyset;
 use crate::domain::membership::Membership;
 use crate::domain::message::MessageChange;
 use crate::domain::message::{Message, NewMessage, Parent, Posted};
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
 use crate::domain::UserId;
@@ -193,10 +194,11 @@ impl Messages for MemoryStore {
         self.state.lock().ancestors(id, last)
     }
 
-    async fn change_message(
+    async fn change_message_logged(
         &self,
         id: &MessageId,
         change: &MessageChange,
+        log: Option<&ModerationEntry>,
     ) -> StoreResult<Recorded<Message>> {
         let mut state = self.state.lock();
         let row = state
@@ -213,6 +215,9 @@ impl Messages for MemoryStore {
             if let Some(group) = state.groups.get_mut(&after.group_id) {
                 group.pins.retain(|pinned| pinned != id);
             }
+        }
+        if let Some(entry) = log {
+            state.log.append(entry);
         }
         let events = DomainEvent::of_change(change, &before, after.clone());
         Ok(state.record(after, events.into_iter().collect()))

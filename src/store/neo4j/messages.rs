@@ -12,6 +12,7 @@ use crate::domain::group::Group;
 use crate::domain::membership::Membership;
 use crate::domain::message::{Message, MessageChange, Parent};
 use crate::domain::message::{NewMessage, Posted};
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::MessageId;
 use crate::domain::UserId;
@@ -149,11 +150,12 @@ impl Messages for Neo4jStore {
         rows::convert(chain)
     }
 
-    #[tracing::instrument(skip(self, change))]
-    async fn change_message(
+    #[tracing::instrument(skip(self, change, log))]
+    async fn change_message_logged(
         &self,
         id: &MessageId,
         change: &MessageChange,
+        log: Option<&ModerationEntry>,
     ) -> StoreResult<Recorded<Message>> {
         write_txn!(self.graph, |txn| {
             let locked = q::MESSAGE_LOCK.query().param("id", id.as_str());
@@ -213,6 +215,9 @@ impl Messages for Neo4jStore {
             let events: Vec<DomainEvent> = DomainEvent::of_change(change, &before, after.clone())
                 .into_iter()
                 .collect();
+            if let Some(entry) = log {
+                super::moderation::log(txn, entry).await?;
+            }
             super::outbox::record(txn, &events).await?;
             Ok(Recorded {
                 value: after,
