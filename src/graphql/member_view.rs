@@ -85,6 +85,7 @@ pub const SHARED: &[(&str, &str, Option<&str>)] = &[
     ("Group", "visibility", None),
     ("Group", "createdAt", None),
     ("Group", "memberCount", None),
+    ("Group", "slowModeSeconds", None),
 ];
 
 /// Fields an event reaches whose value depends on who asks (or that read
@@ -114,6 +115,11 @@ pub const PER_VIEWER: &[(&str, &str)] = &[
     ("Group", "webhooks"),
     ("Group", "incomingWebhooks"),
     ("Group", "applications"),
+    ("Group", "viewerNextPostAt"),
+    ("Group", "reports"),
+    ("Group", "moderationLog"),
+    ("Membership", "mutedUntil"),
+    ("Membership", "bannedUntil"),
 ];
 
 /// Fragments within fragments a document may nest before it is taken as

@@ -14,6 +14,22 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+impl PageInfo {
+    /// The page info of a page whose edges have `cursors`, in order.
+    pub fn of<'a>(
+        cursors: impl DoubleEndedIterator<Item = &'a String> + Clone,
+        has_next_page: bool,
+        has_previous_page: bool,
+    ) -> Self {
+        Self {
+            has_next_page,
+            has_previous_page,
+            start_cursor: cursors.clone().next().cloned(),
+            end_cursor: cursors.last().cloned(),
+        }
+    }
+}
+
 /// Declares a Relay connection type and its edge type for one node type
 /// (where the node type is declared).
 macro_rules! connection_type {
@@ -120,11 +136,10 @@ fn connection<T, K: serde::Serialize, O, C: From<(Vec<(String, O)>, PageInfo)>>(
         .into_iter()
         .map(|item| (cursor::encode(kind, scope, &key(&item)), node(item)))
         .collect();
-    let page_info = PageInfo {
-        has_next_page: page.has_next,
-        has_previous_page: page.has_previous,
-        start_cursor: edges.first().map(|(c, _)| c.clone()),
-        end_cursor: edges.last().map(|(c, _)| c.clone()),
-    };
+    let page_info = PageInfo::of(
+        edges.iter().map(|(c, _)| c),
+        page.has_next,
+        page.has_previous,
+    );
     C::from((edges, page_info))
 }

@@ -151,12 +151,11 @@ impl Query {
                 highlights: hit.snippet.highlights.into_iter().map(Into::into).collect(),
             })
             .collect();
-        let page_info = PageInfo {
-            has_next_page: page.has_next,
-            has_previous_page: page.has_previous,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        };
+        let page_info = PageInfo::of(
+            edges.iter().map(|e| &e.cursor),
+            page.has_next,
+            page.has_previous,
+        );
         Ok(MessageSearchConnectionObject { edges, page_info })
     }
 
@@ -184,12 +183,11 @@ impl Query {
                 (cursor, GroupObject(hit.group))
             })
             .collect();
-        let page_info = PageInfo {
-            has_next_page: page.has_next,
-            has_previous_page: page.has_previous,
-            start_cursor: edges.first().map(|(c, _)| c.clone()),
-            end_cursor: edges.last().map(|(c, _)| c.clone()),
-        };
+        let page_info = PageInfo::of(
+            edges.iter().map(|(c, _)| c),
+            page.has_next,
+            page.has_previous,
+        );
         Ok(GroupConnection::from((edges, page_info)))
     }
 
