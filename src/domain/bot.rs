@@ -5,6 +5,7 @@
 use super::access::may_manage;
 use super::ids::{BotId, HookId};
 use super::membership::{Membership, MembershipState, Role};
+use super::moderation::{ModerationAction, ModerationEntry};
 use super::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +69,18 @@ pub enum BotChange {
 }
 
 impl NewBot {
+    /// The moderation log's entry of the new bot.
+    pub fn log_entry(&self) -> ModerationEntry {
+        let bot = UserId::of_bot(&self.id);
+        ModerationEntry::on_user(
+            &self.group_id,
+            &self.created_by,
+            ModerationAction::BotCreated,
+            &bot,
+            self.now,
+        )
+    }
+
     pub fn new(
         group_id: GroupId,
         name: &str,
@@ -145,6 +158,23 @@ pub struct BotDecision {
     pub bot: Bot,
     pub key: Option<KeyDigest>,
     pub left: Option<Membership>,
+}
+
+impl BotDecision {
+    /// The moderation log's entry when this decision revoked the bot (a
+    /// repeat changes nothing and records nothing).
+    pub fn log_entry(&self, actor: &UserId, now: Timestamp) -> Option<ModerationEntry> {
+        let bot = &self.bot;
+        (bot.revoked_at == Some(now)).then(|| {
+            ModerationEntry::on_user(
+                &bot.group_id,
+                actor,
+                ModerationAction::BotRevoked,
+                &bot.user_id,
+                now,
+            )
+        })
+    }
 }
 
 impl Bot {

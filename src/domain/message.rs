@@ -1,5 +1,6 @@
 use super::attachment::Attachment;
 use super::membership::Membership;
+use super::moderation::{ModerationAction, ModerationEntry};
 use super::text::MessageBody;
 use super::{DomainError, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,15 @@ pub struct Message {
 }
 
 impl Message {
+    /// The moderation log's entry of a delete by `by`: none when the
+    /// author deletes their own message.
+    pub fn moderated_delete(&self, by: &UserId, at: Timestamp) -> Option<ModerationEntry> {
+        (&self.author_id != by).then(|| {
+            let target = (&self.group_id, &self.id, &self.author_id);
+            ModerationEntry::on_message(by, ModerationAction::MessageDeleted, target, at)
+        })
+    }
+
     /// The connection this message is listed in.
     pub fn parent(&self) -> Parent {
         match &self.parent_id {

@@ -185,78 +185,31 @@ impl ModerationEntry {
         Some(entry)
     }
 
-    /// The entry of a pin or an unpin that changed something.
-    pub fn of_pin(
-        change: &crate::domain::pin::PinChange,
-        message: &crate::domain::message::Message,
-    ) -> Self {
-        let action = if change.pin {
-            ModerationAction::Pinned
-        } else {
-            ModerationAction::Unpinned
-        };
-        let mut entry = Self::new(&message.group_id, &change.by, action, change.now);
-        entry.target_message = Some(message.id.clone());
-        entry.target_user = Some(message.author_id.clone());
-        entry
-    }
-
-    /// The entry of a message deleted by someone else than its author (an
-    /// owner or admin).
-    pub fn of_delete(
-        by: &UserId,
-        message: &crate::domain::message::Message,
-        at: Timestamp,
-    ) -> Option<Self> {
-        if &message.author_id == by {
-            return None;
-        }
-        let mut entry = Self::new(&message.group_id, by, ModerationAction::MessageDeleted, at);
-        entry.target_message = Some(message.id.clone());
-        entry.target_user = Some(message.author_id.clone());
-        Some(entry)
-    }
-
-    /// The entry of a new bot (an incoming webhook's too).
-    pub fn of_new_bot(new: &crate::domain::bot::NewBot) -> Self {
-        let mut entry = Self::new(
-            &new.group_id,
-            &new.created_by,
-            ModerationAction::BotCreated,
-            new.now,
-        );
-        entry.target_user = Some(UserId::of_bot(&new.id));
-        entry
-    }
-
-    /// The entry of a bot revoked by this decision (a repeat changes
-    /// nothing and records nothing).
-    pub fn of_bot_decision(
+    /// An entry of `action` on `message` (its author the target user).
+    pub fn on_message(
         actor: &UserId,
-        decision: &crate::domain::bot::BotDecision,
-        now: Timestamp,
-    ) -> Option<Self> {
-        let bot = &decision.bot;
-        if bot.revoked_at != Some(now) {
-            return None;
-        }
-        let mut entry = Self::new(&bot.group_id, actor, ModerationAction::BotRevoked, now);
-        entry.target_user = Some(bot.user_id.clone());
-        Some(entry)
+        action: ModerationAction,
+        message: (&GroupId, &MessageId, &UserId),
+        at: Timestamp,
+    ) -> Self {
+        let (group, id, author) = message;
+        let mut entry = Self::new(group, actor, action, at);
+        entry.target_message = Some(id.clone());
+        entry.target_user = Some(author.clone());
+        entry
     }
 
-    /// The entry of a resolved report.
-    pub fn of_report(report: &crate::domain::report::Report) -> Option<Self> {
-        let (resolver, at) = (report.resolved_by.as_ref()?, report.resolved_at?);
-        let mut entry = Self::new(
-            &report.group_id,
-            resolver,
-            ModerationAction::ReportResolved,
-            at,
-        );
-        entry.target_user = Some(report.author_id.clone());
-        entry.target_message = Some(report.message_id.clone());
-        Some(entry)
+    /// An entry of `action` on a user.
+    pub fn on_user(
+        group: &GroupId,
+        actor: &UserId,
+        action: ModerationAction,
+        user: &UserId,
+        at: Timestamp,
+    ) -> Self {
+        let mut entry = Self::new(group, actor, action, at);
+        entry.target_user = Some(user.clone());
+        entry
     }
 
     /// The key the log is ordered by: (time in µs, id).

@@ -3,6 +3,7 @@
 
 use super::membership::Membership;
 use super::message::Message;
+use super::moderation::{ModerationAction, ModerationEntry};
 use super::{DomainError, DomainResult, MessageId, Timestamp, UserId};
 
 /// Messages one group holds pinned at most.
@@ -27,6 +28,17 @@ pub struct PinChange {
 }
 
 impl PinChange {
+    /// The moderation log's entry of this change, once it changed something.
+    pub fn log_entry(&self, message: &Message) -> ModerationEntry {
+        let action = if self.pin {
+            ModerationAction::Pinned
+        } else {
+            ModerationAction::Unpinned
+        };
+        let target = (&message.group_id, &message.id, &message.author_id);
+        ModerationEntry::on_message(&self.by, action, target, self.now)
+    }
+
     /// The one home of the rules, applied by both stores to what they read
     /// under their locks: the actor's membership and the group's pinned
     /// messages (in pin order). Owners and admins pin; a deleted message

@@ -6,6 +6,7 @@ use super::group::Visibility;
 use super::ids::ReportId;
 use super::membership::Membership;
 use super::message::Message;
+use super::moderation::{ModerationAction, ModerationEntry};
 use super::{DomainError, DomainResult, GroupId, MessageId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -132,6 +133,18 @@ impl Report {
             resolved_at: Some(now),
             ..self.clone()
         })
+    }
+
+    /// The moderation log's entry of the resolution, once resolved.
+    pub fn log_entry(&self) -> Option<ModerationEntry> {
+        let (resolver, at) = (self.resolved_by.as_ref()?, self.resolved_at?);
+        let target = (&self.group_id, &self.message_id, &self.author_id);
+        Some(ModerationEntry::on_message(
+            resolver,
+            ModerationAction::ReportResolved,
+            target,
+            at,
+        ))
     }
 
     /// The key report lists are ordered by: (created in µs, id).

@@ -2,7 +2,6 @@ use super::uploads::Claim;
 use super::Service;
 use crate::domain::message::MAX_ANCESTORS;
 use crate::domain::message::{Message, MessageChange, NewMessage, Parent};
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::MessageBody;
 use crate::domain::{AttachmentId, DomainError, DomainResult, GroupId, MessageId, UserId};
@@ -193,7 +192,7 @@ impl Service {
             return Ok(message);
         }
         let now = Self::now();
-        let log = ModerationEntry::of_delete(viewer, &message, now);
+        let log = message.moderated_delete(viewer, now);
         let recorded = self
             .store
             .change_message_logged(id, &MessageChange::Delete { at: now }, log.as_ref())

@@ -5,7 +5,6 @@ use crate::domain::bot::{Bot, BotChange, BotDecision, NewBot};
 use crate::domain::event::DomainEvent;
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::transition::Fallout;
 use crate::domain::user::User;
 use crate::domain::{GroupId, Timestamp, UserId};
@@ -142,7 +141,7 @@ impl Bots for MemoryStore {
     async fn create_bot(&self, new: &NewBot) -> StoreResult<Recorded<(Bot, Membership)>> {
         let mut state = self.state.lock();
         let created = state.create_bot(new)?;
-        state.log.append(&ModerationEntry::of_new_bot(new));
+        state.log.append(&new.log_entry());
         Ok(state.record(created, DomainEvent::of_new_bot(new)))
     }
 
@@ -190,7 +189,7 @@ impl Bots for MemoryStore {
     ) -> StoreResult<Recorded<Bot>> {
         let mut state = self.state.lock();
         let decision = state.change_bot(id, actor, change, now)?;
-        if let Some(entry) = ModerationEntry::of_bot_decision(actor, &decision, now) {
+        if let Some(entry) = decision.log_entry(actor, now) {
             state.log.append(&entry);
         }
         let events = DomainEvent::of_bot_decision(&decision, now);

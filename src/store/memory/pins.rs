@@ -3,7 +3,6 @@
 use super::MemoryStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::message::Message;
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::pin::PinChange;
 use crate::domain::GroupId;
 use crate::store::{Pins, Recorded, StoreError, StoreResult};
@@ -36,7 +35,7 @@ impl Pins for MemoryStore {
                 row.message.pinned_at = message.pinned_at;
                 row.message.pinned_by = message.pinned_by.clone();
             }
-            state.log.append(&ModerationEntry::of_pin(change, &message));
+            state.log.append(&change.log_entry(&message));
         }
         let events = DomainEvent::of_pin(&message, change.pin, changed, change.now);
         Ok(state.record(message, events.into_iter().collect()))

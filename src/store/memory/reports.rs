@@ -4,7 +4,6 @@ use super::MemoryStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::ids::ReportId;
 use crate::domain::keyset;
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::report::{Report, ReportAction, ReportState};
 use crate::domain::{GroupId, MessageId, Timestamp, UserId};
@@ -105,7 +104,7 @@ impl Reports for MemoryStore {
             .resolved(resolver, membership.as_ref(), action, now)
             .map_err(StoreError::rejected)?;
         state.reports.put(resolved.clone());
-        if let Some(entry) = ModerationEntry::of_report(&resolved) {
+        if let Some(entry) = resolved.log_entry() {
             state.log.append(&entry);
         }
         Ok(resolved)

@@ -10,7 +10,6 @@ use crate::domain::bot::{Bot, BotChange, NewBot, LAST_USED_EVERY_SECS};
 use crate::domain::event::DomainEvent;
 use crate::domain::ids::{BotId, HookId};
 use crate::domain::membership::Membership;
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::{GroupId, Timestamp, UserId};
 use crate::store::{Bots, Recorded, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -110,7 +109,7 @@ impl Bots for Neo4jStore {
                 .param("hookId", new.hook.as_ref().map(|h| h.0.to_string()))
                 .param("hookSecretHash", new.hook.as_ref().map(|h| h.1.clone()));
             tx::rows::<rows::Ignored>(txn, create).await?;
-            super::moderation::log(txn, &ModerationEntry::of_new_bot(new)).await?;
+            super::moderation::log(txn, &new.log_entry()).await?;
             super::outbox::record(txn, &events).await?;
             Ok(())
         })?;
@@ -189,7 +188,7 @@ impl Bots for Neo4jStore {
                     .param("delta", -1i64);
                 tx::rows::<rows::Ignored>(txn, count).await?;
             }
-            if let Some(entry) = ModerationEntry::of_bot_decision(actor, &decision, now) {
+            if let Some(entry) = decision.log_entry(actor, now) {
                 super::moderation::log(txn, &entry).await?;
             }
             let events = DomainEvent::of_bot_decision(&decision, now);

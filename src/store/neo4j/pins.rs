@@ -8,7 +8,6 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::membership::Membership;
 use crate::domain::message::Message;
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::pin::PinChange;
 use crate::domain::{GroupId, MessageId};
 use crate::store::{Messages, Pins, Recorded, StoreError, StoreResult};
@@ -63,7 +62,7 @@ impl Pins for Neo4jStore {
                     )
                     .param("pinned", ids);
                 tx::rows::<rows::Ignored>(txn, write).await?;
-                super::moderation::log(txn, &ModerationEntry::of_pin(change, &message)).await?;
+                super::moderation::log(txn, &change.log_entry(&message)).await?;
             }
             let events: Vec<DomainEvent> =
                 DomainEvent::of_pin(&message, change.pin, changed, change.now)

@@ -9,7 +9,6 @@ use super::Neo4jStore;
 use crate::domain::event::DomainEvent;
 use crate::domain::ids::ReportId;
 use crate::domain::membership::Membership;
-use crate::domain::moderation::ModerationEntry;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::report::{Report, ReportAction, ReportReason, ReportState};
 use crate::domain::{GroupId, MessageId, Timestamp, UserId};
@@ -171,7 +170,7 @@ impl Reports for Neo4jStore {
                 .param("resolvedBy", resolver.as_str())
                 .param("resolvedAt", micros(now));
             tx::rows::<rows::Ignored>(txn, write).await?;
-            if let Some(entry) = ModerationEntry::of_report(&resolved) {
+            if let Some(entry) = resolved.log_entry() {
                 super::moderation::log(txn, &entry).await?;
             }
             Ok(resolved)
