@@ -176,13 +176,30 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
     println!("(hits on the first page in brackets; {big} messages written in {wrote:.1?})");
 
     let started = Instant::now();
-    let owner = viewer.clone();
+    // 100 owners: one user owning every group would make a node of 100,000
+    // relationships, which is not what a deployment looks like.
+    let mut owners = Vec::new();
+    for n in 0..100 {
+        let profile = chorus::domain::user::Profile {
+            id: UserId::parse(&format!("owner{n}")).unwrap(),
+            name: format!("owner {n}"),
+            email: None,
+            picture_url: None,
+        };
+        owners.push(
+            store
+                .upsert_user(&profile, chorus::domain::now())
+                .await
+                .unwrap()
+                .id,
+        );
+    }
     let mut at = 0u64;
     while at < big {
         let end = (at + REFRESH_EVERY).min(big);
         let writers: Vec<_> = (0..WRITERS)
             .map(|w| {
-                let (store, owner) = (store.clone(), owner.clone());
+                let (store, owners) = (store.clone(), owners.clone());
                 tokio::spawn(async move {
                     for i in (at + w..end).step_by(WRITERS as usize) {
                         let words = body(i);
@@ -194,7 +211,8 @@ async fn bench(label: &str, store: Arc<dyn Store>, big: u64, runs: usize) {
                             visibility: Visibility::Private,
                         };
                         let now = chorus::domain::now();
-                        store.create_group(&new, &owner, now).await.unwrap();
+                        let owner = &owners[i as usize % owners.len()];
+                        store.create_group(&new, owner, now).await.unwrap();
                     }
                 })
             })
