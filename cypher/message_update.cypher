@@ -1,7 +1,7 @@
 // Writes an edited or deleted message and its mentions, and keeps the
 // markers of members it stops or starts mentioning in step
 // (domain::reading::Marker::unmentioned and ::mentioned).
-// Params: $id, $body, $attachments (its files as JSON, or null: none once deleted),
+// Params: $id, $authorId (a deleted account's messages move to its ghost id), $body, $attachments (its files as JSON, or null: none once deleted),
 //         $searchText (its words as search indexes them, empty once deleted), $editedAt, $deletedAt, $pinnedAt, $pinnedBy, $unpin (it was pinned
 //         and is deleted), $mentions (members named now),
 //         $removed, $added (of the mentions, members no longer and newly named)
@@ -10,7 +10,7 @@
 //          mentions, reactionKeys, reactionCounts (in order of first use),
 //          pinnedAt, pinnedBy, attachments (JSON, or null for none)
 MATCH (m:Message {id: $id})
-SET m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions,
+SET m.authorId = $authorId, m.body = $body, m.editedAt = $editedAt, m.deletedAt = $deletedAt, m.mentions = $mentions,
     m.pinnedAt = $pinnedAt, m.pinnedBy = $pinnedBy, m.attachments = $attachments,
     m.searchText = $searchText
 WITH m

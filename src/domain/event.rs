@@ -200,8 +200,10 @@ impl DomainEvent {
             MessageChange::Edit { at, .. } => {
                 Some(Self::message(EventKind::MessageEdited, after, *at))
             }
-            MessageChange::Delete { .. } if before.is_deleted() => None,
-            MessageChange::Delete { at } => {
+            MessageChange::Delete { .. } | MessageChange::Erase { .. } if before.is_deleted() => {
+                None
+            }
+            MessageChange::Delete { at } | MessageChange::Erase { at, .. } => {
                 Some(Self::message(EventKind::MessageDeleted, after, *at))
             }
         }

@@ -51,9 +51,13 @@ id_type!(WebhookId, "wh_", "webhook");
 id_type!(AttachmentId, "at_", "attachment");
 id_type!(ModerationEntryId, "me_", "moderation entry");
 id_type!(ReportId, "rp_", "report");
+id_type!(ExportId, "ex_", "data export");
 
 /// Bots' user ids start with this; no person's may (`UserId::person`).
 pub const BOT_USER_PREFIX: &str = "bot_";
+/// The ids a deleted account's messages move to start with this; no
+/// person's may.
+pub const DELETED_USER_PREFIX: &str = "deleted_";
 
 impl UserId {
     /// The user of a bot: `bot_` and the bot id's random part.
@@ -63,12 +67,21 @@ impl UserId {
     }
 
     /// A person's id from an identity token's subject: refused when it
-    /// could pass for a bot's.
+    /// could pass for a bot's or a deleted account's.
     pub fn person(sub: &str) -> Result<Self, DomainError> {
-        if sub.starts_with(BOT_USER_PREFIX) {
+        if sub.starts_with(BOT_USER_PREFIX) || sub.starts_with(DELETED_USER_PREFIX) {
             return Err(DomainError::invalid("malformed user id"));
         }
         Self::parse(sub)
+    }
+
+    /// A fresh id for what a deleted account leaves behind (its messages'
+    /// author): nobody signs in as it, so it shows as "Deleted user".
+    pub fn ghost() -> Self {
+        Self(format!(
+            "{DELETED_USER_PREFIX}{}",
+            uuid::Uuid::now_v7().simple()
+        ))
     }
 
     pub fn is_bot(&self) -> bool {

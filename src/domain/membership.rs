@@ -127,6 +127,10 @@ pub enum Action {
     Unmute,
     SetRole(Role),
     TransferOwnership,
+    /// The member's account is deleted: they leave (an owner too, once no
+    /// other member is left), an application is withdrawn, and their note
+    /// goes; a ban stays.
+    Erase,
 }
 
 /// Shown without the applicant's note and the rejection reason, so that
@@ -154,6 +158,7 @@ impl fmt::Debug for Action {
             Self::Unmute => f.write_str("Unmute"),
             Self::SetRole(role) => write!(f, "SetRole({role:?})"),
             Self::TransferOwnership => f.write_str("TransferOwnership"),
+            Self::Erase => f.write_str("Erase"),
         }
     }
 }

@@ -249,6 +249,9 @@ pub struct Posted {
 pub enum MessageChange {
     Edit { body: MessageBody, at: Timestamp },
     Delete { at: Timestamp },
+    /// Its author's account is deleted: a delete (if not deleted yet) that
+    /// also moves the message to `ghost`, the id it shows "Deleted user" as.
+    Erase { at: Timestamp, ghost: UserId },
 }
 
 impl MessageChange {
@@ -261,6 +264,10 @@ impl MessageChange {
                     Err(DomainError::conflict("a deleted message cannot be edited"))
                 }
                 Self::Delete { .. } => Ok(()),
+                Self::Erase { ghost, .. } => {
+                    message.author_id = ghost.clone();
+                    Ok(())
+                }
             },
             Self::Edit { body, at } => {
                 message.mentions = super::reading::mentions(body.as_str());
@@ -268,7 +275,10 @@ impl MessageChange {
                 message.edited_at = Some(*at);
                 Ok(())
             }
-            Self::Delete { at } => {
+            Self::Delete { at } | Self::Erase { at, .. } => {
+                if let Self::Erase { ghost, .. } = self {
+                    message.author_id = ghost.clone();
+                }
                 message.mentions.clear();
                 message.attachments.clear();
                 message.pinned_at = None;

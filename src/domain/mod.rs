@@ -1,6 +1,7 @@
 //! The chorus domain: values, rules and events. No I/O lives here.
 
 pub mod access;
+pub mod account;
 pub mod attachment;
 pub mod bot;
 pub mod cursor;

@@ -176,7 +176,8 @@ impl ModerationEntry {
             | Action::Withdraw
             | Action::Approve
             | Action::Reject { .. }
-            | Action::Leave => return None,
+            | Action::Leave
+            | Action::Erase => return None,
         };
         let mut entry = Self::new(&target.group_id, actor, kind, now);
         entry.target_user = Some(target.user_id.clone());

@@ -51,7 +51,7 @@ fn decide_now(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
     access::may_transition(s.actor_id, s.target_id, action)?;
     let self_service = matches!(
         action,
-        Action::Apply { .. } | Action::Withdraw | Action::Leave
+        Action::Apply { .. } | Action::Withdraw | Action::Leave | Action::Erase
     );
     if self_service != (s.actor_id == s.target_id) {
         return Err(DomainError::invalid(if self_service {
@@ -122,6 +122,15 @@ fn decide_now(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
             }
             _ => Err(DomainError::conflict("the user has no pending application")),
         },
+        Action::Erase => {
+            let (mut next, delta) = match state {
+                Some(S::Member) => (current.moved(S::Left, None, now), -1),
+                Some(S::Applied) => (current.moved(S::Left, None, now), 0),
+                _ => (current, 0),
+            };
+            next.note = None;
+            ok(next, delta)
+        }
         Action::Leave => match (state, current.role) {
             (Some(S::Member), Some(Role::Owner)) => Err(DomainError::conflict(
                 "the owner cannot leave; transfer ownership first",

@@ -1,4 +1,4 @@
-//! The storage port: one trait per capability (users, attachments, groups,
+//! The storage port: one trait per capability (users, accounts, attachments, groups,
 //! memberships, messages, reactions, pins, threads, outbox, bots, read state, search, webhooks,
 //! the moderation log), `Store` for
 //! all of them; two implementations (`memory`, and Neo4j), one conformance
@@ -8,6 +8,7 @@
 //! write (sequence numbers, counters, membership transitions, idempotent
 //! sends) correct under any number of concurrent callers.
 
+mod accounts;
 mod attachments;
 mod bots;
 mod groups;
@@ -26,6 +27,7 @@ mod threads;
 mod users;
 mod webhooks;
 
+pub use accounts::Accounts;
 pub use attachments::Attachments;
 pub use bots::Bots;
 pub use groups::Groups;
@@ -108,6 +110,7 @@ pub type MyGroupKey = (i64, GroupId);
 /// it, in the adapter file that holds that capability's code.
 pub trait Store:
     Users
+    + Accounts
     + Attachments
     + Groups
     + Memberships
@@ -128,6 +131,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: Users
+        + Accounts
         + Attachments
         + Groups
         + Memberships

@@ -22,6 +22,17 @@ pub(super) struct BotTable {
     hooks: HashMap<HookId, (BotId, String)>,
 }
 
+impl BotTable {
+    pub(super) fn created_by(&self, user: &UserId) -> Vec<Bot> {
+        let mut bots: Vec<Bot> = (self.rows.values())
+            .filter(|b| &b.created_by == user)
+            .cloned()
+            .collect();
+        bots.sort_by(|a, b| a.id.cmp(&b.id));
+        bots
+    }
+}
+
 impl State {
     /// Applies what a membership change does to the group's integrations
     /// (`bot::fallout`), inside the transition's lock.

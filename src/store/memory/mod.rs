@@ -6,6 +6,7 @@
 //! transactions (gap-free `seq`, exact counters, one winner per membership
 //! transition, one message per client id) hold here by construction.
 
+mod accounts;
 mod attachments;
 mod bots;
 mod groups;
@@ -74,6 +75,8 @@ struct State {
     search: search::SearchIndex,
     log: moderation::LogTable,
     reports: reports::ReportTable,
+    /// Deletions under way and data exports.
+    accounts: accounts::AccountTable,
     /// Uploads, with whether a sweep kept them.
     attachments: HashMap<AttachmentId, (Attachment, bool)>,
 }

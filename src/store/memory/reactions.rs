@@ -20,6 +20,16 @@ pub(super) struct ReactionTable {
 }
 
 impl ReactionTable {
+    /// Every reaction `user` holds, by reaction id.
+    pub(super) fn of_user(&self, user: &UserId) -> Vec<Reaction> {
+        let mut held: Vec<Reaction> = (self.held.iter())
+            .filter(|((_, holder), _)| holder == user)
+            .flat_map(|(_, reactions)| reactions.iter().cloned())
+            .collect();
+        held.sort_by_key(Reaction::id);
+        held
+    }
+
     fn keys_of(&self, message: &MessageId, user: &UserId) -> Vec<String> {
         let held = self.held.get(&(message.clone(), user.clone()));
         held.into_iter().flatten().map(|r| r.key.clone()).collect()

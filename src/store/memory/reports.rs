@@ -22,6 +22,21 @@ pub(super) struct ReportTable {
 }
 
 impl ReportTable {
+    /// A deleted account leaves: its reports' notes go, and it is named
+    /// as `ghost` wherever it reported or was reported.
+    pub(super) fn forget(&mut self, user: &UserId, ghost: &UserId) {
+        self.by_reporter.retain(|(reporter, _), _| reporter != user);
+        for report in self.by_id.values_mut() {
+            if &report.reporter_id == user {
+                report.reporter_id = ghost.clone();
+                report.note = None;
+            }
+            if &report.author_id == user {
+                report.author_id = ghost.clone();
+            }
+        }
+    }
+
     fn put(&mut self, report: Report) {
         if let Some(old) = self.by_id.get(&report.id) {
             if let Some(list) = self.lists.get_mut(&(old.group_id.clone(), old.state)) {

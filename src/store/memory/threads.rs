@@ -63,6 +63,25 @@ impl ThreadTable {
         }
     }
 
+    /// A deleted account leaves: its threads' lists and participations go,
+    /// and its place among recent repliers moves to `ghost`.
+    pub(super) fn forget(&mut self, user: &UserId, ghost: &UserId) {
+        self.by_user.remove(user);
+        self.by_user_group.retain(|(u, _), _| u != user);
+        for (root, people) in &mut self.participants {
+            if let Some(at) = people.iter().position(|u| u == user) {
+                people[at] = ghost.clone();
+                if let Some(thread) = self.by_root.get_mut(root) {
+                    for recent in &mut thread.recent {
+                        if recent == user {
+                            *recent = ghost.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn join(&mut self, user: &UserId, thread: &Thread) {
         let key = thread.key();
         let group = (user.clone(), thread.group_id.clone());

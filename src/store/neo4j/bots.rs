@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct BotRow {
+pub(super) struct BotRow {
     id: BotId,
     user_id: UserId,
     group_id: GroupId,

@@ -185,6 +185,7 @@ impl Messages for Neo4jStore {
             let write = q::MESSAGE_UPDATE
                 .query()
                 .param("id", id.as_str())
+                .param("authorId", message.author_id.as_str())
                 .param("mentions", names(now.iter().collect()))
                 .param("removed", removed)
                 .param("added", added)

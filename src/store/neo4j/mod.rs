@@ -6,6 +6,7 @@
 //! reads, so concurrent writers queue on that node's write lock; transient
 //! failures re-run the whole transaction (`tx::write`).
 
+mod accounts;
 mod attachments;
 mod bots;
 mod groups;

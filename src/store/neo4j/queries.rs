@@ -43,6 +43,23 @@ macro_rules! statements {
 }
 
 statements! {
+    DELETION_BEGIN = "deletion_begin";
+    USER_BLANK = "user_blank";
+    DELETIONS_PENDING = "deletions_pending";
+    DELETION_THREAD_RECENT = "deletion_thread_recent";
+    DELETION_PARTICIPATIONS = "deletion_participations";
+    DELETION_REPORTS_REPORTER = "deletion_reports_reporter";
+    DELETION_REPORTS_AUTHOR = "deletion_reports_author";
+    DELETION_FORGET = "deletion_forget";
+    MEMBERSHIPS_OF_USER = "memberships_of_user";
+    MESSAGES_AUTHORED = "messages_authored";
+    REACTIONS_BY_USER = "reactions_by_user";
+    BOTS_OF_CREATOR = "bots_of_creator";
+    EXPORT_SLOT_LOCK = "export_slot_lock";
+    EXPORTS_OF_USER = "exports_of_user";
+    EXPORT_PUT = "export_put";
+    EXPORTS_BY_IDS = "exports_by_ids";
+    EXPORTS_PENDING = "exports_pending";
     ADMIN_DELETE_EVERYTHING = "admin_delete_everything";
     ATTACHMENT_CLAIM = "attachment_claim";
     ATTACHMENT_PUT = "attachment_put";
@@ -283,5 +300,29 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "033_report_group",
         include_str!("../../../cypher/schema/033_report_group.cypher"),
+    ),
+    (
+        "034_message_author",
+        include_str!("../../../cypher/schema/034_message_author.cypher"),
+    ),
+    (
+        "035_reaction_user",
+        include_str!("../../../cypher/schema/035_reaction_user.cypher"),
+    ),
+    (
+        "036_deletion_user",
+        include_str!("../../../cypher/schema/036_deletion_user.cypher"),
+    ),
+    (
+        "037_export_id",
+        include_str!("../../../cypher/schema/037_export_id.cypher"),
+    ),
+    (
+        "038_export_user",
+        include_str!("../../../cypher/schema/038_export_user.cypher"),
+    ),
+    (
+        "039_export_slot_user",
+        include_str!("../../../cypher/schema/039_export_slot_user.cypher"),
     ),
 ];
