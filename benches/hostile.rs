@@ -52,6 +52,7 @@ async fn main() {
             report_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
                 100, 100,
             )),
+            jobs: None,
         },
     );
     // A 100-deep chain of 10,000-character replies.

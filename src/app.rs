@@ -159,6 +159,7 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         report_limiter: Arc::new(RateLimiter::of(Bucket::per_hour(
             crate::domain::report::PER_HOUR,
         ))),
+        jobs: None,
     };
     let parts = Parts {
         live: Some(broker.clone()),
@@ -226,6 +227,9 @@ async fn sweep_every_minute(service: Arc<Service>) {
         }
         if let Err(err) = service.sweep_uploads(crate::domain::now()).await {
             tracing::warn!(error = %err, "upload sweep failed");
+        }
+        if let Err(err) = service.sweep_jobs().await {
+            tracing::warn!(error = %err, "job sweep failed");
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct AwsConfig {
     /// `UPLOADS_BUCKET`: the S3 bucket of attachments (unset: uploads are
     /// refused).
     pub uploads_bucket: Option<String>,
+    /// `JOBS_QUEUE_URL`: the SQS queue of data exports and account
+    /// deletions (the `sweep` function reads it).
+    pub jobs_queue_url: Option<String>,
 }
 
 impl AwsConfig {
@@ -68,6 +71,7 @@ impl AwsConfig {
             apns_application_arn: env.text("APNS_PLATFORM_APPLICATION_ARN"),
             apns_sandbox_application_arn: env.text("APNS_SANDBOX_PLATFORM_APPLICATION_ARN"),
             uploads_bucket: env.text("UPLOADS_BUCKET"),
+            jobs_queue_url: env.text("JOBS_QUEUE_URL"),
         })
     }
 }

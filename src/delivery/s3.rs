@@ -155,6 +155,43 @@ impl FileStorage for S3Files {
     fn expires_strays(&self) -> bool {
         true
     }
+
+    async fn put_document(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(bytes.into())
+            .send()
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn document_url(
+        &self,
+        key: &str,
+        filename: &str,
+        valid: Duration,
+    ) -> Result<String, StorageError> {
+        let config = PresigningConfig::expires_in(valid).map_err(failed)?;
+        let presigned = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_disposition(content_disposition(false, filename))
+            .presigned(config)
+            .await
+            .map_err(failed)?;
+        Ok(presigned.uri().to_owned())
+    }
 }
 
 #[cfg(test)]

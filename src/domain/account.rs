@@ -3,13 +3,14 @@
 //! the steps and the stores keep what each step leaves.
 
 use super::bot::Bot;
+use super::group::{GroupPatch, Visibility};
 use super::ids::ExportId;
 use super::membership::Membership;
 use super::message::Message;
 use super::push::PushSubscription;
 use super::reaction::Reaction;
 use super::user::User;
-use super::{DomainError, DomainResult, Timestamp, UserId};
+use super::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -45,6 +46,21 @@ pub fn check_owned(owned_with_others: Option<&str>) -> DomainResult<()> {
         ))),
         None => Ok(()),
     }
+}
+
+/// What a group whose owner deleted their account as its last member
+/// becomes: private, its name (unique, so with the id's end) and
+/// description no longer theirs. `searchGroups` lists no group without
+/// members.
+pub fn closed_group(id: &GroupId) -> DomainResult<GroupPatch> {
+    let id = id.as_str();
+    let end = id.get(id.len().saturating_sub(8)..).unwrap_or(id);
+    Ok(GroupPatch {
+        name: Some(super::text::group_name(&format!("Deleted group {end}"))?),
+        description: Some(None),
+        visibility: Some(Visibility::Private),
+        slow_mode_seconds: None,
+    })
 }
 
 /// What a user who is gone (or never was) shows as: a name and nothing

@@ -84,6 +84,11 @@ impl UserId {
         ))
     }
 
+    /// Whether this is what a deleted account left behind ([`Self::ghost`]).
+    pub fn is_ghost(&self) -> bool {
+        self.0.starts_with(DELETED_USER_PREFIX)
+    }
+
     pub fn is_bot(&self) -> bool {
         self.0.starts_with(BOT_USER_PREFIX)
     }

@@ -25,9 +25,17 @@ impl Loader<UserId> for StoreLoader {
     type Value = User;
     type Error = Arc<DomainError>;
 
+    /// A deleted account's ghost id has no user: it shows as "Deleted
+    /// user".
     async fn load(&self, keys: &[UserId]) -> Loaded<UserId, User> {
         let users = self.0.store().users(keys).await.map_err(shared)?;
-        Ok(users.into_iter().map(|u| (u.id.clone(), u)).collect())
+        let mut found: HashMap<UserId, User> =
+            users.into_iter().map(|u| (u.id.clone(), u)).collect();
+        for ghost in keys.iter().filter(|k| k.is_ghost()) {
+            (found.entry(ghost.clone()))
+                .or_insert_with(|| crate::domain::account::deleted_user(ghost.clone()));
+        }
+        Ok(found)
     }
 }
 

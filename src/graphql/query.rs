@@ -200,6 +200,17 @@ impl Query {
         Ok(service(ctx)?.message(viewer, &id).await?.map(MessageObject))
     }
 
+    /// One of the viewer's data exports (`requestDataExport`); null for an
+    /// unknown id or someone else's.
+    async fn data_export(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<super::types::DataExportObject>> {
+        let viewer = viewer(ctx)?;
+        let Ok(id) = crate::domain::ids::ExportId::parse(&id) else {
+            return Ok(None);
+        };
+        let found = service(ctx)?.data_export(viewer, &id).await?;
+        Ok(found.map(super::types::DataExportObject))
+    }
+
     /// The viewer's Web Push subscriptions (at most 20).
     #[graphql(complexity = "super::types::list_cost(20, child_complexity)")]
     async fn my_push_subscriptions(

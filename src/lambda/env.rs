@@ -18,6 +18,7 @@ use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
 use crate::delivery::management::Management;
 use crate::delivery::mobile::{PlatformApps, SnsMobilePush};
 use crate::delivery::s3::S3Files;
+use crate::delivery::sqs_jobs::SqsJobs;
 use crate::delivery::sns::SnsPublisher;
 use crate::delivery::webpush::WebPushSender;
 use crate::domain::rate::Bucket;
@@ -147,6 +148,10 @@ impl Env {
                 .budget(Bucket::per_minute(self.config.search_per_minute), "search#"),
             report_limiter: self
                 .budget(Bucket::per_hour(crate::domain::report::PER_HOUR), "report#"),
+            jobs: Some(Arc::new(SqsJobs::new(
+                &self.sdk,
+                AwsConfig::require(&self.aws().jobs_queue_url, "JOBS_QUEUE_URL")?.to_owned(),
+            ))),
         };
         Ok(app::parts(&self.config, ports))
     }

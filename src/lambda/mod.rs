@@ -65,6 +65,7 @@ pub const COMMON_ENV: &[&str] = &[
     "RATE_LIMIT_TABLE",
     "WS_MANAGEMENT_ENDPOINT",
     "CHORUS_SECRETS_KEY",
+    "JOBS_QUEUE_URL",
 ];
 
 /// The `fanout` function: one domain event per SNS record (the runtime
@@ -90,17 +91,34 @@ pub async fn deliver(
     Ok(())
 }
 
-/// The `sweep` function (every minute): publishes the events the outbox
+/// The `sweep` function: every minute, publishes the events the outbox
 /// still holds (SNS was down, or a function stopped between commit and
-/// publish). Fails the invocation when some could not be published, so the
-/// failure shows in the function's metrics; the next run tries again.
-pub async fn sweep(service: &Service) -> Result<serde_json::Value, Error> {
-    let report = service.sweep_outbox(crate::domain::now()).await?;
-    let uploads = service.sweep_uploads(crate::domain::now()).await?;
+/// publish), sweeps uploads and finishes exports and deletions no job
+/// finished; given a batch of the job queue, runs its jobs. Fails the
+/// invocation when something is left (the next run, or SQS, tries again:
+/// every job is idempotent).
+pub async fn sweep(service: &Service, event: serde_json::Value) -> Result<serde_json::Value, Error> {
+    if event.get("Records").is_some() {
+        let batch: aws_lambda_events::sqs::SqsEvent = serde_json::from_value(event)?;
+        let mut ran = 0;
+        for record in batch.records {
+            let job: crate::service::ports::Job =
+                serde_json::from_str(record.body.as_deref().unwrap_or_default())?;
+            service.run_job(&job).await?;
+            ran += 1;
+        }
+        return Ok(serde_json::json!({ "jobs": ran }));
+    }
+    let now = crate::domain::now();
+    let report = service.sweep_outbox(now).await?;
+    let uploads = service.sweep_uploads(now).await?;
+    let jobs = service.sweep_jobs().await?;
     if report.failed > 0 {
         return Err(format!("{} events not published yet", report.failed).into());
     }
-    Ok(serde_json::json!({ "published": report.published, "uploadsSwept": uploads }))
+    Ok(serde_json::json!({
+        "published": report.published, "uploadsSwept": uploads, "jobs": jobs,
+    }))
 }
 
 /// Records API Gateway's domain on the request (the base of the URLs the

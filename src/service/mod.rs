@@ -1,6 +1,7 @@
 //! Use cases. Every public method takes the acting user and decides what
 //! that user may do before touching the store; resolvers only translate.
 
+mod accounts;
 mod bots;
 mod groups;
 mod hooks;
@@ -85,6 +86,7 @@ pub struct Shared {
     upload_rules: crate::domain::attachment::UploadRules,
     search_limiter: Arc<dyn RateLimit>,
     report_limiter: Arc<dyn RateLimit>,
+    jobs: Option<Arc<dyn ports::JobQueue>>,
 }
 
 /// The adapters a service runs on, by name.
@@ -108,6 +110,8 @@ pub struct Ports {
     pub search_limiter: Arc<dyn RateLimit>,
     /// Reports per user (`domain::report::PER_HOUR`).
     pub report_limiter: Arc<dyn RateLimit>,
+    /// Where exports and deletions run (`None`: tasks of this process).
+    pub jobs: Option<Arc<dyn ports::JobQueue>>,
     /// How long a write waits for its events to be published before
     /// returning.
     pub publish_wait: std::time::Duration,
@@ -128,6 +132,7 @@ impl Service {
             upload_rules,
             search_limiter,
             report_limiter,
+            jobs,
         } = ports;
         let shared = Shared {
             store,
@@ -146,6 +151,7 @@ impl Service {
             upload_rules,
             search_limiter,
             report_limiter,
+            jobs,
         };
         Self {
             shared: Arc::new(shared),
@@ -159,6 +165,15 @@ impl Service {
         Self {
             shared: self.shared.clone(),
             memo: Some(memo::AccessMemo::default()),
+        }
+    }
+
+    /// A handle of the process's own (no request memo), for work that
+    /// outlives the request.
+    fn process(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            memo: None,
         }
     }
 

@@ -211,6 +211,21 @@ pub trait FileStorage: Send + Sync + 'static {
     /// Whether storage deletes never-attached uploads itself (an S3
     /// lifecycle rule); otherwise the sweep does.
     fn expires_strays(&self) -> bool;
+    /// Stores a document the service made (a data export) under `key`.
+    async fn put_document(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StorageError>;
+    /// A GET of a stored document, downloaded as `filename`, valid for
+    /// `valid`.
+    async fn document_url(
+        &self,
+        key: &str,
+        filename: &str,
+        valid: std::time::Duration,
+    ) -> Result<String, StorageError>;
 }
 
 /// Where no file storage is configured (a Lambda without
@@ -255,4 +270,34 @@ impl FileStorage for NoFileStorage {
     fn expires_strays(&self) -> bool {
         true
     }
+    async fn put_document(&self, _: &str, _: Vec<u8>, _: &str) -> Result<(), StorageError> {
+        Err(not_configured())
+    }
+    async fn document_url(
+        &self,
+        _: &str,
+        _: &str,
+        _: std::time::Duration,
+    ) -> Result<String, StorageError> {
+        Err(not_configured())
+    }
+}
+
+/// Work done off the request path. Each is idempotent and resumable: the
+/// store keeps what is pending, and the sweep runs what no job finished.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Job {
+    /// Builds a data export's document.
+    Export(crate::domain::ids::ExportId),
+    /// Finishes deleting an account.
+    DeleteAccount(UserId),
+}
+
+/// Where jobs go to run in another process (an SQS queue the `sweep`
+/// function reads, on AWS). Without one, a job runs in a task of the
+/// process that made it.
+#[async_trait]
+pub trait JobQueue: Send + Sync + 'static {
+    async fn submit(&self, job: &Job) -> Result<(), RegistryError>;
 }

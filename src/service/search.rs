@@ -151,6 +151,9 @@ impl Service {
             .await?;
         let mut ranked: Vec<(search::Relevance, String, Group)> = candidates
             .into_iter()
+            // A group without members (its owner deleted their account as
+            // its last member) is nobody's to join.
+            .filter(|g| g.member_count > 0)
             .filter_map(|g| {
                 let text = search::group_text(&g.name, g.description.as_deref());
                 Some((query.score(&text)?, g.name.to_lowercase(), g))

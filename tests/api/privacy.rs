@@ -90,6 +90,7 @@ async fn notes_reasons_and_search_queries_are_not_recorded() {
         report_limiter: std::sync::Arc::new(chorus::service::rate_limit::RateLimiter::new(
             100, 100,
         )),
+        jobs: None,
     });
     let (owner, applicant) = (user("owner"), user("applicant"));
     for profile in [&owner, &applicant] {

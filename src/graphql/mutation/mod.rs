@@ -1,3 +1,4 @@
+mod account;
 mod bots;
 mod groups;
 mod live;
@@ -14,6 +15,7 @@ use async_graphql::{MergedObject, ID};
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    account::AccountMutation,
     bots::BotMutation,
     bots::HookMutation,
     groups::GroupMutation,

@@ -8,7 +8,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 
 /// A URL of this server (the local server's `/uploads`, a path) made
 /// absolute with the address clients reach it at; others as they are.
-fn absolute(ctx: &Context<'_>, url: String) -> String {
+pub(super) fn absolute(ctx: &Context<'_>, url: String) -> String {
     if !url.starts_with('/') {
         return url;
     }

@@ -1,5 +1,6 @@
 //! GraphQL wrappers of domain values (the domain stays free of GraphQL).
 
+mod account;
 mod attachment;
 mod bot;
 mod enums;
@@ -17,6 +18,7 @@ mod thread;
 mod user;
 mod webhook;
 
+pub use account::DataExportObject;
 pub use attachment::{AttachmentObject, UploadTicketObject};
 pub use bot::{BotObject, BotWithKeyObject};
 pub use enums::{
