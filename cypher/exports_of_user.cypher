@@ -4,5 +4,5 @@
 MATCH (e:DataExport {userId: $userId})
 RETURN e.id AS id, e.userId AS userId, e.state AS state, e.createdAt AS createdAt,
        e.finishedAt AS finishedAt
-ORDER BY createdAt DESC
+ORDER BY createdAt DESC, id DESC
 LIMIT 1

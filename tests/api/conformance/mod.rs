@@ -2,6 +2,7 @@
 //! run against every implementation. `conformance_suite!(name, factory)`
 //! instantiates every case for a store built by `factory().await`.
 
+pub mod accounts;
 pub mod attachments;
 pub mod bots;
 pub mod concurrency;
@@ -81,7 +82,7 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                attachments, bots, concurrency, groups, messages, moderation, outbox, pins,
+                accounts, attachments, bots, concurrency, groups, messages, moderation, outbox, pins,
                 reactions, reading, search, threads, webhooks,
             };
 
@@ -102,6 +103,10 @@ macro_rules! conformance_suite {
             case!(groups::updating_a_group_changes_only_the_given_fields);
             case!(groups::group_search_finds_names_and_descriptions_folded_and_by_prefix);
             case!(search::candidates_are_the_scopes_own_whatever_other_groups_hold);
+            case!(accounts::a_deletion_moves_messages_to_its_ghost_and_finishes_once);
+            case!(accounts::erasing_memberships_withdraws_and_leaves_but_keeps_bans);
+            case!(accounts::a_users_reactions_and_bots_are_listed_for_export_and_deletion);
+            case!(accounts::one_export_a_day_holds_under_concurrent_requests);
             case!(moderation::timed_mutes_and_bans_end_at_their_instant_with_no_job);
             case!(moderation::reports_are_one_per_reporter_and_resolved_once);
             case!(moderation::slow_mode_lets_one_post_per_window_under_concurrency);
