@@ -11,7 +11,7 @@ const UPLOAD: &str = "mutation($g: ID!, $name: String!, $type: String!, $size: I
     url method expiresAt headers { name value }
     attachment { id filename contentType size width height url }
   } }";
-const POST: &str = "mutation($g: ID!, $body: String!, $files: [ID!], $cid: String) {
+pub const POST: &str = "mutation($g: ID!, $body: String!, $files: [ID!], $cid: String) {
   postMessage(input: {groupId: $g, body: $body, attachmentIds: $files, clientMessageId: $cid}) {
     id body attachments { id filename contentType size url } } }";
 
@@ -24,14 +24,14 @@ pub const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-async fn ticket(client: &Client<'_>, group: &str, name: &str, kind: &str, size: usize) -> Value {
+pub async fn ticket(client: &Client<'_>, group: &str, name: &str, kind: &str, size: usize) -> Value {
     let vars = json!({"g": group, "name": name, "type": kind, "size": size});
     client.ok(UPLOAD, vars).await["createUpload"].clone()
 }
 
 /// PUTs `body` to the ticket's URL with its headers (a `content_type`
 /// given replaces the signed one).
-async fn put(ticket: &Value, body: &[u8], content_type: Option<&str>) -> reqwest::StatusCode {
+pub async fn put(ticket: &Value, body: &[u8], content_type: Option<&str>) -> reqwest::StatusCode {
     let mut request = reqwest::Client::new().put(ticket["url"].as_str().unwrap());
     for header in ticket["headers"].as_array().unwrap() {
         let name = header["name"].as_str().unwrap();

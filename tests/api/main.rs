@@ -5,6 +5,7 @@ mod helpers;
 mod neo4j_store;
 mod skip;
 
+mod accounts;
 mod apq;
 mod architecture;
 mod attachments;
