@@ -15,7 +15,7 @@ pub mod mobile;
 pub mod outbound;
 pub mod push;
 pub mod s3;
-pub mod sqs_jobs;
 pub mod sns;
+pub mod sqs_jobs;
 pub mod webhook;
 pub mod webpush;

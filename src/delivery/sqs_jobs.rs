@@ -28,7 +28,9 @@ impl JobQueue for SqsJobs {
             .message_body(body)
             .send()
             .await
-            .map_err(|e| RegistryError(Box::new(aws_sdk_sqs::Error::from(e.into_service_error()))))?;
+            .map_err(|e| {
+                RegistryError(Box::new(aws_sdk_sqs::Error::from(e.into_service_error())))
+            })?;
         Ok(())
     }
 }

@@ -247,11 +247,19 @@ pub struct Posted {
 /// A change to an existing message.
 #[derive(Debug, Clone)]
 pub enum MessageChange {
-    Edit { body: MessageBody, at: Timestamp },
-    Delete { at: Timestamp },
+    Edit {
+        body: MessageBody,
+        at: Timestamp,
+    },
+    Delete {
+        at: Timestamp,
+    },
     /// Its author's account is deleted: a delete (if not deleted yet) that
     /// also moves the message to `ghost`, the id it shows "Deleted user" as.
-    Erase { at: Timestamp, ghost: UserId },
+    Erase {
+        at: Timestamp,
+        ghost: UserId,
+    },
 }
 
 impl MessageChange {

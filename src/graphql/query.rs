@@ -202,7 +202,11 @@ impl Query {
 
     /// One of the viewer's data exports (`requestDataExport`); null for an
     /// unknown id or someone else's.
-    async fn data_export(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<super::types::DataExportObject>> {
+    async fn data_export(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> ApiResult<Option<super::types::DataExportObject>> {
         let viewer = viewer(ctx)?;
         let Ok(id) = crate::domain::ids::ExportId::parse(&id) else {
             return Ok(None);

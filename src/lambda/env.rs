@@ -18,8 +18,8 @@ use crate::delivery::dynamo_rate_limit::DynamoRateLimiter;
 use crate::delivery::management::Management;
 use crate::delivery::mobile::{PlatformApps, SnsMobilePush};
 use crate::delivery::s3::S3Files;
-use crate::delivery::sqs_jobs::SqsJobs;
 use crate::delivery::sns::SnsPublisher;
+use crate::delivery::sqs_jobs::SqsJobs;
 use crate::delivery::webpush::WebPushSender;
 use crate::domain::rate::Bucket;
 use crate::service::ports::{EventPublisher, NoEvents, NoFileStorage, RateLimit};
@@ -148,10 +148,8 @@ impl Env {
                 .budget(Bucket::per_minute(self.config.search_per_minute), "search#"),
             report_limiter: self
                 .budget(Bucket::per_hour(crate::domain::report::PER_HOUR), "report#"),
-            jobs: Some(Arc::new(SqsJobs::new(
-                &self.sdk,
-                AwsConfig::require(&self.aws().jobs_queue_url, "JOBS_QUEUE_URL")?.to_owned(),
-            ))),
+            jobs: (self.aws().jobs_queue_url.as_ref())
+                .map(|url| Arc::new(SqsJobs::new(&self.sdk, url.clone())) as _),
         };
         Ok(app::parts(&self.config, ports))
     }
@@ -183,6 +181,9 @@ impl Env {
     /// The `api` function: the local server's router, in front of which
     /// REST API v1 events lose the stage from their path (before routing).
     pub fn api(&self) -> Result<ApiService, Error> {
+        // Its exports and deletions run in the sweep function: a task of a
+        // Lambda instance stops when the response is sent.
+        AwsConfig::require(&self.aws().jobs_queue_url, "JOBS_QUEUE_URL")?;
         let router = app::app_router(&self.config, self.parts()?);
         Ok(tower::util::MapRequest::new(
             router,

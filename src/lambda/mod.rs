@@ -97,7 +97,10 @@ pub async fn deliver(
 /// finished; given a batch of the job queue, runs its jobs. Fails the
 /// invocation when something is left (the next run, or SQS, tries again:
 /// every job is idempotent).
-pub async fn sweep(service: &Service, event: serde_json::Value) -> Result<serde_json::Value, Error> {
+pub async fn sweep(
+    service: &Service,
+    event: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
     if event.get("Records").is_some() {
         let batch: aws_lambda_events::sqs::SqsEvent = serde_json::from_value(event)?;
         let mut ran = 0;

@@ -35,18 +35,14 @@ impl Service {
         account::check_confirm(viewer, confirm)?;
         self.throttle(viewer).await?;
         for membership in self.store.memberships_of(viewer).await? {
-            if membership.state != MembershipState::Member || membership.role != Some(Role::Owner)
-            {
+            if membership.state != MembershipState::Member || membership.role != Some(Role::Owner) {
                 continue;
             }
             let group = self.load_group(&membership.group_id).await?;
             let others = group.member_count > 1;
             account::check_owned(others.then_some(group.name.as_str()))?;
         }
-        let ghost = self
-            .store
-            .begin_deletion(viewer, &UserId::ghost())
-            .await?;
+        let ghost = self.store.begin_deletion(viewer, &UserId::ghost()).await?;
         self.seen.lock().pop(viewer);
         let deletion = Deletion {
             user_id: viewer.clone(),
@@ -107,7 +103,11 @@ impl Service {
         // be revoked any more was disabled when its creator lost the right).
         for bot in self.store.bots_created_by(user).await? {
             if bot.revoked_at.is_none() {
-                match self.store.change_bot(&bot.id, user, &BotChange::Revoke, now).await {
+                match self
+                    .store
+                    .change_bot(&bot.id, user, &BotChange::Revoke, now)
+                    .await
+                {
                     Ok(recorded) => self.announce(recorded.events).await,
                     Err(err) => tracing::info!(bot = %bot.id, error = %err, "bot left as is"),
                 }
@@ -137,7 +137,8 @@ impl Service {
     /// Web Push subscriptions and native devices go, with their platform
     /// endpoints.
     async fn forget_devices(&self, user: &UserId) -> DomainResult<()> {
-        let subscriptions = (self.push.of_users(std::slice::from_ref(user)).await).map_err(failed)?;
+        let subscriptions =
+            (self.push.of_users(std::slice::from_ref(user)).await).map_err(failed)?;
         for subscription in subscriptions {
             (self.push.remove(user, &subscription.endpoint).await).map_err(failed)?;
             if let Some(arn) = subscription.device.and_then(|d| d.arn) {
@@ -233,7 +234,9 @@ impl Service {
         let memberships = memberships.into_iter().map(|m| (name(&m), m));
         let mut messages = Vec::new();
         loop {
-            let after = messages.last().map(|m: &crate::domain::message::Message| &m.id);
+            let after = messages
+                .last()
+                .map(|m: &crate::domain::message::Message| &m.id);
             let page = self.store.authored(user, after, BATCH).await?;
             let done = page.len() < BATCH;
             messages.extend(page);
@@ -244,14 +247,18 @@ impl Service {
         let mut reactions = Vec::new();
         loop {
             let last = reactions.last().map(crate::domain::reaction::Reaction::id);
-            let page = self.store.reactions_by(user, last.as_deref(), BATCH).await?;
+            let page = self
+                .store
+                .reactions_by(user, last.as_deref(), BATCH)
+                .await?;
             let done = page.len() < BATCH;
             reactions.extend(page);
             if done {
                 break;
             }
         }
-        let subscriptions = (self.push.of_users(std::slice::from_ref(user)).await).map_err(failed)?;
+        let subscriptions =
+            (self.push.of_users(std::slice::from_ref(user)).await).map_err(failed)?;
         Ok(ExportData {
             user: profile,
             memberships: memberships.map(|(name, m)| (m, name)).collect(),

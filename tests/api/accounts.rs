@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 const DELETE: &str = "mutation($c: String!) { deleteMyAccount(confirm: $c) }";
-const PAGE: &str = "query($g: ID!) { group(id: $g) { memberCount messages(first: 20) { edges { node {
+const PAGE: &str =
+    "query($g: ID!) { group(id: $g) { memberCount messages(first: 20) { edges { node {
   id body author { id name } replyCount reactions { key count }
   replies(first: 5) { edges { node { id body author { name } } } } } } } } }";
 const SEARCH: &str = "query($q: String!) { searchMessages(query: $q) { edges { node { id } } } }";
@@ -74,7 +75,10 @@ async fn a_deleted_account_leaves_tombstones_by_deleted_user_and_no_text_anywher
     for wrong in ["alice", "", "BOB"] {
         assert_eq!(bob.err(DELETE, json!({"c": wrong})).await, "BAD_USER_INPUT");
     }
-    assert_eq!(alice.ok(PAGE, json!({"g": g})).await["group"]["memberCount"], 2);
+    assert_eq!(
+        alice.ok(PAGE, json!({"g": g})).await["group"]["memberCount"],
+        2
+    );
 
     assert_eq!(delete(&bob).await["deleteMyAccount"], true);
 
@@ -134,7 +138,10 @@ async fn a_deleted_account_leaves_tombstones_by_deleted_user_and_no_text_anywher
     assert_eq!(again["myPushSubscriptions"], json!([]));
     assert_eq!(again["me"]["name"], "bob name");
     let page = alice.ok(PAGE, json!({"g": g})).await;
-    assert!(!page.to_string().contains("bob name"), "old tombstones stay the ghost's");
+    assert!(
+        !page.to_string().contains("bob name"),
+        "old tombstones stay the ghost's"
+    );
 }
 
 #[tokio::test]
@@ -170,7 +177,10 @@ async fn an_owner_hands_over_first_and_a_group_owned_alone_closes() {
         assert_eq!(found["searchGroups"]["edges"], json!([]), "{words}");
     }
     let kept = dave
-        .ok("query($g: ID!) { group(id: $g) { memberCount } }", json!({"g": shared}))
+        .ok(
+            "query($g: ID!) { group(id: $g) { memberCount } }",
+            json!({"g": shared}),
+        )
         .await;
     assert_eq!(kept["group"]["memberCount"], 1);
 }
@@ -190,12 +200,18 @@ async fn a_webhook_retry_after_the_deletion_carries_no_text() {
     let secret = created["createWebhook"]["secret"].as_str().unwrap();
     use tokio::io::AsyncWriteExt;
     let stdin = child.stdin.as_mut().unwrap();
-    stdin.write_all(format!("{secret}\n").as_bytes()).await.unwrap();
+    stdin
+        .write_all(format!("{secret}\n").as_bytes())
+        .await
+        .unwrap();
 
     bob.post(&g, "bob's words for the hook").await;
     let first = crate::webhook_sender::next(&mut heard).await;
     assert_eq!(first["status"], 500);
-    assert_eq!(first["body"]["data"]["message"]["body"], "bob's words for the hook");
+    assert_eq!(
+        first["body"]["data"]["message"]["body"],
+        "bob's words for the hook"
+    );
     delete(&bob).await;
     let retry = crate::webhook_sender::next(&mut heard).await;
     assert_eq!(retry["status"], 200);
@@ -237,7 +253,10 @@ async fn a_user_exports_exactly_their_own_data_once_a_day() {
     let url = export["url"].as_str().unwrap();
     let response = reqwest::get(url).await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK);
-    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(disposition.starts_with("attachment"), "{disposition}");
     let document: Value = response.json().await.unwrap();
     assert_eq!(document["user"]["id"], "bob");
@@ -248,9 +267,18 @@ async fn a_user_exports_exactly_their_own_data_once_a_day() {
     assert!(bodies.contains(&"my secret mooring is pier nine"));
     assert_eq!(document["reactions"][0]["key"], "👍");
     assert_eq!(document["memberships"][0]["groupName"], "Harbor club");
-    assert_eq!(document["devices"].as_array().unwrap().len(), 2, "web push and FCM");
+    assert_eq!(
+        document["devices"].as_array().unwrap().len(),
+        2,
+        "web push and FCM"
+    );
     let text = document.to_string();
-    for private in ["alice's private words", "tide tables", "device-token-of-bob", "push.example"] {
+    for private in [
+        "alice's private words",
+        "tide tables",
+        "device-token-of-bob",
+        "push.example",
+    ] {
         assert!(!text.contains(private), "{private} is in the export");
     }
     // One a day: a second request returns the same export; nobody else

@@ -24,7 +24,13 @@ pub const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-pub async fn ticket(client: &Client<'_>, group: &str, name: &str, kind: &str, size: usize) -> Value {
+pub async fn ticket(
+    client: &Client<'_>,
+    group: &str,
+    name: &str,
+    kind: &str,
+    size: usize,
+) -> Value {
     let vars = json!({"g": group, "name": name, "type": kind, "size": size});
     client.ok(UPLOAD, vars).await["createUpload"].clone()
 }

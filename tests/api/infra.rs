@@ -333,7 +333,7 @@ fn fanout_may_do_all_deliver_does_and_both_may_close_the_sockets_they_post_to() 
 }
 
 #[test]
-fn the_uploads_bucket_is_private_encrypted_expires_strays_and_only_api_writes_to_it() {
+fn the_uploads_bucket_is_private_encrypted_expires_strays_and_only_api_and_sweep_write_to_it() {
     let t = template();
     let bucket = &t["Resources"]["UploadsBucket"]["Properties"];
     let block = &bucket["PublicAccessBlockConfiguration"];
@@ -367,14 +367,16 @@ fn the_uploads_bucket_is_private_encrypted_expires_strays_and_only_api_writes_to
     let headers = strings(&cors["AllowedHeaders"]);
     assert!(headers.contains(&"content-type".to_owned()));
     assert!(headers.contains(&"x-amz-tagging".to_owned()));
-    // Only api writes or deletes; fanout and deliver only sign downloads.
+    // Only api (attachments) and sweep (data exports, a deleted account's
+    // files) write or delete; fanout and deliver only sign downloads.
     for (_, function) in functions(&t) {
         let binary = binary_of(&function);
         let text: String = policies(&function).into_iter().collect();
         let writes = text.contains("s3:PutObject") || text.contains("s3:DeleteObject");
-        assert_eq!(writes, binary == "api", "{binary} writes uploads: {writes}");
+        let writer = ["api", "sweep"].contains(&binary.as_str());
+        assert_eq!(writes, writer, "{binary} writes uploads: {writes}");
         let reads = text.contains("s3:GetObject");
-        let renders = ["api", "fanout", "deliver"].contains(&binary.as_str());
+        let renders = ["api", "fanout", "deliver", "sweep"].contains(&binary.as_str());
         assert_eq!(reads, renders, "{binary} reads uploads: {reads}");
         let names_bucket = env_keys(&function["Properties"]).contains("UPLOADS_BUCKET");
         assert_eq!(names_bucket, renders, "{binary} and UPLOADS_BUCKET");

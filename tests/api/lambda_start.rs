@@ -36,6 +36,10 @@ fn full() -> HashMap<&'static str, String> {
             "WEBHOOK_QUEUE_URL",
             "https://sqs.eu-west-1.amazonaws.com/0/webhooks".to_owned(),
         ),
+        (
+            "JOBS_QUEUE_URL",
+            "https://sqs.eu-west-1.amazonaws.com/0/jobs".to_owned(),
+        ),
     ])
 }
 
@@ -67,7 +71,12 @@ fn build(env: &Env, name: &str) -> Result<(), String> {
 const NEEDS: &[(&str, &[&str])] = &[
     (
         "api",
-        &["EVENTS_TOPIC_ARN", "PUSH_TABLE", "CHORUS_SECRETS_KEY"],
+        &[
+            "EVENTS_TOPIC_ARN",
+            "PUSH_TABLE",
+            "CHORUS_SECRETS_KEY",
+            "JOBS_QUEUE_URL",
+        ],
     ),
     (
         "ws",

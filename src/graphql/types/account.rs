@@ -5,7 +5,10 @@ use crate::graphql::errors::ApiResult;
 use async_graphql::{Context, Enum, Object, ID};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "DataExportState", remote = "crate::domain::account::ExportState")]
+#[graphql(
+    name = "DataExportState",
+    remote = "crate::domain::account::ExportState"
+)]
 pub enum DataExportStateGql {
     Pending,
     Ready,
@@ -35,8 +38,7 @@ impl DataExportObject {
 
     /// When the link stops working (set once READY).
     async fn expires_at(&self) -> Option<Timestamp> {
-        (self.0.state == crate::domain::account::ExportState::Ready)
-            .then(|| self.0.expires_at())
+        (self.0.state == crate::domain::account::ExportState::Ready).then(|| self.0.expires_at())
     }
 
     async fn created_at(&self) -> Timestamp {

@@ -113,7 +113,10 @@ impl Accounts for MemoryStore {
 
     async fn save_export(&self, export: &DataExport) -> StoreResult<()> {
         let mut state = self.state.lock();
-        state.accounts.exports.insert(export.id.clone(), export.clone());
+        state
+            .accounts
+            .exports
+            .insert(export.id.clone(), export.clone());
         Ok(())
     }
 

@@ -185,9 +185,7 @@ impl Accounts for Neo4jStore {
     }
 
     async fn data_export(&self, id: &ExportId) -> StoreResult<Option<DataExport>> {
-        let statement = q::EXPORTS_BY_IDS
-            .query()
-            .param("ids", vec![id.to_string()]);
+        let statement = q::EXPORTS_BY_IDS.query().param("ids", vec![id.to_string()]);
         let found = tx::read::<ExportRow>(&self.graph, statement).await?;
         found.into_iter().next().map(TryInto::try_into).transpose()
     }

@@ -2,6 +2,7 @@
 //! and SQS (`MOTO_ENDPOINT`, started by `scripts/test`), and local fakes for
 //! the two services no emulator covers (`fakes`).
 
+mod accounts;
 mod api_lambda;
 mod audience;
 mod bots;
@@ -106,6 +107,8 @@ async fn world_on(
     setup::create_rate_table(&dynamo, &rate).await;
     let events = TopicProbe::new(&sdk, &format!("events-{run}")).await;
     let delivery = TopicProbe::new(&sdk, &format!("delivery-{run}")).await;
+    let (jobs_queue, _) =
+        setup::queue(&aws_sdk_sqs::Client::new(&sdk), &format!("jobs-{run}")).await;
     let management = fakes::ManagementApi::start(std::time::Duration::ZERO).await;
     let push_service = fakes::PushService::start().await;
     let vars: HashMap<&str, String> = HashMap::from([
@@ -122,6 +125,7 @@ async fn world_on(
         ("VAPID_PRIVATE_KEY", push_service.vapid_private_key.clone()),
         ("VAPID_SUBJECT", "mailto:ops@chorus.test".to_owned()),
         ("FANOUT_SHARD_SIZE", "2".to_owned()),
+        ("JOBS_QUEUE_URL", jobs_queue),
         (
             "CHORUS_SECRETS_KEY",
             "9yG3Bq0pDk5Qx2cR7vJm1sZ8tWn4hLa6eUo0iYb3fXs=".to_owned(),

@@ -69,7 +69,11 @@ pub async fn a_deletion_moves_messages_to_its_ghost_and_finishes_once(store: Dyn
 
     let written = store.authored(&ann, None, 10).await.unwrap();
     let ids: Vec<_> = written.iter().map(|m| m.id.clone()).collect();
-    assert_eq!(ids, vec![reply.id.clone(), top.id.clone()], "by id, oldest first");
+    assert_eq!(
+        ids,
+        vec![reply.id.clone(), top.id.clone()],
+        "by id, oldest first"
+    );
     let first = store.authored(&ann, None, 1).await.unwrap();
     let rest = store.authored(&ann, Some(&first[0].id), 10).await.unwrap();
     assert_eq!(rest.len(), 1, "paged after an id");
@@ -82,9 +86,16 @@ pub async fn a_deletion_moves_messages_to_its_ghost_and_finishes_once(store: Dyn
     assert_eq!(erased.value.body, None);
     assert_eq!(erased.events.len(), 1, "the delete is announced");
     assert_eq!(store.authored(&ann, None, 10).await.unwrap().len(), 1);
-    let stored = store.messages(&[reply.id.clone()]).await.unwrap();
-    assert_eq!((stored[0].body.clone(), &stored[0].author_id), (None, &ghost));
-    assert_eq!(stored[0].parent_id.as_ref(), Some(&root.id), "the tree stays");
+    let stored = store.messages(std::slice::from_ref(&reply.id)).await.unwrap();
+    assert_eq!(
+        (stored[0].body.clone(), &stored[0].author_id),
+        (None, &ghost)
+    );
+    assert_eq!(
+        stored[0].parent_id.as_ref(),
+        Some(&root.id),
+        "the tree stays"
+    );
     // Erasing again (a resumed run) announces nothing.
     let repeat = store.change_message(&reply.id, &erase).await.unwrap();
     assert!(repeat.events.is_empty());
@@ -95,34 +106,52 @@ pub async fn a_deletion_moves_messages_to_its_ghost_and_finishes_once(store: Dyn
         .unwrap();
     assert_eq!(left.value.target.state, MembershipState::Left);
     assert_eq!(left.value.member_delta, -1);
-    let count = store.groups(&[g.id.clone()]).await.unwrap()[0].member_count;
+    let count = store.groups(std::slice::from_ref(&g.id)).await.unwrap()[0].member_count;
     assert_eq!(count, 2, "owner and bob");
 
     store.finish_deletion(&pending[0]).await.unwrap();
     store.finish_deletion(&pending[0]).await.unwrap();
     assert!(store.pending_deletions(10).await.unwrap().is_empty());
-    let thread = store.threads(&[root.id.clone()]).await.unwrap();
+    let thread = store.threads(std::slice::from_ref(&root.id)).await.unwrap();
     assert!(
         !thread[0].recent.contains(&ann) && thread[0].recent.contains(&ghost),
         "recent repliers name the ghost: {:?}",
         thread[0].recent
     );
-    let mine = store.my_threads(&ann, None, forward(None, 10)).await.unwrap();
+    let mine = store
+        .my_threads(&ann, None, forward(None, 10))
+        .await
+        .unwrap();
     assert!(mine.items.is_empty(), "no thread lists the user any more");
     let reports = store
         .group_reports(&g.id, ReportState::Open, forward(None, 10))
         .await
         .unwrap();
-    let by_ann = reports.items.iter().find(|r| r.id == anns_report.id).unwrap();
+    let by_ann = reports
+        .items
+        .iter()
+        .find(|r| r.id == anns_report.id)
+        .unwrap();
     assert_eq!((&by_ann.reporter_id, &by_ann.note), (&ghost, &None));
-    let on_ann = reports.items.iter().find(|r| r.id == bobs_report.id).unwrap();
+    let on_ann = reports
+        .items
+        .iter()
+        .find(|r| r.id == bobs_report.id)
+        .unwrap();
     assert_eq!(&on_ann.author_id, &ghost);
-    assert_eq!(on_ann.note.as_deref(), Some("bob's note"), "others' words stay");
+    assert_eq!(
+        on_ann.note.as_deref(),
+        Some("bob's note"),
+        "others' words stay"
+    );
 }
 
 pub async fn erasing_memberships_withdraws_and_leaves_but_keeps_bans(store: DynStore) {
     let (owner, ann) = (user(&store, "owner").await, user(&store, "ann").await);
-    let (applied, banned) = (group(&store, &owner, "A").await, group(&store, &owner, "B").await);
+    let (applied, banned) = (
+        group(&store, &owner, "A").await,
+        group(&store, &owner, "B").await,
+    );
     let now = chorus::domain::now();
     let apply = Action::Apply {
         note: Some("ann's words".into()),
@@ -151,7 +180,10 @@ pub async fn erasing_memberships_withdraws_and_leaves_but_keeps_bans(store: DynS
     let after = store.memberships_of(&ann).await.unwrap();
     let of = |g| after.iter().find(|m| m.group_id == g).unwrap().clone();
     let withdrawn = of(applied.id.clone());
-    assert_eq!((withdrawn.state, withdrawn.note), (MembershipState::Left, None));
+    assert_eq!(
+        (withdrawn.state, withdrawn.note),
+        (MembershipState::Left, None)
+    );
     assert_eq!(of(banned.id.clone()).state, MembershipState::Banned);
     // The owner, alone in a group, may go too.
     let solo = group(&store, &ann, "Solo").await;
@@ -160,7 +192,7 @@ pub async fn erasing_memberships_withdraws_and_leaves_but_keeps_bans(store: DynS
         .await
         .unwrap();
     assert_eq!(gone.value.target.state, MembershipState::Left);
-    let solo = store.groups(&[solo.id.clone()]).await.unwrap();
+    let solo = store.groups(std::slice::from_ref(&solo.id)).await.unwrap();
     assert_eq!(solo[0].member_count, 0);
 }
 
@@ -191,7 +223,11 @@ pub async fn a_users_reactions_and_bots_are_listed_for_export_and_deletion(store
     let mut all: Vec<String> = first.iter().chain(&rest).map(|r| r.id()).collect();
     all.dedup();
     assert_eq!(all.len(), 6);
-    assert!(store.reactions_by(&owner, None, 10).await.unwrap().is_empty());
+    assert!(store
+        .reactions_by(&owner, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
     assert!(store.bots_created_by(&ann).await.unwrap().is_empty());
 }
 

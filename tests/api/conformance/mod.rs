@@ -82,8 +82,8 @@ macro_rules! conformance_suite {
     ($name:ident, $factory:expr) => {
         mod $name {
             use crate::conformance::{
-                accounts, attachments, bots, concurrency, groups, messages, moderation, outbox, pins,
-                reactions, reading, search, threads, webhooks,
+                accounts, attachments, bots, concurrency, groups, messages, moderation, outbox,
+                pins, reactions, reading, search, threads, webhooks,
             };
 
             macro_rules! case {
