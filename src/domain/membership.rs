@@ -125,6 +125,8 @@ pub enum Action {
         reason: Option<String>,
     },
     Unmute,
+    /// Lifts a ban before its end: the user may apply again.
+    Unban,
     SetRole(Role),
     TransferOwnership,
     /// The member's account is deleted: they leave (an owner too, once no
@@ -156,6 +158,7 @@ impl fmt::Debug for Action {
                 )
             }
             Self::Unmute => f.write_str("Unmute"),
+            Self::Unban => f.write_str("Unban"),
             Self::SetRole(role) => write!(f, "SetRole({role:?})"),
             Self::TransferOwnership => f.write_str("TransferOwnership"),
             Self::Erase => f.write_str("Erase"),

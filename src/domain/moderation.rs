@@ -169,6 +169,7 @@ impl ModerationEntry {
             Action::Ban { until, reason } => (ModerationAction::Banned, reason.clone(), *until),
             Action::Mute { until, reason } => (ModerationAction::Muted, reason.clone(), *until),
             Action::Unmute => (ModerationAction::Unmuted, None, None),
+            Action::Unban => (ModerationAction::Unbanned, None, None),
             Action::SetRole(_) | Action::TransferOwnership => {
                 (ModerationAction::RoleChanged, None, None)
             }

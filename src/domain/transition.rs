@@ -170,6 +170,16 @@ fn decide_now(s: &Situation<'_>, action: &Action) -> Result<Decision, DomainErro
                 )),
             }
         }
+        Action::Unban => match state {
+            Some(S::Banned) => {
+                let mut next = current.moved(S::Left, None, now);
+                next.banned_until = None;
+                ok(next, 0)
+            }
+            _ => Err(DomainError::conflict(
+                "the user is not banned from this group",
+            )),
+        },
         Action::Unmute => match (state, current.muted_until) {
             (Some(S::Member), Some(_)) => {
                 let mut next = current.clone();

@@ -6,6 +6,7 @@
 
 use super::event::{DomainEvent, EventKind};
 use super::ids::{EventId, WebhookId};
+use super::moderation::{ModerationAction, ModerationEntry};
 use super::{DomainError, DomainResult, GroupId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -99,6 +100,16 @@ pub fn admit(existing: usize) -> DomainResult<()> {
 }
 
 impl Webhook {
+    /// The moderation log's entry of a change to this webhook by `actor`:
+    /// `what` happened ("created", "updated", "secret rotated", "deleted").
+    /// The URL stays out (it may carry a token).
+    pub fn log_entry(&self, actor: &UserId, what: &str, now: Timestamp) -> ModerationEntry {
+        let mut entry =
+            ModerationEntry::new(&self.group_id, actor, ModerationAction::WebhookChanged, now);
+        entry.reason = Some(what.to_owned());
+        entry
+    }
+
     /// A new, enabled webhook (`url` already passed the address rule).
     pub fn new(
         group_id: GroupId,

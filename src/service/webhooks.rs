@@ -72,7 +72,8 @@ impl Service {
             Self::now(),
         )?;
         webhook.secret = self.seal(&secret, &webhook.id)?;
-        self.store.create_webhook(&webhook).await?;
+        let log = webhook.log_entry(viewer, "created", Self::now());
+        self.store.create_webhook(&webhook, Some(&log)).await?;
         Ok(WebhookWithSecret { webhook, secret })
     }
 
@@ -85,13 +86,14 @@ impl Service {
         id: &WebhookId,
         mut patch: WebhookPatch,
     ) -> DomainResult<Webhook> {
-        self.managed_webhook(viewer, id).await?;
+        let webhook = self.managed_webhook(viewer, id).await?;
         self.throttle(viewer).await?;
         if let Some(url) = &patch.url {
             self.webhooks.transport.check(url).await?;
         }
         patch.secret = None;
-        Ok(self.store.update_webhook(id, &patch).await?)
+        let log = webhook.log_entry(viewer, "updated", Self::now());
+        Ok(self.store.update_webhook(id, &patch, Some(&log)).await?)
     }
 
     /// A new signing secret; requests are signed with it from now on.
@@ -101,26 +103,28 @@ impl Service {
         viewer: &UserId,
         id: &WebhookId,
     ) -> DomainResult<WebhookWithSecret> {
-        self.managed_webhook(viewer, id).await?;
+        let webhook = self.managed_webhook(viewer, id).await?;
         self.throttle(viewer).await?;
         let secret = new_secret()?;
         let patch = WebhookPatch {
             secret: Some(self.seal(&secret, id)?),
             ..WebhookPatch::default()
         };
-        let webhook = self.store.update_webhook(id, &patch).await?;
+        let log = webhook.log_entry(viewer, "secret rotated", Self::now());
+        let webhook = self.store.update_webhook(id, &patch, Some(&log)).await?;
         Ok(WebhookWithSecret { webhook, secret })
     }
 
     /// Deletes the webhook; `false` when there was none.
     #[tracing::instrument(skip(self))]
     pub async fn delete_webhook(&self, viewer: &UserId, id: &WebhookId) -> DomainResult<bool> {
-        match self.managed_webhook(viewer, id).await {
+        let webhook = match self.managed_webhook(viewer, id).await {
             Err(DomainError::NotFound(_)) => return Ok(false),
             other => other?,
         };
         self.throttle(viewer).await?;
-        Ok(self.store.delete_webhook(id).await?)
+        let log = webhook.log_entry(viewer, "deleted", Self::now());
+        Ok(self.store.delete_webhook(id, Some(&log)).await?)
     }
 
     /// A group's webhooks, for its owner and admins.

@@ -379,3 +379,77 @@ async fn deletes_by_admins_pins_and_bots_are_logged_and_own_deletes_are_not() {
     );
     assert_eq!(entries[0].1, json!(bob.id));
 }
+
+#[tokio::test]
+async fn an_unban_lets_the_user_apply_again_and_webhook_changes_are_logged() {
+    let app = spawn_app().await;
+    let (alice, bob, carol) = (app.user("alice"), app.user("bob"), app.user("carol"));
+    let g = alice.create_group("Club").await;
+    alice.admit(&g, &carol).await;
+    bob.ok("{ me { id } }", json!({})).await;
+    let unban =
+        "mutation($g: ID!, $u: ID!) { unbanMember(groupId: $g, userId: $u) { state bannedUntil } }";
+    assert_eq!(
+        alice.err(unban, json!({"g": g, "u": bob.id})).await,
+        "CONFLICT"
+    );
+    alice
+        .ok(BAN, json!({"g": g, "u": bob.id, "until": in_hours(5)}))
+        .await;
+    assert_eq!(
+        carol.err(unban, json!({"g": g, "u": bob.id})).await,
+        "FORBIDDEN"
+    );
+    let lifted = alice.ok(unban, json!({"g": g, "u": bob.id})).await;
+    assert_eq!(
+        lifted["unbanMember"],
+        json!({"state": "LEFT", "bannedUntil": null})
+    );
+    bob.apply(&g).await;
+
+    let create = "mutation($g: ID!) { createWebhook(input: {groupId: $g,
+      url: \"https://hooks.example.com/in?token=abc\", events: [MESSAGE_POSTED]}) { webhook { id } } }";
+    let id = alice.ok(create, json!({"g": g})).await["createWebhook"]["webhook"]["id"].clone();
+    alice
+        .ok(
+            "mutation($id: ID!) { updateWebhook(input: {id: $id, enabled: false}) { enabled } }",
+            json!({"id": id}),
+        )
+        .await;
+    alice
+        .ok(
+            "mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }",
+            json!({"id": id}),
+        )
+        .await;
+    alice
+        .ok(
+            "mutation($id: ID!) { deleteWebhook(id: $id) }",
+            json!({"id": id}),
+        )
+        .await;
+    let log = alice.ok(LOG, json!({"g": g})).await;
+    let entries: Vec<(String, String)> = log["group"]["moderationLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let node = &e["node"];
+            let reason = node["reason"].as_str().unwrap_or_default().to_owned();
+            (node["action"].as_str().unwrap().to_owned(), reason)
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("BANNED", ""),
+        ("UNBANNED", ""),
+        ("WEBHOOK_CHANGED", "created"),
+        ("WEBHOOK_CHANGED", "updated"),
+        ("WEBHOOK_CHANGED", "secret rotated"),
+        ("WEBHOOK_CHANGED", "deleted"),
+    ]
+    .iter()
+    .map(|(a, r)| (a.to_string(), r.to_string()))
+    .collect();
+    assert_eq!(entries, expected);
+    assert!(!log.to_string().contains("token=abc"), "no URL in the log");
+}

@@ -106,6 +106,17 @@ impl MembershipMutation {
         .await
     }
 
+    /// Lifts a ban before its end (owners and admins): the user may apply
+    /// again. Logged as UNBANNED; a user not banned is CONFLICT.
+    async fn unban_member(
+        &self,
+        ctx: &Context<'_>,
+        group_id: ID,
+        user_id: ID,
+    ) -> ApiResult<MembershipObject> {
+        act(ctx, &group_id, Some(&user_id), Action::Unban).await
+    }
+
     /// Mutes a member: they read but cannot post, reply or react. With
     /// `until` (in the future, at most a year ahead) the mute ends by itself
     /// then; `reason` goes to the moderation log.

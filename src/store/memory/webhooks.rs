@@ -3,6 +3,7 @@
 
 use super::{MemoryStore, State};
 use crate::domain::ids::WebhookId;
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch};
 use crate::domain::{GroupId, UserId};
 use crate::store::{StoreError, StoreResult, Webhooks};
@@ -47,7 +48,11 @@ impl State {
 
 #[async_trait]
 impl Webhooks for MemoryStore {
-    async fn create_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
+    async fn create_webhook(
+        &self,
+        webhook: &Webhook,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<()> {
         let mut state = self.state.lock();
         if !state.groups.contains_key(&webhook.group_id) {
             return Err(StoreError::NotFound("group"));
@@ -62,6 +67,9 @@ impl Webhooks for MemoryStore {
             attempts: 0,
         };
         table.rows.insert(webhook.id.clone(), row);
+        if let Some(entry) = log {
+            state.log.append(entry);
+        }
         Ok(())
     }
 
@@ -79,20 +87,36 @@ impl Webhooks for MemoryStore {
         Ok(state.webhooks.rows.get(id).map(|row| row.webhook.clone()))
     }
 
-    async fn update_webhook(&self, id: &WebhookId, patch: &WebhookPatch) -> StoreResult<Webhook> {
+    async fn update_webhook(
+        &self,
+        id: &WebhookId,
+        patch: &WebhookPatch,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<Webhook> {
         let mut state = self.state.lock();
         let row = state.webhook_row(id)?;
         row.webhook = row.webhook.patched(patch).map_err(StoreError::rejected)?;
-        Ok(row.webhook.clone())
+        let changed = row.webhook.clone();
+        if let Some(entry) = log {
+            state.log.append(entry);
+        }
+        Ok(changed)
     }
 
-    async fn delete_webhook(&self, id: &WebhookId) -> StoreResult<bool> {
+    async fn delete_webhook(
+        &self,
+        id: &WebhookId,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<bool> {
         let mut state = self.state.lock();
         let Some(row) = state.webhooks.rows.remove(id) else {
             return Ok(false);
         };
         if let Some(ids) = state.webhooks.by_group.get_mut(&row.webhook.group_id) {
             ids.retain(|other| other != id);
+        }
+        if let Some(entry) = log {
+            state.log.append(entry);
         }
         Ok(true)
     }

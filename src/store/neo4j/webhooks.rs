@@ -8,6 +8,7 @@ use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::event::EventKind;
 use crate::domain::ids::WebhookId;
+use crate::domain::moderation::ModerationEntry;
 use crate::domain::webhook::{self, Delivery, Verdict, Webhook, WebhookPatch, WebhookSecret};
 use crate::domain::{GroupId, UserId};
 use crate::store::{StoreError, StoreResult, Webhooks};
@@ -92,7 +93,11 @@ async fn save(
 
 #[async_trait]
 impl Webhooks for Neo4jStore {
-    async fn create_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
+    async fn create_webhook(
+        &self,
+        webhook: &Webhook,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<()> {
         write_txn!(self.graph, |txn| {
             let locked = q::GROUP_LOCK
                 .query()
@@ -120,6 +125,9 @@ impl Webhooks for Neo4jStore {
                 .param("createdAt", micros(webhook.created_at))
                 .param("secret", webhook.secret.0.as_str());
             tx::rows::<rows::Ignored>(txn, statement).await?;
+            if let Some(entry) = log {
+                super::moderation::log(txn, entry).await?;
+            }
             Ok(())
         })
     }
@@ -137,7 +145,12 @@ impl Webhooks for Neo4jStore {
         Ok(found.into_iter().next())
     }
 
-    async fn update_webhook(&self, id: &WebhookId, patch: &WebhookPatch) -> StoreResult<Webhook> {
+    async fn update_webhook(
+        &self,
+        id: &WebhookId,
+        patch: &WebhookPatch,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<Webhook> {
         write_txn!(self.graph, |txn| {
             let mut row = lock(txn, id)
                 .await?
@@ -146,14 +159,26 @@ impl Webhooks for Neo4jStore {
             let current: Webhook = row.try_into()?;
             let next = current.patched(patch).map_err(StoreError::rejected)?;
             save(txn, &next, attempts, &parse_deliveries(json.as_deref())?).await?;
+            if let Some(entry) = log {
+                super::moderation::log(txn, entry).await?;
+            }
             Ok(next)
         })
     }
 
-    async fn delete_webhook(&self, id: &WebhookId) -> StoreResult<bool> {
-        let statement = q::WEBHOOK_DELETE.query().param("id", id.as_str());
-        let deleted = tx::read::<rows::Ignored>(&self.graph, statement).await?;
-        Ok(!deleted.is_empty())
+    async fn delete_webhook(
+        &self,
+        id: &WebhookId,
+        log: Option<&ModerationEntry>,
+    ) -> StoreResult<bool> {
+        write_txn!(self.graph, |txn| {
+            let statement = q::WEBHOOK_DELETE.query().param("id", id.as_str());
+            let deleted = !tx::rows::<rows::Ignored>(txn, statement).await?.is_empty();
+            if let (true, Some(entry)) = (deleted, log) {
+                super::moderation::log(txn, entry).await?;
+            }
+            Ok(deleted)
+        })
     }
 
     async fn record_delivery(

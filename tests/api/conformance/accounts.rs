@@ -86,7 +86,10 @@ pub async fn a_deletion_moves_messages_to_its_ghost_and_finishes_once(store: Dyn
     assert_eq!(erased.value.body, None);
     assert_eq!(erased.events.len(), 1, "the delete is announced");
     assert_eq!(store.authored(&ann, None, 10).await.unwrap().len(), 1);
-    let stored = store.messages(std::slice::from_ref(&reply.id)).await.unwrap();
+    let stored = store
+        .messages(std::slice::from_ref(&reply.id))
+        .await
+        .unwrap();
     assert_eq!(
         (stored[0].body.clone(), &stored[0].author_id),
         (None, &ghost)

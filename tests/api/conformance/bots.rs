@@ -188,7 +188,7 @@ async fn admin_with_integrations(
         chorus::domain::now(),
     )
     .unwrap();
-    store.create_webhook(&webhook).await.unwrap();
+    store.create_webhook(&webhook, None).await.unwrap();
     (bot, api_key::digest(&key).unwrap().hash, webhook)
 }
 

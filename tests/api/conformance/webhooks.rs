@@ -35,7 +35,7 @@ async fn registered(store: &DynStore) -> Webhook {
         chorus::domain::now(),
     )
     .unwrap();
-    store.create_webhook(&webhook).await.unwrap();
+    store.create_webhook(&webhook, None).await.unwrap();
     webhook
 }
 
@@ -50,7 +50,13 @@ pub async fn webhooks_are_registered_listed_changed_and_deleted(store: DynStore)
         enabled: Some(false),
         secret: Some(WebhookSecret("whsec_bmV3".into())),
     };
-    let changed = store.update_webhook(&webhook.id, &patch).await.unwrap();
+    let now = chorus::domain::now();
+    let actor = webhook.created_by.clone();
+    let updated = webhook.log_entry(&actor, "updated", now);
+    let changed = store
+        .update_webhook(&webhook.id, &patch, Some(&updated))
+        .await
+        .unwrap();
     assert_eq!(changed.url, "https://hooks.example.com/v2");
     assert_eq!(changed.events, vec![EventKind::MessageDeleted]);
     assert!(!changed.enabled);
@@ -64,11 +70,35 @@ pub async fn webhooks_are_registered_listed_changed_and_deleted(store: DynStore)
         events: Some(vec![]),
         ..WebhookPatch::default()
     };
-    let refused = store.update_webhook(&webhook.id, &empty).await.unwrap_err();
+    let refused_entry = webhook.log_entry(&actor, "updated", now);
+    let refused = store
+        .update_webhook(&webhook.id, &empty, Some(&refused_entry))
+        .await
+        .unwrap_err();
     assert!(matches!(refused, chorus::store::StoreError::Rejected(_)));
 
-    assert!(store.delete_webhook(&webhook.id).await.unwrap());
-    assert!(!store.delete_webhook(&webhook.id).await.unwrap());
+    let deleted = webhook.log_entry(&actor, "deleted", now);
+    assert!(store
+        .delete_webhook(&webhook.id, Some(&deleted))
+        .await
+        .unwrap());
+    let again = webhook.log_entry(&actor, "deleted", now);
+    assert!(!store
+        .delete_webhook(&webhook.id, Some(&again))
+        .await
+        .unwrap());
+    // One entry per change made; none for the refused change or the
+    // second delete.
+    let log = store
+        .moderation_log(&webhook.group_id, super::forward(None, 10))
+        .await
+        .unwrap();
+    let ids: Vec<_> = log.items.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, vec![updated.id.clone(), deleted.id.clone()]);
+    assert!(log
+        .items
+        .iter()
+        .all(|e| e.action == chorus::domain::moderation::ModerationAction::WebhookChanged));
     assert_eq!(store.webhook(&webhook.id).await.unwrap(), None);
     assert!(store
         .group_webhooks(&webhook.group_id)
@@ -139,7 +169,10 @@ pub async fn concurrent_exhausted_events_disable_exactly_once(store: DynStore) {
         enabled: Some(true),
         ..WebhookPatch::default()
     };
-    let fresh = store.update_webhook(&webhook.id, &enable).await.unwrap();
+    let fresh = store
+        .update_webhook(&webhook.id, &enable, None)
+        .await
+        .unwrap();
     assert!(fresh.enabled && fresh.disabled_reason.is_none() && fresh.failures == 0);
     let gone = store
         .record_delivery(&webhook.id, &delivery(1, Some(410)), Verdict::Gone)
@@ -156,7 +189,7 @@ pub async fn concurrent_registrations_stop_at_the_groups_cap(store: DynStore) {
         let store = store.clone();
         let mut webhook = first.clone();
         webhook.id = chorus::domain::ids::WebhookId::generate();
-        tokio::spawn(async move { store.create_webhook(&webhook).await })
+        tokio::spawn(async move { store.create_webhook(&webhook, None).await })
     });
     let handles: Vec<_> = attempts.collect();
     let mut refused = 0;
