@@ -46,6 +46,10 @@ use std::sync::Arc;
 /// Users whose profile this process already wrote, so a request does not
 /// upsert its user every time; the least recently seen goes first.
 const SEEN_USERS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(10_000).unwrap();
+/// How long a process trusts its memory of having written a profile: an
+/// account deleted through another process is written again (an empty
+/// account) at most this long after its owner signs in again.
+const PROFILE_WRITTEN_FOR: std::time::Duration = std::time::Duration::from_secs(300);
 /// Typists whose last `true` a process remembers (the oldest forgotten
 /// first: one of them may then send a `true` early).
 const TYPISTS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(100_000).unwrap();
@@ -66,7 +70,7 @@ pub struct Shared {
     events: Arc<dyn EventPublisher>,
     push: Arc<dyn PushRegistry>,
     limiter: Arc<dyn RateLimit>,
-    seen: Mutex<lru::LruCache<UserId, Profile>>,
+    seen: Mutex<lru::LruCache<UserId, (Profile, std::time::Instant)>>,
     /// How long a write waits for its events to be published before
     /// responding (they go on in the background; the sweeper has the rest).
     publish_wait: std::time::Duration,
@@ -200,11 +204,15 @@ impl Service {
     /// refreshed when the token's name or picture changed).
     #[tracing::instrument(skip_all, fields(user = %profile.id))]
     pub async fn sign_in(&self, profile: &Profile) -> DomainResult<()> {
-        if self.seen.lock().get(&profile.id) == Some(profile) {
+        let fresh = |(seen, at): &(Profile, std::time::Instant)| {
+            seen == profile && at.elapsed() < PROFILE_WRITTEN_FOR
+        };
+        if self.seen.lock().get(&profile.id).is_some_and(fresh) {
             return Ok(());
         }
         self.store.upsert_user(profile, Self::now()).await?;
-        self.seen.lock().put(profile.id.clone(), profile.clone());
+        let written = (profile.clone(), std::time::Instant::now());
+        self.seen.lock().put(profile.id.clone(), written);
         Ok(())
     }
 
