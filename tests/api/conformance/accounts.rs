@@ -8,11 +8,29 @@ use super::{admit, forward, group, user, DynStore};
 use chorus::domain::account::{DataExport, ExportState, DELETED_NAME};
 use chorus::domain::group::Visibility;
 use chorus::domain::membership::{Action, MembershipState};
-use chorus::domain::message::MessageChange;
+use chorus::domain::message::{Message, MessageChange};
 use chorus::domain::reaction::{ReactionChange, ReactionKey};
 use chorus::domain::report::{Report, ReportReason, ReportState};
 use chorus::domain::UserId;
 use chrono::Duration;
+
+/// `reporter`'s report of `message`, with `note`.
+async fn report(store: &DynStore, message: &Message, reporter: &UserId, note: &str) -> Report {
+    let key = (message.group_id.clone(), reporter.clone());
+    let membership = store.memberships(&[key]).await.unwrap();
+    let report = Report::open(
+        message,
+        Visibility::Private,
+        reporter,
+        membership.first(),
+        ReportReason::Spam,
+        Some(note.into()),
+        chorus::domain::now(),
+    )
+    .unwrap();
+    store.create_report(&report).await.unwrap();
+    report
+}
 
 pub async fn a_deletion_moves_messages_to_its_ghost_and_finishes_once(store: DynStore) {
     let (owner, ann, bob) = (
@@ -26,36 +44,8 @@ pub async fn a_deletion_moves_messages_to_its_ghost_and_finishes_once(store: Dyn
     let root = post(&store, &g.id, None, &bob, "a thread").await;
     let reply = post(&store, &g.id, Some(&root.id), &ann, "ann's secret words").await;
     let top = post(&store, &g.id, None, &ann, "ann again").await;
-    let bobs_report = Report::open(
-        &top,
-        Visibility::Private,
-        &bob,
-        store
-            .memberships(&[(g.id.clone(), bob.clone())])
-            .await
-            .unwrap()
-            .first(),
-        ReportReason::Spam,
-        Some("bob's note".into()),
-        chorus::domain::now(),
-    )
-    .unwrap();
-    store.create_report(&bobs_report).await.unwrap();
-    let anns_report = Report::open(
-        &root,
-        Visibility::Private,
-        &ann,
-        store
-            .memberships(&[(g.id.clone(), ann.clone())])
-            .await
-            .unwrap()
-            .first(),
-        ReportReason::Other,
-        Some("ann's note".into()),
-        chorus::domain::now(),
-    )
-    .unwrap();
-    store.create_report(&anns_report).await.unwrap();
+    let bobs_report = report(&store, &top, &bob, "bob's note").await;
+    let anns_report = report(&store, &root, &ann, "ann's note").await;
 
     let ghost = store.begin_deletion(&ann, &UserId::ghost()).await.unwrap();
     let again = store.begin_deletion(&ann, &UserId::ghost()).await.unwrap();
