@@ -76,6 +76,8 @@ pub struct Parts {
     pub live: Option<Arc<dyn LiveEvents>>,
     /// The local server's file storage, which it serves itself.
     pub files: Option<Arc<LocalFiles>>,
+    /// "Sign in as": the local server's, with the built-in dev secret only.
+    pub dev_tokens: Option<Arc<crate::auth::dev::DevTokens>>,
 }
 
 /// Rate limits kept in this process (each process its own buckets).
@@ -106,6 +108,7 @@ pub fn parts(config: &Config, ports: Ports) -> Parts {
         schema,
         live: None,
         files: None,
+        dev_tokens: None,
     }
 }
 
@@ -122,6 +125,7 @@ pub fn app_router(config: &Config, parts: Parts) -> axum::Router {
         live: parts.live,
         answers: Arc::new(SharedAnswers::new(SHARED_ANSWERS)),
         files: parts.files.map(|files| (files, config.uploads.max_bytes)),
+        dev_tokens: parts.dev_tokens,
     };
     router(state, &config.cors_origins)
 }
@@ -161,9 +165,15 @@ fn local_parts(config: &Config, store: Arc<dyn Store>, run_local: bool) -> anyho
         ))),
         jobs: None,
     };
+    // Its secret is public anyway: the endpoint grants what `chorus
+    // dev-token` does. Any other secret keeps it off.
+    let dev_tokens = (config.dev_secret.clone())
+        .filter(|_| config.uses_builtin_dev_secret())
+        .map(|secret| Arc::new(crate::auth::dev::DevTokens::new(secret)));
     let parts = Parts {
         live: Some(broker.clone()),
         files: Some(files),
+        dev_tokens,
         ..parts(config, ports)
     };
     if let Some(queue) = local_queue {
@@ -240,8 +250,9 @@ pub fn local_warnings(config: &Config) -> Vec<&'static str> {
     let mut warnings = Vec::new();
     if config.uses_builtin_dev_secret() {
         warnings.push(
-            "dev tokens are signed with the built-in public secret: anyone can sign in as anyone; \
-             fine on your machine, never on a shared one (set CHORUS_DEV_SECRET or a JWKS)",
+            "dev tokens are signed with the built-in public secret: anyone can sign in as anyone \
+             (POST /dev/token, \"sign in as\" in GraphiQL and /app); fine on your machine, never \
+             on a shared one (set CHORUS_DEV_SECRET or a JWKS)",
         );
     }
     if config.allow_private(true) {

@@ -32,12 +32,11 @@
   var defaultQuery = [
     "# Welcome to chorus.",
     "#",
-    "# 1. Get a token:",
-    "#      cargo run -- dev-token alice --name Alice",
-    "# 2. Put it in the Headers pane below:",
-    "#      {\"Authorization\": \"Bearer <token>\"}",
-    "#    and re-fetch the schema (the circling arrows).",
-    "# 3. Run this query. Subscriptions work here too:",
+    "# 1. Sign in: type a user id in \"Sign in as\" above and press the",
+    "#    button (the local server signs its own tokens), or get a token",
+    "#    with `cargo run -- dev-token alice --name Alice` and put it in the",
+    "#    Headers pane: {\"Authorization\": \"Bearer <token>\"}.",
+    "# 2. Run this query. Subscriptions work here too:",
     "#      subscription { groupEvents(groupId: \"g_...\") {",
     "#        id type message { body } } }",
     "",
@@ -82,14 +81,49 @@
   };
 
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: defaultQuery,
-      defaultEditorToolsVisibility: "headers",
-      // A bearer token stays in this tab's memory, never in localStorage.
-      shouldPersistHeaders: false,
-      storage: storage,
+  function render(signedIn) {
+    root.render(
+      React.createElement(GraphiQL, {
+        // Signing in as someone else starts the editor again with their
+        // header (and opens their socket).
+        key: signedIn ? signedIn.user : "anonymous",
+        fetcher: fetcher,
+        defaultQuery: defaultQuery,
+        headers: signedIn
+          ? JSON.stringify({ Authorization: "Bearer " + signedIn.token }, null, 2)
+          : undefined,
+        defaultEditorToolsVisibility: "headers",
+        // A bearer token stays in this tab's memory, never in localStorage.
+        shouldPersistHeaders: false,
+        storage: storage,
+      })
+    );
+  }
+  render(null);
+
+  // "Sign in as": the local server's dev-token endpoint (only while it
+  // signs with the built-in dev secret; never on Lambda).
+  var form = document.getElementById("signin");
+  var status = document.getElementById("signin-status");
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var user = document.getElementById("signin-user").value.trim();
+    if (!user) return;
+    fetch("/dev/token", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user: user, name: user }),
     })
-  );
+      .then(function (response) {
+        if (!response.ok) throw new Error("sign-in as is off on this server (" + response.status + ")");
+        return response.json();
+      })
+      .then(function (body) {
+        status.textContent = "Signed in as " + user;
+        render({ user: user, token: body.token });
+      })
+      .catch(function (err) {
+        status.textContent = String(err.message || err);
+      });
+  });
 })();

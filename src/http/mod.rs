@@ -1,8 +1,10 @@
 //! The axum router: built by one function that the local server and the
 //! `api` Lambda both serve.
 
+mod app;
 mod body;
 pub mod cors;
+mod dev;
 mod graphql;
 mod hooks;
 pub mod playground;
@@ -48,6 +50,9 @@ pub struct AppState {
     /// The local server's file storage (`None` where files live in S3),
     /// and the largest upload it takes.
     pub files: Option<(Arc<uploads::LocalFiles>, u64)>,
+    /// "Sign in as" (`POST /dev/token`): only the local server with the
+    /// built-in dev secret has it.
+    pub dev_tokens: Option<Arc<crate::auth::dev::DevTokens>>,
 }
 
 impl AppState {
@@ -72,10 +77,13 @@ impl AppState {
 /// serving browsers from `cors_origins` (see [`cors`]).
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let timeout = state.limits.request_timeout;
-    let files = state.files.clone();
+    let (files, dev_tokens) = (state.files.clone(), state.dev_tokens.clone());
     let mut router = Router::new()
         .route("/", get(playground::page))
         .route("/graphiql/{name}", get(playground::asset))
+        .route("/app", get(app::page))
+        .route("/app/", get(app::page))
+        .route("/app/{name}", get(app::file))
         .route("/graphql", get(graphql::get_or_upgrade).post(graphql::post))
         .route("/health", get(health))
         .route("/hooks/{id}/{secret}", axum::routing::post(hooks::post))
@@ -87,6 +95,12 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
             .layer(axum::extract::DefaultBodyLimit::max(limit))
             .with_state(files);
         router = router.merge(uploads);
+    }
+    if let Some(tokens) = dev_tokens {
+        let sign_in = Router::new()
+            .route("/dev/token", axum::routing::post(dev::token))
+            .with_state(tokens);
+        router = router.merge(sign_in);
     }
     router
         .layer(TimeoutLayer::with_status_code(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 /// Every variable the template sets, with placeholder values (building a
 /// function makes clients; it calls nothing).
-fn full() -> HashMap<&'static str, String> {
+pub(crate) fn full() -> HashMap<&'static str, String> {
     HashMap::from([
         ("CHORUS_DEV_SECRET", crate::helpers::DEV_SECRET.to_owned()),
         (

@@ -16,6 +16,7 @@ mod bots;
 mod concurrency;
 mod conformance;
 mod cors;
+mod dev_token;
 mod docs;
 mod groups;
 mod hardening;

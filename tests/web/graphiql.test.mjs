@@ -115,3 +115,21 @@ test("a page on another origin calls /graphql with fetch and a bearer token", as
   assert.deepEqual(JSON.parse(out), { data: { me: { id: "bob" } } }, out);
   await page.close();
 });
+
+test("GraphiQL's \"sign in as\" sets the header for queries (the local server's dev-token endpoint)", async () => {
+  const page = await chrome.context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(String(err)));
+  await page.goto(`${SERVER}/`);
+  await page.waitForSelector(".graphiql-container .graphiql-execute-button", { timeout: 15_000 });
+  await page.getByLabel("Sign in as").fill("carol");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByText("Signed in as carol").waitFor();
+  await page.waitForSelector(".graphiql-container .graphiql-execute-button");
+  await setEditor(page, ".graphiql-query-editor .CodeMirror", "{ me { id name } }");
+  await page.click(".graphiql-execute-button");
+  await waitForResult(page, "carol");
+  assert.deepEqual(JSON.parse(await result(page)), { data: { me: { id: "carol", name: "carol" } } });
+  assert.deepEqual(errors, []);
+  await screenshot(page, "graphiql-sign-in-as");
+});

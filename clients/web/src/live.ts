@@ -1,0 +1,131 @@
+// Live group events into the normalized cache: a new message joins its
+// parent's connection, a membership moves between the applications and
+// members lists, every other change is the event's own normalized
+// message. No event causes a refetch. Typing indicators are kept apart
+// (they expire), in `typing`.
+import { useSubscription, type ApolloCache, type Reference } from "@apollo/client";
+import { useSyncExternalStore } from "react";
+import { GROUP_EVENTS } from "./operations";
+
+type Edge = { __typename?: string; cursor: string; node: Reference };
+type Connection = { edges: Edge[]; pageInfo: unknown };
+
+/** Adds `node` at the end of a stored connection, unless it is there. */
+function append(existing: Connection | undefined, node: Reference, cursor: string, typename: string, has: (r: Reference) => boolean) {
+  if (!existing || existing.edges.some((e) => has(e.node) && e.node.__ref === node.__ref)) {
+    return existing;
+  }
+  return { ...existing, edges: [...existing.edges, { __typename: typename, cursor, node }] };
+}
+
+function without(existing: Connection | undefined, ref: string) {
+  if (!existing) return existing;
+  return { ...existing, edges: existing.edges.filter((e) => e.node.__ref !== ref) };
+}
+
+// Who is typing where: group -> user -> { name, parentId, expires }.
+type Typist = { name: string; parentId: string | null; expires: number };
+const typists = new Map<string, Map<string, Typist>>();
+const listeners = new Set<() => void>();
+let version = 0;
+
+function changed() {
+  version += 1;
+  listeners.forEach((l) => l());
+}
+
+export function useTypists(groupId: string, me: string): Typist[] {
+  useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => version,
+  );
+  const now = Date.now();
+  return [...(typists.get(groupId) ?? new Map()).entries()]
+    .filter(([user, t]) => user !== me && t.expires > now)
+    .map(([, t]) => t);
+}
+
+setInterval(() => {
+  const now = Date.now();
+  let expired = false;
+  typists.forEach((users) =>
+    users.forEach((t, user) => {
+      if (t.expires <= now) {
+        users.delete(user);
+        expired = true;
+      }
+    }),
+  );
+  if (expired) changed();
+}, 1000);
+
+/** Listens to one group's events for as long as the component lives. */
+export function useGroupEvents(groupId: string, me: string, open: boolean) {
+  useSubscription(GROUP_EVENTS, {
+    variables: { g: groupId },
+    onData: ({ client, data }) => {
+      const event = data.data?.groupEvents;
+      if (!event) return;
+      const cache = client.cache as ApolloCache<unknown>;
+      const groupRef = cache.identify({ __typename: "Group", id: groupId });
+      if (event.type === "TYPING" && event.typing) {
+        const users = typists.get(groupId) ?? new Map<string, Typist>();
+        typists.set(groupId, users);
+        if (event.typing.typing) {
+          users.set(event.typing.user.id, {
+            name: event.typing.user.name,
+            parentId: event.typing.parentId ?? null,
+            expires: Date.parse(event.typing.expiresAt),
+          });
+        } else {
+          users.delete(event.typing.user.id);
+        }
+        changed();
+        return;
+      }
+      if (event.type === "MESSAGE_POSTED" && event.message) {
+        const message = event.message;
+        const ref = { __ref: cache.identify({ __typename: "Message", id: message.id })! };
+        const cursor = event.cursor ?? "";
+        const has = () => true;
+        if (message.parent) {
+          cache.modify({
+            id: cache.identify({ __typename: "Message", id: message.parent.id }),
+            fields: { replies: (existing) => append(existing, ref, cursor, "MessageEdge", has) },
+          });
+        } else {
+          cache.modify({
+            id: groupRef,
+            fields: { messages: (existing) => append(existing, ref, cursor, "MessageEdge", has) },
+          });
+        }
+        const typing = typists.get(groupId);
+        if (typing?.delete(message.author.id)) changed();
+        if (!open && message.author.id !== me) {
+          cache.modify({ id: groupRef, fields: { unreadCount: (n: number) => n + 1 } });
+        }
+      }
+      if (event.type === "MEMBERSHIP_CHANGED" && event.membership) {
+        const m = event.membership;
+        const ref = { __ref: cache.identify({ __typename: "Membership", id: m.id })! };
+        const has = () => true;
+        cache.modify({
+          id: groupRef,
+          fields: {
+            applications: (existing) =>
+              m.state === "APPLIED"
+                ? append(existing, ref, m.id, "MembershipEdge", has)
+                : without(existing, ref.__ref),
+            members: (existing) =>
+              m.state === "MEMBER"
+                ? append(existing, ref, m.id, "MembershipEdge", has)
+                : without(existing, ref.__ref),
+          },
+        });
+      }
+    },
+  });
+}
