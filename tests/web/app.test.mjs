@@ -167,7 +167,12 @@ async function chat(alice, bob, groupName, interactive) {
   // the last one went with the photo's caption.
   await alice.getByLabel("Message", { exact: true }).pressSequentially("Anyone coming?", { delay: 400 });
   await bob.getByText("Alice is typing…").waitFor();
-  await bob.getByRole("region", { name: "Members" }).getByText("online").first().waitFor();
+  await bob.getByLabel("Message", { exact: true }).pressSequentially("Me!", { delay: 100 });
+  await alice.getByText("Bob is typing…").waitFor();
+  const member = (page, name) =>
+    page.getByRole("region", { name: "Members" }).getByRole("listitem").filter({ hasText: name });
+  await member(bob, "Alice").getByText("online").waitFor();
+  await member(alice, "Bob").getByText("online").waitFor();
   await screenshot(bob, "app-group");
   await axe(bob, "group");
 
