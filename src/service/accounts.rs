@@ -128,6 +128,17 @@ impl Service {
                 self.store.update_group(group, &patch, None).await?;
             }
         }
+        // Uploads never attached (the attached ones went with their
+        // messages): no new ones, the memberships being gone.
+        loop {
+            let strays = self.store.uploads_of(user, BATCH).await?;
+            if strays.is_empty() {
+                break;
+            }
+            self.files.delete(&strays).await.map_err(failed)?;
+            let ids: Vec<_> = strays.into_iter().map(|a| a.id).collect();
+            self.store.delete_attachments(&ids).await?;
+        }
         self.forget_devices(user).await?;
         self.store.finish_deletion(deletion).await?;
         self.seen.lock().pop(user);

@@ -3,6 +3,7 @@
 
 use super::StoreResult;
 use crate::domain::account::{DataExport, Deletion};
+use crate::domain::attachment::Attachment;
 use crate::domain::bot::Bot;
 use crate::domain::ids::ExportId;
 use crate::domain::membership::Membership;
@@ -43,6 +44,8 @@ pub trait Accounts: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Reaction>>;
+    /// Up to `limit` of `owner`'s uploads that no message holds.
+    async fn uploads_of(&self, owner: &UserId, limit: usize) -> StoreResult<Vec<Attachment>>;
     /// The bots `user` created, revoked ones too.
     async fn bots_created_by(&self, user: &UserId) -> StoreResult<Vec<Bot>>;
     /// Stores `export`, unless its user has one still reusable at `now`

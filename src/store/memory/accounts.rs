@@ -2,6 +2,7 @@
 
 use super::MemoryStore;
 use crate::domain::account::{DataExport, Deletion, DELETED_NAME};
+use crate::domain::attachment::Attachment;
 use crate::domain::bot::Bot;
 use crate::domain::ids::ExportId;
 use crate::domain::membership::Membership;
@@ -92,6 +93,18 @@ impl Accounts for MemoryStore {
             .filter(|r| after.is_none_or(|after| r.id().as_str() > after))
             .take(limit)
             .collect())
+    }
+
+    async fn uploads_of(&self, owner: &UserId, limit: usize) -> StoreResult<Vec<Attachment>> {
+        let state = self.state.lock();
+        let mut found: Vec<Attachment> = (state.attachments.values())
+            .map(|(a, _)| a)
+            .filter(|a| &a.owner_id == owner && a.message_id.is_none())
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found.truncate(limit);
+        Ok(found)
     }
 
     async fn bots_created_by(&self, user: &UserId) -> StoreResult<Vec<Bot>> {

@@ -3,6 +3,7 @@
 //! nodes, and an `ExportSlot` per user whose write lock decides the
 //! one-a-day rule.
 
+use super::attachments::AttachmentRow;
 use super::bots::BotRow;
 use super::queries as q;
 use super::reactions::ReactionRow;
@@ -10,6 +11,7 @@ use super::rows::{self, micros, name_of, time, MembershipRow, MessageRow};
 use super::tx::{self, write_txn};
 use super::Neo4jStore;
 use crate::domain::account::{DataExport, Deletion, ExportState, DELETED_NAME};
+use crate::domain::attachment::Attachment;
 use crate::domain::bot::Bot;
 use crate::domain::ids::ExportId;
 use crate::domain::membership::Membership;
@@ -153,6 +155,14 @@ impl Accounts for Neo4jStore {
             .param("after", after.map(str::to_owned))
             .param("limit", limit as i64);
         rows::convert(tx::read::<ReactionRow>(&self.graph, statement).await?)
+    }
+
+    async fn uploads_of(&self, owner: &UserId, limit: usize) -> StoreResult<Vec<Attachment>> {
+        let statement = q::UPLOADS_OF_OWNER
+            .query()
+            .param("ownerId", owner.as_str())
+            .param("limit", limit as i64);
+        rows::convert(tx::read::<AttachmentRow>(&self.graph, statement).await?)
     }
 
     async fn bots_created_by(&self, user: &UserId) -> StoreResult<Vec<Bot>> {

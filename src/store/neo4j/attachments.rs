@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct AttachmentRow {
+pub(super) struct AttachmentRow {
     id: AttachmentId,
     group_id: GroupId,
     owner_id: UserId,

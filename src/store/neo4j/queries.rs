@@ -43,6 +43,7 @@ macro_rules! statements {
 }
 
 statements! {
+    UPLOADS_OF_OWNER = "uploads_of_owner";
     DELETION_BEGIN = "deletion_begin";
     USER_BLANK = "user_blank";
     DELETIONS_PENDING = "deletions_pending";
@@ -324,5 +325,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "039_export_slot_user",
         include_str!("../../../cypher/schema/039_export_slot_user.cypher"),
+    ),
+    (
+        "040_attachment_owner",
+        include_str!("../../../cypher/schema/040_attachment_owner.cypher"),
     ),
 ];

@@ -23,6 +23,19 @@ async fn with_bucket() -> (World, String) {
     (w, bucket)
 }
 
+/// The keys in `bucket`.
+async fn objects(w: &World, bucket: &str) -> Vec<String> {
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&w.env.sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
+    (listed.contents().iter())
+        .filter_map(|o| o.key().map(str::to_owned))
+        .collect()
+}
+
 /// The jobs queue's messages as the SQS event the `sweep` function gets.
 async fn jobs_batch(w: &World) -> Value {
     let sqs = aws_sdk_sqs::Client::new(&w.env.sdk);
@@ -101,7 +114,7 @@ async fn an_export_goes_through_the_jobs_queue_to_s3_and_back_by_a_signed_link()
 #[tokio::test]
 async fn a_deletion_the_api_did_not_finish_is_finished_by_the_sweep() {
     skip_without!(without_moto);
-    let (w, _bucket) = with_bucket().await;
+    let (w, bucket) = with_bucket().await;
     let router = w.env.api().unwrap();
     let group = create_group(&router, "alice", "Club").await;
     join(&router, &group, "alice", "bob").await;
@@ -139,6 +152,11 @@ async fn a_deletion_the_api_did_not_finish_is_finished_by_the_sweep() {
     assert_eq!(node["body"], Value::Null);
     assert_eq!(node["author"]["name"], "Deleted user");
     assert!(w.env.store.pending_deletions(10).await.unwrap().is_empty());
+    assert_eq!(
+        objects(&w, &bucket).await,
+        Vec::<String>::new(),
+        "the stray photo is gone"
+    );
     // Signing in again: an empty account, with no push subscription left
     // in DynamoDB.
     let mine = api(

@@ -11,14 +11,14 @@ use crate::helpers::token;
 use crate::skip::skip_without;
 use serde_json::{json, Value};
 
-const UPLOAD: &str = "mutation($g: ID!, $size: Int!) {
+pub(super) const UPLOAD: &str = "mutation($g: ID!, $size: Int!) {
   createUpload(input: {groupId: $g, filename: \"cat.png\", contentType: \"image/png\", size: $size}) {
     url headers { name value } attachment { id } } }";
 const POST: &str = "mutation($g: ID!, $files: [ID!]) {
   postMessage(input: {groupId: $g, body: \"\", attachmentIds: $files}) {
     id attachments { filename url } } }";
 
-async fn put(ticket: &Value, body: &[u8], content_type: &str) -> reqwest::StatusCode {
+pub(super) async fn put(ticket: &Value, body: &[u8], content_type: &str) -> reqwest::StatusCode {
     let mut request = reqwest::Client::new().put(ticket["url"].as_str().unwrap());
     for header in ticket["headers"].as_array().unwrap() {
         let name = header["name"].as_str().unwrap();

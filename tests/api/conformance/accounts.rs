@@ -275,3 +275,37 @@ pub async fn one_export_a_day_holds_under_concurrent_requests(store: DynStore) {
     let unknown = chorus::domain::ids::ExportId::generate();
     assert!(store.data_export(&unknown).await.unwrap().is_none());
 }
+
+pub async fn a_users_stray_uploads_are_listed_and_claimed_ones_are_not(store: DynStore) {
+    let (owner, ann) = (user(&store, "owner").await, user(&store, "ann").await);
+    let g = group(&store, &owner, "Club").await;
+    let upload = |who: &UserId, name: &str| {
+        let declared = chorus::domain::attachment::Declared {
+            filename: name.into(),
+            content_type: "image/png".into(),
+            size: 10,
+            width: None,
+            height: None,
+        };
+        chorus::domain::attachment::UploadRules::default()
+            .admit(declared, g.id.clone(), who.clone(), chorus::domain::now())
+            .unwrap()
+    };
+    let (stray, claimed, theirs) = (
+        upload(&ann, "a.png"),
+        upload(&ann, "b.png"),
+        upload(&owner, "c.png"),
+    );
+    for attachment in [&stray, &claimed, &theirs] {
+        store.put_attachment(attachment).await.unwrap();
+    }
+    let message = chorus::domain::MessageId::generate();
+    store
+        .claim_attachments(std::slice::from_ref(&claimed.id), &ann, &message)
+        .await
+        .unwrap();
+    let listed = store.uploads_of(&ann, 10).await.unwrap();
+    let ids: Vec<_> = listed.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(ids, vec![stray.id.clone()]);
+    assert_eq!(store.uploads_of(&ann, 0).await.unwrap().len(), 0);
+}
