@@ -187,6 +187,16 @@ async function chat(alice, bob, groupName, interactive) {
   await screenshot(bob, "app-search");
   await axe(bob, "search");
 
+  // Unread: a post while Bob is elsewhere shows as a badge, and reading
+  // the group clears it.
+  await alice.getByLabel("Message", { exact: true }).fill("One more thing");
+  await alice.getByRole("button", { name: "Send", exact: true }).click();
+  const badge = bob.getByRole("navigation").getByLabel("1 unread");
+  await badge.waitFor();
+  await bob.getByRole("navigation").getByRole("button", { name: groupName }).click();
+  await bob.getByText("One more thing").waitFor();
+  await badge.waitFor({ state: "detached" });
+
   // Nothing left the machine, nothing went wrong in either page.
   assert.deepEqual(chrome.external, []);
   assert.deepEqual(problems, []);

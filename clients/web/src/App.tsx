@@ -1,4 +1,5 @@
 import { ApolloProvider, useQuery } from "@apollo/client";
+import { TextField } from "./Field";
 import { useMemo, useState, type FormEvent } from "react";
 import { makeClient } from "./apollo";
 import { currentSession, signInAs, signOut, type Session } from "./auth";
@@ -26,12 +27,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
       <h1>chorus</h1>
       <p>Sign in as anyone: this local server signs its own tokens.</p>
       <form onSubmit={submit}>
-        <label>
-          User id <input value={user} onChange={(e) => setUser(e.target.value)} required />
-        </label>
-        <label>
-          Display name <input value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
+        <TextField label="User id" value={user} onChange={setUser} required />
+        <TextField label="Display name" value={name} onChange={setName} />
         <button type="submit">Sign in</button>
       </form>
       {error && <p role="alert">{error}</p>}

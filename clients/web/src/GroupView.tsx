@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@apollo/client";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTypists } from "./live";
 import { MessageItem } from "./MessageItem";
 import { APPLICATIONS, CREATE_UPLOAD, DECIDE, GROUP, MARK_READ, MESSAGES, POST, PRESENCE, REJECT, SET_TYPING } from "./operations";
@@ -48,6 +48,7 @@ export function GroupView({ id, me }: { id: string; me: string }) {
   const [markRead] = useMutation(MARK_READ);
   const [approve] = useMutation(DECIDE);
   const [reject] = useMutation(REJECT);
+  const fieldId = useId();
   const [body, setBody] = useState("");
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -175,20 +176,23 @@ export function GroupView({ id, me }: { id: string; me: string }) {
       </p>
       {member && (
         <form onSubmit={send} className="composer">
-          <label>
-            Message
-            <textarea
-              value={body}
-              onChange={(e) => {
-                setBody(e.target.value);
-                typing();
-              }}
-            />
-          </label>
-          <label>
-            Attach files
-            <input type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
-          </label>
+          {/* Not wrapped: a label holding a text box names it with its text too. */}
+          <label htmlFor={`${fieldId}-body`}>Message</label>
+          <textarea
+            id={`${fieldId}-body`}
+            value={body}
+            onChange={(e) => {
+              setBody(e.target.value);
+              typing();
+            }}
+          />
+          <label htmlFor={`${fieldId}-files`}>Attach files</label>
+          <input
+            id={`${fieldId}-files`}
+            type="file"
+            multiple
+            onChange={(e) => setFiles([...(e.target.files ?? [])])}
+          />
           <button type="submit" disabled={!body.trim() && files.length === 0}>
             Send
           </button>

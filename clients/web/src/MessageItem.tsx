@@ -1,5 +1,5 @@
 import { useLazyQuery, useMutation } from "@apollo/client";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { useTypingSignal } from "./GroupView";
 import { useTypists } from "./live";
 import type { MessageFieldsFragment } from "./gql/graphql";
@@ -11,6 +11,7 @@ type Props = { message: MessageFieldsFragment; groupId: string; me: string; admi
 
 /** A message and, once opened, its replies: a branch at any depth. */
 export function MessageItem({ message, groupId, me, admin, member }: Props) {
+  const fieldId = useId();
   const [open, setOpen] = useState(false);
   const [replying, setReplying] = useState(false);
   const [body, setBody] = useState("");
@@ -108,16 +109,15 @@ export function MessageItem({ message, groupId, me, admin, member }: Props) {
       )}
       {replying && (
         <form onSubmit={send} className="composer">
-          <label>
-            Reply to {message.author.name}
-            <input
-              value={body}
-              onChange={(e) => {
-                setBody(e.target.value);
-                typing();
-              }}
-            />
-          </label>
+          <label htmlFor={`${fieldId}-reply`}>Reply to {message.author.name}</label>
+          <input
+            id={`${fieldId}-reply`}
+            value={body}
+            onChange={(e) => {
+              setBody(e.target.value);
+              typing();
+            }}
+          />
           <button type="submit" disabled={!body.trim()}>
             Send reply
           </button>

@@ -1,4 +1,5 @@
 import { useLazyQuery, useMutation } from "@apollo/client";
+import { TextField } from "./Field";
 import { useState, type FormEvent } from "react";
 import { APPLY, DISCOVER, SEARCH } from "./operations";
 
@@ -14,9 +15,7 @@ export function Search({ onOpen }: { onOpen: (groupId: string) => void }) {
     <section aria-labelledby="search-title">
       <h2 id="search-title">Search messages</h2>
       <form onSubmit={submit} role="search">
-        <label>
-          Words <input value={q} onChange={(e) => setQ(e.target.value)} required />
-        </label>
+        <TextField label="Words" value={q} onChange={setQ} required />
         <button type="submit">Search</button>
       </form>
       {error && <p role="alert">{error.message}</p>}
@@ -53,15 +52,11 @@ export function Discover() {
     <section aria-labelledby="discover-title">
       <h2 id="discover-title">Discover groups</h2>
       <form onSubmit={submit} role="search">
-        <label>
-          Group name <input value={q} onChange={(e) => setQ(e.target.value)} required />
-        </label>
+        <TextField label="Group name" value={q} onChange={setQ} required />
         <button type="submit">Find</button>
       </form>
       {error && <p role="alert">{error.message}</p>}
-      <label>
-        Note with your application <input value={note} onChange={(e) => setNote(e.target.value)} />
-      </label>
+      <TextField label="Note with your application" value={note} onChange={setNote} />
       <ul>
         {data?.searchGroups.edges.map(({ node }) => (
           <li key={node.id}>

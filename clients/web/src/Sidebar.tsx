@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from "@apollo/client";
+import { TextField } from "./Field";
 import { useState, type FormEvent } from "react";
 import type { View } from "./App";
 import { useGroupEvents } from "./live";
@@ -56,9 +57,7 @@ export function Sidebar({ me, view, onView }: { me: string; view: View; onView: 
         ))}
       </ul>
       <form onSubmit={submit}>
-        <label>
-          New group <input value={name} onChange={(e) => setName(e.target.value)} required />
-        </label>
+        <TextField label="New group" value={name} onChange={setName} required />
         <button type="submit">Create</button>
       </form>
       <button onClick={() => onView({ kind: "discover" })}>Discover groups</button>
