@@ -58,11 +58,16 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
     connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 pub async fn page() -> Response {
-    let mut response = Html(PAGE).into_response();
+    secured(Html(PAGE).into_response(), CONTENT_SECURITY_POLICY)
+}
+
+/// The headers of a page of this server (GraphiQL, the app): its CSP, never
+/// framed or sniffed, no referrer, revalidated.
+pub(super) fn secured(mut response: Response, csp: &'static str) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        HeaderValue::from_static(csp),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
