@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { after, before, test } from "node:test";
-import { browser, screenshot, SERVER } from "./helpers.mjs";
+import { browser, createGroup, post, screenshot, SERVER } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -206,3 +206,19 @@ async function chat(alice, bob, groupName, interactive) {
   console.log(`app.js: ${(gzipped / 1024).toFixed(1)} KB gzipped; first screen interactive in ${interactive} ms`);
   assert.ok(gzipped <= 300 * 1024, "the app's JavaScript stays within 300 KB gzipped");
 }
+
+test("a group's history pages back from the newest 20", async () => {
+  const user = `pager-${Date.now().toString(36)}`;
+  const group = await createGroup(user, `Paging ${user}`);
+  for (let i = 1; i <= 25; i++) await post(user, group, `numbered message ${i}`);
+  const { page } = await signIn(chrome.context, user, "Pager");
+  await page.getByRole("navigation").getByRole("button", { name: `Paging ${user}` }).click();
+  await page.getByText("numbered message 25").waitFor();
+  assert.equal(await page.getByText("numbered message 5", { exact: true }).count(), 0);
+  await page.getByRole("button", { name: "Load older messages" }).click();
+  await page.getByText("numbered message 1", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Load older messages" }).waitFor({ state: "detached" });
+  const bodies = await page.locator(".messages > .thread > .message .body").allTextContents();
+  assert.deepEqual(bodies, Array.from({ length: 25 }, (_, i) => `numbered message ${i + 1}`));
+  assert.deepEqual(problems, []);
+});
