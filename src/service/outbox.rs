@@ -8,7 +8,7 @@
 use super::ports::EventPublisher;
 use super::Service;
 use crate::domain::event::DomainEvent;
-use crate::domain::{DomainResult, Timestamp};
+use crate::domain::{DomainResult, MessageId, Timestamp};
 use crate::store::Store;
 use std::time::Duration;
 
@@ -108,6 +108,7 @@ impl Service {
             if page.is_empty() {
                 break;
             }
+            let page = self.as_stored_now(page).await?;
             let relayed = relay(&*self.store, &*self.events, &page).await;
             report.published += relayed.sent;
             report.failed += page.len() - relayed.sent;
@@ -125,5 +126,32 @@ impl Service {
             );
         }
         Ok(report)
+    }
+
+    /// Events as they may go out now: a message deleted since its event
+    /// (by its author, a moderator, or with its author's account) goes as
+    /// the tombstone it is. Late sends (the sweep's, webhook retries) carry
+    /// no text that was deleted meanwhile.
+    pub(super) async fn as_stored_now(
+        &self,
+        mut events: Vec<DomainEvent>,
+    ) -> DomainResult<Vec<DomainEvent>> {
+        let live: Vec<MessageId> = (events.iter())
+            .filter_map(|e| e.message.as_ref().filter(|m| !m.is_deleted()))
+            .map(|m| m.id.clone())
+            .collect();
+        if live.is_empty() {
+            return Ok(events);
+        }
+        let stored = self.store.messages(&live).await?;
+        for event in &mut events {
+            let Some(sent) = &event.message else {
+                continue;
+            };
+            if let Some(now) = stored.iter().find(|m| m.id == sent.id && m.is_deleted()) {
+                event.message = Some(now.clone());
+            }
+        }
+        Ok(events)
     }
 }

@@ -56,19 +56,12 @@ impl Service {
             .await
     }
 
-    /// The body of an attempt. A message deleted since the event (by its
-    /// author, a moderator, or with its author's account) goes out as the
-    /// tombstone it is now: no attempt, first or retried, carries text that
-    /// was deleted.
+    /// The body of an attempt, with the event as it may go out now
+    /// (`as_stored_now`: no attempt, first or retried, carries text that was
+    /// deleted).
     async fn webhook_body(&self, event: &DomainEvent) -> DomainResult<Vec<u8>> {
-        let mut event = std::borrow::Cow::Borrowed(event);
-        if let Some(sent) = event.message.as_ref().filter(|m| !m.is_deleted()) {
-            let stored = self.store.messages(std::slice::from_ref(&sent.id)).await?;
-            if let Some(now) = stored.into_iter().find(|m| m.is_deleted()) {
-                event.to_mut().message = Some(now);
-            }
-        }
-        let event = event.as_ref();
+        let now = self.as_stored_now(vec![event.clone()]).await?;
+        let event = &now[0];
         let named: Vec<UserId> = (event.message.iter().map(|m| m.author_id.clone()))
             .chain(event.reaction.iter().map(|r| r.user_id.clone()))
             .collect();

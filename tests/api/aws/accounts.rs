@@ -187,3 +187,47 @@ async fn a_deletion_the_api_did_not_finish_is_finished_by_the_sweep() {
         "nothing left to queue"
     );
 }
+
+#[tokio::test]
+async fn a_post_stuck_in_the_outbox_goes_out_as_a_tombstone_after_the_deletion() {
+    skip_without!(without_moto);
+    let w = super::world().await;
+    let router = w.env.api().unwrap();
+    let group = create_group(&router, "alice", "Outage").await;
+    join(&router, &group, "alice", "bob").await;
+    let sns = aws_sdk_sns::Client::new(&w.env.sdk);
+    let topic_name = w.events.topic_arn.rsplit(':').next().unwrap().to_owned();
+    sns.delete_topic()
+        .topic_arn(&w.events.topic_arn)
+        .send()
+        .await
+        .unwrap();
+    // SNS refuses: the post's event waits in the outbox; bob leaves.
+    let post = "mutation($g: ID!) { postMessage(input: {groupId: $g, body: \"said during the outage\"}) { id } }";
+    api(&router, "bob", post, json!({"g": group})).await;
+    let gone = "mutation { deleteMyAccount(confirm: \"bob\") }";
+    assert_eq!(
+        api(&router, "bob", gone, json!({})).await["deleteMyAccount"],
+        true
+    );
+
+    // SNS is back; the sweep publishes what waited.
+    let events = super::TopicProbe::new(&w.env.sdk, &topic_name).await;
+    let sweep = w.env.parts().unwrap().service;
+    let later = chrono::Utc::now() + chrono::Duration::minutes(1);
+    let swept = sweep.sweep_outbox(later).await.unwrap();
+    assert_eq!(swept.failed, 0);
+    let published = events.drain(swept.published).await;
+    let posted: Vec<&serde_json::Value> = (published.iter())
+        .filter(|n| n["MessageAttributes"]["type"]["Value"] == "MESSAGE_POSTED")
+        .collect();
+    assert_eq!(posted.len(), 1, "{published:?}");
+    let text = published
+        .iter()
+        .map(|n| n["Message"].as_str().unwrap().to_owned())
+        .collect::<String>();
+    assert!(!text.contains("said during the outage"), "{text}");
+    let event: serde_json::Value =
+        serde_json::from_str(posted[0]["Message"].as_str().unwrap()).unwrap();
+    assert_eq!(event["message"]["body"], Value::Null, "{event}");
+}
