@@ -193,9 +193,11 @@ async function chat(alice, bob, groupName, interactive) {
   await alice.getByRole("button", { name: "Send", exact: true }).click();
   const badge = bob.getByRole("navigation").getByLabel("1 unread");
   await badge.waitFor();
+  await bob.getByText("1 unread in 1 groups").waitFor();
   await bob.getByRole("navigation").getByRole("button", { name: groupName }).click();
   await bob.getByText("One more thing").waitFor();
   await badge.waitFor({ state: "detached" });
+  await bob.getByText("0 unread in 0 groups").waitFor();
 
   // Nothing left the machine, nothing went wrong in either page.
   assert.deepEqual(chrome.external, []);

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from "@apollo/client";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTypists } from "./live";
 import { MessageItem } from "./MessageItem";
-import { APPLICATIONS, CREATE_UPLOAD, DECIDE, GROUP, MARK_READ, MESSAGES, POST, PRESENCE, REJECT, SET_TYPING } from "./operations";
+import { APPLICATIONS, CREATE_UPLOAD, DECIDE, GROUP, MARK_READ, ME, MESSAGES, POST, PRESENCE, REJECT, SET_TYPING } from "./operations";
 
 /** Sends `typing: true` at most every 3 s while the user types. */
 export function useTypingSignal(groupId: string, parentId: string | null) {
@@ -45,7 +45,9 @@ export function GroupView({ id, me }: { id: string; me: string }) {
   const messages = useQuery(MESSAGES, { variables: { id, last: 20 } });
   const [post] = useMutation(POST);
   const [createUpload] = useMutation(CREATE_UPLOAD);
-  const [markRead] = useMutation(MARK_READ);
+  // What was read leaves the header's summary too (read again once, on
+  // the viewer's own action).
+  const [markRead] = useMutation(MARK_READ, { refetchQueries: [ME] });
   const [approve] = useMutation(DECIDE);
   const [reject] = useMutation(REJECT);
   const fieldId = useId();

@@ -105,7 +105,26 @@ export function useGroupEvents(groupId: string, me: string, open: boolean) {
         const typing = typists.get(groupId);
         if (typing?.delete(message.author.id)) changed();
         if (!open && message.author.id !== me) {
-          cache.modify({ id: groupRef, fields: { unreadCount: (n: number) => n + 1 } });
+          let first = false;
+          cache.modify({
+            id: groupRef,
+            fields: {
+              unreadCount: (n: number) => {
+                first = n === 0;
+                return n + 1;
+              },
+            },
+          });
+          cache.modify({
+            id: "ROOT_QUERY",
+            fields: {
+              unreadSummary: (existing) => {
+                const s = existing as unknown as { messages: number; groups: number };
+                const next = { ...s, messages: s.messages + 1, groups: s.groups + (first ? 1 : 0) };
+                return next as unknown as typeof existing;
+              },
+            },
+          });
         }
       }
       if (event.type === "MEMBERSHIP_CHANGED" && event.membership) {
