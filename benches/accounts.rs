@@ -89,6 +89,7 @@ async fn bench(label: &str, store: Arc<dyn Store>, sizes: &[u64]) {
                     key: ReactionKey::parse("👍").unwrap(),
                     add: true,
                     now: chorus::domain::now(),
+                    erasure: false,
                 };
                 store.change_reaction(&react).await.unwrap();
             }

@@ -47,6 +47,7 @@ async fn fill(store: &Arc<dyn Store>, group: &GroupId, users: &[UserId], size: u
                 key: ReactionKey::parse(key).unwrap(),
                 add: true,
                 now: chorus::domain::now(),
+                erasure: false,
             };
             store.change_reaction(&change).await.unwrap();
         }

@@ -104,6 +104,10 @@ pub struct ReactionChange {
     pub key: ReactionKey,
     pub add: bool,
     pub now: Timestamp,
+    /// A removal because the holder's account is deleted: it holds
+    /// whatever the membership or the message (a reaction kept in a group
+    /// left since, or on a message deleted since, goes too).
+    pub erasure: bool,
 }
 
 /// What a reaction change did: the message with its new counts, and the
@@ -119,7 +123,7 @@ impl ReactionChange {
     /// The one home of the rules, applied by both stores to what they read
     /// under their lock: the user's membership in the message's group and
     /// the keys they hold on it. Members (bots too) react; a deleted message
-    /// refuses; a repeat changes nothing; past a cap, `CONFLICT`. On a
+    /// refuses (neither holds for an erasure); a repeat changes nothing; past a cap, `CONFLICT`. On a
     /// change, `message`'s counts are updated and the reaction returned.
     pub fn decide(
         &self,
@@ -127,7 +131,8 @@ impl ReactionChange {
         membership: Option<&Membership>,
         held: &[String],
     ) -> DomainResult<Option<Reaction>> {
-        if !membership.is_some_and(Membership::is_member) {
+        let erasure = self.erasure && !self.add;
+        if !erasure && !membership.is_some_and(Membership::is_member) {
             return Err(DomainError::forbidden(
                 "only members of this group can react",
             ));
@@ -138,7 +143,7 @@ impl ReactionChange {
         {
             return Err(DomainError::Muted { until });
         }
-        if message.is_deleted() {
+        if !erasure && message.is_deleted() {
             return Err(DomainError::conflict(
                 "a deleted message takes no reactions",
             ));

@@ -45,6 +45,7 @@ fn change(key: &str, add: bool) -> ReactionChange {
         key: ReactionKey::parse(key).unwrap(),
         add,
         now: Utc::now(),
+        erasure: false,
     }
 }
 
@@ -147,4 +148,38 @@ fn reaction_ids_name_their_triple() {
     );
     assert!(Reaction::parse_id("rx_!!").is_none());
     assert!(Reaction::parse_id("m_1").is_none());
+}
+
+#[test]
+fn an_erasure_removes_a_reaction_kept_in_a_group_left_or_on_a_deleted_message() {
+    let mut m = message();
+    let ann = member(MembershipState::Member);
+    change("👍", true).decide(&mut m, Some(&ann), &[]).unwrap();
+    m.deleted_at = Some(Utc::now());
+    let left = member(MembershipState::Left);
+    let held = vec!["👍".to_owned()];
+    let plain = change("👍", false).decide(&mut m.clone(), Some(&left), &held);
+    assert_eq!(
+        plain.unwrap_err().code(),
+        "FORBIDDEN",
+        "a former member may not"
+    );
+    let mut erase = change("👍", false);
+    erase.erasure = true;
+    let removed = erase.decide(&mut m, Some(&left), &held).unwrap();
+    assert!(removed.is_some());
+    assert!(counts(&m).is_empty());
+    let mut erase = change("👍", false);
+    erase.erasure = true;
+    assert!(
+        erase.decide(&mut m, None, &[]).unwrap().is_none(),
+        "nothing held"
+    );
+    // An erasure never adds.
+    let mut add = change("🎉", true);
+    add.erasure = true;
+    assert_eq!(
+        add.decide(&mut m, None, &[]).unwrap_err().code(),
+        "FORBIDDEN"
+    );
 }

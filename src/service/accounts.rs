@@ -77,6 +77,7 @@ impl Service {
                     key: ReactionKey::parse(&reaction.key)?,
                     add: false,
                     now,
+                    erasure: true,
                 };
                 let recorded = self.store.change_reaction(&change).await?;
                 self.announce(recorded.events).await;

@@ -24,6 +24,7 @@ impl Service {
             key,
             add,
             now: Self::now(),
+            erasure: false,
         };
         let recorded = self.store.change_reaction(&change).await?;
         self.announce(recorded.events).await;

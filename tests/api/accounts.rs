@@ -291,3 +291,35 @@ async fn a_user_exports_exactly_their_own_data_once_a_day() {
     let unknown = bob.ok(EXPORT, json!({"id": "ex_nothing"})).await;
     assert_eq!(unknown["dataExport"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_deletion_also_takes_reactions_left_in_a_group_and_on_deleted_messages() {
+    let app = spawn_app().await;
+    let (alice, bob) = (app.user("alice"), app.user("bob"));
+    let g = alice.create_group("Left behind").await;
+    alice.admit(&g, &bob).await;
+    let (kept, gone) = (alice.post(&g, "kept").await, alice.post(&g, "gone").await);
+    let react = "mutation($m: ID!) { addReaction(messageId: $m, key: \"👍\") { id } }";
+    for m in [&kept, &gone] {
+        bob.ok(react, json!({"m": m})).await;
+    }
+    alice
+        .ok(
+            "mutation($m: ID!) { deleteMessage(id: $m) { id } }",
+            json!({"m": gone}),
+        )
+        .await;
+    bob.ok(
+        "mutation($g: ID!) { leaveGroup(groupId: $g) { state } }",
+        json!({"g": g}),
+    )
+    .await;
+    assert_eq!(delete(&bob).await["deleteMyAccount"], true);
+    let seen = alice
+        .ok(
+            "query($m: ID!) { message(id: $m) { reactions { key count } } }",
+            json!({"m": kept}),
+        )
+        .await;
+    assert_eq!(seen["message"]["reactions"], json!([]), "{seen}");
+}

@@ -11,7 +11,7 @@ use chorus::domain::membership::{Action, MembershipState};
 use chorus::domain::message::{Message, MessageChange};
 use chorus::domain::reaction::{ReactionChange, ReactionKey};
 use chorus::domain::report::{Report, ReportReason, ReportState};
-use chorus::domain::UserId;
+use chorus::domain::{MessageId, UserId};
 use chrono::Duration;
 
 /// `reporter`'s report of `message`, with `note`.
@@ -203,6 +203,7 @@ pub async fn a_users_reactions_and_bots_are_listed_for_export_and_deletion(store
                 key: ReactionKey::parse(key).unwrap(),
                 add: true,
                 now: chorus::domain::now(),
+                erasure: false,
             };
             store.change_reaction(&change).await.unwrap();
         }
@@ -308,4 +309,48 @@ pub async fn a_users_stray_uploads_are_listed_and_claimed_ones_are_not(store: Dy
     let ids: Vec<_> = listed.iter().map(|a| a.id.clone()).collect();
     assert_eq!(ids, vec![stray.id.clone()]);
     assert_eq!(store.uploads_of(&ann, 0).await.unwrap().len(), 0);
+}
+
+/// A deletion removes every reaction the user holds: also in a group
+/// they left since and on a message deleted since, where a plain removal
+/// is refused.
+pub async fn an_erasure_removes_reactions_in_groups_left_and_on_deleted_messages(store: DynStore) {
+    let (owner, ann) = (user(&store, "owner").await, user(&store, "ann").await);
+    let g = group(&store, &owner, "Club").await;
+    admit(&store, &g.id, &owner, &ann).await;
+    let (kept, gone) = (
+        post(&store, &g.id, None, &owner, "kept").await,
+        post(&store, &g.id, None, &owner, "gone").await,
+    );
+    let react = |m: &MessageId, add: bool, erasure: bool| ReactionChange {
+        message_id: m.clone(),
+        user_id: ann.clone(),
+        key: ReactionKey::parse("👍").unwrap(),
+        add,
+        now: chorus::domain::now(),
+        erasure,
+    };
+    for m in [&kept.id, &gone.id] {
+        store.change_reaction(&react(m, true, false)).await.unwrap();
+    }
+    let delete = MessageChange::Delete {
+        at: chorus::domain::now(),
+    };
+    store.change_message(&gone.id, &delete).await.unwrap();
+    store
+        .transition(&g.id, &ann, &ann, &Action::Leave, chorus::domain::now())
+        .await
+        .unwrap();
+    let plain = store.change_reaction(&react(&kept.id, false, false)).await;
+    assert!(plain.is_err(), "a former member's plain removal is refused");
+    for m in [&kept.id, &gone.id] {
+        let removed = store.change_reaction(&react(m, false, true)).await.unwrap();
+        assert_eq!(removed.events.len(), 1, "announced");
+    }
+    assert!(store.reactions_by(&ann, None, 10).await.unwrap().is_empty());
+    let kept = store
+        .messages(std::slice::from_ref(&kept.id))
+        .await
+        .unwrap();
+    assert!(kept[0].reactions.is_empty(), "the count went with it");
 }

@@ -108,6 +108,7 @@ macro_rules! conformance_suite {
             case!(accounts::a_users_reactions_and_bots_are_listed_for_export_and_deletion);
             case!(accounts::one_export_a_day_holds_under_concurrent_requests);
             case!(accounts::a_users_stray_uploads_are_listed_and_claimed_ones_are_not);
+            case!(accounts::an_erasure_removes_reactions_in_groups_left_and_on_deleted_messages);
             case!(moderation::timed_mutes_and_bans_end_at_their_instant_with_no_job);
             case!(moderation::reports_are_one_per_reporter_and_resolved_once);
             case!(moderation::slow_mode_lets_one_post_per_window_under_concurrency);

@@ -17,6 +17,7 @@ fn change(message: &MessageId, user: &UserId, key: &str, add: bool) -> ReactionC
         key: ReactionKey::parse(key).unwrap(),
         add,
         now: Utc::now(),
+        erasure: false,
     }
 }
 
