@@ -44,6 +44,27 @@ impl S3Files {
         }
     }
 
+    /// A presigned GET of `key`, served with `content_type` (if given) and
+    /// `disposition`.
+    async fn signed_get(
+        &self,
+        key: &str,
+        content_type: Option<&str>,
+        disposition: &str,
+        valid: Duration,
+    ) -> Result<String, StorageError> {
+        let config = PresigningConfig::expires_in(valid).map_err(failed)?;
+        let presigned = (self.client.get_object())
+            .bucket(&self.bucket)
+            .key(key)
+            .set_response_content_type(content_type.map(str::to_owned))
+            .response_content_disposition(disposition)
+            .presigned(config)
+            .await
+            .map_err(failed)?;
+        Ok(presigned.uri().to_owned())
+    }
+
     async fn tag(&self, key: &str, value: &str) -> Result<(), StorageError> {
         let tag = Tag::builder()
             .key(UPLOAD_TAG)
@@ -96,21 +117,10 @@ impl FileStorage for S3Files {
         attachment: &Attachment,
         valid: Duration,
     ) -> Result<String, StorageError> {
-        let config = PresigningConfig::expires_in(valid).map_err(failed)?;
-        let presigned = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(attachment.object_key())
-            .response_content_type(&attachment.content_type)
-            .response_content_disposition(content_disposition(
-                attachment.is_inline(),
-                &attachment.filename,
-            ))
-            .presigned(config)
+        let disposition = content_disposition(attachment.is_inline(), &attachment.filename);
+        let key = attachment.object_key();
+        self.signed_get(&key, Some(&attachment.content_type), &disposition, valid)
             .await
-            .map_err(failed)?;
-        Ok(presigned.uri().to_owned())
     }
 
     async fn stored(&self, attachment: &Attachment) -> Result<Option<StoredObject>, StorageError> {
@@ -180,17 +190,8 @@ impl FileStorage for S3Files {
         filename: &str,
         valid: Duration,
     ) -> Result<String, StorageError> {
-        let config = PresigningConfig::expires_in(valid).map_err(failed)?;
-        let presigned = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .response_content_disposition(content_disposition(false, filename))
-            .presigned(config)
-            .await
-            .map_err(failed)?;
-        Ok(presigned.uri().to_owned())
+        let disposition = content_disposition(false, filename);
+        self.signed_get(key, None, &disposition, valid).await
     }
 }
 
@@ -288,5 +289,25 @@ mod tests {
             .await
             .unwrap();
         assert!(param(&url, "response-content-disposition").starts_with("inline;"));
+    }
+
+    #[tokio::test]
+    async fn a_document_url_is_a_signed_download_of_its_key_for_the_time_given() {
+        let url = files()
+            .document_url(
+                "exports/ex_1",
+                "chorus-export.json",
+                Duration::from_secs(86_000),
+            )
+            .await
+            .unwrap();
+        assert!(
+            url.contains("uploads.s3.") && url.contains("/exports/ex_1?"),
+            "{url}"
+        );
+        assert_eq!(param(&url, "X-Amz-Expires"), "86000");
+        assert!(!param(&url, "X-Amz-Signature").is_empty());
+        assert_eq!(param(&url, "response-content-type"), "", "none forced");
+        assert!(param(&url, "response-content-disposition").starts_with("attachment;"));
     }
 }

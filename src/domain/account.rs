@@ -3,7 +3,7 @@
 //! the steps and the stores keep what each step leaves.
 
 use super::bot::Bot;
-use super::group::{GroupPatch, Visibility};
+use super::group::{Group, GroupPatch, Visibility};
 use super::ids::ExportId;
 use super::membership::Membership;
 use super::message::Message;
@@ -26,9 +26,7 @@ pub const EXPORT_FILENAME: &str = "chorus-export.json";
 /// `deleteMyAccount`'s `confirm` must be the viewer's own id: a client
 /// cannot delete an account by a stray call.
 pub fn check_confirm(viewer: &UserId, confirm: &str) -> DomainResult<()> {
-    if viewer.is_bot() {
-        return Err(DomainError::forbidden("a bot has no account to delete"));
-    }
+    super::access::people_only(viewer)?;
     if confirm != viewer.as_str() {
         return Err(DomainError::invalid(
             "confirm must be your own user id (me { id })",
@@ -39,13 +37,14 @@ pub fn check_confirm(viewer: &UserId, confirm: &str) -> DomainResult<()> {
 
 /// The owner of a group with other members must hand it over first: the
 /// group would otherwise be left with nobody to run it.
-pub fn check_owned(owned_with_others: Option<&str>) -> DomainResult<()> {
-    match owned_with_others {
-        Some(name) => Err(DomainError::conflict(format!(
-            "you own \"{name}\", which has other members: transfer ownership first"
-        ))),
-        None => Ok(()),
+pub fn check_owned(group: &Group) -> DomainResult<()> {
+    if group.member_count > 1 {
+        return Err(DomainError::conflict(format!(
+            "you own \"{}\", which has other members: transfer ownership first",
+            group.name
+        )));
     }
+    Ok(())
 }
 
 /// What a group whose owner deleted their account as its last member

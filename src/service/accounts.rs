@@ -34,16 +34,14 @@ impl Service {
     pub async fn delete_my_account(&self, viewer: &UserId, confirm: &str) -> DomainResult<bool> {
         account::check_confirm(viewer, confirm)?;
         self.throttle(viewer).await?;
-        for membership in self.store.memberships_of(viewer).await? {
-            if membership.state != MembershipState::Member || membership.role != Some(Role::Owner) {
-                continue;
-            }
-            let group = self.load_group(&membership.group_id).await?;
-            let others = group.member_count > 1;
-            account::check_owned(others.then_some(group.name.as_str()))?;
+        let owned: Vec<_> = (self.store.memberships_of(viewer).await?.into_iter())
+            .filter(|m| m.state == MembershipState::Member && m.role == Some(Role::Owner))
+            .map(|m| m.group_id)
+            .collect();
+        for group in self.store.groups(&owned).await? {
+            account::check_owned(&group)?;
         }
         let ghost = self.store.begin_deletion(viewer, &UserId::ghost()).await?;
-        self.seen.lock().pop(viewer);
         let deletion = Deletion {
             user_id: viewer.clone(),
             ghost,
@@ -164,9 +162,7 @@ impl Service {
     /// last 24 hours.
     #[tracing::instrument(skip(self))]
     pub async fn request_data_export(&self, viewer: &UserId) -> DomainResult<DataExport> {
-        if viewer.is_bot() {
-            return Err(DomainError::forbidden("a bot has no data to export"));
-        }
+        crate::domain::access::people_only(viewer)?;
         self.throttle(viewer).await?;
         let now = Self::now();
         let fresh = DataExport::new(viewer, now);
@@ -243,7 +239,12 @@ impl Service {
             let group = groups.iter().find(|g| g.id == m.group_id);
             group.map(|g| g.name.to_string())
         };
-        let memberships = memberships.into_iter().map(|m| (name(&m), m));
+        let memberships = (memberships.into_iter())
+            .map(|m| {
+                let name = name(&m);
+                (m, name)
+            })
+            .collect();
         let mut messages = Vec::new();
         loop {
             let after = messages
@@ -273,7 +274,7 @@ impl Service {
             (self.push.of_users(std::slice::from_ref(user)).await).map_err(failed)?;
         Ok(ExportData {
             user: profile,
-            memberships: memberships.map(|(name, m)| (m, name)).collect(),
+            memberships,
             messages,
             reactions,
             subscriptions,
@@ -285,13 +286,12 @@ impl Service {
     pub async fn run_job(&self, job: &Job) -> DomainResult<()> {
         match job {
             Job::Export(id) => self.run_export(id).await,
-            Job::DeleteAccount(user) => {
-                let pending = self.store.pending_deletions(usize::MAX >> 1).await?;
-                match pending.into_iter().find(|d| &d.user_id == user) {
-                    Some(deletion) => self.run_deletion(&deletion).await,
-                    None => Ok(()),
-                }
-            }
+            // Only while it is pending: a stale job must not touch the
+            // empty account of someone who signed in again.
+            Job::DeleteAccount(user) => match self.store.deletion(user).await? {
+                Some(deletion) => self.run_deletion(&deletion).await,
+                None => Ok(()),
+            },
         }
     }
 

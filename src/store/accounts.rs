@@ -19,6 +19,8 @@ pub trait Accounts: Send + Sync {
     /// their messages move to. A deletion already under way keeps its own
     /// ghost, which is returned.
     async fn begin_deletion(&self, user: &UserId, ghost: &UserId) -> StoreResult<UserId>;
+    /// `user`'s deletion, while it is under way.
+    async fn deletion(&self, user: &UserId) -> StoreResult<Option<Deletion>>;
     /// Deletions begun and not finished.
     async fn pending_deletions(&self, limit: usize) -> StoreResult<Vec<Deletion>>;
     /// Ends a deletion: the user's places in threads' recent repliers and

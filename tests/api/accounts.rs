@@ -152,6 +152,8 @@ async fn an_owner_hands_over_first_and_a_group_owned_alone_closes() {
     carol.admit(&shared, &dave).await;
     let solo = carol.create_group("Carols private corner").await;
     carol.post(&solo, "notes to self").await;
+    let bot = "mutation($g: ID!) { createBot(groupId: $g, name: \"Carol's bot\") { apiKey } }";
+    carol.ok(bot, json!({"g": shared})).await;
     assert_eq!(carol.err(DELETE, json!({"c": "carol"})).await, "CONFLICT");
     assert_eq!(carol.message_count(&shared).await, 0, "nothing changed");
     assert_eq!(carol.message_count(&solo).await, 1, "nothing changed");
@@ -178,11 +180,20 @@ async fn an_owner_hands_over_first_and_a_group_owned_alone_closes() {
     }
     let kept = dave
         .ok(
-            "query($g: ID!) { group(id: $g) { memberCount } }",
+            "query($g: ID!) { group(id: $g) { memberCount bots { name revokedAt } } }",
             json!({"g": shared}),
         )
         .await;
-    assert_eq!(kept["group"]["memberCount"], 1);
+    assert_eq!(
+        kept["group"]["memberCount"], 1,
+        "dave; carol's bot left when revoked"
+    );
+    let bots = kept["group"]["bots"].as_array().unwrap();
+    assert_eq!(bots.len(), 1, "{kept}");
+    assert!(
+        bots[0]["revokedAt"].is_string(),
+        "carol's bot is revoked: {kept}"
+    );
 }
 
 #[tokio::test]

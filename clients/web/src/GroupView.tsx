@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { useTypists } from "./live";
+import { addMessage, useTypists } from "./live";
 import { MessageItem } from "./MessageItem";
 import { APPLICATIONS, CREATE_UPLOAD, DECIDE, GROUP, MARK_READ, ME, MESSAGES, POST, PRESENCE, REJECT, SET_TYPING } from "./operations";
 
@@ -85,18 +85,8 @@ export function GroupView({ id, me }: { id: string; me: string }) {
       await post({
         variables: { g: id, body, cid: crypto.randomUUID(), files: ids.length ? ids : null },
         update(cache, { data }) {
-          const created = data?.postMessage;
-          if (!created) return;
-          cache.modify({
-            id: cache.identify({ __typename: "Group", id }),
-            fields: {
-              messages(existing, { toReference }) {
-                const node = toReference(created)!;
-                if (!existing || existing.edges.some((e: { node: { __ref: string } }) => e.node.__ref === node.__ref)) return existing;
-                return { ...existing, edges: [...existing.edges, { __typename: "MessageEdge", cursor: created.id, node }] };
-              },
-            },
-          });
+          // Shown at once; its event brings its cursor.
+          if (data) addMessage(cache, data.postMessage, id, data.postMessage.id);
         },
       });
       setBody("");

@@ -1,7 +1,7 @@
 import { useLazyQuery, useMutation } from "@apollo/client";
 import { useId, useState, type FormEvent } from "react";
 import { useTypingSignal } from "./GroupView";
-import { useTypists } from "./live";
+import { addMessage, useTypists } from "./live";
 import type { MessageFieldsFragment } from "./gql/graphql";
 import { ADD_REACTION, PIN, REMOVE_REACTION, REPLIES, REPLY, UNPIN } from "./operations";
 
@@ -34,18 +34,7 @@ export function MessageItem({ message, groupId, me, admin, member }: Props) {
     await reply({
       variables: { p: message.id, body, cid: crypto.randomUUID() },
       update(cache, { data }) {
-        const created = data?.replyToMessage;
-        if (!created) return;
-        cache.modify({
-          id: cache.identify({ __typename: "Message", id: message.id }),
-          fields: {
-            replies(existing, { toReference }) {
-              const node = toReference(created)!;
-              if (!existing || existing.edges.some((e: { node: { __ref: string } }) => e.node.__ref === node.__ref)) return existing;
-              return { ...existing, edges: [...existing.edges, { __typename: "MessageEdge", cursor: created.id, node }] };
-            },
-          },
-        });
+        if (data) addMessage(cache, data.replyToMessage, groupId, data.replyToMessage.id);
       },
     });
     setBody("");

@@ -10,12 +10,42 @@ import { GROUP_EVENTS } from "./operations";
 type Edge = { __typename?: string; cursor: string; node: Reference };
 type Connection = { edges: Edge[]; pageInfo: unknown };
 
-/** Adds `node` at the end of a stored connection, unless it is there. */
-function append(existing: Connection | undefined, node: Reference, cursor: string, typename: string, has: (r: Reference) => boolean) {
-  if (!existing || existing.edges.some((e) => has(e.node) && e.node.__ref === node.__ref)) {
-    return existing;
+/** Puts `node` at the end of a stored connection; if it is there, gives
+ * its edge `cursor` (a message a mutation added before its event came
+ * gets the event's real cursor). */
+function place(existing: Connection | undefined, node: Reference, cursor: string, typename: string) {
+  if (!existing) return existing;
+  const at = existing.edges.findIndex((e) => e.node.__ref === node.__ref);
+  if (at < 0) {
+    return { ...existing, edges: [...existing.edges, { __typename: typename, cursor, node }] };
   }
-  return { ...existing, edges: [...existing.edges, { __typename: typename, cursor, node }] };
+  if (existing.edges[at].cursor === cursor) return existing;
+  const edges = existing.edges.slice();
+  edges[at] = { ...edges[at], cursor };
+  return { ...existing, edges };
+}
+
+/** Adds a new message to its parent's connection (the group's messages,
+ * or its parent message's replies), where that connection is loaded. */
+export function addMessage(
+  cache: ApolloCache<unknown>,
+  message: { id: string; parent?: { id: string } | null },
+  groupId: string,
+  cursor: string,
+) {
+  const node = { __ref: cache.identify({ __typename: "Message", id: message.id })! };
+  const parent = message.parent;
+  if (parent) {
+    cache.modify({
+      id: cache.identify({ __typename: "Message", id: parent.id }),
+      fields: { replies: (existing) => place(existing, node, cursor, "MessageEdge") },
+    });
+  } else {
+    cache.modify({
+      id: cache.identify({ __typename: "Group", id: groupId }),
+      fields: { messages: (existing) => place(existing, node, cursor, "MessageEdge") },
+    });
+  }
 }
 
 function without(existing: Connection | undefined, ref: string) {
@@ -88,20 +118,7 @@ export function useGroupEvents(groupId: string, me: string, open: boolean) {
       }
       if (event.type === "MESSAGE_POSTED" && event.message) {
         const message = event.message;
-        const ref = { __ref: cache.identify({ __typename: "Message", id: message.id })! };
-        const cursor = event.cursor ?? "";
-        const has = () => true;
-        if (message.parent) {
-          cache.modify({
-            id: cache.identify({ __typename: "Message", id: message.parent.id }),
-            fields: { replies: (existing) => append(existing, ref, cursor, "MessageEdge", has) },
-          });
-        } else {
-          cache.modify({
-            id: groupRef,
-            fields: { messages: (existing) => append(existing, ref, cursor, "MessageEdge", has) },
-          });
-        }
+        addMessage(cache, message, groupId, event.cursor ?? message.id);
         const typing = typists.get(groupId);
         if (typing?.delete(message.author.id)) changed();
         if (!open && message.author.id !== me) {
@@ -130,17 +147,16 @@ export function useGroupEvents(groupId: string, me: string, open: boolean) {
       if (event.type === "MEMBERSHIP_CHANGED" && event.membership) {
         const m = event.membership;
         const ref = { __ref: cache.identify({ __typename: "Membership", id: m.id })! };
-        const has = () => true;
         cache.modify({
           id: groupRef,
           fields: {
             applications: (existing) =>
               m.state === "APPLIED"
-                ? append(existing, ref, m.id, "MembershipEdge", has)
+                ? place(existing, ref, m.id, "MembershipEdge")
                 : without(existing, ref.__ref),
             members: (existing) =>
               m.state === "MEMBER"
-                ? append(existing, ref, m.id, "MembershipEdge", has)
+                ? place(existing, ref, m.id, "MembershipEdge")
                 : without(existing, ref.__ref),
           },
         });

@@ -37,6 +37,14 @@ impl Accounts for MemoryStore {
         Ok(ghost.clone())
     }
 
+    async fn deletion(&self, user: &UserId) -> StoreResult<Option<Deletion>> {
+        let state = self.state.lock();
+        Ok(state.accounts.deletions.get(user).map(|ghost| Deletion {
+            user_id: user.clone(),
+            ghost: ghost.clone(),
+        }))
+    }
+
     async fn pending_deletions(&self, limit: usize) -> StoreResult<Vec<Deletion>> {
         let state = self.state.lock();
         Ok((state.accounts.deletions.iter())

@@ -29,6 +29,15 @@ struct DeletionRow {
     ghost: UserId,
 }
 
+impl From<DeletionRow> for Deletion {
+    fn from(r: DeletionRow) -> Self {
+        Deletion {
+            user_id: r.user_id,
+            ghost: r.ghost,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct GhostRow {
     ghost: UserId,
@@ -89,16 +98,16 @@ impl Accounts for Neo4jStore {
         })
     }
 
+    async fn deletion(&self, user: &UserId) -> StoreResult<Option<Deletion>> {
+        let statement = q::DELETION_OF_USER.query().param("userId", user.as_str());
+        let found = tx::read::<DeletionRow>(&self.graph, statement).await?;
+        Ok(found.into_iter().next().map(Deletion::from))
+    }
+
     async fn pending_deletions(&self, limit: usize) -> StoreResult<Vec<Deletion>> {
         let statement = q::DELETIONS_PENDING.query().param("limit", limit as i64);
         let found = tx::read::<DeletionRow>(&self.graph, statement).await?;
-        Ok(found
-            .into_iter()
-            .map(|r| Deletion {
-                user_id: r.user_id,
-                ghost: r.ghost,
-            })
-            .collect())
+        Ok(found.into_iter().map(Deletion::from).collect())
     }
 
     async fn finish_deletion(&self, deletion: &Deletion) -> StoreResult<()> {

@@ -43,6 +43,7 @@ macro_rules! statements {
 }
 
 statements! {
+    DELETION_OF_USER = "deletion_of_user";
     UPLOADS_OF_OWNER = "uploads_of_owner";
     DELETION_BEGIN = "deletion_begin";
     USER_BLANK = "user_blank";

@@ -223,6 +223,13 @@ pub async fn a_users_reactions_and_bots_are_listed_for_export_and_deletion(store
         .unwrap()
         .is_empty());
     assert!(store.bots_created_by(&ann).await.unwrap().is_empty());
+    let (_, bot) = super::bots::new_bot(&g.id, &owner);
+    store.create_bot(&bot).await.unwrap();
+    let made = store.bots_created_by(&owner).await.unwrap();
+    assert_eq!(
+        made.iter().map(|b| (&b.id, &b.name)).collect::<Vec<_>>(),
+        vec![(&bot.id, &"Deploy bot".to_owned())]
+    );
 }
 
 pub async fn one_export_a_day_holds_under_concurrent_requests(store: DynStore) {
